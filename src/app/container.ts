@@ -1,0 +1,229 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createDatabase, type Database } from '../db/client.js';
+import { createRedis, type Redis } from '../redis.js';
+import { SecretBox } from '../lib/secret-box.js';
+import { resolveEncryptionKey } from '../lib/encryption-key.js';
+import { MerchantService } from '../domain/merchants/merchant-service.js';
+import { PrismaMerchantStore } from '../db/repositories/merchant-store.js';
+import { PgSettingsStore } from '../db/repositories/settings-store.js';
+import { PrismaMemberStore } from '../db/repositories/member-store.js';
+import { PgPurchaseStore } from '../db/repositories/purchase-store.js';
+import { PgLedgerStore } from '../db/ledger/pg-ledger-store.js';
+import { PgExpiryStore } from '../db/ledger/pg-expiry-store.js';
+import { MemberService } from '../domain/members/member-service.js';
+import { MemberQueries } from '../domain/members/member-queries.js';
+import { MemberImportService } from '../domain/members/member-import.js';
+import { PgImportStore } from '../db/repositories/member-import-store.js';
+import { LedgerService } from '../domain/ledger/ledger-service.js';
+import { ExpiryService } from '../domain/ledger/expiry-service.js';
+import { PurchaseService } from '../domain/purchases/purchase-service.js';
+import { TierReviewService } from '../domain/tiers/tier-review.js';
+import { ReferralService } from '../domain/referrals/referral-service.js';
+import { PgReferralStore } from '../db/repositories/referral-store.js';
+import { StaffService } from '../domain/staff/staff-service.js';
+import { PgStaffStore } from '../db/repositories/staff-store.js';
+import { VoucherService } from '../domain/rewards/voucher-service.js';
+import { WheelService } from '../domain/rewards/wheel-service.js';
+import { GiftService } from '../domain/rewards/gift-service.js';
+import { RaffleService } from '../domain/rewards/raffle-service.js';
+import { PgVoucherStore } from '../db/repositories/voucher-store.js';
+import { PgWheelStore } from '../db/repositories/wheel-store.js';
+import { PgGiftStore } from '../db/repositories/gift-store.js';
+import { PgRaffleStore } from '../db/repositories/raffle-store.js';
+import { OperatorService } from '../domain/admin/operator-service.js';
+import { AdminService } from '../domain/admin/admin-service.js';
+import { PgOperatorStore } from '../db/repositories/operator-store.js';
+import { PgReportStore } from '../db/repositories/report-store.js';
+import { CampaignService } from '../domain/campaigns/campaign-service.js';
+import { BroadcastService, type BroadcastQueue } from '../domain/campaigns/broadcast-service.js';
+import { PgCampaignStore } from '../db/repositories/campaign-store.js';
+import { PgBroadcastStore } from '../db/repositories/broadcast-store.js';
+import { AutomationService } from '../domain/campaigns/automation-service.js';
+import { PgAutomationStore } from '../db/repositories/automation-store.js';
+import { unprocessable } from '../domain/errors.js';
+import { SurveyService } from '../domain/feedback/survey-service.js';
+import { TicketService } from '../domain/feedback/ticket-service.js';
+import { MonthlyReportService } from '../domain/admin/monthly-report.js';
+import { PgSurveyStore } from '../db/repositories/survey-store.js';
+import { PgTicketStore } from '../db/repositories/ticket-store.js';
+import { PgInboxStore } from '../db/repositories/inbox-store.js';
+import { FeedbackChat } from '../chat/feedback-chat.js';
+import { BullBroadcastQueues } from '../jobs/broadcast-control.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import type { QueueContext } from '../jobs/queues.js';
+import { ClubScreens } from '../chat/club-screens.js';
+import { RewardChat } from '../chat/reward-chat.js';
+import { TelegramChannel } from '../channels/telegram/telegram-channel.js';
+import { LocalBotApi } from '../channels/telegram/local/local-bot-api.js';
+import { deliverToWebhook } from '../channels/telegram/local/routes.js';
+import { LocalWhatsApp } from '../channels/whatsapp/local/local-whatsapp.js';
+import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.js';
+import { WhatsAppOutbox } from '../jobs/whatsapp-sender.js';
+import { whatsappMode } from '../config.js';
+
+/** The domain services over a database; shared by the app, the CLI and the tests. */
+/** Without Redis (the CLI) broadcasts cannot be queued; saying so beats failing later. */
+const noBroadcastQueue: BroadcastQueue = {
+  enqueue: async () => {
+    throw unprocessable('queue_unavailable', 'Broadcasts need Redis: use the API or the bot');
+  },
+  scheduleStart: async () => {
+    throw unprocessable('queue_unavailable', 'Broadcasts need Redis: use the API or the bot');
+  },
+};
+
+export interface ServiceOptions {
+  broadcastQueue?: BroadcastQueue;
+  /** Messages per second per bot for broadcasts (the ETA shown to merchants). */
+  broadcastRatePerSecond?: number;
+}
+
+export function createServices(db: Database, secretBox: SecretBox, clock: Clock = systemClock, opts: ServiceOptions = {}) {
+  const settings = new PgSettingsStore(db.pool);
+  const memberStore = new PrismaMemberStore(db.prisma, db.pool);
+  const members = new MemberService(memberStore, settings);
+  const ledgerStore = new PgLedgerStore(db.pool);
+  const ledger = new LedgerService(ledgerStore, settings, clock);
+  const expiryStore = new PgExpiryStore(db.pool);
+  const merchants = new MerchantService(new PrismaMerchantStore(db.prisma), secretBox);
+  const memberQueries = new MemberQueries(members, memberStore, ledgerStore, settings);
+  const referrals = new ReferralService({ store: new PgReferralStore(db.pool), ledger, members, settings, clock });
+  const voucherStore = new PgVoucherStore(db.pool, ledgerStore);
+  const vouchers = new VoucherService({ store: voucherStore, members, ledger, clock });
+  const wheel = new WheelService({ store: new PgWheelStore(db.pool, ledgerStore, voucherStore), ledger, settings, clock });
+  const gifts = new GiftService({ store: new PgGiftStore(db.pool, ledgerStore), ledger, settings, clock });
+  const raffles = new RaffleService({ store: new PgRaffleStore(db.pool, ledgerStore, secretBox), ledger, clock });
+  const operatorStore = new PgOperatorStore(db.pool);
+  const operators = new OperatorService(operatorStore, clock);
+  const broadcastStore = new PgBroadcastStore(db.pool);
+  const broadcasts = new BroadcastService({ store: broadcastStore, queue: opts.broadcastQueue ?? noBroadcastQueue, ratePerSecond: opts.broadcastRatePerSecond ?? 25, clock });
+  const campaignStore = new PgCampaignStore(db.pool);
+  const campaigns = new CampaignService({ store: campaignStore, broadcasts, segments: campaignStore, clock });
+  const purchases = new PurchaseService({ store: new PgPurchaseStore(db.pool), ledger, members, settings, campaignRules: (m) => campaigns.activeRules(m), clock });
+  const screens = new ClubScreens({ merchants, settings, memberQueries, referrals });
+  const tickets = new TicketService({ store: new PgTicketStore(db.pool), settings });
+  const surveys = new SurveyService({ store: new PgSurveyStore(db.pool), tickets, settings, ledger });
+  const inbox = new PgInboxStore(db.pool);
+  const reportStore = new PgReportStore(db.pool);
+  return {
+    merchants,
+    settings,
+    members,
+    memberStore,
+    memberQueries,
+    memberImport: new MemberImportService(new PgImportStore(db.pool), ledger, settings),
+    ledger,
+    purchases,
+    expiry: new ExpiryService(expiryStore, ledger, settings, clock),
+    tierReview: new TierReviewService(expiryStore, settings, clock),
+    screens,
+    rewardChat: new RewardChat({ screens, wheel, gifts, vouchers, raffles }),
+    referrals,
+    staff: new StaffService(new PgStaffStore(db.pool), settings, clock),
+    vouchers,
+    wheel,
+    gifts,
+    raffles,
+    operators,
+    campaigns,
+    broadcasts,
+    broadcastStore,
+    automations: new AutomationService({ store: new PgAutomationStore(db.pool), settings, ledger, vouchers, clock }),
+    admin: new AdminService({ operators, audit: operatorStore, purchases, members, memberQueries, gifts, campaigns, broadcasts, reports: reportStore, settings, clock }),
+    tickets,
+    surveys,
+    inbox,
+    feedbackChat: new FeedbackChat({ screens, surveys, tickets, inbox }),
+    monthlyReport: new MonthlyReportService({ figures: reportStore, referrals, surveys, tickets, clock }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/**
+ * Where bots talk: TELEGRAM_API_ROOT when set; with no bot token, the built-in local Bot API
+ * (mounted on our own HTTP server); otherwise Telegram.
+ */
+export function telegramApiRoot(config: Config): { apiRoot?: string; local: boolean } {
+  if (config.TELEGRAM_API_ROOT) return { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/$/, ''), local: false };
+  if (!config.TELEGRAM_BOT_TOKEN) return { apiRoot: `http://127.0.0.1:${config.PORT}${LOCAL_BOT_API_PREFIX}`, local: true };
+  return { local: false };
+}
+
+export const LOCAL_BOT_API_PREFIX = '/local-bot-api';
+
+/** Everything the roles share, built once from config. */
+export type Container = Services & {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  redis: Redis;
+  secretBox: SecretBox;
+  queues: QueueContext;
+  broadcastQueues: BullBroadcastQueues;
+  telegram: TelegramChannel;
+  /** The in-process Bot API of demo mode; undefined when bots talk to a real Bot API server. */
+  localBotApi?: LocalBotApi;
+  /** Clubs on WhatsApp (started by the whatsapp role); undefined when WHATSAPP=off. */
+  whatsapp?: WhatsAppChannel;
+  /** The in-process WhatsApp stand-in (WHATSAPP=local). */
+  localWhatsApp?: LocalWhatsApp;
+  /** Where notifications for WhatsApp members are queued. */
+  whatsappOutbox: WhatsAppOutbox;
+  close(): Promise<void>;
+};
+
+export function createContainer(config: Config, logger: Logger): Container {
+  const db = createDatabase(config.DATABASE_URL, { onError: (err) => logger.warn({ err: err.message }, 'postgres pool error') });
+  const redis = createRedis(config.REDIS_URL, logger);
+  const secretBox = new SecretBox(resolveEncryptionKey(config.ENCRYPTION_KEY, config.DATA_DIR));
+  const broadcastQueues = new BullBroadcastQueues({ connection: redis, prefix: config.REDIS_PREFIX, redis });
+  const services = createServices(db, secretBox, systemClock, { broadcastQueue: broadcastQueues, broadcastRatePerSecond: config.BROADCAST_RATE_PER_SECOND });
+  const { apiRoot, local } = telegramApiRoot(config);
+  const telegram = new TelegramChannel({
+    apiRoot,
+    publicUrl: config.PUBLIC_URL,
+    merchants: services.merchants,
+    deps: { members: services.members, memberQueries: services.memberQueries, screens: services.screens, referrals: services.referrals, rewards: services.rewardChat, feedback: services.feedbackChat, tickets: services.tickets, monthlyReport: services.monthlyReport, admin: services.admin, operators: services.operators, campaigns: services.campaigns, broadcasts: services.broadcasts, wheelFrameMs: config.WHEEL_FRAME_MS, redis, redisPrefix: config.REDIS_PREFIX, defaultLocale: config.DEFAULT_LOCALE, logger },
+    logger,
+  });
+  const queues = { connection: redis, prefix: config.REDIS_PREFIX };
+  const waMode = whatsappMode(config);
+  const localWhatsApp = waMode === 'local' ? new LocalWhatsApp() : undefined;
+  const whatsapp =
+    waMode === 'off'
+      ? undefined
+      : new WhatsAppChannel({
+          mode: waMode,
+          local: localWhatsApp,
+          merchants: services.merchants,
+          chat: { members: services.members, screens: services.screens, rewards: services.rewardChat, feedback: services.feedbackChat, referrals: services.referrals, campaigns: services.campaigns, redis, redisPrefix: config.REDIS_PREFIX, defaultLocale: config.DEFAULT_LOCALE, logger },
+          dataDir: config.DATA_DIR,
+          redis,
+          redisPrefix: config.REDIS_PREFIX,
+          logger,
+          qrUrl: `${config.PUBLIC_URL ?? `http://localhost:${config.PORT}`}/v1/whatsapp/qr.png`,
+        });
+  const whatsappOutbox = new WhatsAppOutbox(queues);
+  return {
+    ...services,
+    config,
+    logger,
+    db,
+    redis,
+    secretBox,
+    queues,
+    broadcastQueues,
+    telegram,
+    localBotApi: local ? new LocalBotApi({ deliver: deliverToWebhook }) : undefined,
+    whatsapp,
+    localWhatsApp,
+    whatsappOutbox,
+    async close() {
+      await broadcastQueues.close().catch(() => {});
+      await whatsappOutbox.close().catch(() => {});
+      await Promise.allSettled([db.close(), redis.quit().catch(() => redis.disconnect())]);
+    },
+  };
+}

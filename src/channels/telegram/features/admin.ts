@@ -1,0 +1,141 @@
+import { Composer } from 'grammy';
+import { adminActionForLabel, type AdminMenuAction } from '../../../chat/admin-menu.js';
+import { adminHomeScreen, figuresText, giftRequestScreen } from '../../../chat/screens/admin-screens.js';
+import { broadcastProgressScreen } from '../../../chat/screens/broadcast-screens.js';
+import { mainMenuScreen } from '../../../chat/screens/member-screens.js';
+import { jalaliMonthLabel } from '../../../chat/screens/referral-screens.js';
+import { isDomainError } from '../../../domain/errors.js';
+import type { Operator } from '../../../domain/admin/permissions.js';
+import type { BotContext } from '../context.js';
+import { editScreen, inlineKeyboard, replyScreen } from '../render.js';
+import { showMonthlyReport, showOpenTickets } from './admin-support.js';
+
+/**
+ * Admin mode for the shop's staff in the same bot: `/admin <code>` links an operator, `/admin`
+ * opens the admin keyboard. Every action is checked again on the server (AdminService).
+ */
+export const adminFeature = new Composer<BotContext>();
+const chats = adminFeature.chatType('private');
+
+async function staff(ctx: BotContext): Promise<Operator | null> {
+  const op = await ctx.operator();
+  if (!op) {
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t('admin.need_code'));
+  }
+  return op;
+}
+
+/** A refusal from the server (role, branch) as a message; anything else is a real error. */
+async function refused(ctx: BotContext, op: Operator, err: unknown) {
+  if (isDomainError(err, 'not_allowed')) return void (await ctx.reply(ctx.t('admin.not_allowed', { role: ctx.t(`admin.role.${op.role}`) })));
+  throw err;
+}
+
+chats.command('admin', async (ctx) => {
+  const code = ctx.match.trim();
+  const { operators, merchantId } = ctx.deps;
+  if (code) {
+    try {
+      const op = await operators.link(merchantId, code, String(ctx.from.id), [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' ') || null);
+      const c = await ctx.screen();
+      await ctx.reply(ctx.t('admin.linked', { role: ctx.t(`admin.role.${op.role}`), club: c.clubName }));
+      return void (await replyScreen(ctx, adminHomeScreen(op, c), ctx.t));
+    } catch (err) {
+      if (isDomainError(err) && ['invite_unknown', 'invite_used', 'invite_expired'].includes(err.code)) return void (await ctx.reply(ctx.t(`admin.${err.code}`)));
+      throw err;
+    }
+  }
+  const op = await staff(ctx);
+  if (op) await replyScreen(ctx, adminHomeScreen(op, await ctx.screen()), ctx.t);
+});
+
+async function run(ctx: BotContext, action: AdminMenuAction) {
+  const op = await staff(ctx);
+  if (!op) return;
+  const c = await ctx.screen();
+  const { admin } = ctx.deps;
+  try {
+    switch (action) {
+      case 'sale':
+        await admin.require(op, 'purchase.record');
+        return await ctx.conversation.enter('adminSale');
+      case 'return':
+        await admin.require(op, 'purchase.refund');
+        return await ctx.conversation.enter('adminReturn');
+      case 'lookup':
+        await admin.require(op, 'member.lookup');
+        return await ctx.conversation.enter('adminLookup');
+      case 'broadcast':
+        await admin.require(op, 'campaigns');
+        return await ctx.conversation.enter('adminBroadcast');
+      case 'invite':
+        await admin.require(op, 'operators');
+        return await ctx.conversation.enter('adminInvite');
+      case 'figures':
+        return void (await ctx.reply(figuresText(await admin.figures(op), jalaliMonthLabel(new Date(), ctx.locale), c)));
+      case 'gifts': {
+        const queue = await admin.giftQueue(op);
+        if (!queue.length) return void (await ctx.reply(ctx.t('admin.queue_empty')));
+        await ctx.reply(ctx.t('admin.queue_title', { n: queue.length }));
+        for (const r of queue) {
+          const m = await ctx.deps.members.get(ctx.deps.merchantId, r.memberId);
+          await replyScreen(ctx, giftRequestScreen(r, [m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberCode, c), ctx.t);
+        }
+        return;
+      }
+      case 'tickets':
+        return await showOpenTickets(ctx);
+      case 'report':
+        return await showMonthlyReport(ctx);
+      case 'exit': {
+        const member = await ctx.member();
+        if (member?.status === 'active') return void (await replyScreen(ctx, mainMenuScreen(c), ctx.t));
+        return void (await ctx.reply(ctx.t('admin.exit'), { reply_markup: { remove_keyboard: true } }));
+      }
+    }
+  } catch (err) {
+    await refused(ctx, op, err);
+  }
+}
+
+chats.on('message:text', async (ctx, next) => {
+  const action = adminActionForLabel(ctx.message.text);
+  if (!action) return next();
+  await run(ctx, action);
+});
+
+chats.callbackQuery(/^gq:approve:([0-9a-f-]{36})$/, async (ctx) => {
+  const op = await staff(ctx);
+  if (!op) return;
+  await ctx.answerCallbackQuery();
+  try {
+    const r = await ctx.deps.admin.giftStep(op, ctx.match[1]!, 'approve');
+    const m = await ctx.deps.members.get(ctx.deps.merchantId, r.memberId);
+    await editScreen(ctx, giftRequestScreen(r, [m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberCode, await ctx.screen()));
+  } catch (err) {
+    if (isDomainError(err, 'invalid_transition')) return void (await ctx.reply(ctx.t('gifts.unavailable')));
+    await refused(ctx, op, err);
+  }
+});
+
+chats.callbackQuery(/^gq:(ship|reject):([0-9a-f-]{36})$/, async (ctx) => {
+  const op = await staff(ctx);
+  if (!op) return;
+  await ctx.answerCallbackQuery();
+  await ctx.conversation.enter('adminGiftNote', ctx.match[1] as 'ship' | 'reject', ctx.match[2]!);
+});
+
+chats.callbackQuery(/^bc:(pause|resume|cancel):([0-9a-f-]{36})$/, async (ctx) => {
+  const op = await staff(ctx);
+  if (!op) return;
+  await ctx.answerCallbackQuery();
+  try {
+    const status = await ctx.deps.admin.broadcastControl(op, ctx.match[2]!, ctx.match[1] as 'pause' | 'resume' | 'cancel');
+    const screen = broadcastProgressScreen(status, await ctx.screen());
+    await ctx.editMessageText(screen.text, { reply_markup: screen.buttons ? inlineKeyboard(screen.buttons) : undefined }).catch(() => {});
+  } catch (err) {
+    if (isDomainError(err) && ['not_running', 'not_paused', 'already_finished'].includes(err.code)) return;
+    await refused(ctx, op, err);
+  }
+});

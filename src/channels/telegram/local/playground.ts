@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import { isLocale, translator } from '../../../chat/i18n.js';
+
+const require = createRequire(import.meta.url);
+const PAGE = readFileSync(resolve(import.meta.dirname, 'playground.html'), 'utf8');
+const WHATSAPP_PAGE = readFileSync(resolve(import.meta.dirname, '../../whatsapp/local/playground-whatsapp.html'), 'utf8');
+const FONT = resolve(require.resolve('vazirmatn/package.json'), '..', 'fonts/webfonts/Vazirmatn[wght].woff2');
+
+function page(template: string, lang: string | undefined, root: string, extra: { tabs: string }): string {
+  const locale = isLocale(lang) ? lang : 'fa';
+  const t = translator(locale);
+  const strings = t('playground', { returnObjects: true }) as Record<string, string>;
+  return template
+    .replaceAll('__LANG__', locale)
+    .replaceAll('__DIR__', locale === 'fa' ? 'rtl' : 'ltr')
+    .replaceAll('__ROOT__', root)
+    .replace('__TABS__', extra.tabs)
+    .replace('__STRINGS__', JSON.stringify(strings))
+    .replace(/__([A-Z_]+)__/g, (_, key: string) => strings[key.toLowerCase()] ?? key);
+}
+
+/**
+ * GET /playground: a browser page where a person chats with the bot as fake users; with the
+ * local WhatsApp, /playground/whatsapp does the same over numbered menus (a tab of the page).
+ */
+export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string } = {}): FastifyPluginAsync {
+  return async (app) => {
+    const tabs = (lang: string) =>
+      opts.whatsappRoot ? `<nav class="tabs"><a class="active" href="/playground?lang=${lang}">__TAB_TELEGRAM__</a><a href="/playground/whatsapp?lang=${lang}">__TAB_WHATSAPP__</a></nav>` : '';
+    app.get('/playground', { schema: { hide: true } }, async (request, reply) => {
+      const lang = (request.query as { lang?: string }).lang;
+      const html = page(PAGE, lang, apiRoot, { tabs: tabs(isLocale(lang) ? lang : 'fa') });
+      return reply.type('text/html; charset=utf-8').send(html);
+    });
+    if (opts.whatsappRoot) {
+      const root = opts.whatsappRoot;
+      app.get('/playground/whatsapp', { schema: { hide: true } }, async (request, reply) =>
+        reply.type('text/html; charset=utf-8').send(page(WHATSAPP_PAGE, (request.query as { lang?: string }).lang, root, { tabs: '' })),
+      );
+    }
+    app.get('/playground/vazirmatn.woff2', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('font/woff2').header('cache-control', 'public, max-age=86400').send(readFileSync(FONT)),
+    );
+  };
+}

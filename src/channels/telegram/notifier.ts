@@ -1,0 +1,57 @@
+import { GrammyError } from 'grammy';
+import { isLocale, type Locale } from '../../chat/i18n.js';
+import type { ClubScreens } from '../../chat/club-screens.js';
+import { notificationScreen } from '../../chat/screens/notification-screens.js';
+import type { MemberService } from '../../domain/members/member-service.js';
+import type { SettingsProvider } from '../../domain/merchants/settings.js';
+import type { MemberStore } from '../../domain/members/types.js';
+import type { EventHandler } from '../../jobs/event-worker.js';
+import type { Logger } from '../../logger.js';
+import { sendScreen } from './render.js';
+import type { TelegramChannel } from './telegram-channel.js';
+
+/**
+ * Tells members in Telegram what happened to their account. A member who blocked the bot
+ * (403) is marked unreachable and skipped until they start the bot again.
+ */
+export function telegramNotifier(deps: {
+  telegram: TelegramChannel;
+  members: MemberService;
+  memberStore: MemberStore;
+  screens: ClubScreens;
+  settings: SettingsProvider;
+  defaultLocale: Locale;
+  logger: Logger;
+}): EventHandler {
+  return {
+    name: 'telegram-notify',
+    async handle(event) {
+      const memberId = event.payload.member_id;
+      if (typeof memberId !== 'string') return;
+      const identities = (await deps.memberStore.identities(memberId)).filter((i) => i.channel === 'telegram' && i.chatId && !i.unreachableAt);
+      if (!identities.length) return;
+      const member = await deps.members.get(event.merchantId, memberId);
+      const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
+      const c = await deps.screens.context(event.merchantId, locale);
+      const { referrals } = await deps.settings.get(event.merchantId);
+      const username = event.type === 'purchase.recorded' && referrals.enabled && referrals.suggestAfterPurchase ? await deps.telegram.usernameOf(event.merchantId) : null;
+      const inviteLink = username ? `https://t.me/${username}?start=r_${member.referralCode}` : undefined;
+      const screen = notificationScreen(event, c, { inviteLink });
+      if (!screen) return;
+      const api = await deps.telegram.api(event.merchantId);
+      if (!api) return;
+      for (const identity of identities) {
+        try {
+          await sendScreen(api, identity.chatId!, screen, c.t);
+        } catch (err) {
+          if (err instanceof GrammyError && (err.error_code === 403 || (err.error_code === 400 && /chat not found/.test(err.description)))) {
+            await deps.memberStore.markUnreachable(event.merchantId, 'telegram', identity.externalUserId, true);
+            deps.logger.info({ memberId, userId: identity.externalUserId }, 'member blocked the bot; marked unreachable');
+            continue;
+          }
+          throw err;
+        }
+      }
+    },
+  };
+}

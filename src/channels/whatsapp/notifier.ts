@@ -1,0 +1,65 @@
+import { isLocale, type Locale } from '../../chat/i18n.js';
+import type { ClubScreens } from '../../chat/club-screens.js';
+import { notificationScreen } from '../../chat/screens/notification-screens.js';
+import type { MemberService } from '../../domain/members/member-service.js';
+import type { MemberStore } from '../../domain/members/types.js';
+import type { MerchantService } from '../../domain/merchants/merchant-service.js';
+import type { SettingsProvider } from '../../domain/merchants/settings.js';
+import type { EventHandler } from '../../jobs/event-worker.js';
+import type { WhatsAppOutbox } from '../../jobs/whatsapp-sender.js';
+import { renderScreen } from './render.js';
+import { whatsappJoinLink } from './whatsapp-chat.js';
+
+/**
+ * Tells members on WhatsApp what happened to their account: the same notification screens as
+ * Telegram, queued on the club number's paced queue (the WhatsApp process sends them).
+ */
+export function whatsappNotifier(deps: {
+  outbox: WhatsAppOutbox;
+  merchants: MerchantService;
+  members: MemberService;
+  memberStore: MemberStore;
+  screens: ClubScreens;
+  settings: SettingsProvider;
+  defaultLocale: Locale;
+}): EventHandler {
+  let numbers: { at: number; map: Map<string, string> } = { at: 0, map: new Map() };
+  const numberOf = async (merchantId: string) => {
+    if (Date.now() - numbers.at > 30_000) numbers = { at: Date.now(), map: new Map((await deps.merchants.whatsappAccounts()).map((a) => [a.merchantId, a.number])) };
+    return numbers.map.get(merchantId);
+  };
+  return {
+    name: 'whatsapp-notify',
+    async handle(event) {
+      const memberId = event.payload.member_id;
+      if (typeof memberId !== 'string') return;
+      const identities = (await deps.memberStore.identities(memberId)).filter((i) => i.channel === 'whatsapp' && i.chatId && !i.unreachableAt);
+      if (!identities.length) return;
+      const number = await numberOf(event.merchantId);
+      if (!number) return;
+      const member = await deps.members.get(event.merchantId, memberId);
+      const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
+      const c = await deps.screens.context(event.merchantId, locale);
+      const { referrals } = await deps.settings.get(event.merchantId);
+      const suggest = event.type === 'purchase.recorded' && referrals.enabled && referrals.suggestAfterPurchase;
+      const screen = notificationScreen(event, c, { inviteLink: suggest ? whatsappJoinLink(number, c.t, c.clubName, `r_${member.referralCode}`) : undefined });
+      if (!screen) return;
+      const view = renderScreen(screen, c.t, locale);
+      for (const identity of identities) {
+        await deps.outbox.notify(
+          `evt${event.id}_${identity.externalUserId.replace(/[^A-Za-z0-9]/g, '')}`,
+          view.messages.map((m, i) => ({
+            merchantId: event.merchantId,
+            chatId: identity.chatId!,
+            externalUserId: identity.externalUserId,
+            text: m.text,
+            png: m.image?.png?.toString('base64'),
+            imageUrl: m.image?.url,
+            cold: false,
+            options: i === view.messages.length - 1 && view.options ? view.options : undefined,
+          })),
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { isDomainError } from '../domain/errors.js';
+import type { SurveyService } from '../domain/feedback/survey-service.js';
+import type { TicketService } from '../domain/feedback/ticket-service.js';
+import type { InboxStore } from '../domain/feedback/types.js';
+import type { Member } from '../domain/members/types.js';
+import type { ClubScreens } from './club-screens.js';
+import { formatNumber } from './format.js';
+import type { Locale } from './i18n.js';
+import { categoryLabel, commentScreen, inboxScreen, myTicketsScreen, npsScreen, questionScreen, supportScreen, ticketScreen } from './screens/feedback-screens.js';
+import type { Screen, ScreenContext } from './screens/types.js';
+
+/** What the next typed message of the member answers. */
+export type Awaiting =
+  | { kind: 'comment'; responseId: string }
+  | { kind: 'answer'; responseId: string; questionId: string }
+  | { kind: 'ticket'; category: number }
+  | { kind: 'reply'; ticketId: string };
+
+/** A screen, and what the member's next text is for (null: nothing; undefined: unchanged). */
+export interface FeedbackStep {
+  screen: Screen;
+  awaiting: Awaiting | null | undefined;
+}
+
+const INBOX_SIZE = 10;
+
+/**
+ * Surveys, support tickets and the inbox as member screens for any channel. Actions are the
+ * button data (`sv:…`, `tk:…`); typed answers come through `text` with what was awaited.
+ */
+export class FeedbackChat {
+  constructor(private readonly deps: { screens: ClubScreens; surveys: SurveyService; tickets: TicketService; inbox: InboxStore }) {}
+
+  private context(member: Member, locale: Locale): Promise<ScreenContext> {
+    return this.deps.screens.context(member.merchantId, locale);
+  }
+
+  async support(member: Member, locale: Locale): Promise<FeedbackStep> {
+    const [c, categories] = await Promise.all([this.context(member, locale), this.deps.tickets.categories(member.merchantId)]);
+    return { screen: supportScreen(categories.items, c), awaiting: null };
+  }
+
+  async inbox(member: Member, locale: Locale): Promise<FeedbackStep> {
+    const [c, messages] = await Promise.all([this.context(member, locale), this.deps.inbox.list(member.id, INBOX_SIZE)]);
+    return { screen: inboxScreen(messages, c), awaiting: null };
+  }
+
+  /** A button (or numbered option) of these screens; null when the action is not ours. */
+  async act(member: Member, locale: Locale, action: string): Promise<FeedbackStep | null> {
+    const c = await this.context(member, locale);
+    const { surveys, tickets } = this.deps;
+    const merchantId = member.merchantId;
+    let m: RegExpExecArray | null;
+    try {
+      if ((m = /^sv:r:([0-9a-f-]{36}):([1-5])$/.exec(action))) {
+        const { response, ticket, replayed } = await surveys.rate(merchantId, member.id, m[1]!, Number(m[2]));
+        if (replayed) return { screen: { text: c.t('survey.already') }, awaiting: undefined };
+        const sorry = ticket ? c.t('survey.sorry', { number: formatNumber(ticket.number, c.locale) }) : undefined;
+        if (response.askNps) return { screen: npsScreen(response.id, c, sorry), awaiting: null };
+        return { screen: commentScreen(response.id, c, sorry), awaiting: { kind: 'comment', responseId: response.id } };
+      }
+      if ((m = /^sv:n:([0-9a-f-]{36}):(\d{1,2})$/.exec(action))) {
+        const response = await surveys.nps(merchantId, member.id, m[1]!, Number(m[2]));
+        if (response.completedAt) return { screen: { text: c.t('survey.already') }, awaiting: undefined };
+        return { screen: commentScreen(response.id, c), awaiting: { kind: 'comment', responseId: response.id } };
+      }
+      if ((m = /^sv:c:([0-9a-f-]{36})$/.exec(action))) return this.finish(member, c, m[1]!, null);
+      if ((m = /^sv:s:([0-9a-f-]{36})$/.exec(action))) {
+        const { survey, response, next } = await surveys.start(merchantId, member.id, m[1]!);
+        if (!next) return { screen: { text: c.t('survey.already') }, awaiting: null };
+        return { screen: questionScreen(survey, response.id, next, c), awaiting: next.kind === 'text' ? { kind: 'answer', responseId: response.id, questionId: next.id } : null };
+      }
+      if ((m = /^sv:a:([0-9a-f-]{36}):([a-z0-9_-]{1,20}):(\d{1,2})$/.exec(action))) return this.answer(member, c, m[1]!, m[2]!, Number(m[3]));
+      if ((m = /^tk:n:(\d)$/.exec(action))) {
+        const { items } = await tickets.categories(merchantId);
+        const category = items[Number(m[1])];
+        if (category === undefined) return null;
+        return { screen: { text: c.t('support.ask_text', { category: categoryLabel(category, c) }) }, awaiting: { kind: 'ticket', category: Number(m[1]) } };
+      }
+      if (action === 'tk:mine') return { screen: myTicketsScreen(await tickets.listMine(merchantId, member.id), c), awaiting: null };
+      if ((m = /^tk:v:([0-9a-f-]{36})$/.exec(action))) {
+        const { ticket, messages } = await tickets.get(merchantId, m[1]!);
+        if (ticket.memberId !== member.id) return null;
+        return { screen: ticketScreen(ticket, messages, c), awaiting: null };
+      }
+      if ((m = /^tk:r:([0-9a-f-]{36})$/.exec(action))) {
+        const { ticket } = await tickets.get(merchantId, m[1]!);
+        if (ticket.memberId !== member.id) return null;
+        if (ticket.status === 'closed') return { screen: { text: c.t('support.is_closed') }, awaiting: null };
+        return { screen: { text: c.t('support.ask_reply', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: { kind: 'reply', ticketId: ticket.id } };
+      }
+      if ((m = /^tk:x:([0-9a-f-]{36})$/.exec(action))) {
+        const ticket = await tickets.close(merchantId, m[1]!, 'member', member.id);
+        return { screen: { text: c.t('support.closed', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: null };
+      }
+    } catch (err) {
+      if (isDomainError(err) && ['survey_not_found', 'ticket_not_found', 'question_not_found', 'not_a_custom_survey'].includes(err.code)) return null;
+      throw err;
+    }
+    return null;
+  }
+
+  /** The member's typed message for what was awaited (a photo only for tickets). */
+  async text(member: Member, locale: Locale, awaiting: Awaiting, text: string, photo: string | null = null): Promise<FeedbackStep> {
+    const c = await this.context(member, locale);
+    const clean = text.trim();
+    if (!clean && !photo) return { screen: { text: c.t('support.empty') }, awaiting };
+    switch (awaiting.kind) {
+      case 'comment':
+        return this.finish(member, c, awaiting.responseId, clean);
+      case 'answer':
+        return this.answer(member, c, awaiting.responseId, awaiting.questionId, clean);
+      case 'ticket': {
+        const ticket = await this.deps.tickets.open(member.merchantId, member.id, awaiting.category, clean || c.t('support.photo'), photo);
+        return { screen: { text: c.t('support.opened', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: null };
+      }
+      case 'reply': {
+        try {
+          const ticket = await this.deps.tickets.memberReply(member.merchantId, member.id, awaiting.ticketId, clean || c.t('support.photo'), photo);
+          return { screen: { text: c.t('support.reply_sent', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: null };
+        } catch (err) {
+          if (isDomainError(err, 'ticket_closed')) return { screen: { text: c.t('support.is_closed') }, awaiting: null };
+          throw err;
+        }
+      }
+    }
+  }
+
+  private async finish(member: Member, c: ScreenContext, responseId: string, comment: string | null): Promise<FeedbackStep> {
+    const { coins, replayed } = await this.deps.surveys.finish(member.merchantId, member.id, responseId, comment);
+    if (replayed) return { screen: { text: c.t('survey.already') }, awaiting: null };
+    return { screen: { text: coins ? c.t('survey.thanks_coins', { coins: formatNumber(coins, c.locale) }) : c.t('survey.thanks') }, awaiting: null };
+  }
+
+  private async answer(member: Member, c: ScreenContext, responseId: string, questionId: string, value: string | number): Promise<FeedbackStep> {
+    try {
+      const { survey, response, next } = await this.deps.surveys.answer(member.merchantId, member.id, responseId, questionId, value);
+      if (!next) return { screen: { text: c.t('survey.done', { title: survey.title }) }, awaiting: null };
+      return { screen: questionScreen(survey, response.id, next, c), awaiting: next.kind === 'text' ? { kind: 'answer', responseId: response.id, questionId: next.id } : null };
+    } catch (err) {
+      if (isDomainError(err, 'invalid_answer')) return { screen: { text: c.t('survey.bad_answer') }, awaiting: { kind: 'answer', responseId, questionId } };
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import type { Figures } from '../../domain/admin/admin-service.js';
+import type { Operator } from '../../domain/admin/permissions.js';
+import type { GiftRequest } from '../../domain/rewards/gift-service.js';
+import type { MemberProfile } from '../../domain/members/member-queries.js';
+import type { PurchaseOutcome, RefundOutcome } from '../../domain/purchases/types.js';
+import { formatIranianPhone } from '../../domain/members/phone.js';
+import { toPersianDigits } from '../../lib/digits.js';
+import { formatAmount, formatDate, formatMoney, formatNumber } from '../format.js';
+import type { Screen, ScreenContext } from './types.js';
+
+const money = (n: number, c: ScreenContext) => formatMoney(n, c.moneyUnit, c.locale, c.t);
+
+export function adminHomeScreen(op: Operator, c: ScreenContext): Screen {
+  return {
+    text: c.t('admin.home', { club: c.clubName, role: c.t(`admin.role.${op.role}`), branch: op.branch ? c.t('admin.branch', { branch: op.branch }) : '' }),
+    keyboard: { kind: 'admin', role: op.role },
+  };
+}
+
+export function salePreviewText(d: { member: string; amount: number; category?: string; branch?: string }, c: ScreenContext): string {
+  return c.t('admin.sale_preview', {
+    member: d.member,
+    amount: money(d.amount, c),
+    category: d.category ? c.t('admin.category_line', { category: d.category }) : '',
+    branch: d.branch ? c.t('admin.branch_line', { branch: d.branch }) : '',
+  });
+}
+
+export function saleDoneText(out: PurchaseOutcome & { orderId: string }, c: ScreenContext): string {
+  if (out.status === 'pending_member') return c.t('admin.sale_pending', { orderId: out.orderId });
+  return c.t('admin.sale_done', {
+    orderId: out.orderId,
+    points: formatNumber(out.awarded.points, c.locale),
+    coins: formatNumber(out.awarded.coins, c.locale),
+    credit: money(out.awarded.credit, c),
+    tier: c.tierName(out.tier),
+  });
+}
+
+export function returnDoneText(out: RefundOutcome, c: ScreenContext): string {
+  return c.t('admin.return_done', {
+    amount: money(out.amount, c),
+    points: formatNumber(out.reversed.points, c.locale),
+    coins: formatNumber(out.reversed.coins, c.locale),
+    credit: money(out.reversed.credit, c),
+  });
+}
+
+/** The member as staff see them: contact, tier, balances, purchases, tags. */
+export function memberCardText(p: MemberProfile, c: ScreenContext): string {
+  const m = p.member;
+  return c.t('admin.card', {
+    name: [m.firstName, m.lastName].filter(Boolean).join(' ') || c.t('admin.none'),
+    phone: c.locale === 'fa' ? toPersianDigits(formatIranianPhone(m.phone)) : formatIranianPhone(m.phone),
+    code: m.memberCode,
+    tier: c.tierName(m.tier),
+    points: formatNumber(m.balances.points, c.locale),
+    coins: formatNumber(m.balances.coins, c.locale),
+    credit: money(m.balances.credit, c),
+    purchases: formatNumber(m.purchaseCount, c.locale),
+    total: money(m.purchaseTotal, c),
+    last: m.lastPurchaseAt ? formatDate(m.lastPurchaseAt, c.locale) : c.t('admin.none'),
+    tags: m.tags.length ? m.tags.join('، ') : c.t('admin.none'),
+    status: c.t(`admin.status.${m.status}`),
+  });
+}
+
+export function giftRequestScreen(r: GiftRequest, memberLabel: string, c: ScreenContext): Screen {
+  const buttons = [
+    ...(r.status === 'requested' ? [{ label: c.t('admin.approve'), action: `gq:approve:${r.id}` }] : []),
+    { label: c.t('admin.ship'), action: `gq:ship:${r.id}` },
+    { label: c.t('admin.reject'), action: `gq:reject:${r.id}` },
+  ];
+  return {
+    text: c.t('admin.queue_item', { gift: r.giftTitle, member: memberLabel, cost: formatAmount(r.costCurrency, r.cost, c.moneyUnit, c.locale, c.t), date: formatDate(r.createdAt, c.locale), status: c.t(`gifts.status.${r.status}`) }),
+    buttons: [buttons],
+  };
+}
+
+function figureLines(f: Figures, c: ScreenContext): string {
+  const n = (x: number) => formatNumber(x, c.locale);
+  return c.t('admin.figures_lines', { purchases: n(f.purchases), buyers: n(f.buyers), revenue: money(f.revenue, c), newMembers: n(f.newMembers), issued: n(f.pointsIssued), spent: n(f.pointsSpent), refunds: n(f.refunds) });
+}
+
+export function figuresText(f: { today: Figures; month: Figures }, monthLabel: string, c: ScreenContext): string {
+  return c.t('admin.figures', { club: c.clubName, today: figureLines(f.today, c), month: monthLabel, monthFigures: figureLines(f.month, c) });
+}

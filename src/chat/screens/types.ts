@@ -1,0 +1,31 @@
+import type { Locale, Translate } from '../i18n.js';
+
+/** A button under a message: an action the channel sends back, or a link. */
+export interface ScreenButton {
+  label: string;
+  action?: string;
+  url?: string;
+}
+
+/** The keyboard that stays below the input (Telegram reply keyboard; WhatsApp numbered list). */
+export type ReplyKeyboard = { kind: 'main' } | { kind: 'admin'; role: 'owner' | 'manager' | 'cashier' } | { kind: 'contact' } | { kind: 'choices'; options: string[] } | { kind: 'remove' };
+
+/** What a channel shows: channel-neutral, every string already translated. */
+export interface Screen {
+  text: string;
+  buttons?: ScreenButton[][];
+  keyboard?: ReplyKeyboard;
+  photo?: { png: Buffer; caption: string };
+  /** A picture by URL shown with the text as its caption (campaign messages). */
+  imageUrl?: string;
+}
+
+/** What every screen needs to speak to this member of this club. */
+export interface ScreenContext {
+  t: Translate;
+  locale: Locale;
+  clubName: string;
+  moneyUnit: 'IRT' | 'IRR';
+  /** The merchant's name for a tier, or the translated default. */
+  tierName(key: string): string;
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' });
+const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' });
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/bashgah'),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only').default('bashgah'),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ROLE: z.enum(['all', 'api', 'bot', 'worker', 'whatsapp']).default('all'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-...').optional(),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+  DEFAULT_LOCALE: z.enum(['fa', 'en']).default('fa'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
+  /** Name of the merchant created for TELEGRAM_BOT_TOKEN, or for the local demo. */
+  DEFAULT_MERCHANT_NAME: z.string().min(1).default('Bashgah Demo'),
+  /** Merchant API and webhook requests per second per merchant (a merchant setting can change it). */
+  RATE_LIMIT_PER_SECOND: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100),
+  /** Accepted clock difference of signed webhooks, in seconds. */
+  /** Pause between the frames of the lucky wheel's animation in Telegram (0: show the prize at once). */
+  WHEEL_FRAME_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(5000).default(700),
+  /** Broadcast messages per second per bot (Telegram allows about 30). */
+  BROADCAST_RATE_PER_SECOND: z.coerce.number({ error: 'must be a number' }).int().min(1).max(30).default(25),
+  /** WhatsApp: off, local (the built-in stand-in; the default in demo mode) or web (whatsapp-web.js). */
+  WHATSAPP: z.enum(['off', 'local', 'web']).optional(),
+  /** The default merchant's WhatsApp number (E.164 or 0912…); other clubs: merchant whatsapp in the CLI. */
+  WHATSAPP_NUMBER: z.string().regex(/^[+0-9۰-۹ ()-]{8,20}$/, 'must be a phone number like +989121234567').optional(),
+  /** Milliseconds between two messages from one WhatsApp number (notifications and broadcasts). */
+  WHATSAPP_SEND_INTERVAL_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).default(1000),
+  /** Messages per hour from one number to people who have not written to it first. */
+  WHATSAPP_FIRST_CONTACTS_PER_HOUR: z.coerce.number({ error: 'must be a number' }).int().min(1).default(120),
+  WEBHOOK_TOLERANCE_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(300),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** WHATSAPP, or by default: the local stand-in in demo mode (no bot token), off otherwise. */
+export function whatsappMode(config: Config): 'off' | 'local' | 'web' {
+  return config.WHATSAPP ?? (!config.TELEGRAM_BOT_TOKEN && !config.TELEGRAM_API_ROOT ? 'local' : 'off');
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, reason: string) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+  }
+}
+
+/** Parses the environment once; the first problem becomes one readable line. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, emptyToUndefined(v)]));
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const shown = typeof input[variable] === 'string' ? ` (got "${input[variable]}")` : '';
+    throw new ConfigError(variable, `${issue.message}${shown}`);
+  }
+  return result.data;
+}
+
+/** Loads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

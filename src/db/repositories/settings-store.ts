@@ -1,0 +1,34 @@
+import type pg from 'pg';
+import { notFound } from '../../domain/errors.js';
+import { merchantSettingsSchema, type MerchantSettings, type SettingsProvider } from '../../domain/merchants/settings.js';
+import { parseInput } from '../../domain/validation.js';
+
+/**
+ * Merchant settings, validated on the way in and cached briefly on the way out: a purchase
+ * reads them on every call, and a change reaches every replica within `ttlMs`.
+ */
+export class PgSettingsStore implements SettingsProvider {
+  private readonly cache = new Map<string, { settings: MerchantSettings; until: number }>();
+
+  constructor(private readonly pool: pg.Pool, private readonly ttlMs = 5_000) {}
+
+  async get(merchantId: string): Promise<MerchantSettings> {
+    const hit = this.cache.get(merchantId);
+    if (hit && hit.until > Date.now()) return hit.settings;
+    const { rows } = await this.pool.query<{ settings: unknown }>('SELECT settings FROM merchants WHERE id = $1', [merchantId]);
+    if (!rows[0]) throw notFound('merchant_not_found', 'No such merchant');
+    const parsed = merchantSettingsSchema.safeParse(rows[0].settings);
+    if (!parsed.success) throw new Error(`Stored settings of merchant ${merchantId} are invalid: ${parsed.error.issues[0]?.message}`);
+    this.cache.set(merchantId, { settings: parsed.data, until: Date.now() + this.ttlMs });
+    return parsed.data;
+  }
+
+  /** Replaces the settings after validating them; returns them with defaults filled in. */
+  async set(merchantId: string, input: unknown): Promise<MerchantSettings> {
+    const settings = parseInput(merchantSettingsSchema, input, 'invalid_settings', 'settings');
+    const { rowCount } = await this.pool.query('UPDATE merchants SET settings = $2, updated_at = now() WHERE id = $1', [merchantId, JSON.stringify(settings)]);
+    if (!rowCount) throw notFound('merchant_not_found', 'No such merchant');
+    this.cache.delete(merchantId);
+    return settings;
+  }
+}

@@ -1,0 +1,186 @@
+import { systemClock, type Clock } from '../clock.js';
+import { forbidden, invalid, notFound } from '../errors.js';
+import type { BroadcastService } from '../campaigns/broadcast-service.js';
+import type { CampaignService } from '../campaigns/campaign-service.js';
+import type { MemberQueries } from '../members/member-queries.js';
+import type { MemberService } from '../members/member-service.js';
+import type { PurchaseService } from '../purchases/purchase-service.js';
+import type { GiftService } from '../rewards/gift-service.js';
+import { tehranDaysOf, tehranStartOfDay } from '../../lib/tehran-calendar.js';
+import type { OperatorService, OperatorStore } from './operator-service.js';
+import type { SettingsProvider } from '../merchants/settings.js';
+import { can, type AdminAction, type Operator } from './permissions.js';
+
+export interface Figures {
+  purchases: number;
+  revenue: number;
+  buyers: number;
+  newMembers: number;
+  pointsIssued: number;
+  pointsSpent: number;
+  refunds: number;
+}
+
+export interface FiguresSource {
+  figures(merchantId: string, from: Date, to: Date, branch?: string | null): Promise<Figures>;
+}
+
+/**
+ * What operators do from the bot, each action checked against the operator's role on the server
+ * and written to the audit log (refusals too). Cashiers are held to their own branch.
+ */
+export class AdminService {
+  constructor(
+    private readonly deps: {
+      operators: OperatorService;
+      audit: Pick<OperatorStore, 'audit'>;
+      purchases: PurchaseService;
+      members: MemberService;
+      memberQueries: MemberQueries;
+      gifts: GiftService;
+      campaigns: CampaignService;
+      broadcasts: BroadcastService;
+      reports: FiguresSource;
+      settings: SettingsProvider;
+      clock?: Clock;
+    },
+  ) {}
+
+  private get clock() {
+    return this.deps.clock ?? systemClock;
+  }
+
+  private async guard(op: Operator, action: AdminAction, target?: string | null, details?: unknown): Promise<void> {
+    if (can(op.role, action)) return;
+    await this.deps.audit.audit({ merchantId: op.merchantId, operatorId: op.id, actor: `operator:${op.id}`, action, allowed: false, target, details });
+    throw forbidden('not_allowed', `A ${op.role} cannot do ${action}`, { role: op.role, action });
+  }
+
+  private audit(op: Operator, action: string, target?: string | null, details?: unknown) {
+    return this.deps.audit.audit({ merchantId: op.merchantId, operatorId: op.id, actor: `operator:${op.id}`, action, allowed: true, target, details });
+  }
+
+  can(op: Operator, action: AdminAction) {
+    return can(op.role, action);
+  }
+
+  /** Refuses (audited) unless the role may do `action`: before a flow starts asking questions. */
+  require(op: Operator, action: AdminAction) {
+    return this.guard(op, action);
+  }
+
+  /** A purchase at the till; `nonce` (from the confirmation button) makes a double tap record it once. */
+  async recordPurchase(op: Operator, input: { phone?: string; memberCode?: string; amount: number; category?: string; branch?: string; nonce: string }) {
+    await this.guard(op, 'purchase.record', input.phone ?? input.memberCode);
+    const branch = op.role === 'cashier' ? op.branch ?? undefined : input.branch?.trim() || op.branch || undefined;
+    const category = input.category?.trim() || undefined;
+    const out = await this.deps.purchases.record(
+      op.merchantId,
+      {
+        orderId: `chat-${input.nonce}`,
+        phone: input.phone,
+        memberCode: input.memberCode,
+        amount: input.amount,
+        branch,
+        items: category ? [{ sku: category, category, quantity: 1, unitPrice: input.amount }] : undefined,
+      },
+      `operator:${op.id}`,
+    );
+    await this.audit(op, 'purchase.record', out.memberId, { orderId: `chat-${input.nonce}`, amount: input.amount, branch, category });
+    return { ...out, orderId: `chat-${input.nonce}` };
+  }
+
+  async findPurchase(op: Operator, orderId: string) {
+    await this.guard(op, 'purchase.refund', orderId);
+    const purchase = await this.deps.purchases.find(op.merchantId, orderId);
+    if (!purchase) throw notFound('order_not_found', `No purchase with orderId ${orderId}`);
+    if (op.role === 'cashier' && purchase.branch !== op.branch) throw await this.refuse(op, 'purchase.refund', orderId, 'other_branch');
+    return purchase;
+  }
+
+  private async refuse(op: Operator, action: string, target: string, reason: string) {
+    await this.deps.audit.audit({ merchantId: op.merchantId, operatorId: op.id, actor: `operator:${op.id}`, action, allowed: false, target, details: { reason } });
+    return forbidden(reason, 'A cashier can only return purchases of their own branch');
+  }
+
+  async recordReturn(op: Operator, input: { orderId: string; amount?: number; nonce: string }) {
+    const purchase = await this.findPurchase(op, input.orderId);
+    const out = await this.deps.purchases.refund(op.merchantId, { refundId: `chat-${input.nonce}`, orderId: purchase.orderId, amount: input.amount }, `operator:${op.id}`);
+    await this.audit(op, 'purchase.refund', purchase.orderId, { refundId: `chat-${input.nonce}`, amount: out.amount });
+    return out;
+  }
+
+  /** The member's returnable purchases, newest first (the return flow offers them). */
+  async recentPurchases(op: Operator, memberId: string) {
+    await this.guard(op, 'purchase.refund', memberId);
+    const list = await this.deps.purchases.recentForMember(op.merchantId, memberId, 5);
+    return list.filter((p) => p.amount > p.refundedAmount && (op.role !== 'cashier' || p.branch === op.branch));
+  }
+
+  /** The club's tier keys, for segment choices. */
+  async tierKeys(op: Operator): Promise<string[]> {
+    await this.guard(op, 'campaigns');
+    return (await this.deps.settings.get(op.merchantId)).tiers.levels.map((l) => l.key);
+  }
+
+  async lookupMember(op: Operator, query: string) {
+    await this.guard(op, 'member.lookup', query);
+    const q = query.trim();
+    const member = (await this.deps.members.findByPhone(op.merchantId, q).catch(() => null)) ?? (await this.deps.members.findByCode(op.merchantId, q));
+    if (!member) throw notFound('member_not_found', 'No member with this phone or code');
+    await this.audit(op, 'member.lookup', member.id);
+    return this.deps.memberQueries.profile(op.merchantId, member.id);
+  }
+
+  async giftQueue(op: Operator) {
+    await this.guard(op, 'gifts.queue');
+    const [requested, approved] = await Promise.all([
+      this.deps.gifts.requests(op.merchantId, { status: 'requested', limit: 20 }),
+      this.deps.gifts.requests(op.merchantId, { status: 'approved', limit: 20 }),
+    ]);
+    return [...requested, ...approved];
+  }
+
+  async giftStep(op: Operator, id: string, step: 'approve' | 'ship' | 'reject', note?: string) {
+    await this.guard(op, 'gifts.queue', id);
+    const out = step === 'approve' ? await this.deps.gifts.approve(op.merchantId, id) : step === 'ship' ? await this.deps.gifts.ship(op.merchantId, id, note) : await this.deps.gifts.reject(op.merchantId, id, note);
+    await this.audit(op, `gifts.${step}`, id, note ? { note } : undefined);
+    return out;
+  }
+
+  async countSegment(op: Operator, segment: unknown) {
+    await this.guard(op, 'campaigns');
+    return this.deps.campaigns.countSegment(op.merchantId, segment);
+  }
+
+  async createCampaign(op: Operator, input: unknown) {
+    await this.guard(op, 'campaigns');
+    const out = await this.deps.campaigns.create(op.merchantId, input, `operator:${op.id}`);
+    await this.audit(op, 'campaigns.create', out.campaign.id, { kind: out.campaign.kind, broadcast: out.broadcast?.id, recipients: out.recipients });
+    return out;
+  }
+
+  async broadcastControl(op: Operator, id: string, action: 'pause' | 'resume' | 'cancel' | 'status') {
+    await this.guard(op, 'campaigns', id);
+    const b = this.deps.broadcasts;
+    const out = action === 'status' ? await b.status(op.merchantId, id) : action === 'pause' ? await b.pause(op.merchantId, id) : action === 'resume' ? await b.resume(op.merchantId, id) : await b.cancel(op.merchantId, id);
+    if (action !== 'status') await this.audit(op, `broadcasts.${action}`, id);
+    return out;
+  }
+
+  /** Today (Tehran) and this Jalali month so far. */
+  async figures(op: Operator) {
+    await this.guard(op, 'reports');
+    const now = new Date(this.clock.now().getTime() + 60_000);
+    const today = tehranStartOfDay(now);
+    const monthStart = new Date(`${tehranDaysOf('month', now)[0]}T00:00:00+03:30`);
+    const [day, month] = await Promise.all([this.deps.reports.figures(op.merchantId, today, now), this.deps.reports.figures(op.merchantId, monthStart, now)]);
+    return { today: day, month };
+  }
+
+  async inviteOperator(op: Operator, role: string, branch: string | null) {
+    await this.guard(op, 'operators', role);
+    if (role === 'owner' && op.role !== 'owner') throw invalid('invalid_role', 'Only an owner can invite an owner');
+    return this.deps.operators.invite(op.merchantId, role, branch, `operator:${op.id}`);
+  }
+}

@@ -1,0 +1,134 @@
+export const CURRENCIES = ['points', 'coins', 'credit'] as const;
+export type Currency = (typeof CURRENCIES)[number];
+
+export type Balances = Record<Currency, number>;
+
+/** What one operation does to one currency. Amounts are positive; the mode gives the sign. */
+export type LedgerLine =
+  | { mode: 'earn'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; expiresAt?: Date | null; restrictions?: GiftRestrictions | null; dailyCap?: number; countsForTier?: boolean }
+  | { mode: 'spend'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; context?: SpendContext }
+  | { mode: 'reverse'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; sourceEntryId?: number }
+  | { mode: 'expire'; currency: Currency; amount: number; reason: string; bucketId: number };
+
+/** Gift credit limits: where and on what it may be spent, and by whom. */
+export interface GiftRestrictions {
+  branches?: string[];
+  categories?: string[];
+  groups?: string[];
+}
+
+export interface SpendContext {
+  branch?: string;
+  categories?: string[];
+}
+
+export interface AppliedLine {
+  currency: Currency;
+  mode: LedgerLine['mode'];
+  requested: number;
+  applied: number;
+  recovered: number;
+  shortfall: number;
+  capped: boolean;
+  entryId: number | null;
+}
+
+export interface OperationResult {
+  operationId: number;
+  memberId: string;
+  balances: Balances;
+  debts: Balances;
+  lines: AppliedLine[];
+  shortfall: Partial<Balances>;
+  tier: string;
+  previousTier: string;
+  /** The member's status when the operation ran (a purchase for a pending member is `pending_member`). */
+  memberStatus: 'pending' | 'active' | 'blocked';
+  purchaseId?: string;
+  /** Whatever the caller attached to the operation (rules applied, status, …). */
+  extra: Record<string, unknown>;
+}
+
+export interface OperationOutcome {
+  replayed: boolean;
+  result: OperationResult;
+}
+
+/** Applying by phone or member code may find no member yet, or a tier other than assumed. */
+export type ReferenceOutcome = ({ kind: 'applied' } & OperationOutcome) | { kind: 'member_missing' } | { kind: 'tier_mismatch'; tier: string };
+
+export type MemberReference = { phone: string } | { memberCode: string };
+
+export interface ApplyCommand {
+  merchantId: string;
+  memberId: string;
+  idempotencyKey: string;
+  /** Hash of the operation's content: the same key with other content is a conflict. */
+  requestHash: string;
+  kind: string;
+  actor: string;
+  lines: LedgerLine[];
+  /** Tehran calendar day the earnings count for (daily caps, rolling tiers). */
+  day: string;
+  tiers?: { window_days: number | null; levels: { key: string; threshold: number }[] };
+  purchase?: PurchaseRecord;
+  refund?: RefundRecord;
+  /** Extra fields stored in the result and returned on replay. */
+  extra?: Record<string, unknown>;
+  /** Extra fields for the operation's event (e.g. the purchase it belongs to). */
+  event?: Record<string, unknown>;
+  /** The operation's event type (default ledger.changed); when given, it is sent even if nothing changed. */
+  eventType?: string;
+  /** More outbox events, written in the same transaction. */
+  events?: { type: string; payload: Record<string, unknown> }[];
+}
+
+export interface PurchaseRecord {
+  orderId: string;
+  amount: number;
+  items?: unknown;
+  branch?: string;
+  occurredAt: Date;
+  voucherCode?: string;
+  staffCode?: string;
+  rules: unknown;
+}
+
+export interface RefundRecord {
+  purchaseId: string;
+  refundId: string;
+  amount: number;
+  items?: unknown;
+  expectedRefunded: number;
+  reversal: Partial<Balances>;
+}
+
+/** Persistence of the ledger: one call, one transaction (see bashgah_ledger_apply). */
+export interface LedgerStore {
+  apply(cmd: ApplyCommand): Promise<OperationOutcome>;
+  /** The same, for a member named by phone or code, whose rules assumed `expectedTier`. */
+  applyByReference(cmd: Omit<ApplyCommand, 'memberId'> & { member: MemberReference; expectedTier: string }): Promise<ReferenceOutcome>;
+  /** A stored operation by key, to answer replays before doing any work. */
+  findOperation(merchantId: string, idempotencyKey: string): Promise<{ requestHash: string; result: OperationResult | null } | null>;
+}
+
+export interface LedgerEntryView {
+  id: number;
+  currency: Currency;
+  amount: number;
+  balanceAfter: number;
+  reason: string;
+  refType: string | null;
+  refId: string | null;
+  actor: string;
+  createdAt: Date;
+}
+
+/** Read side of the ledger: history pages and the points that count for tiers. */
+export interface LedgerQueries {
+  /** Newest first; `beforeId` pages backwards. */
+  history(merchantId: string, memberId: string, opts: { beforeId?: number; afterId?: number; limit: number }): Promise<LedgerEntryView[]>;
+  qualifyingPoints(memberId: string, windowDays: number | null): Promise<number>;
+  /** What of a currency expires within `withinDays`, and when the first of it does. */
+  expiring(memberId: string, currency: Currency, withinDays: number): Promise<{ amount: number; firstAt: Date } | undefined>;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { earningSettingsSchema, expirySettingsSchema, tierSettingsSchema } from '../rules/settings.js';
+import { referralSettingsSchema, staffSettingsSchema } from '../referrals/settings.js';
+import { automationSettingsSchema } from '../campaigns/automation-settings.js';
+import { feedbackSettingsSchema } from '../feedback/settings.js';
+
+/** Everything a merchant configures, validated; `{}` is a working club with the defaults. */
+export const merchantSettingsSchema = z
+  .object({
+    /** The unit of money in purchases and wallet credit. */
+    currency: z.enum(['IRT', 'IRR']).default('IRT'),
+    earning: earningSettingsSchema.default(earningSettingsSchema.parse({})),
+    tiers: tierSettingsSchema.default(tierSettingsSchema.parse({})),
+    expiry: expirySettingsSchema.default(expirySettingsSchema.parse({})),
+    referrals: referralSettingsSchema.default(referralSettingsSchema.parse({})),
+    staff: staffSettingsSchema.default(staffSettingsSchema.parse({})),
+    automations: automationSettingsSchema.default(automationSettingsSchema.parse({})),
+    feedback: feedbackSettingsSchema.default(feedbackSettingsSchema.parse({})),
+    api: z
+      .object({
+        /** Requests per second for this merchant's API and webhooks (default: RATE_LIMIT_PER_SECOND). */
+        rateLimitPerSecond: z.number().int().min(1).max(100_000).optional(),
+      })
+      .strict()
+      .default({}),
+    woocommerce: z
+      .object({
+        /** The order status that earns: `completed`, or already at `processing` (paid). */
+        awardOn: z.enum(['completed', 'processing']).default('completed'),
+      })
+      .strict()
+      .default({ awardOn: 'completed' }),
+  })
+  .strict();
+
+export type MerchantSettings = z.infer<typeof merchantSettingsSchema>;
+
+export const DEFAULT_SETTINGS: MerchantSettings = merchantSettingsSchema.parse({});
+
+export interface SettingsProvider {
+  get(merchantId: string): Promise<MerchantSettings>;
+}

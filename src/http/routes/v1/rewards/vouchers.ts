@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { VoucherService } from '../../../../domain/rewards/voucher-service.js';
+import { errorResponses } from '../../../schemas/common.js';
+import { campaignSchema, domainBody, idParams, redeemBodySchema, redeemResponseSchema, validateBodySchema, validateResponseSchema } from '../../../schemas/rewards.js';
+import { presentCampaign } from '../../../presenters/rewards.js';
+
+const security = [{ apiKey: [] }];
+const campaignFields =
+  'Body: { name, kind: percent|fixed|free_shipping|gift_item, value (percent or amount), maxDiscount?, giftItem?, sharedCode? (one code for many; else single-use codes in batches), totalLimit?, perMemberLimit?, validFrom?, validTo? (Jalali or Gregorian days, whole Tehran days, or ISO moments), minPurchase?, categories?, tiers?, coinPrice? (members may buy a code with coins), active? }';
+
+export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> = async (app, { vouchers }) => {
+  app.get(
+    '/vouchers/campaigns',
+    { schema: { tags: ['vouchers'], summary: 'Voucher campaigns, with codes issued and redeemed', security, response: { 200: z.object({ campaigns: z.array(campaignSchema) }), ...errorResponses } } },
+    async (request) => ({ campaigns: (await vouchers.campaigns(request.merchantId!)).map(presentCampaign) }),
+  );
+
+  app.post(
+    '/vouchers/campaigns',
+    { schema: { tags: ['vouchers'], summary: 'Create a voucher campaign', description: campaignFields, security, body: domainBody(campaignFields), response: { 201: campaignSchema, ...errorResponses } } },
+    async (request, reply) => reply.code(201).send(presentCampaign(await vouchers.createCampaign(request.merchantId!, request.body))),
+  );
+
+  app.post(
+    '/vouchers/campaigns/:id/codes',
+    {
+      schema: {
+        tags: ['vouchers'],
+        summary: 'Generate a batch of single-use codes (10 characters, no 0/1/I/L/O/U)',
+        security,
+        params: idParams,
+        body: z.object({ count: z.number().int().min(1).max(10_000) }).strict(),
+        response: { 201: z.object({ codes: z.array(z.string()) }), ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ codes: await vouchers.generate(request.merchantId!, request.params.id, request.body.count) }),
+  );
+
+  app.post(
+    '/vouchers/campaigns/:id/assign',
+    {
+      schema: {
+        tags: ['vouchers'],
+        summary: 'Give a member a code of this campaign (it shows under "my vouchers")',
+        security,
+        params: idParams,
+        body: z.object({ memberId: z.uuid() }).strict(),
+        response: { 201: z.object({ code: z.string() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ code: await vouchers.give(request.merchantId!, request.params.id, request.body.memberId, 'api') }),
+  );
+
+  app.post(
+    '/vouchers/validate',
+    { schema: { tags: ['vouchers'], summary: 'Does a code apply to this basket? The discount, or the reason it does not apply', security, body: validateBodySchema, response: { 200: validateResponseSchema, ...errorResponses } } },
+    async (request) => vouchers.validate(request.merchantId!, request.body),
+  );
+
+  app.post(
+    '/vouchers/redeem',
+    {
+      schema: {
+        tags: ['vouchers'],
+        summary: 'Redeem a code for an order',
+        description: 'Idempotent on orderId (same body again replays with `Idempotent-Replayed: true`; another body is 409). A single-use code is redeemed once, also when orders race for it; a refused code is 422 with the reason.',
+        security,
+        body: redeemBodySchema,
+        response: { 200: redeemResponseSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { replayed, ...out } = await vouchers.redeem(request.merchantId!, request.body);
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return out;
+    },
+  );
+};
+

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { PgSettingsStore } from '../../../db/repositories/settings-store.js';
+import { errorResponses } from '../../schemas/common.js';
+
+const settingsSchema = z.record(z.string(), z.unknown()).meta({ id: 'MerchantSettings', description: 'Earning rules, tiers, expiry, … (see README)' });
+const security = [{ apiKey: [] }];
+
+export const settingsRoutes: FastifyPluginAsyncZod<{ settings: PgSettingsStore }> = async (app, { settings }) => {
+  app.get('/', { schema: { tags: ['settings'], summary: 'The club settings, defaults filled in', security, response: { 200: settingsSchema, ...errorResponses } } }, async (request) =>
+    settings.get(request.merchantId!),
+  );
+
+  app.put(
+    '/',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: 'Replace the club settings (validated; omitted parts take their defaults)',
+        security,
+        body: settingsSchema,
+        response: { 200: settingsSchema, ...errorResponses },
+      },
+    },
+    async (request) => settings.set(request.merchantId!, request.body),
+  );
+};

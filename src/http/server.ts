@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import type { createServices } from '../app/container.js';
+import type { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
+import { errorBody, handleError } from './errors.js';
+import { registerBodyParsers } from './body-parsers.js';
+import { registerRateLimit } from './rate-limit.js';
+import { healthRoutes, type HealthChecks } from './routes/health.js';
+import { v1Routes } from './routes/v1/index.js';
+
+export interface HttpServices {
+  services: ReturnType<typeof createServices>;
+  auth: MerchantAuthStore;
+  webhookToleranceSeconds: number;
+}
+
+export interface HttpDeps {
+  logger: Logger;
+  checks: HealthChecks;
+  /** Without it only the health routes exist (used by tests of the bare server). */
+  api?: HttpServices & { redis: Redis; redisPrefix: string; rateLimitPerSecond: number };
+  /** Extra route plugins from other parts of the app (Telegram webhook, playground). */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
+}
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the Fastify app: plugins, then routes; listening is the caller's business. */
+export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(errorBody('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+  });
+  registerBodyParsers(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Bashgah merchant API',
+        version: '1',
+        description: 'Signed webhooks for purchases and refunds, and the API-key merchant API. Errors are `{ "error": { "code", "message", "details"? } }`.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key from `bashgah merchant create`>' },
+          webhookSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Bashgah-Signature',
+            description: 'v1=<hex HMAC-SHA256(webhookSecret, X-Bashgah-Timestamp + "." + raw body)>, with X-Bashgah-Merchant and X-Bashgah-Timestamp',
+          },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes, { checks: deps.checks });
+  if (deps.api) {
+    await registerRateLimit(app, { redis: deps.api.redis, prefix: deps.api.redisPrefix, perSecond: deps.api.rateLimitPerSecond, settings: deps.api.services.settings });
+    await app.register(v1Routes, { prefix: '/v1', ...deps.api });
+  }
+  for (const plugin of deps.plugins ?? []) await plugin(app);
+  return app;
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashInviteCode } from '../../src/domain/admin/operator-service.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { runNode } from '../helpers/process.js';
+
+let db: TestDatabase;
+let dataDir: string;
+const key = randomBytes(32).toString('hex');
+const cli = (...args: string[]) => runNode('src/cli/main.ts', args, { DATABASE_URL: db.url, ENCRYPTION_KEY: key, DATA_DIR: dataDir });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(join(tmpdir(), 'bashgah-op-'));
+});
+afterAll(async () => {
+  await db.drop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('bashgah operator', () => {
+  it('invite prints a one-time code for the bot, stored only as a hash; bad roles and merchants are refused', async () => {
+    const merchant = JSON.parse((await cli('merchant', 'create', '--name', 'Kafe', '--json')).stdout);
+    const res = await cli('operator', 'invite', merchant.id, '--role', 'cashier', '--branch', 'Vanak', '--json');
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out).toMatchObject({ role: 'cashier', branch: 'Vanak', code: expect.stringMatching(/^[A-Z2-9]{10}$/) });
+    expect(new Date(out.expiresAt).getTime() - Date.now()).toBeGreaterThan(23.9 * 3_600_000);
+    const rows = await db.pool.query('SELECT code_hash, role, branch FROM operator_invites WHERE merchant_id = $1', [merchant.id]);
+    expect(rows.rows).toEqual([{ code_hash: hashInviteCode(out.code), role: 'cashier', branch: 'Vanak' }]);
+
+    const human = await cli('operator', 'invite', merchant.id, '--role', 'owner');
+    expect(human.stdout).toMatch(/^\/admin [A-Z2-9]{10}\n$/);
+    expect(human.stderr).toContain('One use, until');
+
+    const noBranch = await cli('operator', 'invite', merchant.id, '--role', 'cashier');
+    expect(noBranch.code).toBe(1);
+    expect(noBranch.stderr).toContain('A cashier works in a branch');
+    expect((await cli('operator', 'invite', merchant.id, '--role', 'king')).stderr).toContain('role must be one of owner, manager, cashier');
+    expect((await cli('operator', 'invite', '00000000-0000-0000-0000-000000000000', '--role', 'owner')).code).toBe(1);
+    expect((await cli('operator', 'list', merchant.id)).stdout).toBe('No operators yet.\n');
+  });
+});

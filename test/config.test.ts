@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, ConfigError } from '../src/config.js';
+
+describe('config', () => {
+  it('has defaults that work on this machine', () => {
+    const c = parseConfig({});
+    expect(c).toMatchObject({
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/bashgah',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: 3000,
+      ROLE: 'all',
+      DEFAULT_LOCALE: 'fa',
+    });
+    expect(c.PUBLIC_URL).toBeUndefined();
+    expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
+  });
+
+  it('reads and coerces values, treating empty strings as unset', () => {
+    const c = parseConfig({ PORT: '3111', ROLE: 'worker', PUBLIC_URL: 'https://club.example.ir', TELEGRAM_BOT_TOKEN: '', LOG_LEVEL: 'debug' });
+    expect(c.PORT).toBe(3111);
+    expect(c.ROLE).toBe('worker');
+    expect(c.PUBLIC_URL).toBe('https://club.example.ir');
+    expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid configuration: PORT .*"abc"/],
+    [{ PORT: '70000' }, /^Invalid configuration: PORT /],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, /^Invalid configuration: DATABASE_URL must be a postgresql:\/\/ URL/],
+    [{ DATABASE_URL: 'not a url' }, /^Invalid configuration: DATABASE_URL /],
+    [{ ROLE: 'everything' }, /^Invalid configuration: ROLE /],
+    [{ REDIS_URL: 'http://x' }, /^Invalid configuration: REDIS_URL /],
+    [{ TELEGRAM_BOT_TOKEN: 'nope' }, /^Invalid configuration: TELEGRAM_BOT_TOKEN /],
+    [{ ENCRYPTION_KEY: 'short' }, /^Invalid configuration: ENCRYPTION_KEY /],
+  ])('names the bad variable in one line: %o', (env, message) => {
+    let error: unknown;
+    try {
+      parseConfig(env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});

@@ -1,0 +1,234 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWebhook } from '../src/http/auth/signature.js';
+import { createTestDatabase, type TestDatabase } from './helpers/db.js';
+import { freePort, ROOT, runNode, waitFor } from './helpers/process.js';
+
+const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+if (!hasChromium) console.warn(`playground browser test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+
+let db: TestDatabase;
+let dataDir: string;
+let server: ChildProcess;
+let base: string;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(join(tmpdir(), 'bashgah-pg-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', REDIS_PREFIX: `pg-${randomBytes(4).toString('hex')}`, TELEGRAM_BOT_TOKEN: '', TELEGRAM_API_ROOT: '' },
+    stdio: 'ignore',
+  });
+  await waitFor(async () => ((await fetch(`${base}/local-bot-api/client/bots`).then((r) => r.json())) as unknown[]).length || undefined, 30_000);
+}, 60_000);
+
+afterAll(async () => {
+  if (!hasChromium) return;
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  await db.drop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+type Page = import('playwright-core').Page;
+
+/** Opens the chat as the selected user with `phone`, joins with the contact button and skips the profile. */
+async function joinInTelegramTab(page: Page, phone: string, expectText: string) {
+  await page.fill('#phone', phone);
+  await page.dispatchEvent('#phone', 'change');
+  await page.fill('#text', '/start');
+  await page.click('#composer button');
+  await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
+  await page.waitForSelector(`text=${expectText}`, { timeout: 10_000 });
+  for (let i = 0; i < 5; i++) {
+    await page.click('#keyboard button >> nth=-1');
+    await page.waitForTimeout(300);
+  }
+}
+
+/** A signed purchase webhook, as the shop's backend sends it. */
+async function postPurchase(creds: { id: string; webhookSecret: string }, purchase: object) {
+  const body = JSON.stringify(purchase);
+  const ts = Math.floor(Date.now() / 1000);
+  return fetch(`${base}/v1/webhooks/purchases`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-bashgah-merchant': creds.id, 'x-bashgah-timestamp': String(ts), 'x-bashgah-signature': `v1=${signWebhook(creds.webhookSecret, ts, body)}` },
+    body,
+  });
+}
+
+describe.skipIf(!hasChromium)('the playground in a real browser', () => {
+  it('a newcomer joins with their phone, sees a purchase made before joining, and reads the balance', async () => {
+    const { chromium } = await import('playwright-core');
+    // The shop records a purchase for this phone before its owner ever opens the bot.
+    const creds = JSON.parse(await readFile(join(dataDir, 'demo-merchant.json'), 'utf8'));
+    expect((await postPurchase(creds, { orderId: 'pg-1', phone: '09127654321', amount: 1_500_000 })).status).toBe(200);
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+      await page.goto(`${base}/playground`);
+      await page.waitForSelector('#botName:not(:empty)');
+      await joinInTelegramTab(page, '09127654321', 'خریدهای قبلی‌تان');
+      await page.click('#keyboard button:has-text("موجودی من")', { timeout: 10_000 });
+      await page.waitForSelector('text=کارت باشگاه', { timeout: 10_000 });
+      const card = await page.locator('.msg.bot').last().innerText();
+      expect(card).toContain('امتیاز: ۱۵۰');
+
+      // Every reward is one tap from the main menu (the demo club has something in each).
+      const lastBot = () => page.locator('.msg.bot').last().innerText();
+      await page.click('#keyboard button:has-text("گردونه شانس")');
+      await page.waitForSelector('text=جوایز گردونه', { timeout: 10_000 });
+      await page.click('.msg.bot >> nth=-1 >> button:has-text("بچرخان")');
+      await page.waitForSelector('text=/تبریک! برنده شدید|این بار پوچ بود/', { timeout: 15_000 });
+      await page.click('#keyboard button:has-text("هدایا")');
+      await page.waitForSelector('text=ماگ باشگاه', { timeout: 10_000 });
+      await page.click('.msg.bot >> nth=-1 >> button:has-text("قهوه رایگان")');
+      await page.waitForSelector('text=یک فنجان قهوهٔ دلخواه', { timeout: 10_000 });
+      await page.click('.msg.bot >> nth=-1 >> button:has-text("درخواست این هدیه")');
+      await page.waitForSelector('text=درخواست «قهوه رایگان» ثبت شد', { timeout: 10_000 });
+      await page.click('#keyboard button:has-text("کدهای تخفیف")');
+      await page.waitForSelector('text=خرید کد تخفیف با سکه', { timeout: 10_000 });
+      await page.click('#keyboard button:has-text("قرعه‌کشی")');
+      await page.waitForSelector('text=قرعه‌کشی یلدا', { timeout: 10_000 });
+      expect(await lastBot()).toContain('اثر انگشت بذر قرعه‌کشی');
+
+      // The merchant links as owner with a code from the CLI, records a purchase, and broadcasts.
+      const invited = await runNode('src/cli/main.ts', ['operator', 'invite', creds.id, '--role', 'owner', '--json'], { DATABASE_URL: db.url, DATA_DIR: dataDir });
+      const { code } = JSON.parse(invited.stdout);
+      const say = async (text: string) => {
+        await page.fill('#text', text);
+        await page.click('#composer button');
+      };
+      await say(`/admin ${code}`);
+      await page.waitForSelector('text=به‌عنوان مالک باشگاه', { timeout: 10_000 });
+      await page.click('#keyboard button:has-text("ثبت خرید")');
+      await page.waitForSelector('text=شماره موبایل یا کد عضویت مشتری', { timeout: 10_000 });
+      await say('۰۹۱۲۷۶۵۴۳۲۱');
+      await page.waitForSelector('text=مبلغ خرید به تومان', { timeout: 10_000 });
+      await say('500000');
+      await page.click('#keyboard button:has-text("رد شدن")');
+      await page.waitForTimeout(300);
+      await page.click('#keyboard button:has-text("رد شدن")');
+      await page.click('#keyboard button:has-text("تأیید و ثبت")', { timeout: 10_000 });
+      await page.waitForSelector('text=خرید ثبت شد', { timeout: 10_000 });
+      await page.waitForSelector('text=خرید ۵۰۰٬۰۰۰ تومان شما ثبت شد', { timeout: 15_000 }); // the member (same chat here) is told
+      await page.click('#keyboard button:has-text("پیام همگانی")');
+      await page.click('#keyboard button:has-text("همهٔ اعضا")', { timeout: 10_000 });
+      await page.waitForSelector('text=نفر در تلگرام یا واتس‌اپ دریافت می‌کنند', { timeout: 10_000 });
+      await say('سلام {name}! جشنوارهٔ یلدا شروع شد 🍉');
+      await page.click('#keyboard button:has-text("همین حالا")', { timeout: 10_000 });
+      await page.click('#keyboard button:has-text("تأیید و ثبت")', { timeout: 10_000 });
+      await page.waitForSelector('text=ارسال تمام شد', { timeout: 20_000 });
+      await page.waitForSelector('.msg.bot >> text=جشنوارهٔ یلدا شروع شد', { timeout: 10_000 });
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it('a newcomer rates the visit after a purchase and opens a support ticket', async () => {
+    const { chromium } = await import('playwright-core');
+    const creds = JSON.parse(await readFile(join(dataDir, 'demo-merchant.json'), 'utf8'));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+      await page.goto(`${base}/playground`);
+      await page.waitForSelector('#botName:not(:empty)');
+      await page.click('#newUser');
+      const say = async (text: string) => {
+        await page.fill('#text', text);
+        await page.click('#composer button');
+      };
+      await joinInTelegramTab(page, '09121112233', 'عضویت شما با موفقیت انجام شد');
+      await page.waitForSelector('#keyboard button:has-text("پشتیبانی")', { timeout: 10_000 });
+
+      // The shop records the purchase; the demo club asks right away.
+      expect((await postPurchase(creds, { orderId: 'pg-rate-1', phone: '09121112233', amount: 300_000, branch: 'مرکزی' })).status).toBe(200);
+      await page.waitForSelector('text=تجربه‌تان چطور بود', { timeout: 20_000 });
+      await page.click('.msg.bot button:text-is("⭐⭐⭐⭐")');
+      await page.waitForSelector('text=/پیشنهاد کنید|اگر نکته‌ای دارید/', { timeout: 10_000 });
+      if (await page.locator('text=پیشنهاد کنید').count()) await page.click('.msg.bot >> nth=-1 >> button:text-is("۹")');
+      await page.waitForSelector('text=اگر نکته‌ای دارید', { timeout: 10_000 });
+      await say('قهوه عالی بود');
+      await page.waitForSelector('text=ممنون از وقتی که گذاشتید', { timeout: 10_000 });
+      expect(await page.locator('.msg.bot').last().innerText()).toContain('۵ سکه');
+
+      await page.click('#keyboard button:has-text("پشتیبانی")');
+      await page.click('.msg.bot >> nth=-1 >> button:has-text("سفارش و خرید")', { timeout: 10_000 });
+      await page.waitForSelector('text=پیامتان را دربارهٔ «سفارش و خرید» بنویسید', { timeout: 10_000 });
+      await say('فاکتور خریدم را می‌خواهم');
+      await page.waitForSelector('text=/تیکت شمارهٔ [۰-۹]+ ثبت شد/', { timeout: 10_000 });
+      const tickets = await db.pool.query("SELECT t.category, m.text FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id WHERE t.source = 'member'");
+      expect(tickets.rows).toEqual([{ category: 'order', text: 'فاکتور خریدم را می‌خواهم' }]);
+      const rating = await db.pool.query("SELECT rating, comment FROM survey_responses WHERE subject = 'pg-rate-1'");
+      expect(rating.rows).toEqual([{ rating: 4, comment: 'قهوه عالی بود' }]);
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-feedback.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it('the WhatsApp tab: a member joins by writing, and reaches every flow by menu numbers', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+      await page.goto(`${base}/playground`);
+      await page.click('nav.tabs a:has-text("واتس‌اپ")');
+      await page.waitForSelector('#club:not(:empty)', { timeout: 10_000 });
+      expect(await page.textContent('#club')).toBe('+989000000000');
+      const lastBot = () => page.locator('.msg.bot').last().innerText();
+      const say = async (text: string, expected: string | RegExp) => {
+        const before = await page.locator('.msg.bot').count();
+        await page.fill('#text', text);
+        await page.click('#composer button');
+        await page.waitForFunction((n) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('.msg.bot').length > n, before, { timeout: 10_000 });
+        await page.waitForTimeout(150); // the rest of the answer
+        const all = (await page.locator('.msg.bot').allInnerTexts()).slice(before).join('\n');
+        if (typeof expected === 'string') expect(all).toContain(expected);
+        else expect(all).toMatch(expected);
+      };
+      await say('سلام', 'به باشگاه مشتریان');
+      for (let i = 0; i < 4; i++) await say('۰', /۰ = رد شدن|۰\. رد شدن/);
+      await say('0', 'منوی اصلی باشگاه');
+      const flows: [string, string | RegExp][] = [
+        ['۱', 'کارت باشگاه'],
+        ['٢', 'جوایز گردونه'],
+        ['3', 'ماگ باشگاه'],
+        ['۴', 'خرید کد تخفیف با سکه'],
+        ['۵', 'قرعه‌کشی یلدا'],
+        ['۶', 'https://wa.me/989000000000?text='],
+        ['۷', /تاریخچه|هنوز تراکنشی/],
+        ['۸', 'پروفایل شما'],
+        ['۹', 'زبان ربات را انتخاب کنید'],
+        ['۱۰', 'راهنمای باشگاه'],
+      ];
+      for (const [n, expected] of flows) {
+        await say('منو', 'منوی اصلی باشگاه');
+        await say(n, expected);
+      }
+      // Inside a flow: the wheel's first option spins it.
+      await say('منو', 'منوی اصلی باشگاه');
+      await say('2', 'بچرخان');
+      await say('1', /تبریک! برنده شدید|این بار پوچ بود/);
+      await say('چطوری؟', 'لطفاً فقط شمارهٔ یکی از گزینه‌ها را بفرستید');
+      expect(await page.locator('.msg.bot img').count()).toBeGreaterThan(0); // the invitation QR
+      expect(await lastBot()).toContain('منوی اصلی باشگاه');
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-whatsapp.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+});

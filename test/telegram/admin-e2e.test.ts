@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { telegramNotifier } from '../../src/channels/telegram/notifier.js';
+import { startBroadcasting } from '../../src/jobs/broadcasting.js';
+import { createLogger } from '../../src/logger.js';
+import { drainEvents } from '../helpers/events.js';
+import { createTelegramHarness, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
+import { newPhone, storedBalances } from '../helpers/services.js';
+
+let h: TelegramHarness;
+let member: TgUser;
+let memberPhone: string;
+const logger = createLogger('silent');
+
+beforeAll(async () => {
+  h = await createTelegramHarness();
+  member = h.user(801, 'Sara');
+  memberPhone = newPhone();
+  await member.join(memberPhone);
+});
+afterAll(() => h.close());
+
+const notify = () =>
+  drainEvents(h.w.db, [telegramNotifier({ telegram: h.channel, members: h.w.services.members, memberStore: h.w.services.memberStore, screens: h.w.services.screens, settings: h.w.services.settings, defaultLocale: 'fa', logger })]);
+const invite = async (role: 'owner' | 'manager' | 'cashier', branch: string | null = null) => (await h.w.services.operators.invite(h.merchantId, role, branch, 'cli')).code;
+const persian = (phone: string) => `0${phone.slice(3)}`.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
+const last = (u: TgUser) => u.botMessages().at(-1)!;
+
+describe('admin mode in the bot', () => {
+  let owner: TgUser;
+  let cashier: TgUser;
+
+  it('links operators with one-time codes; the keyboard shows what each role may do', async () => {
+    owner = h.user(901, 'Owner');
+    const code = await invite('owner');
+    const [linked, home] = await owner.send(`/admin ${code}`, 2);
+    expect(linked!.text).toBe('✅ شما به‌عنوان مالک باشگاه کافه تهران ثبت شدید.');
+    expect(home!.text).toContain('نقش شما: مالک');
+    expect(owner.keyboardLabels()).toEqual(['🧾 ثبت خرید', '↩️ ثبت مرجوعی', '🔎 جستجوی عضو', '🎁 صف هدایا', '🎫 تیکت‌ها', '📣 پیام همگانی', '📊 آمار', '📈 گزارش ماه', '➕ دعوت همکار', '🚪 خروج از مدیریت']);
+
+    const stranger = h.user(902, 'Stranger');
+    expect((await stranger.send(`/admin ${code}`))[0]!.text).toBe('این کد دعوت قبلاً استفاده شده است؛ از مالک باشگاه کد تازه بخواهید.');
+    expect((await stranger.send('/admin'))[0]!.text).toContain('کد دعوتی را که از مالک باشگاه گرفته‌اید');
+    expect((await member.send('📣 پیام همگانی'))[0]!.text).toContain('کد دعوتی');
+
+    cashier = h.user(903, 'Cashier');
+    await cashier.send(`/admin ${await invite('cashier', 'ونک')}`, 2);
+    expect(cashier.keyboardLabels()).toEqual(['🧾 ثبت خرید', '↩️ ثبت مرجوعی', '🔎 جستجوی عضو', '🚪 خروج از مدیریت']);
+    expect(last(cashier).text).toContain('نقش شما: صندوق‌دار — شعبهٔ ونک');
+    // A cashier typing a manager's button is refused by the server, not just hidden.
+    expect((await cashier.send('📣 پیام همگانی'))[0]!.text).toBe('⛔ این کار در دسترسی نقش شما (صندوق‌دار) نیست.');
+    const refusals = await h.w.db.pool.query("SELECT action FROM audit_log WHERE merchant_id = $1 AND NOT allowed", [h.merchantId]);
+    expect(refusals.rows.map((r) => r.action)).toContain('campaigns');
+  });
+
+  it('a cashier records a purchase with a confirmation step, and the member is told', async () => {
+    await cashier.send('🧾 ثبت خرید');
+    expect((await cashier.send(persian(memberPhone)))[0]!.text).toBe('مبلغ خرید به تومان را بفرستید (مثلاً ۲۵۰٬۰۰۰):');
+    expect((await cashier.send('دویست'))[0]!.text).toBe('مبلغ باید عددی بزرگ‌تر از صفر باشد. دوباره بفرستید:');
+    await cashier.send('۲۵۰٬۰۰۰');
+    const [preview] = await cashier.send('⏭ رد شدن');
+    expect(preview!.text).toContain('مبلغ: ۲۵۰٬۰۰۰ تومان');
+    expect(preview!.text).toContain('شعبه: ونک');
+    const [done] = await cashier.send('✅ تأیید و ثبت');
+    expect(done!.text).toMatch(/^✅ خرید ثبت شد\.\nشمارهٔ سفارش: chat-[0-9a-f]{8}\nامتیاز: ۲۵/);
+    expect(cashier.keyboardLabels()).toContain('🧾 ثبت خرید');
+    const before = member.botMessages().length;
+    await notify();
+    expect(member.botMessages().slice(before).map((m) => m.text)[0]).toContain('🛍 خرید ۲۵۰٬۰۰۰ تومان شما ثبت شد.');
+  });
+
+  it('a return picks the member’s purchase and takes its points back', async () => {
+    await cashier.send('↩️ ثبت مرجوعی');
+    const [pick] = await cashier.send(memberPhone);
+    expect(pick!.text).toBe('کدام خرید مرجوع می‌شود؟');
+    const option = cashier.keyboardLabels().find((l) => l.startsWith('۱. ۲۵۰٬۰۰۰ تومان'))!;
+    await cashier.send(option);
+    await cashier.send('همهٔ مبلغ');
+    const [done] = await cashier.send('✅ تأیید و ثبت');
+    expect(done!.text).toContain('✅ مرجوعی ثبت شد: ۲۵۰٬۰۰۰ تومان.');
+    const m = (await h.w.services.members.findByPhone(h.merchantId, memberPhone))!;
+    expect((await storedBalances(h.w.db, m.id)).balances.points).toBe(0);
+    const before = member.botMessages().length;
+    await notify();
+    expect(member.botMessages().slice(before).map((x) => x.text)).toEqual(['↩️ مرجوعی خرید ثبت شد.\n➖ ۲۵ امتیاز (مرجوعی)\nموجودی فعلی: ۰ امتیاز | ۰ سکه | ۰ تومان']);
+  });
+
+  it('the owner looks a member up, sees the figures, and invites a manager', async () => {
+    await owner.send('🔎 جستجوی عضو');
+    const [card] = await owner.send(memberPhone);
+    expect(card!.text).toContain('🏅 سطح: برنزی');
+    expect(card!.text).toContain('🛍 خریدها: ۱');
+    const [figures] = await owner.send('📊 آمار');
+    expect(figures!.text).toContain('📊 آمار باشگاه کافه تهران');
+    await owner.send('➕ دعوت همکار');
+    const [code] = await owner.send('مدیر');
+    const invitation = /\/admin ([A-Z0-9]{10})/.exec(code!.text!)![1]!;
+    const manager = h.user(904, 'Manager');
+    await manager.send(`/admin ${invitation}`, 2);
+    expect(manager.keyboardLabels()).toContain('🎁 صف هدایا');
+    expect(manager.keyboardLabels()).not.toContain('➕ دعوت همکار');
+  });
+
+  it('the gift queue: approve, then ship with a tracking note; the member hears about both', async () => {
+    const gift = await h.w.services.gifts.create(h.merchantId, { title: 'ماگ', costCurrency: 'coins', cost: 0 });
+    const m = (await h.w.services.members.findByPhone(h.merchantId, memberPhone))!;
+    await h.w.services.gifts.request(h.merchantId, m, gift.id, 'queue-1');
+    const [, item] = await owner.send('🎁 صف هدایا', 2);
+    expect(item!.text).toContain('🎁 ماگ');
+    const approve = owner.button('gq:approve:');
+    const edited = await owner.pressAndWaitForEdit(approve.message, approve.data);
+    expect(edited.text).toContain('✅ تأیید شد');
+    const ship = owner.button('gq:ship:');
+    const [ask] = await owner.press(ship.message, ship.data);
+    expect(ask!.text).toBe('کد رهگیری یا توضیح ارسال را بفرستید (اختیاری):');
+    expect((await owner.send('پست ۹۹۸۸'))[0]!.text).toBe('«ماگ» ← 📦 ارسال شد. مشتری باخبر شد.');
+    const before = member.botMessages().length;
+    await notify();
+    expect(member.botMessages().slice(before).map((x) => x.text)).toEqual(['✅ درخواست هدیهٔ «ماگ» تأیید شد و به‌زودی ارسال می‌شود.', '📦 هدیهٔ «ماگ» برایتان ارسال شد.\nکد رهگیری: پست ۹۹۸۸']);
+  });
+
+  it('a broadcast: segment size and ETA, preview, confirm, live progress; the member can opt out', async () => {
+    const broadcasting = await startBroadcasting({
+      ctx: { connection: h.r.redis, prefix: h.r.prefix, redis: h.r.redis },
+      queues: h.w.broadcastQueues!,
+      services: h.w.services,
+      telegram: h.channel,
+      ratePerSecond: 100,
+      defaultLocale: 'fa',
+      logger,
+    });
+    try {
+      await owner.send('📣 پیام همگانی');
+      const [count] = await owner.send('همهٔ اعضا', 2);
+      expect(count!.text).toBe('👥 ۱ نفر در تلگرام یا واتس‌اپ دریافت می‌کنند (ارسال حدود ۱ ثانیه).');
+      const [title, preview] = await owner.send('سلام {name}، یلدا مبارک! 🍉', 3);
+      expect(title!.text).toBe('👀 پیش‌نمایش پیام (این‌طور به دست اعضا می‌رسد):');
+      expect(preview!.text).toBe('سلام Owner، یلدا مبارک! 🍉');
+      await owner.send('🚀 همین حالا');
+      const [started, progress] = await owner.send('✅ تأیید و ثبت', 2);
+      expect(started!.text).toBe('ارسال آغاز شد؛ پیشرفت را همین‌جا می‌بینید.');
+      // The progress message is edited until the broadcast is done.
+      await waitForText(owner, progress!.message_id, '✅ ارسال تمام شد');
+      const final = owner.botMessages().find((x) => x.message_id === progress!.message_id)!;
+      expect(final.text).toContain('✅ ارسال‌شده: ۱');
+      const got = member.botMessages().at(-1)!;
+      expect(got.text).toBe('سلام دوست عزیز، یلدا مبارک! 🍉'); // no name given when joining
+
+      const optOut = member.button('optout');
+      const [bye] = await member.press(optOut.message, optOut.data);
+      expect(bye!.text).toContain('🔕 دیگر پیام تبلیغاتی برایتان نمی‌فرستیم.');
+      expect((await h.w.services.campaigns.countSegment(h.merchantId, {})).members).toBe(0);
+      const back = member.button('optin');
+      expect((await member.press(back.message, back.data))[0]!.text).toBe('🔔 پیام‌های باشگاه دوباره برایتان ارسال می‌شود.');
+      await member.send('/stop');
+      expect((await h.w.services.members.findByPhone(h.merchantId, memberPhone))!.optedOut).toBe(true);
+    } finally {
+      await broadcasting.stop();
+    }
+  });
+
+  it('the composer schedules a broadcast for a Jalali date and time', async () => {
+    const m = (await h.w.services.members.findByPhone(h.merchantId, memberPhone))!;
+    await h.w.services.members.setOptOut(h.merchantId, m.id, false); // back in after /stop above
+    await owner.send('📣 پیام همگانی');
+    await owner.send('همهٔ اعضا', 2);
+    await owner.send('حراج نوروز', 3);
+    expect((await owner.send('⏰ زمان‌بندی'))[0]!.text).toBe('تاریخ و ساعت ارسال را به شمسی بفرستید (مثلاً ۱۴۰۵/۰۹/۰۵ ۱۸:۳۰):');
+    expect((await owner.send('۱۴۰۰/۰۱/۰۱ ۱۰:۰۰'))[0]!.text).toContain('گذشته است');
+    const [confirm] = await owner.send('۱۴۱۰/۰۱/۰۱ ۰۹:۳۰');
+    expect(confirm!.text).toBe('📣 ارسال به ۱ نفر در ۱۴۱۰/۰۱/۰۱، ۰۹:۳۰ تأیید شود؟');
+    const [, progress] = await owner.send('✅ تأیید و ثبت', 2);
+    expect(progress!.text).toContain('⏰ زمان‌بندی‌شده برای ۱۴۱۰/۰۱/۰۱، ۰۹:۳۰');
+    expect(progress!.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(['⏸ توقف', '✖️ لغو']);
+    const cancel = owner.button('bc:cancel:');
+    expect((await owner.pressAndWaitForEdit(cancel.message, cancel.data)).text).toContain('✖️ لغو شد');
+  });
+
+  it('a tracked campaign link opened by a member counts as a click', async () => {
+    const { campaign } = await h.w.services.campaigns.create(h.merchantId, { kind: 'message', name: 'x', message: { text: 'x' }, scheduleAt: '2030-01-01T00:00:00Z' }, 'test');
+    await member.send(`/start s_c${campaign.id}`);
+    const status = await h.w.services.broadcasts.forCampaign(h.merchantId, campaign.id);
+    expect((await h.w.services.campaigns.kpis(h.merchantId, campaign.id, status, null)).clicks).toBe(1);
+  });
+});
+
+async function waitForText(u: TgUser, messageId: number, text: string) {
+  const deadline = Date.now() + 10_000;
+  while (!u.botMessages().find((m) => m.message_id === messageId)?.text?.includes(text)) {
+    if (Date.now() > deadline) throw new Error(`message ${messageId} never said ${text}: ${u.botMessages().find((m) => m.message_id === messageId)?.text}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
