@@ -24,9 +24,9 @@ export class PgStaffStore implements StaffStore {
 
   async record(merchantId: string, row: CommissionRow) {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO staff_commissions (merchant_id, staff_code, order_id, key, sale, amount) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO staff_commissions (merchant_id, staff_code, order_id, key, sale, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (merchant_id, key) DO NOTHING`,
-      [merchantId, row.staffCode, row.orderId, row.key, row.sale, row.amount],
+      [merchantId, row.staffCode, row.orderId, row.key, row.sale, row.amount, row.at],
     );
     return (rowCount ?? 0) > 0;
   }

@@ -9,6 +9,8 @@ export interface CommissionRow {
   key: string;
   sale: number;
   amount: number;
+  /** When it counts for reports: the service clock, so reports and records share one time. */
+  at: Date;
 }
 
 export interface StaffReportRow {
@@ -46,7 +48,7 @@ export class StaffService {
     const commission = Math.floor((amount * staff.commissionPercent) / 100) + staff.commissionFixed;
     await this.store.ensureStaff(merchantId, staffCode);
     if (commission <= 0) return;
-    await this.store.record(merchantId, { staffCode, orderId, key: `purchase:${orderId}`, sale: amount, amount: commission });
+    await this.store.record(merchantId, { staffCode, orderId, key: `purchase:${orderId}`, sale: amount, amount: commission, at: this.clock.now() });
   }
 
   async onRefund(merchantId: string, orderId: string, refundId: string, refundAmount: number, full: boolean): Promise<void> {
@@ -55,7 +57,7 @@ export class StaffService {
     const refundedSale = earned.refundedSale + refundAmount;
     // Cumulative, like points: after refunds of R out of S, exactly floor(C·R/S) is taken back.
     const target = full || refundedSale >= earned.sale ? earned.amount : Math.floor((earned.amount * refundedSale) / earned.sale);
-    await this.store.record(merchantId, { staffCode: earned.staffCode, orderId, key: `refund:${refundId}`, sale: -refundAmount, amount: -(target - earned.reversed) });
+    await this.store.record(merchantId, { staffCode: earned.staffCode, orderId, key: `refund:${refundId}`, sale: -refundAmount, amount: -(target - earned.reversed), at: this.clock.now() });
   }
 
   async upsert(merchantId: string, code: string, name: string | null) {
