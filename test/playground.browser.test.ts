@@ -78,7 +78,8 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
     try {
       const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
-      await page.goto(`${base}/playground`);
+      await page.goto(`${base}/`); // the server's root leads a newcomer to the playground
+      expect(new URL(page.url()).pathname).toBe('/playground');
       await page.waitForSelector('#botName:not(:empty)');
       await joinInTelegramTab(page, '09127654321', 'خریدهای قبلی‌تان');
       await page.click('#keyboard button:has-text("موجودی من")', { timeout: 10_000 });

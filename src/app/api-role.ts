@@ -24,12 +24,14 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
     plugins: [
       async (app) => {
         await app.register(telegramWebhookRoute, { telegram: c.telegram });
-        // Demo mode: the Bot API and the playground live on this server.
+        // Demo mode: the Bot API and the playground live on this server. Their long polls would
+        // fill the console with request lines, so only warnings and errors are logged for them.
+        const quiet = { logLevel: 'warn' } as const;
         if (local) {
-          await app.register(localBotApiRoutes(local), { prefix: LOCAL_BOT_API_PREFIX });
-          await app.register(playgroundRoutes(LOCAL_BOT_API_PREFIX, { whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined }));
+          await app.register(localBotApiRoutes(local), { prefix: LOCAL_BOT_API_PREFIX, ...quiet });
+          await app.register(playgroundRoutes(LOCAL_BOT_API_PREFIX, { whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined }), quiet);
         }
-        if (c.localWhatsApp) await app.register(localWhatsAppRoutes(c.localWhatsApp, c.merchants), { prefix: LOCAL_WHATSAPP_PREFIX });
+        if (c.localWhatsApp) await app.register(localWhatsAppRoutes(c.localWhatsApp, c.merchants), { prefix: LOCAL_WHATSAPP_PREFIX, ...quiet });
       },
     ],
   });

@@ -30,6 +30,8 @@ export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string 
   return async (app) => {
     const tabs = (lang: string) =>
       opts.whatsappRoot ? `<nav class="tabs"><a class="active" href="/playground?lang=${lang}">__TAB_TELEGRAM__</a><a href="/playground/whatsapp?lang=${lang}">__TAB_WHATSAPP__</a></nav>` : '';
+    // Demo mode has nothing else at the root: a newcomer opening the server lands in the playground.
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/playground'));
     app.get('/playground', { schema: { hide: true } }, async (request, reply) => {
       const lang = (request.query as { lang?: string }).lang;
       const html = page(PAGE, lang, apiRoot, { tabs: tabs(isLocale(lang) ? lang : 'fa') });
