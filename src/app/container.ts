@@ -77,6 +77,8 @@ export interface ServiceOptions {
   broadcastQueue?: BroadcastQueue;
   /** Messages per second per bot for broadcasts (the ETA shown to merchants). */
   broadcastRatePerSecond?: number;
+  /** The gap between two WhatsApp messages of one number (the ETA of WhatsApp recipients). */
+  whatsappIntervalMs?: number;
 }
 
 export function createServices(db: Database, secretBox: SecretBox, clock: Clock = systemClock, opts: ServiceOptions = {}) {
@@ -97,7 +99,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const operatorStore = new PgOperatorStore(db.pool);
   const operators = new OperatorService(operatorStore, clock);
   const broadcastStore = new PgBroadcastStore(db.pool);
-  const broadcasts = new BroadcastService({ store: broadcastStore, queue: opts.broadcastQueue ?? noBroadcastQueue, ratePerSecond: opts.broadcastRatePerSecond ?? 25, clock });
+  const broadcasts = new BroadcastService({ store: broadcastStore, queue: opts.broadcastQueue ?? noBroadcastQueue, ratePerSecond: opts.broadcastRatePerSecond ?? 25, whatsappIntervalMs: opts.whatsappIntervalMs, clock });
   const campaignStore = new PgCampaignStore(db.pool);
   const campaigns = new CampaignService({ store: campaignStore, broadcasts, segments: campaignStore, clock });
   const purchases = new PurchaseService({ store: new PgPurchaseStore(db.pool), ledger, members, settings, campaignRules: (m) => campaigns.activeRules(m), clock });
@@ -179,7 +181,11 @@ export function createContainer(config: Config, logger: Logger): Container {
   const redis = createRedis(config.REDIS_URL, logger);
   const secretBox = new SecretBox(resolveEncryptionKey(config.ENCRYPTION_KEY, config.DATA_DIR));
   const broadcastQueues = new BullBroadcastQueues({ connection: redis, prefix: config.REDIS_PREFIX, redis });
-  const services = createServices(db, secretBox, systemClock, { broadcastQueue: broadcastQueues, broadcastRatePerSecond: config.BROADCAST_RATE_PER_SECOND });
+  const services = createServices(db, secretBox, systemClock, {
+    broadcastQueue: broadcastQueues,
+    broadcastRatePerSecond: config.BROADCAST_RATE_PER_SECOND,
+    whatsappIntervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
+  });
   const { apiRoot, local } = telegramApiRoot(config);
   const telegram = new TelegramChannel({
     apiRoot,

@@ -122,6 +122,16 @@ export class PgBroadcastStore implements BroadcastStore {
     return out;
   }
 
+  async remainingByChannel(broadcastId: string) {
+    const { rows } = await this.pool.query(
+      "SELECT channel, count(*)::int AS n FROM broadcast_deliveries WHERE broadcast_id = $1 AND state IN ('pending', 'sending') GROUP BY channel",
+      [broadcastId],
+    );
+    const out = { telegram: 0, whatsapp: 0 };
+    for (const r of rows) out[r.channel as keyof typeof out] = r.n;
+    return out;
+  }
+
   async cancelPending(broadcastId: string) {
     const { rowCount } = await this.pool.query("UPDATE broadcast_deliveries SET state = 'cancelled', updated_at = now() WHERE broadcast_id = $1 AND state = 'pending'", [broadcastId]);
     return rowCount ?? 0;

@@ -36,6 +36,8 @@ export interface BroadcastStore {
   fanOut(b: Broadcast, segment: Segment, holdoutPercent: number, at: Date): Promise<{ recipients: number; heldOut: number }>;
   pendingMembers(broadcastId: string, after: string | null, limit: number): Promise<Recipient[]>;
   counts(broadcastId: string): Promise<DeliveryCounts>;
+  /** Deliveries still pending or in flight, per channel. */
+  remainingByChannel(broadcastId: string): Promise<Record<ChannelName, number>>;
   cancelPending(broadcastId: string): Promise<number>;
   setProgress(id: string, p: { chatId: string; messageId: number; locale: string }): Promise<void>;
   segmentOf(campaignId: string): Promise<{ segment: unknown; holdoutPercent: number } | null>;
@@ -56,20 +58,32 @@ export interface BroadcastQueue {
 
 const ENQUEUE_CHUNK = 1000;
 
+export interface BroadcastPace {
+  /** Telegram messages per second per bot. */
+  ratePerSecond: number;
+  /** The gap between two WhatsApp messages of one number. */
+  whatsappIntervalMs: number;
+}
+
+/** Seconds until the last message is out: each channel drains its own queue at its own pace, at once. */
+export function broadcastEtaSeconds(remaining: Record<ChannelName, number>, pace: BroadcastPace): number {
+  return Math.max(Math.ceil(remaining.telegram / pace.ratePerSecond), Math.ceil((remaining.whatsapp * pace.whatsappIntervalMs) / 1000));
+}
+
 /**
  * Broadcasts: a campaign's message (and reward) to every member of its segment, one delivery
  * row and one queued job per recipient. The delivery row is the truth: a job whose row is not
  * pending does nothing, so re-enqueueing (resume, a restarted fan-out) never sends twice.
  */
 export class BroadcastService {
-  constructor(private readonly deps: { store: BroadcastStore; queue: BroadcastQueue; ratePerSecond: number; clock?: Clock }) {}
+  constructor(private readonly deps: { store: BroadcastStore; queue: BroadcastQueue; ratePerSecond: number; whatsappIntervalMs?: number; clock?: Clock }) {}
 
   private get clock() {
     return this.deps.clock ?? systemClock;
   }
 
-  get ratePerSecond() {
-    return this.deps.ratePerSecond;
+  get pace(): BroadcastPace {
+    return { ratePerSecond: this.deps.ratePerSecond, whatsappIntervalMs: this.deps.whatsappIntervalMs ?? 1000 };
   }
 
   async create(merchantId: string, campaignId: string, scheduleAt: Date | null, createdBy: string): Promise<Broadcast> {
@@ -141,9 +155,9 @@ export class BroadcastService {
 
   async status(merchantId: string, id: string) {
     const b = await this.get(merchantId, id);
-    const counts = await this.deps.store.counts(id);
+    const [counts, byChannel] = await Promise.all([this.deps.store.counts(id), this.deps.store.remainingByChannel(id)]);
     const remaining = counts.pending + counts.sending;
-    return { ...b, counts, remaining, etaSeconds: Math.ceil(remaining / this.deps.ratePerSecond) };
+    return { ...b, counts, remaining, etaSeconds: broadcastEtaSeconds(byChannel, this.pace) };
   }
 
   /** Marks a running broadcast done once nothing is pending or in flight. */

@@ -4,6 +4,7 @@ import { translator, allTranslations, type Locale, type Translate } from '../../
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../../chat/format.js';
 import { memberCardText, returnDoneText, saleDoneText, salePreviewText } from '../../../chat/screens/admin-screens.js';
 import { broadcastProgressScreen, etaText } from '../../../chat/screens/broadcast-screens.js';
+import { broadcastEtaSeconds } from '../../../domain/campaigns/broadcast-service.js';
 import { campaignMessageScreen } from '../../../chat/screens/campaign-screens.js';
 import { isDomainError } from '../../../domain/errors.js';
 import { normalizeCode, MEMBER_CODE_LENGTH } from '../../../domain/members/codes.js';
@@ -250,8 +251,9 @@ export function adminBroadcastConversation(deps: BotDeps) {
     }
     const counted = await conversation.external(async () => {
       try {
-        const n = (await deps.admin.countSegment(op, segment)).reachable;
-        return { ok: true as const, n, eta: etaText(Math.ceil(n / deps.broadcasts.ratePerSecond), await deps.screens.context(deps.merchantId, s.locale)) };
+        const { reachable: n, telegram } = await deps.admin.countSegment(op, segment);
+        const eta = broadcastEtaSeconds({ telegram, whatsapp: n - telegram }, deps.broadcasts.pace);
+        return { ok: true as const, n, eta: etaText(eta, await deps.screens.context(deps.merchantId, s.locale)) };
       } catch (err) {
         return { ok: false as const, error: refusal(err, t, op.role) };
       }
