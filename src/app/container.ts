@@ -89,7 +89,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const ledger = new LedgerService(ledgerStore, settings, clock);
   const expiryStore = new PgExpiryStore(db.pool);
   const merchants = new MerchantService(new PrismaMerchantStore(db.prisma), secretBox);
-  const memberQueries = new MemberQueries(members, memberStore, ledgerStore, settings);
+  const memberQueries = new MemberQueries(members, memberStore, ledgerStore, settings, clock);
   const referrals = new ReferralService({ store: new PgReferralStore(db.pool), ledger, members, settings, clock });
   const voucherStore = new PgVoucherStore(db.pool, ledgerStore);
   const vouchers = new VoucherService({ store: voucherStore, members, ledger, clock });

@@ -36,7 +36,9 @@ export async function createTestDatabase(opts: { migrated?: boolean } = {}): Pro
     }
   }
   const url = withDatabase(TEST_SERVER_URL, name);
-  const db = createDatabase(url, { max: 20 });
+  // Tests fire hundreds of operations at once on a machine the other test files share: a wait
+  // for a pooled connection may pass production's 5 s without anything being wrong.
+  const db = createDatabase(url, { max: 20, connectTimeoutMs: 60_000 });
   return {
     ...db,
     name,

@@ -28,7 +28,7 @@ afterAll(() => h.close());
 
 describe('the member menu', () => {
   it('balance: Persian digits and separators, tier, and credit about to expire with its Jalali date', async () => {
-    const soon = new Date(Date.now() + 10 * 86_400_000);
+    const soon = new Date(h.w.clock.now().getTime() + 10 * 86_400_000);
     await h.w.services.ledger.earn({ merchantId: h.merchantId, memberId, currency: 'credit', amount: 50_000, reason: 'bonus', idempotencyKey: 'exp-soon', actor: 'test', expiresAt: soon });
     const [card] = await u.send('💰 موجودی من');
     const text = card!.text!;

@@ -148,22 +148,22 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
     return opts.afterId !== undefined ? entries.reverse() : entries;
   }
 
-  async qualifyingPoints(memberId: string, windowDays: number | null): Promise<number> {
+  async qualifyingPoints(memberId: string, windowDays: number | null, asOf: Date): Promise<number> {
     const { rows } = windowDays === null
       ? await this.pool.query('SELECT points_earned_total AS points FROM members WHERE id = $1', [memberId])
       : await this.pool.query(
-          "SELECT coalesce(sum(points), 0) AS points FROM member_earning_days WHERE member_id = $1 AND day > (now() AT TIME ZONE 'Asia/Tehran')::date - $2::int",
-          [memberId, windowDays],
+          "SELECT coalesce(sum(points), 0) AS points FROM member_earning_days WHERE member_id = $1 AND day > ($3::timestamptz AT TIME ZONE 'Asia/Tehran')::date - $2::int",
+          [memberId, windowDays, asOf],
         );
     return Number(rows[0]?.points ?? 0);
   }
 
-  async expiring(memberId: string, currency: string, withinDays: number) {
+  async expiring(memberId: string, currency: string, withinDays: number, asOf: Date) {
     const { rows } = await this.pool.query(
       `SELECT sum(remaining) AS amount, min(expires_at) AS first_at FROM earn_buckets
        WHERE member_id = $1 AND currency = $2::currency AND remaining > 0
-         AND expires_at > now() AND expires_at <= now() + make_interval(days => $3)`,
-      [memberId, currency, withinDays],
+         AND expires_at > $4 AND expires_at <= $4::timestamptz + make_interval(days => $3)`,
+      [memberId, currency, withinDays, asOf],
     );
     const r = rows[0];
     return r?.amount ? { amount: Number(r.amount), firstAt: r.first_at as Date } : undefined;

@@ -128,7 +128,8 @@ export interface LedgerEntryView {
 export interface LedgerQueries {
   /** Newest first; `beforeId` pages backwards. */
   history(merchantId: string, memberId: string, opts: { beforeId?: number; afterId?: number; limit: number }): Promise<LedgerEntryView[]>;
-  qualifyingPoints(memberId: string, windowDays: number | null): Promise<number>;
-  /** What of a currency expires within `withinDays`, and when the first of it does. */
-  expiring(memberId: string, currency: Currency, withinDays: number): Promise<{ amount: number; firstAt: Date } | undefined>;
+  /** Points earned in the `windowDays` Tehran days up to `asOf` (all time when null). */
+  qualifyingPoints(memberId: string, windowDays: number | null, asOf: Date): Promise<number>;
+  /** What of a currency expires within `withinDays` after `asOf`, and when the first of it does. */
+  expiring(memberId: string, currency: Currency, withinDays: number, asOf: Date): Promise<{ amount: number; firstAt: Date } | undefined>;
 }

@@ -1,5 +1,6 @@
 import type { LedgerEntryView, LedgerQueries } from '../ledger/types.js';
 import type { SettingsProvider } from '../merchants/settings.js';
+import { systemClock, type Clock } from '../clock.js';
 import { tierProgress, type TierProgress } from '../tiers/tiers.js';
 import type { MemberService } from './member-service.js';
 import type { ChannelIdentity, Member, MemberStore } from './types.js';
@@ -25,6 +26,7 @@ export class MemberQueries {
     private readonly store: MemberStore,
     private readonly ledger: LedgerQueries,
     private readonly settings: SettingsProvider,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async profile(merchantId: string, memberId: string): Promise<MemberProfile> {
@@ -36,13 +38,13 @@ export class MemberQueries {
   /** Where a member stands in the tiers (lifetime points need no query: they are on the row). */
   async progress(member: Member): Promise<TierProgress> {
     const { tiers } = await this.settings.get(member.merchantId);
-    const qualifying = tiers.window === '12m' ? await this.ledger.qualifyingPoints(member.id, 365) : member.pointsEarnedTotal;
+    const qualifying = tiers.window === '12m' ? await this.ledger.qualifyingPoints(member.id, 365, this.clock.now()) : member.pointsEarnedTotal;
     return tierProgress(tiers, member.tier, qualifying);
   }
 
   /** Credit expiring within `days`, for the balance card. */
   async expiringCredit(member: Member, days = 30) {
-    return member.balances.credit > 0 ? this.ledger.expiring(member.id, 'credit', days) : undefined;
+    return member.balances.credit > 0 ? this.ledger.expiring(member.id, 'credit', days, this.clock.now()) : undefined;
   }
 
   async history(merchantId: string, memberId: string, page: { before?: number; after?: number; limit: number }): Promise<HistoryPage> {
