@@ -19,8 +19,12 @@ export interface WhatsAppNotifyJob {
   imageUrl?: string;
   /** The recipient never wrote to the club first (the hourly first-contact cap applies). */
   cold: boolean;
-  /** The numbered options the message offers (a survey's stars): the chat's next numbers. */
-  options?: string[];
+  /**
+   * On a notification's last message: the numbered options it offers (a survey's stars), or null
+   * when it offers none, so the chat's numbers are the main menu's again. Absent: no change.
+   */
+  options?: string[] | null;
+  optionBase?: 0 | 1;
 }
 
 type WhatsAppJob = Job<BroadcastJob | WhatsAppNotifyJob>;
@@ -75,7 +79,7 @@ async function notify(d: WhatsAppSenderDeps, job: Job<WhatsAppNotifyJob>, token:
   }
   try {
     // Options first: a quick answer to the message must find them.
-    if (job.data.options?.length) await d.channel.setOptions(merchantId, chatId, job.data.options);
+    if (job.data.options !== undefined) await d.channel.setOptions(merchantId, chatId, { options: job.data.options, optionBase: job.data.optionBase, prompt: text });
     await sendWhatsApp(client, chatId, { text, image: png ? { png: Buffer.from(png, 'base64') } : imageUrl ? { url: imageUrl } : undefined });
     return 'sent';
   } catch (err) {

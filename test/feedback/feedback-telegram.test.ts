@@ -82,7 +82,7 @@ describe('post-purchase survey in Telegram', () => {
     expect(response.rows[0]).toMatchObject({ rating: 2, nps: null, comment: 'صف خیلی طولانی بود' });
     expect(response.rows[0].completed_at).not.toBeNull();
     const ticket = await h.w.db.pool.query("SELECT t.number, t.branch, t.source, array_agg(m.text ORDER BY m.id) AS texts FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id WHERE t.member_id = $1 GROUP BY t.id", [m.id]);
-    expect(ticket.rows).toEqual([{ number: 1, branch: 'ونک', source: 'survey', texts: ['★2', 'صف خیلی طولانی بود'] }]);
+    expect(ticket.rows).toEqual([{ number: 1, branch: 'ونک', source: 'survey', texts: ['★★☆☆☆', 'صف خیلی طولانی بود'] }]);
   });
 
   it('with NPS on: stars, then 0–10, then "no comment"; the same order asked again adds nothing', async () => {

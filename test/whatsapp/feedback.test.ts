@@ -106,4 +106,45 @@ describe('feedback and support on WhatsApp', () => {
     const results = await s.surveys.results(h.merchantId, survey.id);
     expect(results.questions.map((q) => q.counts ?? q.texts)).toEqual([{ ونک: 0, تجریش: 1 }, ['پارکینگ']]);
   });
+
+  it('a star question asks again after an answer that is none of its options; on the 0–10 scale the typed number is the score', async () => {
+    const s = h.w.services;
+    const c = await s.screens.context(h.merchantId, 'fa');
+    const limiter = new WhatsAppRateLimiter(h.r.redis, h.r.prefix, { intervalMs: 10, coldPerHour: 120 });
+    const send = async (surveyId: string) => {
+      const screen = campaignMessageScreen({ text: 'نظرسنجی کوتاه', surveyId }, { firstName: 'سارا', points: 0, coins: 0 }, { clubLink: null }, c);
+      await whatsappDelivery(h.channel, limiter).send(h.merchantId, chatIdOf(phone), screen, c);
+      await sara.inbox(2000);
+    };
+    const survey = await s.surveys.create(h.merchantId, { title: 'کیفیت', questions: [{ kind: 'rating', text: 'کیفیت قهوه؟' }, { kind: 'nps', text: 'ما را به دوستانتان پیشنهاد می‌کنید؟' }] });
+    await send(survey.id);
+    expect((await sara.send('1'))[0]).toContain('پرسش ۱ از ۲');
+    for (const wrong of ['7', 'خیلی خوب']) {
+      const again = await sara.send(wrong);
+      expect(again[0]).toBe(t('whatsapp.hint'));
+      expect(again[1]).toContain('پرسش ۱ از ۲');
+    }
+    const nps = (await sara.send('۴'))[0]!;
+    expect(nps).toContain('پرسش ۲ از ۲');
+    expect(nps).toContain('۰ · ۱ · ۲ · ۳ · ۴ · ۵ · ۶ · ۷ · ۸ · ۹ · ۱۰');
+    expect(nps).toContain(t('whatsapp.score_hint'));
+    expect((await sara.send('10'))[0]).toContain(t('survey.done', { title: 'کیفیت' }));
+    expect((await s.surveys.results(h.merchantId, survey.id)).questions.map((q) => q.average)).toEqual([4, 10]);
+
+    // 0 is a score here, not the menu.
+    const zero = await s.surveys.create(h.merchantId, { title: 'صفر', questions: [{ kind: 'nps', text: 'ما را پیشنهاد می‌کنید؟' }] });
+    await send(zero.id);
+    await sara.send('1');
+    expect((await sara.send('۰'))[0]).toContain(t('survey.done', { title: 'صفر' }));
+    expect((await s.surveys.results(h.merchantId, zero.id)).questions[0]).toMatchObject({ average: 0, nps: -100 });
+  });
+
+  it('after a notification without options, the numbers are the main menu’s again, not the screen before it', async () => {
+    const language = (await sara.send('9'))[0]!; // the language screen: 1 = فارسی
+    expect(language).toContain('۱. ');
+    await h.api.webhook('/v1/webhooks/purchases', { orderId: 'wa-fb-reset', phone, amount: 100_000 });
+    await h.drain(); // notifications only: no survey is scheduled here
+    await waitFor(async () => (await sara.inbox(2000)).find((m) => m.text.includes('۱۰۰٬۰۰۰ تومان')), 10_000, 50);
+    expect((await sara.send('1'))[0]).toContain('💳 کارت باشگاه');
+  });
 });

@@ -59,6 +59,16 @@ describe('WhatsApp: joining', () => {
     expect(after.balances.coins).toBe(20);
   });
 
+  it('"منو" or "menu" during the profile questions leads to the menu; it is not taken as a name', async () => {
+    const phone = newPhone();
+    const u = h.user(phone);
+    await u.send('سلام');
+    const menu = await u.send('منو');
+    expect(menu[0]).toContain(MENU_TITLE);
+    expect((await u.send('menu'))[0]).toContain(MENU_TITLE);
+    expect(await h.w.services.members.findByPhone(h.merchantId, phone)).toMatchObject({ firstName: null, lastName: null });
+  });
+
   it('a campaign source tag in the text is kept as the member source', async () => {
     const phone = newPhone();
     await h.user(phone).send(t('whatsapp.join_text', { club: 'HTTP Shop', code: 's_instagram' }));

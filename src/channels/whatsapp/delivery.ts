@@ -27,7 +27,7 @@ export function whatsappDelivery(channel: WhatsAppChannel, limiter: WhatsAppRate
       const buttons = (screen.buttons ?? []).map((row) => row.filter((b) => b.action !== 'optout')).filter((row) => row.length);
       const text = `${screen.text}\n\n${c.t('whatsapp.campaign_optout')}`;
       const view = renderScreen({ ...screen, text, buttons }, c.t, c.locale);
-      if (view.options) await channel.setOptions(merchantId, chatId, view.options);
+      await channel.setOptions(merchantId, chatId, { options: view.options, optionBase: view.optionBase, prompt: view.messages.at(-1)?.text });
       for (const m of view.messages) await sendWhatsApp(client, chatId, m);
       return null;
     },

@@ -56,7 +56,7 @@ export function whatsappNotifier(deps: {
             png: m.image?.png?.toString('base64'),
             imageUrl: m.image?.url,
             cold: false,
-            options: i === view.messages.length - 1 && view.options ? view.options : undefined,
+            ...(i === view.messages.length - 1 ? { options: view.options, optionBase: view.optionBase } : {}),
           })),
         );
       }

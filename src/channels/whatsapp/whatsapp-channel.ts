@@ -5,7 +5,7 @@ import type { WhatsAppClient, WhatsAppState } from './client.js';
 import type { LocalWhatsApp } from './local/local-whatsapp.js';
 import type { WhatsAppMessage } from './render.js';
 import { chromiumPath, WebWhatsAppClient } from './web-client.js';
-import { setWhatsAppOptions, WhatsAppChat, type WhatsAppChatDeps } from './whatsapp-chat.js';
+import { setWhatsAppOptions, WhatsAppChat, type OfferedOptions, type WhatsAppChatDeps } from './whatsapp-chat.js';
 
 export type WhatsAppMode = 'off' | 'local' | 'web';
 
@@ -66,9 +66,9 @@ export class WhatsAppChannel {
     return this.running.get(merchantId)?.account.number;
   }
 
-  /** What the numbers 1, 2, … mean next in this chat (after a message the club sent on its own). */
-  setOptions(merchantId: string, chatId: string, options: string[]): Promise<void> {
-    return setWhatsAppOptions(this.opts.redis, this.opts.redisPrefix, merchantId, chatId, options);
+  /** What the numbers mean next in this chat (after a message the club sent on its own). */
+  setOptions(merchantId: string, chatId: string, offered: OfferedOptions): Promise<void> {
+    return setWhatsAppOptions(this.opts.redis, this.opts.redisPrefix, merchantId, chatId, offered);
   }
 
   accounts(): WhatsAppAccount[] {

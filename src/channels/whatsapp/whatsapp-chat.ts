@@ -28,17 +28,40 @@ interface Session {
   locale?: Locale;
   /** What each number of the last screen does; absent: the main menu's numbers. */
   options?: string[];
+  /** The number of `options[0]`: 1, or 0 on a 0–10 score scale. */
+  optionBase?: 0 | 1;
+  /** The text that offered the options, to ask again after an answer that is none of them. */
+  prompt?: string;
   flow?: { kind: 'profile'; step: number } | { kind: 'code' } | { kind: 'feedback'; awaiting: Awaiting };
 }
 
 const SESSION_TTL_SECONDS = 30 * 86_400;
 const sessionKey = (prefix: string, merchantId: string, chatId: string) => `${prefix}:wa-session:${merchantId}:${chatId}`;
 
-/** A message the club sent on its own (a survey question, a support reply) makes its numbers the chat's options. */
-export async function setWhatsAppOptions(redis: Redis, prefix: string, merchantId: string, chatId: string, options: string[]): Promise<void> {
+/** The numbers a message the club sent on its own offers; `options: null` gives the numbers back to the main menu. */
+export interface OfferedOptions {
+  options: string[] | null;
+  optionBase?: 0 | 1;
+  prompt?: string;
+}
+
+/**
+ * A message the club sent on its own (a survey question, a support reply, a notification) makes
+ * its numbers the chat's options: the member answers what they see last, not an older screen.
+ */
+export async function setWhatsAppOptions(redis: Redis, prefix: string, merchantId: string, chatId: string, offered: OfferedOptions): Promise<void> {
   const key = sessionKey(prefix, merchantId, chatId);
   const session = JSON.parse((await redis.get(key)) ?? '{}') as Session;
-  await redis.set(key, JSON.stringify({ ...session, options, flow: undefined }), 'EX', SESSION_TTL_SECONDS);
+  const next: Session = offered.options
+    ? { ...session, options: offered.options, optionBase: offered.optionBase, prompt: offered.prompt, flow: undefined }
+    : { ...session, options: undefined, optionBase: undefined, prompt: undefined };
+  await redis.set(key, JSON.stringify(next), 'EX', SESSION_TTL_SECONDS);
+}
+
+/** What answering `n` does after the last screen: one of its options, or the main menu's. */
+function optionFor(session: Session, n: number, mainMenu: string[]): string | undefined {
+  if (!session.options) return mainMenu[n - 1];
+  return session.options[n - (session.optionBase ?? 1)];
 }
 
 export interface WhatsAppChatDeps {
@@ -201,7 +224,9 @@ export class WhatsAppChat {
   private async answer(member: Member, chatId: string, session: Session, text: string, locale: Locale, out: WhatsAppMessage[]): Promise<void> {
     const t = translator(locale);
     const latin = toLatinDigits(text);
-    const menuWord = keyword(text, 'menu') || latin === '0';
+    // On a 0–10 scale 0 is a score; the word still leads to the menu.
+    const zeroIsOption = !!session.options && session.optionBase === 0;
+    const menuWord = keyword(text, 'menu') || (latin === '0' && !zeroIsOption);
     if (keyword(text, 'stop')) {
       session.flow = undefined;
       await this.deps.members.setOptOut(this.merchantId, member.id, true);
@@ -218,6 +243,10 @@ export class WhatsAppChat {
       return;
     }
     if (session.flow?.kind === 'profile') {
+      if (keyword(text, 'menu')) {
+        session.flow = undefined;
+        return this.showMenu(session, locale, out);
+      }
       await this.profileStep(member, session, text, t, out);
       if (!session.flow) await this.showMenu(session, locale, out);
       return;
@@ -227,7 +256,8 @@ export class WhatsAppChat {
       session.flow = undefined;
       if (menuWord) return this.showMenu(session, locale, out);
       // A number answers the options of the question on screen (stars, a choice) before it is text.
-      if (/^\d{1,2}$/.test(latin) && session.options?.[Number(latin) - 1]) return this.act(member, session, session.options[Number(latin) - 1]!, locale, out);
+      const option = /^\d{1,2}$/.test(latin) && session.options ? optionFor(session, Number(latin), []) : undefined;
+      if (option) return this.act(member, session, option, locale, out);
       return this.feedbackStep(session, await this.deps.feedback.text(member, locale, awaiting, text), locale, out);
     }
     if (session.flow?.kind === 'code') {
@@ -246,13 +276,16 @@ export class WhatsAppChat {
       return;
     }
     if (/^\d{1,3}$/.test(latin)) {
-      const n = Number(latin);
-      const options = session.options ?? mainMenuView('', t, locale).options!;
-      const action = options[n - 1];
+      const action = optionFor(session, Number(latin), mainMenuView('', t, locale).options!);
       if (action) {
         await this.act(member, session, action, locale, out);
         return;
       }
+    }
+    // A survey question stays open until it is answered: say what is expected and ask it again.
+    if (session.options?.some((o) => o.startsWith('sv:')) && session.prompt) {
+      out.push({ text: t('whatsapp.hint') }, { text: session.prompt });
+      return;
     }
     out.push({ text: t('whatsapp.hint') });
     await this.showMenu(session, locale, out);
@@ -262,11 +295,14 @@ export class WhatsAppChat {
     const t = translator(locale);
     this.show(session, mainMenuView(t('menu.title', { club: await this.clubName(locale) }), t, locale), out);
     session.options = undefined;
+    session.prompt = undefined;
   }
 
   private show(session: Session, view: WhatsAppView, out: WhatsAppMessage[]) {
     out.push(...view.messages);
     session.options = view.options ?? undefined;
+    session.optionBase = view.options ? view.optionBase : undefined;
+    session.prompt = view.options ? view.messages.at(-1)?.text : undefined;
   }
 
   private async screen(session: Session, screen: Screen, locale: Locale, out: WhatsAppMessage[]) {

@@ -36,7 +36,7 @@ export class TicketService {
   async openFromSurvey(r: SurveyResponse, rating: number): Promise<Ticket> {
     const existing = await this.deps.store.byResponse(r.id);
     if (existing) return existing;
-    return this.deps.store.open({ merchantId: r.merchantId, memberId: r.memberId, category: 'rating', branch: r.branch, source: 'survey', responseId: r.id, text: `★${rating}`, photo: null, rating });
+    return this.deps.store.open({ merchantId: r.merchantId, memberId: r.memberId, category: 'rating', branch: r.branch, source: 'survey', responseId: r.id, text: '★'.repeat(rating) + '☆'.repeat(5 - rating), photo: null, rating });
   }
 
   byResponse(responseId: string): Promise<Ticket | null> {
