@@ -141,6 +141,7 @@ describe('settings validation', () => {
     [{ earning: { unknownKnob: 1 } }, ''],
     [{ tiers: { levels: [{ key: 'bronze', threshold: 0 }, { key: 'gold', threshold: 0 }] } }, 'thresholds must increase'],
     [{ tiers: { levels: [{ key: 'silver', threshold: 10 }] } }, 'the first tier starts at 0 points'],
+    [{ tiers: { levels: [] } }, 'levels'],
   ])('rejects %j', (input, message) => {
     const result = merchantSettingsSchema.safeParse(input);
     expect(result.success).toBe(false);

@@ -115,6 +115,33 @@ describe('POST /v1/members/:id/adjustments', () => {
   });
 });
 
+describe('totals past what a number can hold', () => {
+  it('an adjustment or purchase that would take a member past 2^53 - 1 is refused whole; the member stays readable', async () => {
+    const m = await t.newMerchant();
+    const phone = newPhone();
+    expect((await t.webhook('/v1/webhooks/purchases', { orderId: 'big-0', phone, amount: 1_000 }, { merchant: m })).statusCode).toBe(200);
+    const id = (await t.api('GET', `/v1/members?phone=${encodeURIComponent(phone)}`, undefined, m.apiKey)).json().id;
+    const adjust = (n: number) => t.api('POST', `/v1/members/${id}/adjustments`, { currency: 'credit', amount: 1e15, reason: 'big', idempotencyKey: `big-${n}` }, m.apiKey);
+    for (let n = 1; n <= 9; n++) expect((await adjust(n)).statusCode).toBe(200);
+    const tenth = await adjust(10);
+    expect(tenth.statusCode).toBe(422);
+    expect(tenth.json().error.code).toBe('amount_too_large');
+    const member = await t.api('GET', `/v1/members/${id}`, undefined, m.apiKey);
+    expect(member.statusCode).toBe(200);
+    expect(member.json().balances.credit).toBe(9e15);
+    expect((await adjust(10)).statusCode).toBe(422); // nothing was stored to replay
+
+    // A points rate that turns one purchase into more points than a number holds.
+    expect((await t.api('PUT', '/v1/settings', { earning: { pointsPerAmount: { points: 1e12, amount: 1 } } }, m.apiKey)).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const huge = await t.webhook('/v1/webhooks/purchases', { orderId: 'big-1', phone, amount: 1_000_000 }, { merchant: m });
+      expect(huge.statusCode).toBe(422);
+      expect(huge.json().error.code).toBe('amount_too_large');
+    }
+    expect((await t.api('GET', `/v1/members/${id}`, undefined, m.apiKey)).json().balances.points).toBe(0);
+  });
+});
+
 describe('settings', () => {
   it('GET shows defaults; PUT validates and applies at once', async () => {
     const m = await t.newMerchant();

@@ -61,7 +61,11 @@ export function toOperationResult(raw: Record<string, unknown>): OperationResult
 
 /** Turns the ledger function's raised codes into domain errors; other errors pass through. */
 export function mapLedgerError(err: unknown): unknown {
-  const e = err as { code?: string; message?: string; detail?: string };
+  const e = err as { code?: string; message?: string; detail?: string; constraint?: string };
+  // A total past 2^53 - 1 (members_totals_safe) or past bigint: the whole operation is refused.
+  if ((e.code === '23514' && e.constraint === 'members_totals_safe') || e.code === '22003') {
+    return new DomainError(ErrorKind.Unprocessable, 'amount_too_large', 'This would take the member past the largest balance the club can count');
+  }
   if (e.code !== 'P0001' || !e.message || !ERRORS[e.message]) return err;
   let details: Record<string, unknown> | undefined;
   try {

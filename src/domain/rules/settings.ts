@@ -96,6 +96,7 @@ export const tierSettingsSchema = z
   })
   .strict()
   .superRefine((t, ctx) => {
+    if (!t.levels.length) return; // .min(1) has said it
     if (t.levels[0]!.threshold !== 0) ctx.addIssue({ code: 'custom', path: ['levels', 0, 'threshold'], message: 'the first tier starts at 0 points' });
     for (let i = 1; i < t.levels.length; i++) {
       if (t.levels[i]!.threshold <= t.levels[i - 1]!.threshold) {
