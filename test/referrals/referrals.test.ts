@@ -143,6 +143,19 @@ describe('referral rewards', () => {
     await expect(w.services.referrals.enterCode(m, { ...lateMember, joinedAt: new Date(w.clock.now().getTime() - 8 * DAY) }, referrer.referralCode, 'telegram', 'y')).rejects.toMatchObject({ code: 'code_entry_closed' });
   });
 
+  it('no rings: a member cannot name as referrer someone who joined through them, directly or down the line', async () => {
+    const m = await w.newMerchant(settings);
+    const a = await join(m);
+    const b = await join(m, a.id);
+    const c = await join(m, b.id);
+    await expect(w.services.referrals.enterCode(m, a, b.referralCode, 'telegram', 'a')).rejects.toMatchObject({ code: 'circular_referral' });
+    await expect(w.services.referrals.enterCode(m, a, c.referralCode, 'telegram', 'a')).rejects.toMatchObject({ code: 'circular_referral' });
+    expect((await w.services.members.get(m, a.id)).referrerId).toBeNull();
+    // Someone outside the chain is still fine.
+    const d = await join(m);
+    expect((await w.services.referrals.enterCode(m, a, d.referralCode, 'telegram', 'a')).referrer.id).toBe(d.id);
+  });
+
   it('one-sided programmes: only the referrer earns', async () => {
     const m = await w.newMerchant({ referrals: { onJoin: { referrer: { currency: 'points', amount: 30 } }, onFirstPurchase: {} } });
     const referrer = await join(m);

@@ -3,7 +3,7 @@ import { isDomainError } from '../../domain/errors.js';
 import type { MemberService } from '../../domain/members/member-service.js';
 import type { Member, ProfileUpdate } from '../../domain/members/types.js';
 import { formatIranianPhone } from '../../domain/members/phone.js';
-import type { ReferralService } from '../../domain/referrals/referral-service.js';
+import { REFERRAL_CODE_REFUSALS, type ReferralService } from '../../domain/referrals/referral-service.js';
 import { maskedName } from '../../domain/referrals/names.js';
 import type { CampaignService } from '../../domain/campaigns/campaign-service.js';
 import type { ClubScreens } from '../../chat/club-screens.js';
@@ -466,9 +466,7 @@ export class WhatsAppChat {
       const { referrer } = await this.deps.referrals.enterCode(this.merchantId, member, text, 'whatsapp', chatId);
       return t('referral.code_ok', { name: maskedName(referrer) ?? t('referral.someone') });
     } catch (err) {
-      if (isDomainError(err) && ['unknown_referral_code', 'own_referral_code', 'already_referred', 'code_entry_closed', 'invalid_referral_code'].includes(err.code)) {
-        return t(`referral.${err.code === 'invalid_referral_code' ? 'unknown_referral_code' : err.code}`);
-      }
+      if (isDomainError(err) && REFERRAL_CODE_REFUSALS.includes(err.code)) return t(`referral.${err.code}`);
       throw err;
     }
   }

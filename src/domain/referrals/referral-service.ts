@@ -14,6 +14,12 @@ const DAY_MS = 86_400_000;
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
 
+/** Why a typed referral code is refused; each has a message for the member (`referral.<code>`). */
+export const REFERRAL_CODE_REFUSALS: readonly string[] = ['unknown_referral_code', 'own_referral_code', 'already_referred', 'code_entry_closed', 'circular_referral'];
+
+/** How far up a referrer's own chain of referrers a code entry looks for the member typing it. */
+const CHAIN_DEPTH = 20;
+
 /**
  * Referrals: who invited whom, the rewards each side earns when a friend joins and when the
  * friend first buys, their limits, and the programme's figures (K-factor).
@@ -142,6 +148,12 @@ export class ReferralService {
     const joined = member.joinedAt?.getTime() ?? 0;
     if (this.clock.now().getTime() - joined > referrals.codeEntryDays * DAY_MS) throw unprocessable('code_entry_closed', `Codes can be entered within ${referrals.codeEntryDays} days of joining`);
     if (await this.deps.members.sharesIdentity(referrer.id, channel, externalUserId)) throw invalid('own_referral_code', 'That is your own code');
+    // Friends naming each other (or a longer ring) would pay each side twice for one friendship.
+    let up: Member | null = referrer;
+    for (let depth = 0; up?.referrerId && depth < CHAIN_DEPTH; depth++) {
+      if (up.referrerId === member.id) throw unprocessable('circular_referral', 'This member joined through you (directly or down the line), so they cannot be your referrer');
+      up = await this.deps.members.get(merchantId, up.referrerId);
+    }
     if (!(await this.deps.store.setReferrer(merchantId, member.id, referrer.id))) throw unprocessable('already_referred', 'A referrer is already recorded for this member');
     await this.onJoined(merchantId, member.id, referrer.id, member.joinedNew);
     return { referrer };

@@ -2,6 +2,7 @@ import { Composer } from 'grammy';
 import type { Conversation } from '@grammyjs/conversations';
 import { isDomainError } from '../../../domain/errors.js';
 import { maskedName } from '../../../domain/referrals/names.js';
+import { REFERRAL_CODE_REFUSALS } from '../../../domain/referrals/referral-service.js';
 import { translator } from '../../../chat/i18n.js';
 import type { BotContext, BotDeps, ConversationContext } from '../context.js';
 import { replyKeyboard, replyScreen } from '../render.js';
@@ -31,7 +32,6 @@ chats.callbackQuery('referral:code', async (ctx) => {
   await startCodeEntry(ctx);
 });
 
-const CODE_ERRORS = new Set(['unknown_referral_code', 'own_referral_code', 'already_referred', 'code_entry_closed']);
 
 export function enterCodeConversation(deps: BotDeps) {
   return async function enterCode(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext) {
@@ -51,7 +51,7 @@ export function enterCodeConversation(deps: BotDeps) {
         const { referrer } = await deps.referrals.enterCode(deps.merchantId, member, code, 'telegram', String(ctx.from!.id));
         return { name: maskedName(referrer) };
       } catch (err) {
-        if (isDomainError(err) && CODE_ERRORS.has(err.code)) return { error: err.code };
+        if (isDomainError(err) && REFERRAL_CODE_REFUSALS.includes(err.code)) return { error: err.code };
         throw err;
       }
     });
