@@ -77,6 +77,10 @@ describe('merchant surveys over HTTP', () => {
     expect(bad.json().error.code).toBe('invalid_survey');
     const noMessage = await t.api('POST', '/v1/surveys', { title: 'x', questions: [{ kind: 'rating', text: 'ok?' }], segment: {} });
     expect(noMessage.statusCode).toBe(400);
+    const noSegment = await t.api('POST', '/v1/surveys', { title: 'x', questions: [{ kind: 'rating', text: 'ok?' }], message: { text: 'نظرتان؟' } });
+    expect(noSegment.statusCode).toBe(400);
+    expect(noSegment.json().error).toMatchObject({ code: 'invalid_survey', details: { field: 'segment' } });
+    expect((await t.w.db.pool.query("SELECT 1 FROM surveys WHERE title = 'x'")).rowCount).toBe(0);
     const missing = await t.api('GET', '/v1/surveys/00000000-0000-0000-0000-000000000000/results');
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('survey_not_found');

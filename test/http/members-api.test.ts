@@ -155,6 +155,24 @@ describe('settings', () => {
     const buy = await t.webhook('/v1/webhooks/purchases', { orderId: 's-1', phone: newPhone(), amount: 50_000 }, { merchant: m });
     expect(buy.json().awarded.points).toBe(50);
   });
+
+  it('PATCH changes only what it names; a bad patch changes nothing; null gives a part its defaults back', async () => {
+    const m = await t.newMerchant();
+    expect((await t.api('PUT', '/v1/settings', { earning: { pointsPerAmount: { points: 1, amount: 1000 } } }, m.apiKey)).statusCode).toBe(200);
+    const patched = await t.api('PATCH', '/v1/settings', { feedback: { postPurchase: { delayMinutes: 5 } } }, m.apiKey);
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json().feedback.postPurchase.delayMinutes).toBe(5);
+    expect(patched.json().earning.pointsPerAmount).toEqual({ points: 1, amount: 1000 });
+
+    const bad = await t.api('PATCH', '/v1/settings', { earning: { pointsPerAmount: { amount: 0 } } }, m.apiKey);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_settings');
+    expect((await t.api('GET', '/v1/settings', undefined, m.apiKey)).json().earning.pointsPerAmount).toEqual({ points: 1, amount: 1000 });
+
+    const reset = await t.api('PATCH', '/v1/settings', { earning: { pointsPerAmount: null } }, m.apiKey);
+    expect(reset.json().earning.pointsPerAmount).toEqual({ points: 10, amount: 100_000 });
+    expect(reset.json().feedback.postPurchase.delayMinutes).toBe(5);
+  });
 });
 
 describe('rate limit', () => {

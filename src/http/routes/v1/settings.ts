@@ -24,4 +24,18 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ settings: PgSettingsStore }
     },
     async (request) => settings.set(request.merchantId!, request.body),
   );
+
+  app.patch(
+    '/',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: 'Change part of the club settings (JSON Merge Patch: named keys change, null removes, arrays replace; the result is validated)',
+        security,
+        body: settingsSchema,
+        response: { 200: settingsSchema, ...errorResponses },
+      },
+    },
+    async (request) => settings.patch(request.merchantId!, request.body),
+  );
 };

@@ -42,6 +42,10 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ surveys: SurveyService; campa
     async (request, reply) => {
       const { segment, message, scheduleAt, holdoutPercent, ...definition } = request.body as Record<string, unknown>;
       if (segment !== undefined && (typeof message !== 'object' || message === null)) throw invalid('invalid_survey', 'Sending a survey needs a message: { text }', { field: 'message' });
+      // A message without a segment would be sent to nobody without a word: say so instead.
+      if (segment === undefined && (message !== undefined || scheduleAt !== undefined || holdoutPercent !== undefined)) {
+        throw invalid('invalid_survey', 'Sending a survey needs a segment (use {} for every member); without one, send only the definition', { field: 'segment' });
+      }
       const survey = await surveys.create(request.merchantId!, definition);
       if (segment === undefined) return reply.code(201).send({ id: survey.id, campaignId: null, broadcastId: null, recipients: 0 });
       const out = await campaigns.create(request.merchantId!, { kind: 'message', name: `survey: ${survey.title}`.slice(0, 120), segment, message: { ...(message as object), surveyId: survey.id }, scheduleAt, holdoutPercent }, request.actor ?? 'api');
