@@ -136,6 +136,10 @@ describe('referral rewards', () => {
     await drain();
     expect((await balances(referrer.id)).coins).toBe(20);
     expect((await balances(newcomer.id)).coins).toBe(10);
+    const before = w.clock.now();
+    w.clock.set(new Date()); // invitations and joins are stamped by PostgreSQL
+    expect(await w.services.referrals.stats(m)).toMatchObject({ invitations: 1, joins: 1, inviteToJoin: 1 });
+    w.clock.set(before);
 
     const late = await join(m);
     w.clock.advance(8 * DAY);

@@ -155,6 +155,8 @@ export class ReferralService {
       up = await this.deps.members.get(merchantId, up.referrerId);
     }
     if (!(await this.deps.store.setReferrer(merchantId, member.id, referrer.id))) throw unprocessable('already_referred', 'A referrer is already recorded for this member');
+    // A code passed on by hand is an invitation too: the stats' invite-to-join stays a true share.
+    await this.deps.store.recordInvite(merchantId, referrer.id, channel, externalUserId);
     await this.onJoined(merchantId, member.id, referrer.id, member.joinedNew);
     return { referrer };
   }
