@@ -111,7 +111,9 @@ describe('roles', () => {
     expect(back).toMatchObject({ amount: 500_000, reversed: { points: 50 } });
     const profile = await w.services.admin.lookupMember(cashier, member.phone.replace('+98', '0'));
     expect(profile.member.id).toBe(member.id);
+    // A member code (not a phone) finds the member too, typed in either case.
+    expect((await w.services.admin.lookupMember(cashier, member.memberCode.toLowerCase())).member.id).toBe(member.id);
     const log = await w.db.pool.query('SELECT action, allowed, target FROM audit_log WHERE operator_id = $1 ORDER BY id', [cashier.id]);
-    expect(log.rows.map((x) => `${x.action}:${x.allowed}`)).toEqual(['operators.link:true', 'purchase.record:true', 'purchase.record:true', 'purchase.refund:false', 'purchase.refund:true', 'member.lookup:true']);
+    expect(log.rows.map((x) => `${x.action}:${x.allowed}`)).toEqual(['operators.link:true', 'purchase.record:true', 'purchase.record:true', 'purchase.refund:false', 'purchase.refund:true', 'member.lookup:true', 'member.lookup:true']);
   });
 });

@@ -126,7 +126,11 @@ export class AdminService {
   async lookupMember(op: Operator, query: string) {
     await this.guard(op, 'member.lookup', query);
     const q = query.trim();
-    const member = (await this.deps.members.findByPhone(op.merchantId, q).catch(() => null)) ?? (await this.deps.members.findByCode(op.merchantId, q));
+    // findByPhone throws at once on a text that is no phone (a member code): that is "not found by phone".
+    const byPhone = await Promise.resolve()
+      .then(() => this.deps.members.findByPhone(op.merchantId, q))
+      .catch(() => null);
+    const member = byPhone ?? (await this.deps.members.findByCode(op.merchantId, q));
     if (!member) throw notFound('member_not_found', 'No member with this phone or code');
     await this.audit(op, 'member.lookup', member.id);
     return this.deps.memberQueries.profile(op.merchantId, member.id);
