@@ -12,6 +12,16 @@ export function formatNumber(n: number, locale: Locale): string {
   return numberFormats[locale].format(n);
 }
 
+const decimalFormats: Record<Locale, Intl.NumberFormat> = {
+  fa: new Intl.NumberFormat('fa-IR', { maximumFractionDigits: 2 }),
+  en: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }),
+};
+
+/** A ratio or an average with up to two decimals: 2.5 → ۲٫۵, 0.25 → ۰٫۲۵ (Persian decimal separator). */
+export function formatDecimal(n: number, locale: Locale): string {
+  return decimalFormats[locale].format(n);
+}
+
 /** A signed amount: +۲۵ / −۱۰. */
 export function formatSigned(n: number, locale: Locale): string {
   return `${n < 0 ? '−' : '+'}${formatNumber(Math.abs(n), locale)}`;
