@@ -1,9 +1,7 @@
 import type { Ticket, TicketMessage } from '../../domain/feedback/types.js';
 import type { MonthlyReport, MonthFigures } from '../../domain/admin/monthly-report.js';
-import { formatIranianPhone } from '../../domain/members/phone.js';
-import { toPersianDigits } from '../../lib/digits.js';
 import { jalaliMonthLabel } from './referral-screens.js';
-import { formatDateTime, formatDecimal, formatMoney, formatNumber } from '../format.js';
+import { formatDateTime, formatDecimal, formatMoney, formatNumber, formatPhone } from '../format.js';
 import { renderBarChart } from '../../lib/bar-chart.js';
 import { categoryLabel } from './feedback-screens.js';
 import type { Screen, ScreenContext } from './types.js';
@@ -22,7 +20,7 @@ export function openTicketsScreen(tickets: { ticket: Ticket; name: string }[], c
 }
 
 export function staffTicketScreen(ticket: Ticket, messages: TicketMessage[], member: { name: string; phone: string }, c: ScreenContext): Screen {
-  const lines = [c.t('admin_support.view', { number: formatNumber(ticket.number, c.locale), category: categoryLabel(ticket.category, c), branch: where(ticket.branch, c), name: member.name, phone: c.locale === 'fa' ? toPersianDigits(formatIranianPhone(member.phone)) : formatIranianPhone(member.phone) })];
+  const lines = [c.t('admin_support.view', { number: formatNumber(ticket.number, c.locale), category: categoryLabel(ticket.category, c), branch: where(ticket.branch, c), name: member.name, phone: formatPhone(member.phone, c.locale) })];
   for (const m of messages.slice(-10)) {
     const text = [m.text, m.photo ? c.t('support.photo') : ''].filter(Boolean).join(' ');
     lines.push(c.t(m.author === 'member' ? 'admin_support.from_member' : 'admin_support.from_staff', { date: formatDateTime(m.createdAt, c.locale), text }));

@@ -11,7 +11,8 @@ unhandledFeature.on('callback_query', (ctx) => ctx.answerCallbackQuery());
 unhandledFeature.chatType('private').on('message', async (ctx) => {
   const member = await ctx.member();
   if (!member || member.status !== 'active') {
-    await ctx.reply(ctx.t('not_member'));
+    // Staff who are not members of the club type to the bot too: point them at admin mode.
+    await ctx.reply(ctx.t((await ctx.operator()) ? 'admin.hint' : 'not_member'));
     return;
   }
   await replyScreen(ctx, unknownScreen(await ctx.screen()), ctx.t);
