@@ -2,8 +2,8 @@ import { allTranslations } from './i18n.js';
 import type { Gender } from '../domain/members/types.js';
 import { parseJalaliDate } from '../lib/jalali.js';
 
-/** An answer to a question: the value, or the locale key that explains what was wrong. */
-export type Parsed<T> = { ok: T } | { error: string };
+/** An answer to a question: the value, or the locale key (and its values) that explains what was wrong. */
+export type Parsed<T> = { ok: T } | { error: string; params?: Record<string, string> };
 
 /** Letters of any script, spaces, apostrophes, hyphens and the Persian half-space. */
 const NAME = /^[\p{L}\p{M}\s'\u200c-]+$/u;

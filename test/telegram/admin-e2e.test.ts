@@ -75,6 +75,7 @@ describe('admin mode in the bot', () => {
     expect(pick!.text).toBe('کدام خرید مرجوع می‌شود؟');
     const option = cashier.keyboardLabels().find((l) => l.startsWith('۱. ۲۵۰٬۰۰۰ تومان'))!;
     await cashier.send(option);
+    expect((await cashier.send('۳۰۰٬۰۰۰'))[0]!.text).toBe('این مبلغ از باقی‌ماندهٔ این خرید بیشتر است؛ فقط ۲۵۰٬۰۰۰ تومان از آن قابل مرجوعی است. دوباره بفرستید:');
     await cashier.send('همهٔ مبلغ');
     const [done] = await cashier.send('✅ تأیید و ثبت');
     expect(done!.text).toContain('✅ مرجوعی ثبت شد: ۲۵۰٬۰۰۰ تومان.');

@@ -129,10 +129,11 @@ export function adminReturnConversation(deps: BotDeps) {
     if (picked === CANCELLED || picked === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     const unit = await conversation.external(async () => (await deps.screens.context(deps.merchantId, s.locale)).moneyUnit);
     const all = t('admin.all_amount');
-    const amount = await askOr(conversation, ctx, t, t('admin.ask_return_amount', { max: formatMoney(picked.max, unit, s.locale, t) }), [all], (text) => {
+    const max = formatMoney(picked.max, unit, s.locale, t);
+    const amount = await askOr(conversation, ctx, t, t('admin.ask_return_amount', { max }), [all], (text) => {
       if (allTranslations('admin.all_amount').includes(text)) return { ok: picked.max };
       const a = parseAmount(text);
-      return 'ok' in a && a.ok > picked.max ? { error: 'admin.bad_amount' } : a;
+      return 'ok' in a && a.ok > picked.max ? { error: 'admin.return_too_much', params: { max } } : a;
     });
     if (amount === CANCELLED || amount === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     const confirmed = await askOr(conversation, ctx, t, t('admin.return_preview', { orderId: picked.orderId, amount: formatMoney(amount, unit, s.locale, t) }), [t('admin.confirm')], (text) =>
