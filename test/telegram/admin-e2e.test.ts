@@ -227,6 +227,22 @@ describe('admin mode in the bot', () => {
     expect(screen.text.split('\n')[1]).toBe('⏳ در صف ارسال؛ به‌زودی شروع می‌شود…');
   });
 
+  it('a cashier who is also a member cannot record a purchase for himself', async () => {
+    const both = h.user(905, 'Ali');
+    const phone = newPhone();
+    await both.join(phone);
+    await both.send(`/admin ${await invite('cashier', 'ونک')}`, 2);
+    await both.send('🧾 ثبت خرید');
+    await both.send(phone);
+    await both.send('۱۰۰٬۰۰۰');
+    await both.send('⏭ رد شدن');
+    expect((await both.send('✅ تأیید و ثبت'))[0]!.text).toBe('⛔ خرید خودتان را نمی‌توانید ثبت کنید؛ همکار دیگری آن را ثبت کند.');
+    const m = (await h.w.services.members.findByPhone(h.merchantId, phone))!;
+    expect(m.purchaseCount).toBe(0);
+    const refusals = await h.w.db.pool.query("SELECT details->>'reason' AS reason FROM audit_log WHERE merchant_id = $1 AND action = 'purchase.record' AND NOT allowed", [h.merchantId]);
+    expect(refusals.rows.map((r) => r.reason)).toContain('own_purchase');
+  });
+
   it('a tracked campaign link opened by a member counts as a click', async () => {
     const { campaign } = await h.w.services.campaigns.create(h.merchantId, { kind: 'message', name: 'x', message: { text: 'x' }, scheduleAt: '2030-01-01T00:00:00Z' }, 'test');
     await member.send(`/start s_c${campaign.id}`);

@@ -62,6 +62,7 @@ async function done(ctx: ConversationContext, t: Translate, role: 'owner' | 'man
 function refusal(err: unknown, t: Translate, role: string): string {
   if (isDomainError(err, 'not_allowed')) return t('admin.not_allowed', { role: t(`admin.role.${role}`) });
   if (isDomainError(err, 'other_branch')) return t('admin.other_branch');
+  if (isDomainError(err, 'own_purchase')) return t('admin.own_purchase');
   if (isDomainError(err, 'member_not_found') || isDomainError(err, 'order_not_found')) return t('admin.no_member');
   throw err;
 }
