@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import { LocalWhatsApp, type LocalMessage } from '../../src/channels/whatsapp/local/local-whatsapp.js';
 import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../../src/channels/whatsapp/local/routes.js';
 import { WhatsAppChannel } from '../../src/channels/whatsapp/whatsapp-channel.js';
@@ -54,7 +55,7 @@ export interface WhatsAppHarness {
   /** Runs the outbox → notifier (and referral) handlers now, as the worker role would, with `extra` handlers too. */
   drain(extra?: EventHandler[]): Promise<void>;
   /** The number's queue worker (notifications, broadcast sends) at `intervalMs` pace. */
-  startSender(intervalMs?: number): Promise<{ stop(): Promise<void> }>;
+  startSender(intervalMs?: number): Promise<{ queue: Queue; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -92,6 +93,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
         logger,
       });
       const running = {
+        queue: sender.queue as Queue,
         async stop() {
           await sender.worker.close();
           await sender.queue.close();
