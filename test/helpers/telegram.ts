@@ -137,7 +137,7 @@ export async function createTelegramHarness(opts: { settings?: unknown; clubName
       apiRoot: local.apiRoot,
       publicUrl: o.publicUrl,
       merchants: w.services.merchants,
-      deps: { members: w.services.members, memberQueries: w.services.memberQueries, screens, referrals: w.services.referrals, rewards: w.services.rewardChat, feedback: w.services.feedbackChat, tickets: w.services.tickets, monthlyReport: w.services.monthlyReport, admin: w.services.admin, operators: w.services.operators, campaigns: w.services.campaigns, broadcasts: w.services.broadcasts, wheelFrameMs: opts.wheelFrameMs ?? 0, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger },
+      deps: { members: w.services.members, memberQueries: w.services.memberQueries, screens, referrals: w.services.referrals, rewards: w.services.rewardChat, feedback: w.services.feedbackChat, tickets: w.services.tickets, monthlyReport: w.services.monthlyReport, admin: w.services.admin, operators: w.services.operators, campaigns: w.services.campaigns, broadcasts: w.services.broadcasts, wheelFrameMs: opts.wheelFrameMs ?? 0, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger, clock: w.clock },
       logger,
     });
   const h: TelegramHarness = {

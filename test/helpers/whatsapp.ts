@@ -68,7 +68,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
     mode: 'local',
     local,
     merchants: s.merchants,
-    chat: { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger },
+    chat: { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger, clock: w.clock },
     dataDir: '/nonexistent',
     redis: r.redis,
     redisPrefix: r.prefix,
@@ -89,7 +89,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
         channel,
         limiter,
         memberStore: s.memberStore,
-        sender: { store: s.broadcastStore, broadcasts: s.broadcasts, ledger: s.ledger, vouchers: s.vouchers, memberStore: s.memberStore, screens: s.screens, channels: { whatsapp: whatsappDelivery(channel, limiter) }, progress: (id) => w.broadcastQueues!.progress(id), defaultLocale: 'fa', logger },
+        sender: { store: s.broadcastStore, broadcasts: s.broadcasts, ledger: s.ledger, vouchers: s.vouchers, memberStore: s.memberStore, screens: s.screens, channels: { whatsapp: whatsappDelivery(channel, limiter) }, progress: (id) => w.broadcastQueues!.progress(id), defaultLocale: 'fa', logger, clock: w.clock },
         logger,
       });
       const running = {
