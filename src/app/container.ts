@@ -83,12 +83,12 @@ export interface ServiceOptions {
 
 export function createServices(db: Database, secretBox: SecretBox, clock: Clock = systemClock, opts: ServiceOptions = {}) {
   const settings = new PgSettingsStore(db.pool);
-  const memberStore = new PrismaMemberStore(db.prisma, db.pool);
-  const members = new MemberService(memberStore, settings);
+  const memberStore = new PrismaMemberStore(db.prisma, db.pool, clock);
+  const members = new MemberService(memberStore, settings, clock);
   const ledgerStore = new PgLedgerStore(db.pool);
   const ledger = new LedgerService(ledgerStore, settings, clock);
   const expiryStore = new PgExpiryStore(db.pool);
-  const merchants = new MerchantService(new PrismaMerchantStore(db.prisma), secretBox);
+  const merchants = new MerchantService(new PrismaMerchantStore(db.prisma, clock), secretBox);
   const memberQueries = new MemberQueries(members, memberStore, ledgerStore, settings, clock);
   const referrals = new ReferralService({ store: new PgReferralStore(db.pool), ledger, members, settings, clock });
   const voucherStore = new PgVoucherStore(db.pool, ledgerStore);
@@ -103,12 +103,13 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const campaignStore = new PgCampaignStore(db.pool);
   const campaigns = new CampaignService({ store: campaignStore, broadcasts, segments: campaignStore, clock });
   const purchases = new PurchaseService({ store: new PgPurchaseStore(db.pool), ledger, members, settings, campaignRules: (m) => campaigns.activeRules(m), clock });
-  const screens = new ClubScreens({ merchants, settings, memberQueries, referrals });
+  const screens = new ClubScreens({ merchants, settings, memberQueries, referrals, clock });
   const tickets = new TicketService({ store: new PgTicketStore(db.pool), settings });
   const surveys = new SurveyService({ store: new PgSurveyStore(db.pool), tickets, settings, ledger });
   const inbox = new PgInboxStore(db.pool);
   const reportStore = new PgReportStore(db.pool);
   return {
+    clock,
     merchants,
     settings,
     members,
@@ -120,7 +121,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     expiry: new ExpiryService(expiryStore, ledger, settings, clock),
     tierReview: new TierReviewService(expiryStore, settings, clock),
     screens,
-    rewardChat: new RewardChat({ screens, wheel, gifts, vouchers, raffles }),
+    rewardChat: new RewardChat({ screens, wheel, gifts, vouchers, raffles, clock }),
     referrals,
     staff: new StaffService(new PgStaffStore(db.pool), settings, clock),
     vouchers,
@@ -191,7 +192,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     apiRoot,
     publicUrl: config.PUBLIC_URL,
     merchants: services.merchants,
-    deps: { members: services.members, memberQueries: services.memberQueries, screens: services.screens, referrals: services.referrals, rewards: services.rewardChat, feedback: services.feedbackChat, tickets: services.tickets, monthlyReport: services.monthlyReport, admin: services.admin, operators: services.operators, campaigns: services.campaigns, broadcasts: services.broadcasts, wheelFrameMs: config.WHEEL_FRAME_MS, redis, redisPrefix: config.REDIS_PREFIX, defaultLocale: config.DEFAULT_LOCALE, logger },
+    deps: { members: services.members, memberQueries: services.memberQueries, screens: services.screens, referrals: services.referrals, rewards: services.rewardChat, feedback: services.feedbackChat, tickets: services.tickets, monthlyReport: services.monthlyReport, admin: services.admin, operators: services.operators, campaigns: services.campaigns, broadcasts: services.broadcasts, wheelFrameMs: config.WHEEL_FRAME_MS, redis, redisPrefix: config.REDIS_PREFIX, defaultLocale: config.DEFAULT_LOCALE, logger, clock: services.clock },
     logger,
   });
   const queues = { connection: redis, prefix: config.REDIS_PREFIX };
@@ -204,7 +205,7 @@ export function createContainer(config: Config, logger: Logger): Container {
           mode: waMode,
           local: localWhatsApp,
           merchants: services.merchants,
-          chat: { members: services.members, screens: services.screens, rewards: services.rewardChat, feedback: services.feedbackChat, referrals: services.referrals, campaigns: services.campaigns, redis, redisPrefix: config.REDIS_PREFIX, defaultLocale: config.DEFAULT_LOCALE, logger },
+          chat: { members: services.members, screens: services.screens, rewards: services.rewardChat, feedback: services.feedbackChat, referrals: services.referrals, campaigns: services.campaigns, redis, redisPrefix: config.REDIS_PREFIX, defaultLocale: config.DEFAULT_LOCALE, logger, clock: services.clock },
           dataDir: config.DATA_DIR,
           redis,
           redisPrefix: config.REDIS_PREFIX,

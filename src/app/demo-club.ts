@@ -19,7 +19,7 @@ const DEMO_FILE = resolve(import.meta.dirname, '../../locales/fa/demo-club.json'
  * vouchers to buy with coins and an open raffle, so every menu item has something to show.
  * Only for a demo merchant that has no wheel yet: a merchant's own setup is never touched.
  */
-export async function seedDemoClub(s: Pick<Services, 'wheel' | 'gifts' | 'vouchers' | 'raffles' | 'settings'>, merchantId: string, now = new Date()): Promise<boolean> {
+export async function seedDemoClub(s: Pick<Services, 'wheel' | 'gifts' | 'vouchers' | 'raffles' | 'settings' | 'clock'>, merchantId: string, now = s.clock.now()): Promise<boolean> {
   if (await s.wheel.config(merchantId)) return false;
   const club = JSON.parse(await readFile(DEMO_FILE, 'utf8')) as DemoClub;
   await s.settings.set(merchantId, { ...(await s.settings.get(merchantId)), feedback: club.feedback });

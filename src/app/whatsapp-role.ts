@@ -31,6 +31,7 @@ export async function startWhatsAppRole(c: Container): Promise<RunningRole> {
     inbox: c.inbox,
     defaultLocale: c.config.DEFAULT_LOCALE,
     logger: c.logger,
+    clock: c.clock,
   };
   const workers: { worker: Worker; queue: { close(): Promise<void> } }[] = channel
     .accounts()

@@ -38,7 +38,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
     [
       referralEvents(c.referrals),
       staffEvents(c.staff),
-      raffleEvents(c.raffles, raffleDraws),
+      raffleEvents(c.raffles, raffleDraws, () => c.clock.now().getTime()),
       surveyScheduler(c.surveys, feedback),
       inboxRecorder({ inbox: c.inbox, members: c.members, screens: c.screens, defaultLocale: c.config.DEFAULT_LOCALE }),
       staffAlerts({ operators: c.operators, telegram: c.telegram, defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),

@@ -8,6 +8,7 @@ import type { Member } from '../domain/members/types.js';
 import { translator, type Locale } from './i18n.js';
 import type { Screen, ScreenContext } from './screens/types.js';
 import { balanceScreen, historyScreen, inviteScreen, profileScreen } from './screens/member-screens.js';
+import type { Clock } from '../domain/clock.js';
 
 export const HISTORY_PAGE_SIZE = 10;
 
@@ -18,7 +19,7 @@ export const HISTORY_PAGE_SIZE = 10;
 export class ClubScreens {
   private readonly names = new Map<string, { name: string; until: number }>();
 
-  constructor(private readonly deps: { merchants: MerchantService; settings: SettingsProvider; memberQueries: MemberQueries; referrals: ReferralService }) {}
+  constructor(private readonly deps: { merchants: MerchantService; settings: SettingsProvider; memberQueries: MemberQueries; referrals: ReferralService; clock: Clock }) {}
 
   async context(merchantId: string, locale: Locale): Promise<ScreenContext> {
     const t = translator(locale);
@@ -59,7 +60,7 @@ export class ClubScreens {
       this.deps.settings.get(merchantId),
     ]);
     const joinedAt = member.joinedAt?.getTime() ?? 0;
-    const canEnterCode = !member.referrerId && Date.now() - joinedAt <= settings.referrals.codeEntryDays * 86_400_000;
+    const canEnterCode = !member.referrerId && this.deps.clock.now().getTime() - joinedAt <= settings.referrals.codeEntryDays * 86_400_000;
     return inviteScreen({ link, referralCode: member.referralCode, qrPng, figures: referralFiguresText(figures, c), canEnterCode, channel }, c);
   }
 
@@ -70,7 +71,7 @@ export class ClubScreens {
       this.deps.referrals.leaderboard(merchantId, 10),
       memberId ? this.deps.referrals.figures(merchantId, memberId) : Promise.resolve(null),
     ]);
-    return leaderboardScreen(rows, jalaliMonthLabel(new Date(), locale), c, figures?.monthRank);
+    return leaderboardScreen(rows, jalaliMonthLabel(this.deps.clock.now(), locale), c, figures?.monthRank);
   }
 
   /** `page` carries the cursor: older than `before`, or newer than `after`. */

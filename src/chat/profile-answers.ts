@@ -15,10 +15,10 @@ export const parseCity = (text: string): Parsed<string> =>
   text.length > NAME_MAX ? { error: 'profile_steps.name_too_long' } : !/\d/.test(text) ? { ok: text } : { error: 'profile_steps.bad_name' };
 
 /** A Jalali birth date typed any way, for someone between 3 and 120 years old; ISO date out. */
-export function parseBirthDate(text: string): Parsed<string> {
+export function parseBirthDate(text: string, now: Date): Parsed<string> {
   const date = parseJalaliDate(text);
   if (!date) return { error: 'profile_steps.bad_birth_date' };
-  const age = (Date.now() - date.getTime()) / (365.25 * 86_400_000);
+  const age = (now.getTime() - date.getTime()) / (365.25 * 86_400_000);
   return age >= 3 && age <= 120 ? { ok: date.toISOString().slice(0, 10) } : { error: 'profile_steps.bad_birth_date' };
 }
 

@@ -13,6 +13,7 @@ import { rafflesScreen, ticketConfirmScreen, ticketsBoughtScreen } from './scree
 import type { Screen, ScreenContext } from './screens/types.js';
 import { voucherBoughtScreen, voucherConfirmScreen, vouchersScreen } from './screens/voucher-screens.js';
 import { blockText, spinResultScreen, wheelFrames, wheelScreen, type WheelBlock } from './screens/wheel-screens.js';
+import type { Clock } from '../domain/clock.js';
 
 /** Fresh per screen: a button pressed twice carries the same nonce, so the action happens once. */
 export const newNonce = () => randomBytes(4).toString('hex');
@@ -25,7 +26,7 @@ const RESULTS_DAYS = 30;
  * screen to show, including the friendly refusals.
  */
 export class RewardChat {
-  constructor(private readonly deps: { screens: ClubScreens; wheel: WheelService; gifts: GiftService; vouchers: VoucherService; raffles: RaffleService }) {}
+  constructor(private readonly deps: { screens: ClubScreens; wheel: WheelService; gifts: GiftService; vouchers: VoucherService; raffles: RaffleService; clock: Clock }) {}
 
   private context(member: Member, locale: Locale): Promise<ScreenContext> {
     return this.deps.screens.context(member.merchantId, locale);
@@ -123,7 +124,7 @@ export class RewardChat {
 
   async raffles(member: Member, locale: Locale): Promise<Screen> {
     const [c, open, recent] = await Promise.all([this.context(member, locale), this.deps.raffles.open(member.merchantId), this.deps.raffles.list(member.merchantId, 20)]);
-    const since = Date.now() - RESULTS_DAYS * 86_400_000;
+    const since = this.deps.clock.now().getTime() - RESULTS_DAYS * 86_400_000;
     const drawn = recent.filter((r) => r.status === 'drawn' && (r.drawnAt?.getTime() ?? 0) >= since).slice(0, 3);
     const withTickets = await Promise.all(open.map(async (raffle) => ({ raffle, tickets: await this.deps.raffles.memberTickets(raffle.id, member.id) })));
     return rafflesScreen(withTickets, drawn.map((raffle) => ({ raffle, tickets: [] })), member.id, c);

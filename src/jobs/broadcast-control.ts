@@ -5,6 +5,7 @@ import type { ChannelName } from '../domain/members/types.js';
 import type { Logger } from '../logger.js';
 import { BROADCAST_QUEUE_OPTIONS, broadcastQueueName, SEND_JOB_OPTIONS, type BroadcastJob } from './broadcast-sender.js';
 import { QueueName, type QueueContext } from './queues.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 
 const PROGRESS_EVERY_MS = 2_000;
 const CONTROL_JOB = { removeOnComplete: true, removeOnFail: { age: 7 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 2000 } } as const;
@@ -23,9 +24,11 @@ export class BullBroadcastQueues implements BroadcastQueue {
   readonly control: Queue<ControlJob>;
 
   private readonly sendOptions: typeof SEND_JOB_OPTIONS;
+  private readonly clock: Clock;
 
-  /** `retryDelayMs`: first backoff of a failed send (doubling each time). */
-  constructor(private readonly ctx: QueueContext & { redis: Redis }, opts: { retryDelayMs?: number } = {}) {
+  /** `retryDelayMs`: first backoff of a failed send (doubling each time); `clock`: the one the schedule times are on. */
+  constructor(private readonly ctx: QueueContext & { redis: Redis }, opts: { retryDelayMs?: number; clock?: Clock } = {}) {
+    this.clock = opts.clock ?? systemClock;
     this.sendOptions = { ...SEND_JOB_OPTIONS, backoff: { type: 'exponential', delay: opts.retryDelayMs ?? SEND_JOB_OPTIONS.backoff.delay } };
     this.control = new Queue<ControlJob>(QueueName.broadcastControl, { connection: ctx.connection, prefix: ctx.prefix, ...BROADCAST_QUEUE_OPTIONS });
   }
@@ -48,7 +51,7 @@ export class BullBroadcastQueues implements BroadcastQueue {
   }
 
   async scheduleStart(_merchantId: string, broadcastId: string, at: Date) {
-    await this.control.add('start', { b: broadcastId }, { ...CONTROL_JOB, jobId: `start_${broadcastId}_${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) });
+    await this.control.add('start', { b: broadcastId }, { ...CONTROL_JOB, jobId: `start_${broadcastId}_${at.getTime()}`, delay: Math.max(0, at.getTime() - this.clock.now().getTime()) });
   }
 
   /** At most one progress job per broadcast every two seconds, run at the end of the window. */

@@ -16,6 +16,7 @@ import type { TelegramRateLimiter } from './telegram-rate-limit.js';
 import type { ChannelName } from '../domain/members/types.js';
 import type { InboxStore } from '../domain/feedback/types.js';
 import type { Screen, ScreenContext } from '../chat/screens/types.js';
+import type { Clock } from '../domain/clock.js';
 
 export interface BroadcastJob {
   b: string;
@@ -67,6 +68,7 @@ export interface SenderDeps {
   inbox?: InboxStore;
   defaultLocale: Locale;
   logger: Logger;
+  clock: Clock;
 }
 
 /** Gives the campaign's reward once (idempotent on campaign and member); the voucher code, if any. */
@@ -74,7 +76,7 @@ async function grantReward(d: SenderDeps, ctx: DeliveryContext, memberId: string
   const reward = ctx.reward;
   if (!reward) return { voucherCode: null };
   if ('voucherCampaignId' in reward) return { voucherCode: await d.vouchers.giveOnce(ctx.merchantId, reward.voucherCampaignId, memberId, `campaign:${ctx.campaignId}`) };
-  const now = new Date();
+  const now = d.clock.now();
   const expiresAt = reward.expiresInDays ? new Date(now.getTime() + reward.expiresInDays * 86_400_000) : reward.currency === 'coins' ? null : await d.ledger.defaultExpiry(ctx.merchantId, reward.currency, now);
   const out = await d.ledger.apply({
     merchantId: ctx.merchantId,

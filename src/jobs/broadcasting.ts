@@ -15,7 +15,7 @@ import { TelegramRateLimiter } from './telegram-rate-limit.js';
 export interface BroadcastingDeps {
   ctx: QueueContext & { redis: Redis };
   queues: BullBroadcastQueues;
-  services: Pick<Services, 'broadcasts' | 'broadcastStore' | 'ledger' | 'vouchers' | 'memberStore' | 'screens' | 'merchants' | 'inbox'>;
+  services: Pick<Services, 'broadcasts' | 'broadcastStore' | 'ledger' | 'vouchers' | 'memberStore' | 'screens' | 'merchants' | 'inbox' | 'clock'>;
   telegram: { api(merchantId: string): Promise<Api | null>; usernameOf(merchantId: string): Promise<string | null> };
   ratePerSecond: number;
   defaultLocale: Locale;
@@ -64,6 +64,7 @@ export async function startBroadcasting(d: BroadcastingDeps): Promise<{ stop(): 
     inbox: s.inbox,
     defaultLocale: d.defaultLocale,
     logger: d.logger,
+    clock: s.clock,
   };
 
   async function refresh() {

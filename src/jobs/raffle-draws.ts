@@ -14,7 +14,7 @@ export interface RaffleDrawJob {
  * is handled (one jobId per raffle, so a replayed event adds nothing). Purchases earn tickets.
  * The maintenance sweep draws any raffle whose job was lost.
  */
-export function raffleEvents(raffles: RaffleService, draws: Queue<RaffleDrawJob>, now: () => number = Date.now): EventHandler {
+export function raffleEvents(raffles: RaffleService, draws: Queue<RaffleDrawJob>, now: () => number): EventHandler {
   return {
     name: 'raffles',
     async handle({ merchantId, type, payload: p, createdAt }) {

@@ -18,13 +18,19 @@ export class FakeTelegram {
   readonly slow = new Map<number, number>();
   /** Answer the n-th send overall with a 429 of this many seconds. */
   rateLimitAt: { n: number; seconds: number } | null = null;
+  /** Chats whose send has reached Telegram (it may not be answered yet). */
+  readonly arrived = new Set<number>();
   pausedUntil = 0;
   earlySends = 0;
   sends = 0;
 
   readonly api = new LocalBotApi({
     openChats: true,
-    latency: (method, p) => (method.startsWith('send') ? this.slow.get(Number(p.chat_id)) ?? 0 : 0),
+    latency: (method, p) => {
+      if (!method.startsWith('send')) return 0;
+      this.arrived.add(Number(p.chat_id));
+      return this.slow.get(Number(p.chat_id)) ?? 0;
+    },
     faults: (method, p) => {
       if (!method.startsWith('send')) return undefined;
       const chat = Number(p.chat_id);

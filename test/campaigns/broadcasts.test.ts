@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, waitFor } from '../helpers/process.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { BotApiError } from '../../src/channels/telegram/local/local-bot-api.js';
+import { waitForDrainedQueues } from '../helpers/quiet.js';
 import { createBroadcastRig, type BroadcastRig } from './broadcast-engine.js';
 
 let rig: BroadcastRig;
@@ -12,6 +13,8 @@ beforeAll(async () => {
   stopWorkers = (await rig.start()).stop;
 });
 afterAll(() => rig.close());
+
+const sendQueue = () => rig.w.broadcastQueues!.sendQueue(rig.merchantId);
 
 const send = (segment: object, text = 'سلام {name}! این هفته دو برابر امتیاز بگیرید.', extra: object = {}) =>
   rig.w.services.campaigns.create(rig.merchantId, { kind: 'message', name: 'test', segment, message: { text }, ...extra }, 'test');
@@ -64,7 +67,7 @@ describe('broadcasts', () => {
     await rig.waitUntil(broadcast!.id, (s) => s.counts.sent >= 10);
     await rig.w.services.broadcasts.pause(rig.merchantId, broadcast!.id);
     const paused = await rig.waitUntil(broadcast!.id, (s) => s.counts.sending === 0);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForDrainedQueues([sendQueue()]); // every queued send has run and found the pause
     const still = await rig.w.services.broadcasts.status(rig.merchantId, broadcast!.id);
     expect(still.status).toBe('paused');
     expect(still.counts.sent).toBe(paused.counts.sent);
@@ -77,7 +80,7 @@ describe('broadcasts', () => {
     const second = await send({ tags: ['round3'] }, 'second');
     await rig.waitUntil(second.broadcast!.id, (s) => s.counts.sent >= 5);
     await rig.w.services.broadcasts.cancel(rig.merchantId, second.broadcast!.id);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForDrainedQueues([sendQueue()]); // every queued send has run and found the cancel
     const cancelled = await rig.w.services.broadcasts.status(rig.merchantId, second.broadcast!.id);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.counts.sent + cancelled.counts.cancelled).toBe(60);
@@ -101,8 +104,7 @@ describe('broadcasts', () => {
     await new Promise<void>((resolve) => child.stdout!.on('data', (d) => String(d).includes('ready') && resolve()));
     const { broadcast } = await send({ tags: ['round4'] }, 'crash test');
     // The victim's send is in flight (Telegram answers it after 1.5 s): kill the worker now.
-    await waitFor(async () => ((await rig.w.db.pool.query('SELECT state FROM broadcast_deliveries WHERE broadcast_id = $1 AND member_id = $2', [broadcast!.id, victim.id])).rows[0]?.state === 'sending' ? true : undefined), 15_000, 20);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(async () => (rig.tg.arrived.has(victim.chat) ? true : undefined), 15_000, 20);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     stopWorkers = (await rig.start()).stop; // the restarted worker takes over the dead one's job

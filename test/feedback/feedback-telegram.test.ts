@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logger.js';
 import type { EventHandler } from '../../src/jobs/event-worker.js';
 import { drainEvents } from '../helpers/events.js';
 import { waitFor } from '../helpers/process.js';
+import { waitForDrainedQueues } from '../helpers/quiet.js';
 import { newPhone } from '../helpers/services.js';
 import { createTelegramHarness, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
 
@@ -101,7 +102,7 @@ describe('post-purchase survey in Telegram', () => {
     // The same purchase replayed by the shop: no second survey.
     await h.w.services.purchases.record(h.merchantId, { orderId: 'fb-2', phone, amount: 400_000, branch: 'ونک' }, 'test');
     await drainEvents(h.w.db, handlers);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForDrainedQueues([queue]); // a second survey job would have run by now
     const count = await h.w.db.pool.query('SELECT count(*)::int AS n FROM survey_responses WHERE subject = $1', ['fb-2']);
     expect(count.rows[0].n).toBe(1);
   });

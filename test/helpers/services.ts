@@ -41,7 +41,7 @@ export async function createTestWorld(opts: { redis?: TestRedis; broadcastRatePe
   const clock = new TestClock();
   const secretKey = randomBytes(32).toString('hex');
   const secretBox = new SecretBox(secretKey);
-  const broadcastQueues = opts.redis ? new BullBroadcastQueues({ connection: opts.redis.redis, prefix: opts.redis.prefix, redis: opts.redis.redis }, { retryDelayMs: opts.broadcastRetryDelayMs }) : undefined;
+  const broadcastQueues = opts.redis ? new BullBroadcastQueues({ connection: opts.redis.redis, prefix: opts.redis.prefix, redis: opts.redis.redis }, { retryDelayMs: opts.broadcastRetryDelayMs, clock }) : undefined;
   const services = createServices(db, secretBox, clock, { broadcastQueue: broadcastQueues, broadcastRatePerSecond: opts.broadcastRatePerSecond });
   return {
     db,

@@ -45,6 +45,24 @@ export class TgUser {
     }
   }
 
+  /**
+   * Waits until the bot has handled everything this user sent so far, to prove that something did
+   * NOT happen without a fixed sleep. Updates of one chat are handled in order (sequentialize), so
+   * the answer to a button no feature knows comes after them; it adds no message to the chat.
+   * Not for a chat inside a conversation (the conversation would take the press).
+   */
+  async handled(timeoutMs = 8_000): Promise<void> {
+    const last = this.botMessages().at(-1);
+    if (!last) throw new Error('handled() needs a bot message to press under');
+    const id = this.api.pressButton(this.token, this.user, last.message_id, 'test:handled').callback_query!.id;
+    const deadline = Date.now() + timeoutMs;
+    let version = -1;
+    while (!this.api.transcript(this.token, this.user.id).answers.some((a) => a.callbackQueryId === id)) {
+      if (Date.now() > deadline) throw new Error('the bot did not get to the end of this chat\'s updates');
+      version = (await this.api.chatAfterChange(this.token, this.user, version, Math.max(0, deadline - Date.now()))).version;
+    }
+  }
+
   /** Sends text and waits for `count` bot messages; returns what the bot sent. */
   send(text: string, count = 1, timeoutMs = 8_000) {
     return this.expectReplies(() => this.api.sendText(this.token, this.user, text), count, timeoutMs);
@@ -119,7 +137,7 @@ export async function createTelegramHarness(opts: { settings?: unknown; clubName
       apiRoot: local.apiRoot,
       publicUrl: o.publicUrl,
       merchants: w.services.merchants,
-      deps: { members: w.services.members, memberQueries: w.services.memberQueries, screens, referrals: w.services.referrals, rewards: w.services.rewardChat, feedback: w.services.feedbackChat, tickets: w.services.tickets, monthlyReport: w.services.monthlyReport, admin: w.services.admin, operators: w.services.operators, campaigns: w.services.campaigns, broadcasts: w.services.broadcasts, wheelFrameMs: opts.wheelFrameMs ?? 0, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger },
+      deps: { members: w.services.members, memberQueries: w.services.memberQueries, screens, referrals: w.services.referrals, rewards: w.services.rewardChat, feedback: w.services.feedbackChat, tickets: w.services.tickets, monthlyReport: w.services.monthlyReport, admin: w.services.admin, operators: w.services.operators, campaigns: w.services.campaigns, broadcasts: w.services.broadcasts, wheelFrameMs: opts.wheelFrameMs ?? 0, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger, clock: w.clock },
       logger,
     });
   const h: TelegramHarness = {

@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import { LocalWhatsApp, type LocalMessage } from '../../src/channels/whatsapp/local/local-whatsapp.js';
 import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../../src/channels/whatsapp/local/routes.js';
 import { WhatsAppChannel } from '../../src/channels/whatsapp/whatsapp-channel.js';
@@ -54,7 +55,7 @@ export interface WhatsAppHarness {
   /** Runs the outbox → notifier (and referral) handlers now, as the worker role would, with `extra` handlers too. */
   drain(extra?: EventHandler[]): Promise<void>;
   /** The number's queue worker (notifications, broadcast sends) at `intervalMs` pace. */
-  startSender(intervalMs?: number): Promise<{ stop(): Promise<void> }>;
+  startSender(intervalMs?: number): Promise<{ queue: Queue; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -67,7 +68,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
     mode: 'local',
     local,
     merchants: s.merchants,
-    chat: { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger },
+    chat: { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger, clock: w.clock },
     dataDir: '/nonexistent',
     redis: r.redis,
     redisPrefix: r.prefix,
@@ -88,10 +89,11 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
         channel,
         limiter,
         memberStore: s.memberStore,
-        sender: { store: s.broadcastStore, broadcasts: s.broadcasts, ledger: s.ledger, vouchers: s.vouchers, memberStore: s.memberStore, screens: s.screens, channels: { whatsapp: whatsappDelivery(channel, limiter) }, progress: (id) => w.broadcastQueues!.progress(id), defaultLocale: 'fa', logger },
+        sender: { store: s.broadcastStore, broadcasts: s.broadcasts, ledger: s.ledger, vouchers: s.vouchers, memberStore: s.memberStore, screens: s.screens, channels: { whatsapp: whatsappDelivery(channel, limiter) }, progress: (id) => w.broadcastQueues!.progress(id), defaultLocale: 'fa', logger, clock: w.clock },
         logger,
       });
       const running = {
+        queue: sender.queue as Queue,
         async stop() {
           await sender.worker.close();
           await sender.queue.close();

@@ -71,7 +71,7 @@ describe('raffles', () => {
     expect(await w.services.raffles.memberTickets(perPurchase.id, a.id)).toEqual([1, 2]);
     expect(await w.services.raffles.memberTickets(perPoints.id, a.id)).toEqual([1, 2]);
     const replay = events.find((e) => e.type === 'purchase.recorded')!;
-    await raffleEvents(w.services.raffles, draws).handle(replay);
+    await raffleEvents(w.services.raffles, draws, () => w.clock.now().getTime()).handle(replay);
     expect(await w.services.raffles.memberTickets(perPurchase.id, a.id)).toEqual([1, 2]);
     w.clock.advance(3 * HOUR);
     await w.services.purchases.record(m, { orderId: 'r3', phone: a.phone, amount: 900_000 }, 'api');

@@ -11,6 +11,7 @@ import { signWebhook } from '../../src/http/auth/signature.js';
 import { createLogger } from '../../src/logger.js';
 import { createTelegramHarness, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
 import { newPhone } from '../helpers/services.js';
+import { waitForQuietOutbox } from '../helpers/quiet.js';
 import type { FastifyInstance } from 'fastify';
 
 let h: TelegramHarness;
@@ -101,7 +102,7 @@ describe('notifications from the outbox', () => {
     const refund = await nextBotMessage(before);
     expect(refund).toContain('↩️ مرجوعی خرید ثبت شد.');
     expect(refund).toContain('➖ ۵۵ امتیاز (مرجوعی)');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForQuietOutbox(h.w.db.pool, [queue]); // every event relayed and handled: a second notice would be here
     expect(u.botMessages().filter((m) => m.text?.includes('مرجوعی خرید ثبت شد'))).toHaveLength(1);
   });
 

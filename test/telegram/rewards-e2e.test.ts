@@ -24,7 +24,6 @@ afterAll(() => h.close());
 const notify = () =>
   drainEvents(h.w.db, [telegramNotifier({ telegram: h.channel, members: h.w.services.members, memberStore: h.w.services.memberStore, screens: h.w.services.screens, settings: h.w.services.settings, defaultLocale: 'fa', logger })]);
 const coins = async () => (await storedBalances(h.w.db, memberId)).balances.coins;
-const settle = () => new Promise((r) => setTimeout(r, 150));
 
 describe('rewards in the Telegram bot', () => {
   it('the main menu offers the wheel, gifts, vouchers and raffles', () => {
@@ -46,10 +45,10 @@ describe('rewards in the Telegram bot', () => {
     expect(await coins()).toBe(240);
 
     const before = u.botMessages().length;
-    h.api.pressButton(h.token, u.user, spin.message.message_id, spin.data); // the same button again
-    await settle();
+    const tap = h.api.pressButton(h.token, u.user, spin.message.message_id, spin.data); // the same button again
+    await u.handled();
     expect(u.botMessages()).toHaveLength(before);
-    expect(h.api.transcript(h.token, u.user.id).answers.at(-1)?.text).toBe('این چرخش قبلاً انجام شده است.');
+    expect(h.api.transcript(h.token, u.user.id).answers.find((a) => a.callbackQueryId === tap.callback_query!.id)?.text).toBe('این چرخش قبلاً انجام شده است.');
     expect(await coins()).toBe(240);
 
     const again = u.button('wheel:spin:');
@@ -81,7 +80,7 @@ describe('rewards in the Telegram bot', () => {
     const done = await u.pressAndWaitForEdit(request.message, request.data);
     expect(done.text).toContain('✅ درخواست «هدیه 1» ثبت شد و ۲۰ سکه از حسابتان کسر شد.');
     h.api.pressButton(h.token, u.user, request.message.message_id, request.data); // a late second tap
-    await settle();
+    await u.handled();
     expect(await coins()).toBe(260); // 280 − 20, once
     const [req] = await h.w.services.gifts.requests(h.merchantId, { memberId });
     expect(req).toMatchObject({ status: 'requested' });

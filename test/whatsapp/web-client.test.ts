@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumPath, WebWhatsAppClient } from '../../src/channels/whatsapp/web-client.js';
 import type { WhatsAppState } from '../../src/channels/whatsapp/client.js';
 import { createLogger } from '../../src/logger.js';
+import { waitFor } from '../helpers/process.js';
 
 const chromium = chromiumPath();
 if (!chromium) console.warn('Skipping the whatsapp-web.js test: no Chromium (apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH)');
@@ -45,7 +46,6 @@ describe.skipIf(!chromium)('the real WhatsApp adapter (whatsapp-web.js)', () => 
 
     await client.stop();
     expect(client.state()).toBe('stopped');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(running(session)).toBe(false);
+    await waitFor(async () => (running(session) ? undefined : true), 10_000); // Chromium's exit is signalled, not awaited
   }, 90_000);
 });

@@ -18,6 +18,7 @@ import type { CampaignService } from '../../domain/campaigns/campaign-service.js
 import type { BroadcastService } from '../../domain/campaigns/broadcast-service.js';
 import type { Locale, Translate } from '../../chat/i18n.js';
 import type { ScreenContext } from '../../chat/screens/types.js';
+import type { Clock } from '../../domain/clock.js';
 
 /** Kept in Redis per chat: nothing a replica needs lives in memory. */
 export interface SessionData {
@@ -53,6 +54,7 @@ export interface BotDeps {
   redisPrefix: string;
   defaultLocale: Locale;
   logger: Logger;
+  clock: Clock;
 }
 
 interface BotFlavor {

@@ -19,6 +19,7 @@ import { toLatinDigits, toPersianDigits } from '../../lib/digits.js';
 import type { Logger } from '../../logger.js';
 import type { IncomingWhatsAppMessage } from './client.js';
 import { mainMenuView, renderScreen, type WhatsAppMessage, type WhatsAppView } from './render.js';
+import type { Clock } from '../../domain/clock.js';
 
 const PROFILE_STEPS = ['firstName', 'lastName', 'birthDate', 'gender', 'city'] as const;
 type ProfileStep = (typeof PROFILE_STEPS)[number];
@@ -75,6 +76,7 @@ export interface WhatsAppChatDeps {
   redisPrefix: string;
   defaultLocale: Locale;
   logger: Logger;
+  clock: Clock;
 }
 
 /** wa.me link that opens a chat with the club, the join text (with a referral or source code) typed in. */
@@ -454,7 +456,7 @@ export class WhatsAppChat {
       case 'lastName':
         return wrap(parseName(raw), 'lastName', 'whatsapp.bad_name');
       case 'birthDate':
-        return wrap(parseBirthDate(raw), 'birthDate', 'whatsapp.bad_birth_date');
+        return wrap(parseBirthDate(raw, this.deps.clock.now()), 'birthDate', 'whatsapp.bad_birth_date');
       case 'gender':
         return latin === '1' ? { ok: { gender: 'male' } } : latin === '2' ? { ok: { gender: 'female' } } : allTranslations('profile_steps.male').includes(raw) ? { ok: { gender: 'male' } } : allTranslations('profile_steps.female').includes(raw) ? { ok: { gender: 'female' } } : { error: 'whatsapp.bad_choice' };
       case 'city':

@@ -5,6 +5,7 @@ import { forbidden } from '../../domain/errors.js';
 import { generateCode, MEMBER_CODE_LENGTH, REFERRAL_CODE_LENGTH } from '../../domain/members/codes.js';
 import type { ChannelIdentity, ChannelName, Member, MemberStatus, MemberStore, ProfileUpdate, RegisterInput, RegisterOutcome } from '../../domain/members/types.js';
 import { isUuid } from './merchant-store.js';
+import type { Clock } from '../../domain/clock.js';
 
 export function toMember(r: MemberRow): Member {
   return {
@@ -90,7 +91,7 @@ async function withFreshCodes<T>(fn: (codes: { memberCode: string; referralCode:
 }
 
 export class PrismaMemberStore implements MemberStore {
-  constructor(private readonly prisma: PrismaClient, private readonly pool: pg.Pool) {}
+  constructor(private readonly prisma: PrismaClient, private readonly pool: pg.Pool, private readonly clock: Clock) {}
 
   // Member reads are on every bot update: plain SQL on the shared pool, one round trip each.
   private async one(where: string, params: unknown[]): Promise<Member | null> {
@@ -155,7 +156,7 @@ export class PrismaMemberStore implements MemberStore {
           data: joining
             ? {
                 status: 'active',
-                joinedAt: new Date(),
+                joinedAt: this.clock.now(),
                 joinedNew: inserted.length === 1,
                 sourceTag: input.sourceTag,
                 referrerId: referrerId ?? undefined,
@@ -230,7 +231,7 @@ export class PrismaMemberStore implements MemberStore {
   async markUnreachable(merchantId: string, channel: ChannelName, externalUserId: string, unreachable: boolean) {
     await this.prisma.channelIdentity.updateMany({
       where: { merchantId, channel, externalUserId },
-      data: { unreachableAt: unreachable ? new Date() : null },
+      data: { unreachableAt: unreachable ? this.clock.now() : null },
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../client.js';
 import type { MerchantStore, MerchantSummary } from '../../domain/merchants/merchant-service.js';
+import type { Clock } from '../../domain/clock.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,7 +15,7 @@ function toSummary(r: { id: string; name: string; isDefault: boolean; telegramTo
 }
 
 export class PrismaMerchantStore implements MerchantStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly prisma: PrismaClient, private readonly clock: Clock) {}
 
   async insert(input: Parameters<MerchantStore['insert']>[0]) {
     const row = await this.prisma.merchant.create({
@@ -48,7 +49,7 @@ export class PrismaMerchantStore implements MerchantStore {
 
   async replaceApiKey(id: string, hash: string, prefix: string): Promise<void> {
     await this.prisma.$transaction([
-      this.prisma.apiKey.updateMany({ where: { merchantId: id, revokedAt: null }, data: { revokedAt: new Date() } }),
+      this.prisma.apiKey.updateMany({ where: { merchantId: id, revokedAt: null }, data: { revokedAt: this.clock.now() } }),
       this.prisma.apiKey.create({ data: { merchantId: id, hash, prefix } }),
     ]);
   }

@@ -3,6 +3,7 @@ import type { SettingsProvider } from '../merchants/settings.js';
 import { normalizeCode } from './codes.js';
 import { normalizePhone } from './phone.js';
 import type { ChannelName, Member, MemberStore, ProfileUpdate, RegisterInput, RegisterOutcome } from './types.js';
+import type { Clock } from '../clock.js';
 
 const NAME_MAX = 60;
 /** Letters of any script (with the Persian half-space), digits, _ and -. */
@@ -23,7 +24,7 @@ export function requirePhone(input: string): string {
 }
 
 export class MemberService {
-  constructor(private readonly store: MemberStore, private readonly settings: SettingsProvider) {}
+  constructor(private readonly store: MemberStore, private readonly settings: SettingsProvider, private readonly clock: Clock) {}
 
   private async defaultTier(merchantId: string): Promise<string> {
     return (await this.settings.get(merchantId)).tiers.levels[0]!.key;
@@ -73,7 +74,7 @@ export class MemberService {
       clean.city = clean.city.trim().slice(0, NAME_MAX) || null;
     }
     if (clean.birthDate) {
-      const age = (Date.now() - clean.birthDate.getTime()) / (365.25 * 86_400_000);
+      const age = (this.clock.now().getTime() - clean.birthDate.getTime()) / (365.25 * 86_400_000);
       if (age < 3 || age > 120) throw invalid('invalid_birth_date', 'Birth date is out of range');
     }
     await this.get(merchantId, id);

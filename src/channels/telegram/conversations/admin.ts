@@ -289,7 +289,7 @@ export function adminBroadcastConversation(deps: BotDeps) {
     if (when === CANCELLED || when === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     let scheduleAt: Date | null = null;
     if (when === 'later') {
-      const now = await conversation.external(() => Date.now());
+      const now = await conversation.external(() => deps.clock.now().getTime());
       const at = await askOr(conversation, ctx, t, t('admin.bc_ask_time'), [], (x): Parsed<string> => {
         const d = parseJalaliDateTime(x);
         return d && d.getTime() > now ? { ok: d.toISOString() } : { error: 'admin.bc_bad_time' };

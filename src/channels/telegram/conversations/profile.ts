@@ -28,7 +28,7 @@ export async function askProfile(conversation: Conversation<BotContext, Conversa
   if (first !== SKIPPED) await save({ firstName: first });
   const last = await ask(conversation, ctx, t, t('profile_steps.last_name'), skip, parseName);
   if (last !== SKIPPED) await save({ lastName: last });
-  const birth = await ask(conversation, ctx, t, t('profile_steps.birth_date'), skip, parseBirthDate);
+  const birth = await ask(conversation, ctx, t, t('profile_steps.birth_date'), skip, (x) => parseBirthDate(x, deps.clock.now()));
   if (birth !== SKIPPED) await save({ birthDate: new Date(birth) });
   const gender = await ask(conversation, ctx, t, t('profile_steps.gender'), { kind: 'choices', options: [t('profile_steps.male'), t('profile_steps.female'), t('profile_steps.skip')] }, parseGender);
   if (gender !== SKIPPED) await save({ gender });

@@ -74,7 +74,7 @@ async function run(ctx: BotContext, action: AdminMenuAction) {
         await admin.require(op, 'operators');
         return await ctx.conversation.enter('adminInvite');
       case 'figures':
-        return void (await ctx.reply(figuresText(await admin.figures(op), jalaliMonthLabel(new Date(), ctx.locale), c)));
+        return void (await ctx.reply(figuresText(await admin.figures(op), jalaliMonthLabel(ctx.deps.clock.now(), ctx.locale), c)));
       case 'gifts': {
         const queue = await admin.giftQueue(op);
         if (!queue.length) return void (await ctx.reply(ctx.t('admin.queue_empty')));
