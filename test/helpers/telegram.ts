@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { LocalBotApi, LocalUser, ChatMessage } from '../../src/channels/telegram/local/local-bot-api.js';
-import { startLocalBotApi } from '../../src/channels/telegram/local/routes.js';
+import { LocalBotApi, type LocalUser, type ChatMessage } from '../../src/channels/telegram/local/local-bot-api.js';
+import { deliverToWebhook, startLocalBotApi } from '../../src/channels/telegram/local/routes.js';
 import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestRedis, type TestRedis } from './redis.js';
@@ -101,14 +101,17 @@ export interface TelegramHarness {
   user(id: number, firstName?: string, extra?: Partial<LocalUser>): TgUser;
   /** A new channel on the same Redis and database: what a restarted process would run. */
   restart(): Promise<void>;
+  /** Stops the local Bot API and starts a new one on the same port over its state file (opts.botApiState). */
+  restartBotApi(whileStopped?: () => Promise<unknown>): Promise<void>;
   newChannel(opts?: { publicUrl?: string }): TelegramChannel;
   close(): Promise<void>;
 }
 
-export async function createTelegramHarness(opts: { settings?: unknown; clubName?: string; wheelFrameMs?: number } = {}): Promise<TelegramHarness> {
+export async function createTelegramHarness(opts: { settings?: unknown; clubName?: string; wheelFrameMs?: number; botApiState?: string } = {}): Promise<TelegramHarness> {
   const r = createTestRedis();
   const w = await createTestWorld({ redis: r });
-  const local = await startLocalBotApi();
+  const newBotApi = () => new LocalBotApi({ deliver: deliverToWebhook, stateFile: opts.botApiState });
+  let local = await startLocalBotApi({ api: newBotApi() });
   const merchantId = await w.newMerchant(opts.settings, opts.clubName ?? 'کافه تهران');
   const token = newBotToken();
   await w.services.merchants.setTelegramToken(merchantId, token);
@@ -133,6 +136,16 @@ export async function createTelegramHarness(opts: { settings?: unknown; clubName
     user: (id, firstName = 'Sara', extra = {}) => new TgUser(local.api, token, { id, first_name: firstName, ...extra }),
     async restart() {
       await h.channel.stop();
+      h.channel = newChannel();
+      await h.channel.start();
+    },
+    async restartBotApi(whileStopped) {
+      await h.channel.stop();
+      const port = Number(new URL(local.apiRoot).port);
+      await local.close();
+      await whileStopped?.();
+      local = await startLocalBotApi({ api: newBotApi(), port });
+      h.api = local.api;
       h.channel = newChannel();
       await h.channel.start();
     },
