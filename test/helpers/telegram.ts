@@ -5,6 +5,10 @@ import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js
 import { createLogger } from '../../src/logger.js';
 import { createTestRedis, type TestRedis } from './redis.js';
 import { createTestWorld, type TestWorld } from './services.js';
+import { stripIsolates } from '../../src/chat/bidi.js';
+
+/** A message as the member reads it: the bidi isolates around Latin runs are invisible (test/chat/bidi-isolates.test.ts checks them). */
+export const shown = (m: ChatMessage): ChatMessage => ({ ...m, ...(m.text ? { text: stripIsolates(m.text) } : {}), ...(m.caption ? { caption: stripIsolates(m.caption) } : {}) });
 
 let tokenCounter = 0;
 export function newBotToken(): string {
@@ -18,7 +22,7 @@ export class TgUser {
 
   /** All the bot has sent in this chat, oldest first. */
   botMessages(): ChatMessage[] {
-    return this.api.transcript(this.token, this.user.id).messages.filter((m) => m.outgoing && !m.deleted);
+    return this.api.transcript(this.token, this.user.id).messages.filter((m) => m.outgoing && !m.deleted).map(shown);
   }
 
   keyboardLabels(): string[] {
