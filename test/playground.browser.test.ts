@@ -70,10 +70,13 @@ async function joinInTelegramTab(page: Page, phone: string, expectText: string) 
   await page.click('#start'); // a fresh chat offers Start, as Telegram does
   await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
   await page.waitForSelector(`text=${expectText}`, { timeout: 10_000 });
-  for (let i = 0; i < 5; i++) {
+  // Skip each profile question, waiting for the next one, until the profile is saved; then the menu comes.
+  for (let i = 0; i < 8 && !(await page.locator('.msg.bot >> text=پروفایل شما ذخیره شد').count()); i++) {
+    const before = await page.locator('.msg.bot').count();
     await page.click('#keyboard button >> nth=-1');
-    await page.waitForTimeout(300);
+    await page.waitForFunction((n) => (globalThis as unknown as { document: Doc }).document.querySelectorAll('.msg.bot').length > n, before, { timeout: 10_000 });
   }
+  await page.waitForSelector('#keyboard button:has-text("موجودی من")', { timeout: 10_000 });
 }
 
 /** A signed purchase webhook, as the shop's backend sends it. */
