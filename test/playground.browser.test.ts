@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../src/http/auth/signature.js';
+import { samplePurchaseCurl } from '../src/app/demo.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 import { freePort, ROOT, runNode, waitFor } from './helpers/process.js';
 
@@ -43,18 +44,39 @@ afterAll(async () => {
 
 type Page = import('playwright-core').Page;
 
+/** The page's document, inside page.evaluate (the test itself is compiled without the DOM types). */
+type Doc = { documentElement: { scrollHeight: number }; querySelectorAll(s: string): { length: number } };
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+/** The composer (or Start) is on screen, the message list scrolls inside the page, bubbles fit their text. */
+async function expectChatAppLayout(page: Page, size: { width: number; height: number }) {
+  const composer = await page.locator('#composer:visible, #startBar:visible').first().boundingBox();
+  expect(composer).not.toBeNull();
+  expect(composer!.y).toBeGreaterThanOrEqual(0);
+  expect(composer!.y + composer!.height).toBeLessThanOrEqual(size.height);
+  expect(await page.evaluate(() => (globalThis as unknown as { document: Doc }).document.documentElement.scrollHeight)).toBeLessThanOrEqual(size.height);
+  const chat = (await page.locator('#chat').boundingBox())!;
+  expect(chat.height).toBeGreaterThan(150);
+  const start = (await page.locator('.msg.user').first().boundingBox())!; // "/start"
+  expect(start.width).toBeLessThan(chat.width / 3);
+}
+
 /** Opens the chat as the selected user with `phone`, joins with the contact button and skips the profile. */
 async function joinInTelegramTab(page: Page, phone: string, expectText: string) {
   await page.fill('#phone', phone);
   await page.dispatchEvent('#phone', 'change');
-  await page.fill('#text', '/start');
-  await page.click('#composer button');
+  await page.click('#start'); // a fresh chat offers Start, as Telegram does
   await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
   await page.waitForSelector(`text=${expectText}`, { timeout: 10_000 });
-  for (let i = 0; i < 5; i++) {
+  // Skip each profile question, waiting for the next one, until the profile is saved; then the menu comes.
+  for (let i = 0; i < 8 && !(await page.locator('.msg.bot >> text=پروفایل شما ذخیره شد').count()); i++) {
+    const before = await page.locator('.msg.bot').count();
     await page.click('#keyboard button >> nth=-1');
-    await page.waitForTimeout(300);
+    await page.waitForFunction((n) => (globalThis as unknown as { document: Doc }).document.querySelectorAll('.msg.bot').length > n, before, { timeout: 10_000 });
   }
+  await page.waitForSelector('#keyboard button:has-text("موجودی من")', { timeout: 10_000 });
 }
 
 /** A signed purchase webhook, as the shop's backend sends it. */
@@ -181,6 +203,81 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
     }
   }, 90_000);
 
+  it('like a chat app at phone and desktop size: Start for a fresh user, composer pinned under the 12-button menu, the chosen user kept, the printed sample purchase in user 1\'s chat', async () => {
+    const { chromium } = await import('playwright-core');
+    const creds = JSON.parse(await readFile(join(dataDir, 'demo-merchant.json'), 'utf8'));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: PHONE });
+      await page.goto(`${base}/playground`);
+      await page.waitForSelector('#botName:not(:empty)');
+      await page.waitForSelector('#start', { state: 'visible', timeout: 10_000 });
+      expect(await page.isVisible('#composer')).toBe(false);
+      // User 1 has the phone of the curl the server prints.
+      const firstPhone = await page.inputValue('#phone');
+      expect(samplePurchaseCurl(base, creds)).toMatch(new RegExp(`"phone\\W+${firstPhone}\\W`));
+      await joinInTelegramTab(page, firstPhone, 'عضویت شما با موفقیت انجام شد');
+      await page.waitForFunction(() => (globalThis as unknown as { document: Doc }).document.querySelectorAll('#keyboard button').length >= 10, null, { timeout: 10_000 });
+      expect(await page.isVisible('#start')).toBe(false);
+      await expectChatAppLayout(page, PHONE);
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-phone.png') });
+
+      // The sample purchase (that phone) is told in this chat.
+      expect((await postPurchase(creds, { orderId: 'pg-curl-1', phone: firstPhone, amount: 250_000, branch: 'main' })).status).toBe(200);
+      await page.waitForSelector('text=خرید ۲۵۰٬۰۰۰ تومان شما ثبت شد', { timeout: 15_000 });
+
+      await page.setViewportSize(DESKTOP);
+      await expectChatAppLayout(page, DESKTOP);
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-desktop.png') });
+
+      // A second user: selected, kept across a reload; switching back to user 1 stays on user 1.
+      const first = await page.inputValue('#users');
+      await page.click('#newUser');
+      const second = await page.inputValue('#users');
+      expect(second).not.toBe(first);
+      await page.waitForSelector('#start', { state: 'visible', timeout: 10_000 });
+      await page.reload();
+      await page.waitForSelector('#start', { state: 'visible', timeout: 10_000 });
+      expect(await page.inputValue('#users')).toBe(second);
+      await page.selectOption('#users', first);
+      await page.waitForSelector('.msg.bot >> text=خرید ۲۵۰٬۰۰۰ تومان شما ثبت شد', { timeout: 10_000 });
+      expect(await page.inputValue('#users')).toBe(first);
+      await page.reload();
+      await page.waitForSelector('.msg.bot >> text=خرید ۲۵۰٬۰۰۰ تومان شما ثبت شد', { timeout: 10_000 });
+      expect(await page.inputValue('#users')).toBe(first);
+      expect(await page.inputValue('#phone')).toBe(firstPhone);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it('the WhatsApp tab keeps the chosen user and pins the composer on a phone', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: PHONE });
+      await page.goto(`${base}/playground/whatsapp`);
+      await page.waitForSelector('#club:not(:empty)', { timeout: 10_000 });
+      await page.click('#newUser'); // user 1 (the sample purchase's phone) is left for the next test
+      await page.click('#start', { timeout: 10_000 });
+      await page.waitForSelector('.msg.bot', { timeout: 10_000 });
+      await expectChatAppLayout(page, PHONE);
+      const first = await page.inputValue('#users');
+      await page.click('#newUser');
+      await page.click('#newUser');
+      const third = await page.inputValue('#users');
+      await page.reload();
+      await page.waitForSelector('#club:not(:empty)', { timeout: 10_000 });
+      expect(await page.inputValue('#users')).toBe(third);
+      await page.selectOption('#users', first);
+      await page.waitForSelector('.msg.bot', { timeout: 10_000 });
+      expect(await page.inputValue('#users')).toBe(first);
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-whatsapp-phone.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('the WhatsApp tab: a member joins by writing, and reaches every flow by menu numbers', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
@@ -190,6 +287,7 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       await page.click('nav.tabs a:has-text("واتس‌اپ")');
       await page.waitForSelector('#club:not(:empty)', { timeout: 10_000 });
       expect(await page.textContent('#club')).toBe('+989000000000');
+      await page.click('#newUser'); // user 1 has the sample purchase's phone, already a member by now
       const lastBot = () => page.locator('.msg.bot').last().innerText();
       const say = async (text: string, expected: string | RegExp) => {
         const before = await page.locator('.msg.bot').count();

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createDatabase, type Database } from '../db/client.js';
@@ -197,7 +198,7 @@ export function createContainer(config: Config, logger: Logger): Container {
   });
   const queues = { connection: redis, prefix: config.REDIS_PREFIX };
   const waMode = whatsappMode(config);
-  const localWhatsApp = waMode === 'local' ? new LocalWhatsApp() : undefined;
+  const localWhatsApp = waMode === 'local' ? new LocalWhatsApp({ stateFile: join(config.DATA_DIR, 'local-whatsapp.json') }) : undefined;
   const whatsapp =
     waMode === 'off'
       ? undefined
@@ -223,7 +224,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     queues,
     broadcastQueues,
     telegram,
-    localBotApi: local ? new LocalBotApi({ deliver: deliverToWebhook }) : undefined,
+    localBotApi: local ? new LocalBotApi({ deliver: deliverToWebhook, stateFile: join(config.DATA_DIR, 'local-bot-api.json') }) : undefined,
     whatsapp,
     localWhatsApp,
     whatsappOutbox,

@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { Container } from './container.js';
 import { seedDemoClub } from './demo-club.js';
+import { FIRST_USER_PHONE } from '../channels/telegram/local/playground.js';
 
 export interface DemoCredentials {
   id: string;
@@ -76,9 +77,9 @@ async function applyWhatsAppNumber(c: Container, merchantId: string) {
   await c.merchants.setWhatsAppNumber(merchantId, wanted);
 }
 
-/** A shell one-liner that signs and posts a sample purchase, as a merchant's backend would. */
+/** A shell one-liner that signs and posts a sample purchase, as a merchant's backend would, for the playground's first user. */
 export function samplePurchaseCurl(baseUrl: string, creds: DemoCredentials): string {
-  const body = JSON.stringify({ orderId: 'demo-$(date +%s)', phone: '09121234567', amount: 250000, branch: 'main' });
+  const body = JSON.stringify({ orderId: 'demo-$(date +%s)', phone: FIRST_USER_PHONE, amount: 250000, branch: 'main' });
   return [
     `BODY="${body.replaceAll('"', '\\"')}"; TS=$(date +%s);`,
     `SIG=$(printf '%s' "$TS.$BODY" | openssl dgst -sha256 -hmac '${creds.webhookSecret}' -hex | sed 's/^.* //');`,

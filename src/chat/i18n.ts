@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import i18next, { type TFunction } from 'i18next';
+import { isolateLatin } from './bidi.js';
 
 export const LOCALES = ['fa', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -32,10 +33,16 @@ const translators = new Map<Locale, Translate>();
 export function translator(locale: Locale): Translate {
   let t = translators.get(locale);
   if (!t) {
-    t = i18n.getFixedT(locale);
+    const fixed = i18n.getFixedT(locale);
+    // Persian text: Latin runs (dates, commands, codes, phones, URLs, names) are isolated to read left to right.
+    t = locale === 'fa' ? (((...args: Parameters<Translate>) => rtl(fixed(...args))) as Translate) : fixed;
     translators.set(locale, t);
   }
   return t;
+}
+
+function rtl<T>(out: T): T {
+  return (typeof out === 'string' ? isolateLatin(out) : out) as T;
 }
 
 /** Every translation of a key, e.g. to recognise a menu label typed or pressed in either language. */

@@ -5,6 +5,7 @@ import { campaignMessageScreen } from '../chat/screens/campaign-screens.js';
 import type { ClubScreens } from '../chat/club-screens.js';
 import { isLocale, type Locale } from '../chat/i18n.js';
 import { inlineKeyboard } from '../channels/telegram/render.js';
+import { chatNotFound, memberUnreachable } from '../channels/telegram/send-errors.js';
 import type { BroadcastService } from '../domain/campaigns/broadcast-service.js';
 import type { LedgerService } from '../domain/ledger/ledger-service.js';
 import type { MemberStore } from '../domain/members/types.js';
@@ -40,7 +41,7 @@ export const SEND_JOB_OPTIONS: { attempts: number; backoff: { type: 'exponential
 export type Booking = { ok: true } | { ok: false; waitMs: number; reason: 'bot' | 'chat' | 'paused' };
 
 /** What a failed send means for the delivery. */
-export type SendFailure = { kind: 'rate'; retryAfterSeconds: number } | { kind: 'blocked'; reason: string } | { kind: 'retry' };
+export type SendFailure = { kind: 'rate'; retryAfterSeconds: number } | { kind: 'blocked'; reason: string } | { kind: 'failed'; reason: string } | { kind: 'retry' };
 
 /** A channel broadcasts go out on (Telegram, WhatsApp): pace, link, send, and what its errors mean. */
 export interface DeliveryChannel {
@@ -167,7 +168,7 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
       return 'blocked';
     }
     const message = err instanceof Error ? err.message : String(err);
-    if (job.attemptsMade + 1 >= (job.opts.attempts ?? MAX_SEND_ATTEMPTS)) {
+    if (failure.kind === 'failed' || job.attemptsMade + 1 >= (job.opts.attempts ?? MAX_SEND_ATTEMPTS)) {
       await d.store.settle(b, m, 'failed', { error: message });
       await d.progress(b);
       return 'failed';
@@ -177,7 +178,7 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
   }
 }
 
-/** Telegram: the shared bot limiter, the bot's deep link, inline buttons; 429 pauses, 403 blocks. */
+/** Telegram: the shared bot limiter, the bot's deep link, inline buttons; 429 pauses, 403 blocks, "chat not found" fails. */
 export function telegramDelivery(limiter: TelegramRateLimiter, telegram: { api(merchantId: string): Promise<Api | null>; usernameOf(merchantId: string): Promise<string | null> }): DeliveryChannel {
   const apiOf = async (merchantId: string) => {
     const api = await telegram.api(merchantId);
@@ -204,7 +205,9 @@ export function telegramDelivery(limiter: TelegramRateLimiter, telegram: { api(m
     },
     failure(err) {
       if (err instanceof GrammyError && err.error_code === 429) return { kind: 'rate', retryAfterSeconds: err.parameters.retry_after ?? 1 };
-      if (err instanceof GrammyError && (err.error_code === 403 || (err.error_code === 400 && /chat not found|user is deactivated/.test(err.description)))) return { kind: 'blocked', reason: err.description };
+      if (memberUnreachable(err)) return { kind: 'blocked', reason: (err as GrammyError).description };
+      // Retrying will not find the chat either; the member stays reachable for later messages.
+      if (chatNotFound(err)) return { kind: 'failed', reason: (err as GrammyError).description };
       return { kind: 'retry' };
     },
     async pause(merchantId, seconds) {

@@ -45,6 +45,19 @@ describe('broadcasts', () => {
     rig.tg.rateLimitAt = null;
   });
 
+  it('"chat not found" fails that one delivery at once and does not mark the member unreachable (it is not a block)', async () => {
+    const members = await rig.members(3, () => ({ tags: ['lost-chat'] }));
+    rig.tg.alwaysFail.set(members[0]!.chat, new BotApiError(400, 'Bad Request: chat not found'));
+    const { broadcast } = await send({ tags: ['lost-chat'] });
+    const done = await rig.waitUntil(broadcast!.id, (s) => s.status === 'done');
+    expect(done.counts).toMatchObject({ sent: 2, blocked: 0, failed: 1 });
+    const identity = await rig.w.db.pool.query('SELECT unreachable_at FROM channel_identities WHERE member_id = $1', [members[0]!.id]);
+    expect(identity.rows).toEqual([{ unreachable_at: null }]);
+    const attempts = await rig.w.db.pool.query('SELECT attempts FROM broadcast_deliveries WHERE broadcast_id = $1 AND member_id = $2', [broadcast!.id, members[0]!.id]);
+    expect(attempts.rows).toEqual([{ attempts: 1 }]);
+    rig.tg.alwaysFail.clear();
+  });
+
   it('the message carries the tracked club link and the opt-out button; opted-out and held-out members get nothing', async () => {
     const members = await rig.members(20, () => ({ tags: ['round2'] }));
     await rig.w.services.members.setOptOut(rig.merchantId, members[0]!.id, true);

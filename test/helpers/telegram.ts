@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { LocalBotApi, LocalUser, ChatMessage } from '../../src/channels/telegram/local/local-bot-api.js';
-import { startLocalBotApi } from '../../src/channels/telegram/local/routes.js';
+import { LocalBotApi, type LocalUser, type ChatMessage } from '../../src/channels/telegram/local/local-bot-api.js';
+import { deliverToWebhook, startLocalBotApi } from '../../src/channels/telegram/local/routes.js';
 import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestRedis, type TestRedis } from './redis.js';
 import { createTestWorld, type TestWorld } from './services.js';
+import { stripIsolates } from '../../src/chat/bidi.js';
+
+/** A message as the member reads it: the bidi isolates around Latin runs are invisible (test/chat/bidi-isolates.test.ts checks them). */
+export const shown = (m: ChatMessage): ChatMessage => ({ ...m, ...(m.text ? { text: stripIsolates(m.text) } : {}), ...(m.caption ? { caption: stripIsolates(m.caption) } : {}) });
 
 let tokenCounter = 0;
 export function newBotToken(): string {
@@ -18,7 +22,7 @@ export class TgUser {
 
   /** All the bot has sent in this chat, oldest first. */
   botMessages(): ChatMessage[] {
-    return this.api.transcript(this.token, this.user.id).messages.filter((m) => m.outgoing && !m.deleted);
+    return this.api.transcript(this.token, this.user.id).messages.filter((m) => m.outgoing && !m.deleted).map(shown);
   }
 
   keyboardLabels(): string[] {
@@ -119,14 +123,17 @@ export interface TelegramHarness {
   user(id: number, firstName?: string, extra?: Partial<LocalUser>): TgUser;
   /** A new channel on the same Redis and database: what a restarted process would run. */
   restart(): Promise<void>;
+  /** Stops the local Bot API and starts a new one on the same port over its state file (opts.botApiState). */
+  restartBotApi(whileStopped?: () => Promise<unknown>): Promise<void>;
   newChannel(opts?: { publicUrl?: string }): TelegramChannel;
   close(): Promise<void>;
 }
 
-export async function createTelegramHarness(opts: { settings?: unknown; clubName?: string; wheelFrameMs?: number } = {}): Promise<TelegramHarness> {
+export async function createTelegramHarness(opts: { settings?: unknown; clubName?: string; wheelFrameMs?: number; botApiState?: string } = {}): Promise<TelegramHarness> {
   const r = createTestRedis();
   const w = await createTestWorld({ redis: r });
-  const local = await startLocalBotApi();
+  const newBotApi = () => new LocalBotApi({ deliver: deliverToWebhook, stateFile: opts.botApiState });
+  let local = await startLocalBotApi({ api: newBotApi() });
   const merchantId = await w.newMerchant(opts.settings, opts.clubName ?? 'کافه تهران');
   const token = newBotToken();
   await w.services.merchants.setTelegramToken(merchantId, token);
@@ -151,6 +158,16 @@ export async function createTelegramHarness(opts: { settings?: unknown; clubName
     user: (id, firstName = 'Sara', extra = {}) => new TgUser(local.api, token, { id, first_name: firstName, ...extra }),
     async restart() {
       await h.channel.stop();
+      h.channel = newChannel();
+      await h.channel.start();
+    },
+    async restartBotApi(whileStopped) {
+      await h.channel.stop();
+      const port = Number(new URL(local.apiRoot).port);
+      await local.close();
+      await whileStopped?.();
+      local = await startLocalBotApi({ api: newBotApi(), port });
+      h.api = local.api;
       h.channel = newChannel();
       await h.channel.start();
     },

@@ -13,6 +13,10 @@ import type { TestRedis } from './redis.js';
 import { createTestApi, type TestApi } from './http.js';
 import { drainEvents } from './events.js';
 import type { EventHandler } from '../../src/jobs/event-worker.js';
+import { stripIsolates } from '../../src/chat/bidi.js';
+
+/** A message as the member reads it: the bidi isolates around Latin runs are invisible (test/chat/bidi-isolates.test.ts checks them). */
+const shown = (m: LocalMessage): LocalMessage => ({ ...m, text: stripIsolates(m.text) });
 
 export const CLUB_NUMBER = '+989000000001';
 
@@ -32,7 +36,7 @@ export class WaUser {
     if (res.statusCode !== 200) throw new Error(`local whatsapp answered ${res.statusCode}: ${res.body}`);
     const replies = res.json().replies as LocalMessage[];
     if (replies.length) this.seen = replies.at(-1)!.id;
-    return replies;
+    return replies.map(shown);
   }
 
   /** What the club sent after the last look (notifications, broadcasts), waiting up to `waitMs` for something. */
@@ -40,7 +44,7 @@ export class WaUser {
     const res = await this.h.api.app.inject({ method: 'GET', url: `${LOCAL_WHATSAPP_PREFIX}/${this.h.merchantId}/chats/${encodeURIComponent(this.phone)}/messages?after=${this.seen}&wait=${waitMs}` });
     const messages = (res.json().messages as LocalMessage[]).filter((m) => m.direction === 'out');
     if (messages.length) this.seen = messages.at(-1)!.id;
-    return messages;
+    return messages.map(shown);
   }
 }
 

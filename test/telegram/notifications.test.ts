@@ -123,4 +123,17 @@ describe('notifications from the outbox', () => {
     await u.send('/start');
     expect((await h.w.services.memberStore.identities(member.id))[0]!.unreachableAt).toBeNull();
   });
+
+  it('"chat not found" skips that notice but does not mark the member unreachable', async () => {
+    const v = h.user(302, 'Reza');
+    const lostPhone = newPhone();
+    await v.join(lostPhone);
+    h.api.forgetChat(h.token, 302);
+    await signedPurchase({ orderId: 'n-4', phone: lostPhone, amount: 100_000 });
+    const member = (await h.w.services.members.findByPhone(h.merchantId, lostPhone))!;
+    const handled = async () => (await queue.getJobs(['completed', 'failed'])).find((j) => j.data.type === 'purchase.recorded' && j.data.payload.member_id === member.id);
+    for (let i = 0; i < 200 && !(await handled()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await (await handled())!.getState()).toBe('completed');
+    expect((await h.w.services.memberStore.identities(member.id))[0]!.unreachableAt).toBeNull();
+  });
 });

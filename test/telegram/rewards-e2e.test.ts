@@ -38,7 +38,7 @@ describe('rewards in the Telegram bot', () => {
     expect(wheel!.text).toContain('🔄 چرخش باقی‌مانده: ۲');
     const spin = u.button('wheel:spin:');
     const [frames, result] = await u.press(spin.message, spin.data, 2);
-    expect(frames!.text).toContain('⟶ ۵۰ سکه ⟵'); // the animation stops on the prize drawn before it started
+    expect(frames!.text).toContain('⟵ ۵۰ سکه ⟶'); // arrows point at the prize when read right to left; the animation stops on the prize drawn before it started
     expect(frames!.edited).toBe(true);
     expect(result!.text).toContain('🎉 تبریک! برنده شدید: ۵۰ سکه');
     expect(result!.text).toContain('۲۴۰ سکه');

@@ -3,9 +3,12 @@ import { seedDemoClub } from '../../src/app/demo-club.js';
 import { translator } from '../../src/chat/i18n.js';
 import { CLUB_NUMBER, createWhatsAppHarness, type WhatsAppHarness } from '../helpers/whatsapp.js';
 import { joinedMember, newPhone } from '../helpers/services.js';
+import { stripIsolates } from '../../src/chat/bidi.js';
 
 let h: WhatsAppHarness;
-const t = translator('fa');
+// What the member reads: the isolates around Latin runs are invisible (test/chat/bidi-isolates.test.ts checks them).
+const fa = translator('fa');
+const t = ((...args: Parameters<typeof fa>) => stripIsolates(fa(...args))) as typeof fa;
 const MENU_TITLE = 'منوی اصلی باشگاه HTTP Shop';
 
 beforeAll(async () => {

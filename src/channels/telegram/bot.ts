@@ -21,6 +21,7 @@ import { optOutFeature } from './features/opt-out.js';
 import { feedbackFeature } from './features/feedback.js';
 import { adminSupportFeature } from './features/admin-support.js';
 import { adminBroadcastConversation, adminGiftNoteConversation, adminInviteConversation, adminLookupConversation, adminReturnConversation, adminSaleConversation } from './conversations/admin.js';
+import { stripIsolates } from '../../chat/bidi.js';
 
 export interface BotOptions {
   token: string;
@@ -50,6 +51,17 @@ export function createBot(opts: BotOptions, deps: BotDeps): Bot<BotContext> {
   bot.use(async (ctx, next) => {
     const fresh = await deps.redis.set(`${prefix}:update:${ctx.update.update_id}`, '1', 'EX', DAY, 'NX');
     if (fresh) await next();
+  });
+
+  // Text pasted from the bot's Persian messages carries isolates around codes and phones: drop them.
+  bot.use(async (ctx, next) => {
+    const m = ctx.message;
+    if (m?.text && m.text !== stripIsolates(m.text)) {
+      const at = (i: number) => stripIsolates(m.text!.slice(0, i)).length;
+      m.entities = m.entities?.map((e) => ({ ...e, offset: at(e.offset), length: at(e.offset + e.length) - at(e.offset) }));
+      m.text = stripIsolates(m.text);
+    }
+    await next();
   });
 
   bot.use(

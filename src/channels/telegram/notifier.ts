@@ -1,4 +1,3 @@
-import { GrammyError } from 'grammy';
 import { isLocale, type Locale } from '../../chat/i18n.js';
 import type { ClubScreens } from '../../chat/club-screens.js';
 import { notificationScreen } from '../../chat/screens/notification-screens.js';
@@ -8,6 +7,7 @@ import type { MemberStore } from '../../domain/members/types.js';
 import type { EventHandler } from '../../jobs/event-worker.js';
 import type { Logger } from '../../logger.js';
 import { sendScreen } from './render.js';
+import { chatNotFound, memberUnreachable } from './send-errors.js';
 import type { TelegramChannel } from './telegram-channel.js';
 
 /**
@@ -44,9 +44,14 @@ export function telegramNotifier(deps: {
         try {
           await sendScreen(api, identity.chatId!, screen, c.t);
         } catch (err) {
-          if (err instanceof GrammyError && (err.error_code === 403 || (err.error_code === 400 && /chat not found/.test(err.description)))) {
+          if (memberUnreachable(err)) {
             await deps.memberStore.markUnreachable(event.merchantId, 'telegram', identity.externalUserId, true);
             deps.logger.info({ memberId, userId: identity.externalUserId }, 'member blocked the bot; marked unreachable');
+            continue;
+          }
+          if (chatNotFound(err)) {
+            // Not a block: the member keeps getting later messages (a retry would not find the chat).
+            deps.logger.warn({ memberId, userId: identity.externalUserId }, 'telegram chat not found; notice skipped');
             continue;
           }
           throw err;

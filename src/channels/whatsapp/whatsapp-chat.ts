@@ -14,6 +14,7 @@ import { allTranslations, isLocale, translator, type Locale, type Translate } fr
 import { helpScreen, balancesLine, languageScreen } from '../../chat/screens/member-screens.js';
 import { parseBirthDate, parseCity, parseName, type Parsed } from '../../chat/profile-answers.js';
 import { parseStartPayload } from '../../chat/start-payload.js';
+import { stripIsolates } from '../../chat/bidi.js';
 import type { Screen } from '../../chat/screens/types.js';
 import { toLatinDigits, toPersianDigits } from '../../lib/digits.js';
 import type { Logger } from '../../logger.js';
@@ -130,7 +131,8 @@ export class WhatsAppChat {
     await this.deps.redis.set(this.key(chatId), JSON.stringify(session), 'EX', SESSION_TTL_SECONDS);
   }
 
-  private async process(message: IncomingWhatsAppMessage): Promise<WhatsAppMessage[]> {
+  private async process(incoming: IncomingWhatsAppMessage): Promise<WhatsAppMessage[]> {
+    const message = { ...incoming, text: stripIsolates(incoming.text) }; // a join text or code pasted from our messages
     const session = await this.load(message.chatId);
     const out: WhatsAppMessage[] = [];
     const text = message.text.trim();

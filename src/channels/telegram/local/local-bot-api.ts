@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { SavedState } from './saved-state.js';
 import type { InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update, User } from 'grammy/types';
 
 /** A Telegram-shaped API error: grammY turns these into GrammyError with the same code. */
@@ -60,6 +61,14 @@ export interface LocalBotApiOptions {
   latency?: (method: string, payload: Record<string, unknown>) => number;
   /** Benchmarks: a chat the bot writes to exists even if its user never wrote first. */
   openChats?: boolean;
+  /** Demo mode: a JSON file that keeps bots' chats, pending updates and counters across restarts. */
+  stateFile?: string;
+}
+
+/** What survives a restart: everything but live waiters, webhooks (bots set theirs on start) and toasts. */
+interface SavedBotApi {
+  bots: { token: string; nextUpdateId: number; queue: Update[]; commands: unknown; chats: Omit<Chat, 'waiters' | 'answers'>[] }[];
+  files: [string, { data: string; mime: string }][];
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -76,13 +85,38 @@ export class LocalBotApi {
   private readonly queries = new Map<string, Chat>();
 
   private closing = false;
+  private readonly saved?: SavedState<SavedBotApi>;
 
-  constructor(private readonly opts: LocalBotApiOptions = {}) {}
+  constructor(private readonly opts: LocalBotApiOptions = {}) {
+    if (!opts.stateFile) return;
+    this.saved = new SavedState(opts.stateFile, () => this.snapshot());
+    const state = this.saved.load();
+    for (const b of state?.bots ?? []) {
+      const bot = this.bot(b.token);
+      Object.assign(bot, { nextUpdateId: b.nextUpdateId, queue: b.queue, commands: b.commands });
+      for (const c of b.chats) bot.chats.set(c.user.id, { ...c, waiters: new Set(), answers: [] });
+    }
+    for (const [id, f] of state?.files ?? []) this.files.set(id, { data: Buffer.from(f.data, 'base64'), mime: f.mime });
+  }
+
+  private snapshot(): SavedBotApi {
+    return {
+      bots: [...this.bots.values()].map((b) => ({
+        token: b.token,
+        nextUpdateId: b.nextUpdateId,
+        queue: b.queue,
+        commands: b.commands,
+        chats: [...b.chats.values()].map(({ waiters: _w, answers: _a, ...chat }) => chat),
+      })),
+      files: [...this.files].map(([id, f]) => [id, { data: f.data.toString('base64'), mime: f.mime }]),
+    };
+  }
 
   /** The server is shutting down: release every long poll now instead of after its timeout. */
   shutdown(): void {
     this.closing = true;
     for (const bot of this.bots.values()) for (const wake of [...bot.pollers]) wake();
+    this.saved?.flush();
   }
 
   /** A bot is created on first use of its token; its username follows from the token. */
@@ -92,7 +126,10 @@ export class LocalBotApi {
       const m = /^(\d+):[A-Za-z0-9_-]+$/.exec(token);
       if (!m) throw new BotApiError(401, 'Unauthorized');
       const suffix = createHash('sha256').update(token).digest('hex').slice(0, 4);
-      bot = { token, id: Number(m[1]), username: `bashgah_${suffix}_bot`, firstName: 'Bashgah', webhook: null, queue: [], nextUpdateId: 1, pollers: new Set(), commands: [], chats: new Map() };
+      // A saved demo starts where it stopped; one whose file is gone starts above any id its bot
+      // may still remember handling (the clock in ms), so its updates are not taken for repeats.
+      const nextUpdateId = this.opts.stateFile ? Date.now() : 1;
+      bot = { token, id: Number(m[1]), username: `bashgah_${suffix}_bot`, firstName: 'Bashgah', webhook: null, queue: [], nextUpdateId, pollers: new Set(), commands: [], chats: new Map() };
       this.bots.set(token, bot);
     }
     return bot;
@@ -121,6 +158,7 @@ export class LocalBotApi {
 
   private push(bot: LocalBot, update: Omit<Update, 'update_id'>): Update {
     const full = { update_id: bot.nextUpdateId++, ...update } as Update;
+    this.saved?.changed();
     if (bot.webhook && this.opts.deliver) {
       void this.opts.deliver(bot.webhook, full);
     } else {
@@ -167,6 +205,13 @@ export class LocalBotApi {
     const bot = this.bot(token);
     const chat = bot.chats.get(userId);
     if (chat) chat.blocked = blocked;
+    this.saved?.changed();
+  }
+
+  /** The chat is gone from this Bot API (a deleted account, or a server that lost its state): sends answer "chat not found". */
+  forgetChat(token: string, userId: number): void {
+    this.bot(token).chats.delete(userId);
+    this.saved?.changed();
   }
 
   /** What is in a chat after a message id (both sides), the current reply keyboard, and toasts. */
@@ -204,6 +249,7 @@ export class LocalBotApi {
 
   private wake(chat: Chat) {
     chat.version++;
+    this.saved?.changed();
     for (const w of [...chat.waiters]) w();
   }
 
@@ -282,7 +328,10 @@ export class LocalBotApi {
         return { id: bot.id, is_bot: true, first_name: bot.firstName, username: bot.username, can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
       case 'getUpdates': {
         const offset = Number(p.offset ?? 0);
-        if (offset) bot.queue = bot.queue.filter((u) => u.update_id >= offset);
+        if (offset && bot.queue[0] && bot.queue[0].update_id < offset) {
+          bot.queue = bot.queue.filter((u) => u.update_id >= offset);
+          this.saved?.changed();
+        }
         const limit = Number(p.limit ?? 100);
         if (!bot.queue.length && Number(p.timeout ?? 0) > 0 && !this.closing) {
           await new Promise<void>((resolve) => {
@@ -309,6 +358,7 @@ export class LocalBotApi {
         return { url: bot.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: bot.queue.length };
       case 'setMyCommands':
         bot.commands = p.commands;
+        this.saved?.changed();
         return true;
       case 'getMyCommands':
         return bot.commands;
@@ -336,6 +386,7 @@ export class LocalBotApi {
           if (!upload) throw new BotApiError(400, 'Bad Request: file must be non-empty');
           fileId = `local-${randomBytes(8).toString('hex')}`;
           this.files.set(fileId, upload);
+          this.saved?.changed();
         } else if (!this.files.has(ref)) {
           throw new BotApiError(400, 'Bad Request: wrong file identifier/HTTP URL specified');
         }

@@ -7,7 +7,11 @@ import { isLocale, translator } from '../../../chat/i18n.js';
 const require = createRequire(import.meta.url);
 const PAGE = readFileSync(resolve(import.meta.dirname, 'playground.html'), 'utf8');
 const WHATSAPP_PAGE = readFileSync(resolve(import.meta.dirname, '../../whatsapp/local/playground-whatsapp.html'), 'utf8');
+const CSS = readFileSync(resolve(import.meta.dirname, 'playground.css'), 'utf8');
 const FONT = resolve(require.resolve('vazirmatn/package.json'), '..', 'fonts/webfonts/Vazirmatn[wght].woff2');
+
+/** The playground's first user (both tabs); the sample purchase the server prints uses this phone. */
+export const FIRST_USER_PHONE = '09121234567';
 
 function page(template: string, lang: string | undefined, root: string, extra: { tabs: string }): string {
   const locale = isLocale(lang) ? lang : 'fa';
@@ -17,6 +21,7 @@ function page(template: string, lang: string | undefined, root: string, extra: {
     .replaceAll('__LANG__', locale)
     .replaceAll('__DIR__', locale === 'fa' ? 'rtl' : 'ltr')
     .replaceAll('__ROOT__', root)
+    .replaceAll('__FIRST_PHONE__', FIRST_USER_PHONE)
     .replace('__TABS__', extra.tabs)
     .replace('__STRINGS__', JSON.stringify(strings))
     .replace(/__([A-Z_]+)__/g, (_, key: string) => strings[key.toLowerCase()] ?? key);
@@ -43,6 +48,7 @@ export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string 
         reply.type('text/html; charset=utf-8').send(page(WHATSAPP_PAGE, (request.query as { lang?: string }).lang, root, { tabs: '' })),
       );
     }
+    app.get('/playground/playground.css', { schema: { hide: true } }, async (_request, reply) => reply.type('text/css; charset=utf-8').send(CSS));
     app.get('/playground/vazirmatn.woff2', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('font/woff2').header('cache-control', 'public, max-age=86400').send(readFileSync(FONT)),
     );

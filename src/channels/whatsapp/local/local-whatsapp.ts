@@ -1,3 +1,4 @@
+import { SavedState } from '../../telegram/local/saved-state.js';
 import { normalizePhone } from '../../../domain/members/phone.js';
 import { chatIdOf, phoneOfChatId, WhatsAppSendError, type IncomingWhatsAppMessage, type WhatsAppClient, type WhatsAppImage, type WhatsAppState } from '../client.js';
 
@@ -20,12 +21,29 @@ interface Chat {
  * A WhatsApp stand-in for tests and the playground: every club number it serves keeps its
  * chats in memory. Members "write" through `receive` (the HTTP routes, or tests); the club's
  * answers are read back with `messages`. Numbers listed in `unreachable` act like numbers
- * without WhatsApp.
+ * without WhatsApp. With `stateFile` (demo mode) the chats survive a restart.
  */
 export class LocalWhatsApp {
   private readonly clients = new Map<string, LocalWhatsAppClient>();
   private nextId = 1;
   readonly unreachable = new Set<string>();
+  private readonly saved?: SavedState<{ nextId: number; clubs: [string, [string, LocalMessage[]][]][] }>;
+
+  constructor(opts: { stateFile?: string } = {}) {
+    if (!opts.stateFile) return;
+    this.saved = new SavedState(opts.stateFile, () => ({ nextId: this.nextId, clubs: [...this.clients].map(([id, c]) => [id, c.savedChats()]) }));
+    const state = this.saved.load();
+    this.nextId = state?.nextId ?? 1;
+    for (const [merchantId, chats] of state?.clubs ?? []) {
+      const client = this.client(merchantId);
+      for (const [chatId, messages] of chats) client.chat(chatId).messages.push(...messages);
+    }
+  }
+
+  /** Writes the chats now (the server is stopping). */
+  flush(): void {
+    this.saved?.flush();
+  }
 
   client(merchantId: string): LocalWhatsAppClient {
     let c = this.clients.get(merchantId);
@@ -36,8 +54,9 @@ export class LocalWhatsApp {
     return c;
   }
 
+  /** A club whose client has started (saved chats alone do not make a club run). */
   has(merchantId: string): boolean {
-    return this.clients.has(merchantId);
+    return this.clients.get(merchantId)?.state() === 'ready';
   }
 
   /** A member writes to the club; resolves once the club has handled it, with what it answered. */
@@ -82,6 +101,7 @@ export class LocalWhatsApp {
   push(chat: Chat, m: Omit<LocalMessage, 'id' | 'at'>): LocalMessage {
     const message = { ...m, id: this.nextId++, at: new Date().toISOString() };
     chat.messages.push(message);
+    this.saved?.changed();
     for (const wake of [...chat.waiters]) wake();
     return message;
   }
@@ -121,6 +141,10 @@ export class LocalWhatsAppClient implements WhatsAppClient {
       this.chats.set(chatId, chat);
     }
     return chat;
+  }
+
+  savedChats(): [string, LocalMessage[]][] {
+    return [...this.chats].map(([id, c]) => [id, c.messages]);
   }
 
   chatList() {

@@ -15,6 +15,7 @@ export const LOCAL_WHATSAPP_PREFIX = '/local-whatsapp';
  */
 export function localWhatsAppRoutes(local: LocalWhatsApp, merchants: MerchantService): FastifyPluginAsyncZod {
   return async (app) => {
+    app.addHook('preClose', async () => local.flush());
     app.get('/', { schema: { hide: true } }, async () => ({ clubs: (await merchants.whatsappAccounts()).map((a) => ({ ...a, running: local.has(a.merchantId) })) }));
 
     app.post(
