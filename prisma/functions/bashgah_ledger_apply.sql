@@ -12,6 +12,8 @@
  * Domain errors are raised as P0001 with the error code as message and JSON details.
  * Lines:   [{currency, amount>0, mode, reason, ref_type?, ref_id?, expires_at?, restrictions?,
  *            context?, source_entry?, bucket_id?, daily_cap?, counts_for_tier?}]
+ *          counts_for_tier (default true) on points earn/reverse lines moves the tier progress:
+ *          members.points_earned_total (lifetime) and member_earning_days.tier_points (12 months).
  * p_member may be NULL when options.member = {phone} or {member_code} names the member; then a
  * missing member returns {member_missing}, and options.expected_tier (the tier the caller's rules
  * assumed) that no longer holds returns {tier_mismatch, tier}, both without writing anything.
@@ -265,11 +267,14 @@ BEGIN
       'applied', v_applied, 'recovered', v_rec, 'shortfall', v_short, 'capped', v_capped, 'entry_id', v_entry);
   END LOOP;
 
-  IF v_day_delta <> ARRAY[0, 0, 0]::bigint[] THEN
-    INSERT INTO member_earning_days AS d (member_id, day, points, coins, credit)
-    VALUES (p_member, v_day, v_day_delta[1], v_day_delta[2], v_day_delta[3])
+  -- points/coins/credit: all earnings of the day (daily caps); tier_points: only the lines that
+  -- count toward tiers (the 12-month tier window sums these).
+  IF v_day_delta <> ARRAY[0, 0, 0]::bigint[] OR v_tier_points <> 0 THEN
+    INSERT INTO member_earning_days AS d (member_id, day, points, coins, credit, tier_points)
+    VALUES (p_member, v_day, v_day_delta[1], v_day_delta[2], v_day_delta[3], v_tier_points)
     ON CONFLICT (member_id, day) DO UPDATE
-      SET points = d.points + EXCLUDED.points, coins = d.coins + EXCLUDED.coins, credit = d.credit + EXCLUDED.credit;
+      SET points = d.points + EXCLUDED.points, coins = d.coins + EXCLUDED.coins, credit = d.credit + EXCLUDED.credit,
+          tier_points = d.tier_points + EXCLUDED.tier_points;
   END IF;
 
   -- Upgrades apply at once; downgrades are the scheduled job's business.
@@ -277,7 +282,7 @@ BEGIN
     IF (p_options->'tiers'->>'window_days') IS NULL THEN
       v_qualifying := m.points_earned_total + v_tier_points;
     ELSE
-      SELECT coalesce(sum(points), 0) INTO v_qualifying FROM member_earning_days
+      SELECT coalesce(sum(tier_points), 0) INTO v_qualifying FROM member_earning_days
       WHERE member_id = p_member AND day > v_day - (p_options->'tiers'->>'window_days')::int;
     END IF;
     v_rank := 0;

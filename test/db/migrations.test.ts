@@ -138,3 +138,47 @@ describe('function sources (prisma/functions/*.sql)', () => {
     }
   });
 });
+
+describe('migration 20261201012410_tier_points', () => {
+  const TIER_POINTS = '20261201012410_tier_points';
+
+  it('backfills each past day’s tier points without the referral points paid, or taken back, that day', async () => {
+    const dir = await copyPrismaDir();
+    const db = await createTestDatabase({ migrated: false });
+    try {
+      await rm(join(dir, 'migrations', TIER_POINTS), { recursive: true });
+      await migrate({ databaseUrl: db.url, prismaDir: dir }); // a database deployed before it
+      const merchant = '00000000-0000-7000-8000-000000000001';
+      const [referrer, friend] = ['00000000-0000-7000-8000-00000000000a', '00000000-0000-7000-8000-00000000000b'];
+      await db.pool.query("INSERT INTO merchants (id, name, webhook_secret_enc) VALUES ($1, 'Shop', 'x')", [merchant]);
+      await db.pool.query(
+        `INSERT INTO members (id, merchant_id, phone, member_code, referral_code, tier) VALUES
+         ($2, $1, '+989120000001', 'A1', 'RA', 'bronze'), ($3, $1, '+989120000002', 'B1', 'RB', 'bronze')`,
+        [merchant, referrer, friend],
+      );
+      await db.pool.query(
+        `INSERT INTO referral_rewards (id, merchant_id, referrer_id, friend_id, trigger, beneficiary, currency, amount, day, status, reversed_at) VALUES
+         (gen_random_uuid(), $1, $2, $3, 'first_purchase', 'referrer', 'points', 50, '2026-10-01', 'reversed', '2026-10-05T10:00:00Z'),
+         (gen_random_uuid(), $1, $2, $3, 'join', 'friend', 'coins', 10, '2026-09-20', 'granted', NULL)`,
+        [merchant, referrer, friend],
+      );
+      // Oct 1: a 30-point purchase and the 50-point reward; Oct 5: a 20-point purchase and the clawback.
+      await db.pool.query(
+        `INSERT INTO member_earning_days (member_id, day, points, coins) VALUES
+         ($1, '2026-10-01', 80, 0), ($1, '2026-10-05', -30, 0), ($2, '2026-09-20', 0, 10), ($2, '2026-10-01', 40, 0)`,
+        [referrer, friend],
+      );
+
+      expect(await migrate({ databaseUrl: db.url })).toMatchObject({ applied: [TIER_POINTS] });
+      const { rows } = await db.pool.query("SELECT member_id, to_char(day, 'YYYY-MM-DD') AS day, points::int, tier_points::int FROM member_earning_days ORDER BY member_id, day");
+      expect(rows).toEqual([
+        { member_id: referrer, day: '2026-10-01', points: 80, tier_points: 30 },
+        { member_id: referrer, day: '2026-10-05', points: -30, tier_points: 20 },
+        { member_id: friend, day: '2026-09-20', points: 0, tier_points: 0 },
+        { member_id: friend, day: '2026-10-01', points: 40, tier_points: 40 },
+      ]);
+    } finally {
+      await Promise.all([rm(dir, { recursive: true, force: true }), db.drop()]);
+    }
+  });
+});
