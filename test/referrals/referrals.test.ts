@@ -105,6 +105,36 @@ describe('referral rewards', () => {
     expect(progress.progress.qualifyingPoints).toBe(before);
   });
 
+  it('in the 12-month tier window too: a referral reward does not lift the referrer’s tier progress, and its clawback a year later does not lower it', async () => {
+    const m = await w.newMerchant({ ...settings, tiers: { window: '12m', levels: [{ key: 'bronze', threshold: 0 }, { key: 'silver', threshold: 60 }] } });
+    const referrer = await join(m);
+    const progress = async () => (await w.services.memberQueries.profile(m, referrer.id)).progress.qualifyingPoints;
+    const tier = async () => (await w.services.members.get(m, referrer.id)).tier;
+    await w.services.purchases.record(m, { orderId: 'win-own-1', phone: referrer.phone, amount: 300_000 }, 'api');
+    expect(await progress()).toBe(30);
+    const friend = await join(m, referrer.id);
+    await w.services.purchases.record(m, { orderId: 'win-claw', phone: friend.phone, amount: 400_000 }, 'api');
+    await drain();
+    expect((await balances(referrer.id)).points).toBe(80);
+    expect(await progress()).toBe(30); // the 50 referral points are spendable, not tier progress
+    await w.services.purchases.record(m, { orderId: 'win-own-2', phone: referrer.phone, amount: 100_000 }, 'api');
+    expect(await progress()).toBe(40);
+    expect(await tier()).toBe('bronze'); // 90 with the reward would have reached silver
+
+    const start = w.clock.now();
+    w.clock.advance(400 * DAY);
+    try {
+      await w.services.purchases.record(m, { orderId: 'win-own-3', phone: referrer.phone, amount: 200_000 }, 'api');
+      expect(await progress()).toBe(20); // last year's purchases left the window
+      await w.services.purchases.refund(m, { refundId: 'win-claw-r', orderId: 'win-claw' }, 'api');
+      await drain();
+      expect((await balances(referrer.id)).points).toBe(30 + 10 + 20);
+      expect(await progress()).toBe(20);
+    } finally {
+      w.clock.set(start);
+    }
+  });
+
   it('30 friends joining through one link at once: the referrer’s daily cap holds exactly, every friend is rewarded', async () => {
     const m = await w.newMerchant(settings);
     const referrer = await join(m);

@@ -44,7 +44,7 @@ export class PgExpiryStore implements ExpiryStore, TierReviewStore {
          SELECT m.id, m.tier AS old_tier,
            (SELECT key FROM levels WHERE threshold <= (
               CASE WHEN $3::int IS NULL THEN m.points_earned_total
-                   ELSE coalesce((SELECT sum(d.points) FROM member_earning_days d
+                   ELSE coalesce((SELECT sum(d.tier_points) FROM member_earning_days d
                                   WHERE d.member_id = m.id AND d.day > $4::date - $3::int), 0) END)
             ORDER BY threshold DESC LIMIT 1) AS new_tier
          FROM members m WHERE m.merchant_id = $1 AND m.status <> 'blocked'),

@@ -156,7 +156,7 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
     const { rows } = windowDays === null
       ? await this.pool.query('SELECT points_earned_total AS points FROM members WHERE id = $1', [memberId])
       : await this.pool.query(
-          "SELECT coalesce(sum(points), 0) AS points FROM member_earning_days WHERE member_id = $1 AND day > ($3::timestamptz AT TIME ZONE 'Asia/Tehran')::date - $2::int",
+          "SELECT coalesce(sum(tier_points), 0) AS points FROM member_earning_days WHERE member_id = $1 AND day > ($3::timestamptz AT TIME ZONE 'Asia/Tehran')::date - $2::int",
           [memberId, windowDays, asOf],
         );
     return Number(rows[0]?.points ?? 0);

@@ -3,7 +3,16 @@ export type Currency = (typeof CURRENCIES)[number];
 
 export type Balances = Record<Currency, number>;
 
-/** What one operation does to one currency. Amounts are positive; the mode gives the sign. */
+/**
+ * What one operation does to one currency. Amounts are positive; the mode gives the sign.
+ *
+ * `countsForTier` (points only, default true): whether the line moves tier progress, lifetime
+ * and 12-month window alike. Tiers reward buying, so what counts is purchases, their refunds'
+ * reversals and imported balances (past purchases at the shop). Rewards given away do not count:
+ * referral rewards, wheel prizes, campaigns and birthdays, surveys, gift refunds and manual
+ * adjustments pass false, and so does taking one of them back (a referral clawback), so it
+ * cannot lower what purchases earned.
+ */
 export type LedgerLine =
   | { mode: 'earn'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; expiresAt?: Date | null; restrictions?: GiftRestrictions | null; dailyCap?: number; countsForTier?: boolean }
   | { mode: 'spend'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; context?: SpendContext }
