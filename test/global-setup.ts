@@ -45,10 +45,15 @@ export default async function setup(project: TestProject) {
   const name = await templateName();
   await admin(async (c) => {
     // Databases left by test runs that crashed (their runner pid is gone), and old templates.
-    const { rows } = await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'bashgah\\_t\\_%' OR datname LIKE 'bashgah\\_tpl\\_%'");
-    for (const { datname } of rows) {
+    // A template is old when its files have not changed for a day: a parallel run (another
+    // checkout with other migrations) may be copying a younger one right now.
+    const { rows } = await c.query<{ datname: string; age: number | null }>(
+      `SELECT datname, EXTRACT(EPOCH FROM now() - (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification)::float AS age
+         FROM pg_database WHERE datname LIKE 'bashgah\\_t\\_%' OR datname LIKE 'bashgah\\_tpl\\_%'`,
+    );
+    for (const { datname, age } of rows) {
       const pid = Number(/^bashgah_t_(\d+)_/.exec(datname)?.[1]);
-      const stale = datname.startsWith('bashgah_tpl_') ? datname !== name && !datname.endsWith('_building') : pid && !isAlive(pid);
+      const stale = datname.startsWith('bashgah_tpl_') ? datname !== name && !datname.endsWith('_building') && (age ?? 0) > 86_400 : pid && !isAlive(pid);
       if (stale) await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).catch(() => {});
     }
   });
