@@ -20,6 +20,7 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
       redis: c.redis,
       redisPrefix: c.config.REDIS_PREFIX,
       rateLimitPerSecond: c.config.RATE_LIMIT_PER_SECOND,
+      failedAuthPerMinute: c.config.FAILED_AUTH_PER_MINUTE,
     },
     plugins: [
       async (app) => {
