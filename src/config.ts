@@ -55,14 +55,17 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment once; the first problem becomes one readable line. */
+/** Never echoed in an error: keys, tokens and URLs that may carry a password. */
+const SECRET_VARIABLES = new Set(['ENCRYPTION_KEY', 'TELEGRAM_BOT_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+
+/** Parses the environment once; the first problem becomes one readable line (secrets named, not shown). */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, emptyToUndefined(v)]));
   const result = configSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
-    const shown = typeof input[variable] === 'string' ? ` (got "${input[variable]}")` : '';
+    const shown = typeof input[variable] === 'string' && !SECRET_VARIABLES.has(variable) ? ` (got "${input[variable]}")` : '';
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   return result.data;
