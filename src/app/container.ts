@@ -116,7 +116,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     members,
     memberStore,
     memberQueries,
-    memberImport: new MemberImportService(new PgImportStore(db.pool), ledger, settings),
+    memberImport: new MemberImportService(new PgImportStore(db.pool, ledgerStore), ledger, settings),
     ledger,
     purchases,
     expiry: new ExpiryService(expiryStore, ledger, settings, clock),

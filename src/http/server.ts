@@ -17,6 +17,8 @@ export interface HttpServices {
   services: ReturnType<typeof createServices>;
   auth: MerchantAuthStore;
   webhookToleranceSeconds: number;
+  /** Answers of 401 per client address and minute before its requests get 429. */
+  failedAuthPerMinute?: number;
 }
 
 export interface HttpDeps {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { systemClock, type Clock } from '../clock.js';
 import { invalid, notFound } from '../errors.js';
 import { tehranDay } from '../../lib/jalali.js';
@@ -62,7 +63,7 @@ const RULE_CACHE_MS = 5_000;
  * that purchases pick up while it runs.
  */
 export class CampaignService {
-  private readonly ruleCache = new Map<string, { until: number; rules: EarningRule[] }>();
+  private readonly ruleCache = new LRUCache<string, EarningRule[]>({ max: 10_000, ttl: RULE_CACHE_MS });
 
   constructor(private readonly deps: { store: CampaignStore; broadcasts: BroadcastService; segments: SegmentCounter; clock?: Clock }) {}
 
@@ -115,7 +116,7 @@ export class CampaignService {
   /** Earning rules of the multiplier campaigns running now (cached for a few seconds). */
   async activeRules(merchantId: string): Promise<EarningRule[]> {
     const hit = this.ruleCache.get(merchantId);
-    if (hit && hit.until > Date.now()) return hit.rules;
+    if (hit) return hit;
     const now = this.clock.now();
     const rules = (await this.deps.store.activeRules(merchantId, now)).map((c) => ({
       id: `campaign-${c.id.slice(0, 8)}`,
@@ -124,7 +125,7 @@ export class CampaignService {
       name: c.rule!.name ?? c.name,
       when: { ...c.rule!.when, dates: { from: tehranDay(c.startsAt!), to: tehranDay(c.endsAt!) } },
     })) as EarningRule[];
-    this.ruleCache.set(merchantId, { until: Date.now() + RULE_CACHE_MS, rules });
+    this.ruleCache.set(merchantId, rules);
     return rules;
   }
 
