@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { PgSettingsStore } from '../../../db/repositories/settings-store.js';
 import { errorResponses } from '../../schemas/common.js';
+import { MERGE_PATCH_JSON } from '../../body-parsers.js';
 
 const settingsSchema = z.record(z.string(), z.unknown()).meta({ id: 'MerchantSettings', description: 'Earning rules, tiers, expiry, … (see README)' });
 const security = [{ apiKey: [] }];
@@ -32,6 +33,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ settings: PgSettingsStore }
         tags: ['settings'],
         summary: 'Change part of the club settings (JSON Merge Patch: named keys change, null removes, arrays replace; the result is validated)',
         security,
+        consumes: ['application/json', MERGE_PATCH_JSON],
         body: settingsSchema,
         response: { 200: settingsSchema, ...errorResponses },
       },

@@ -6,6 +6,7 @@ import { toMerchantUnit, type PurchaseService } from '../../../../domain/purchas
 import type { SettingsProvider } from '../../../../domain/merchants/settings.js';
 import type { MerchantAuthStore } from '../../../../db/repositories/merchant-auth-store.js';
 import { verifyWooSignature } from '../../../auth/signature.js';
+import { FORM_URLENCODED } from '../../../body-parsers.js';
 import { errorResponses } from '../../../schemas/common.js';
 
 const resultSchema = z
@@ -32,6 +33,7 @@ export const wooCommerceRoutes: FastifyPluginAsyncZod<{ auth: MerchantAuthStore;
         summary: 'WooCommerce order webhooks (no plugin needed)',
         description: 'Verifies X-WC-Webhook-Signature (base64 HMAC-SHA256 of the body with the webhook secret). Awards when the order is completed (or processing, per setting); reverses on refunded/cancelled and on partial refunds.',
         params: z.object({ merchantId: z.string() }),
+        consumes: ['application/json', FORM_URLENCODED],
         body: z.unknown(),
         response: { 200: resultSchema, ...errorResponses },
       },
