@@ -9,6 +9,7 @@ import type { createServices } from '../app/container.js';
 import type { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
 import { errorBody, handleError } from './errors.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { rejectUnstorableText } from './text-guard.js';
 import { registerRateLimit } from './rate-limit.js';
 import { healthRoutes, type HealthChecks } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
@@ -49,6 +50,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     reply.status(404).send(errorBody('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
   });
   registerBodyParsers(app);
+  app.addHook('preHandler', rejectUnstorableText);
 
   await app.register(swagger, {
     openapi: {
