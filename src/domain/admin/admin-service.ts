@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
 import { forbidden, invalid, notFound } from '../errors.js';
+import type { CodeOf } from '../error-codes.js';
 import type { BroadcastService } from '../campaigns/broadcast-service.js';
 import type { CampaignService } from '../campaigns/campaign-service.js';
 import type { MemberQueries } from '../members/member-queries.js';
@@ -98,7 +99,7 @@ export class AdminService {
     return purchase;
   }
 
-  private async refuse(op: Operator, action: string, target: string, reason: string) {
+  private async refuse(op: Operator, action: string, target: string, reason: CodeOf<'forbidden'>) {
     await this.deps.audit.audit({ merchantId: op.merchantId, operatorId: op.id, actor: `operator:${op.id}`, action, allowed: false, target, details: { reason } });
     return forbidden(reason, 'A cashier can only return purchases of their own branch');
   }

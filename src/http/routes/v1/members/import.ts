@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DomainError, ErrorKind, invalid } from '../../../../domain/errors.js';
+import { DomainError, invalid } from '../../../../domain/errors.js';
 import type { MemberImportService } from '../../../../domain/members/member-import.js';
 import { errorResponses } from '../../../schemas/common.js';
 
@@ -27,7 +27,7 @@ async function* limited(stream: Readable, max: number): AsyncGenerator<Buffer> {
     seen += (chunk as Buffer).length;
     if (seen > max) {
       stream.destroy();
-      throw new DomainError(ErrorKind.Invalid, 'payload_too_large', `CSV files are limited to ${max / 1024 / 1024} MiB`);
+      throw new DomainError('payload_too_large', `CSV files are limited to ${max / 1024 / 1024} MiB`);
     }
     yield chunk as Buffer;
   }

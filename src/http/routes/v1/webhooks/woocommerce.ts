@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DomainError, ErrorKind, isDomainError, notFound } from '../../../../domain/errors.js';
+import { isDomainError, notFound, unauthorized } from '../../../../domain/errors.js';
 import { wooOrderActions, type WooOrder } from '../../../../domain/integrations/woocommerce.js';
 import { toMerchantUnit, type PurchaseService } from '../../../../domain/purchases/purchase-service.js';
 import type { SettingsProvider } from '../../../../domain/merchants/settings.js';
@@ -41,14 +41,14 @@ export const wooCommerceRoutes: FastifyPluginAsyncZod<{ auth: MerchantAuthStore;
     async (request) => {
       const { merchantId } = request.params;
       const secrets = await deps.auth.webhookSecrets(merchantId);
-      if (!secrets) throw notFound('unknown_merchant', 'No merchant with this id');
+      if (!secrets) throw notFound('merchant_not_found', 'No merchant with this id');
       const body = request.body as Record<string, unknown> | undefined;
       const topic = request.headers['x-wc-webhook-topic'];
       if (!topic && body && typeof body === 'object' && 'webhook_id' in body) {
         return { ok: true as const, results: [{ action: 'ping', outcome: 'pong' }] };
       }
       if (!verifyWooSignature(secrets, request.headers['x-wc-webhook-signature'] as string | undefined, request.rawBody ?? '')) {
-        throw new DomainError(ErrorKind.Unauthorized, 'invalid_signature', 'X-WC-Webhook-Signature does not match the body and the webhook secret');
+        throw unauthorized('invalid_signature', 'X-WC-Webhook-Signature does not match the body and the webhook secret');
       }
       if (topic !== 'order.created' && topic !== 'order.updated') return { ok: true as const, results: [{ action: 'ignore', outcome: `topic_${String(topic)}` }] };
 
