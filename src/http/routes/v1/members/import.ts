@@ -45,6 +45,8 @@ export const memberImportRoutes: FastifyPluginAsyncZod<{ imports: MemberImportSe
           'Content-Type: text/csv, a header row, then one member per row. Columns: phone (required), first_name, last_name, birth_date (Jalali 1370/06/31 or Gregorian 1991-09-22), gender (male/female), city, tags (separated by |), points, coins, credit (opening balances). Idempotent by phone; rows are checked one by one and reported.',
         security: [{ apiKey: [] }],
         consumes: ['text/csv'],
+        errors: ['invalid_csv'],
+        documented: { body: z.string().describe('The CSV file (UTF-8): a header row naming the columns, then one member per row') },
         response: { 200: reportSchema, ...errorResponses },
       },
     },

@@ -34,6 +34,7 @@ export const wooCommerceRoutes: FastifyPluginAsyncZod<{ auth: MerchantAuthStore;
         description: 'Verifies X-WC-Webhook-Signature (base64 HMAC-SHA256 of the body with the webhook secret). Awards when the order is completed (or processing, per setting); reverses on refunded/cancelled and on partial refunds.',
         params: z.object({ merchantId: z.string() }),
         consumes: ['application/json', FORM_URLENCODED],
+        errors: ['merchant_not_found', 'invalid_signature'],
         body: z.unknown(),
         response: { 200: resultSchema, ...errorResponses },
       },
