@@ -68,6 +68,14 @@ describe('content types', () => {
     expect((await t.api('GET', '/v1/settings')).json().api.rateLimitPerSecond).toBe(77);
   });
 
+  it('a CSV import over 50 MiB is 413 payload_too_large, as the README says', async () => {
+    const row = `${'x'.repeat(1023)}\n`;
+    const payload = `phone\n${row.repeat(50 * 1024 + 10)}`;
+    const res = await t.app.inject({ method: 'POST', url: '/v1/members/import', headers: { authorization: `Bearer ${t.merchant.apiKey}`, 'content-type': 'text/csv' }, payload });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.code).toBe('payload_too_large');
+  });
+
   it('a JSON body over 1 MiB is 413 payload_too_large on the API-key routes too', async () => {
     const res = await t.api('POST', '/v1/gifts', { title: 'big', costCurrency: 'points', cost: 1, description: 'x'.repeat(1024 * 1024) });
     expect(res.statusCode).toBe(413);
