@@ -1,6 +1,8 @@
 import { formatJalaliDate, formatJalaliDateTime } from '../lib/jalali.js';
 import type { Locale, Translate } from './i18n.js';
 import type { Currency } from '../domain/ledger/types.js';
+import { formatIranianPhone } from '../domain/members/phone.js';
+import { toPersianDigits } from '../lib/digits.js';
 
 const numberFormats: Record<Locale, Intl.NumberFormat> = {
   fa: new Intl.NumberFormat('fa-IR', { maximumFractionDigits: 0 }),
@@ -10,6 +12,16 @@ const numberFormats: Record<Locale, Intl.NumberFormat> = {
 /** 1250000 → ۱٬۲۵۰٬۰۰۰ (Persian digits and separators) or 1,250,000. */
 export function formatNumber(n: number, locale: Locale): string {
   return numberFormats[locale].format(n);
+}
+
+const decimalFormats: Record<Locale, Intl.NumberFormat> = {
+  fa: new Intl.NumberFormat('fa-IR', { maximumFractionDigits: 2 }),
+  en: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }),
+};
+
+/** A ratio or an average with up to two decimals: 2.5 → ۲٫۵, 0.25 → ۰٫۲۵ (Persian decimal separator). */
+export function formatDecimal(n: number, locale: Locale): string {
+  return decimalFormats[locale].format(n);
 }
 
 /** A signed amount: +۲۵ / −۱۰. */
@@ -50,4 +62,10 @@ export function progressBar(percent: number, width = 10): string {
 /** Escapes text for Telegram's HTML parse mode (names typed by members). */
 export function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** A phone for staff screens: ۰۹۱۲ ۱۲۳ ۴۵۶۷ (a foreign one keeps its +), isolated left-to-right so its groups stay in order in a Persian line. */
+export function formatPhone(e164: string, locale: Locale): string {
+  const shown = formatIranianPhone(e164);
+  return `\u2066${locale === 'fa' ? toPersianDigits(shown) : shown}\u2069`;
 }

@@ -142,6 +142,7 @@ export const ERROR_CODES = {
   branch_required: { kind: 'invalid', message: 'A cashier works in a branch: give --branch' },
   not_allowed: { kind: 'forbidden', message: 'This role cannot do that' },
   other_branch: { kind: 'forbidden', message: 'A cashier can only return purchases of their own branch' },
+  own_purchase: { kind: 'forbidden', message: 'An operator cannot record a purchase for their own member account' },
   invite_unknown: { kind: 'unprocessable', message: 'No such code' },
   invite_used: { kind: 'unprocessable', message: 'This code has already been used' },
   invite_expired: { kind: 'unprocessable', message: 'This code has expired' },

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramHarness, type TelegramHarness } from '../helpers/telegram.js';
 import { newPhone } from '../helpers/services.js';
 import { jalaliMonthRange } from '../../src/lib/jalali.js';
+import { monthlyReportScreen } from '../../src/chat/screens/admin-support-screens.js';
+import { PgReportStore } from '../../src/db/repositories/report-store.js';
+import type { MonthFigures } from '../../src/domain/admin/monthly-report.js';
 
 let h: TelegramHarness;
 beforeAll(async () => {
@@ -61,5 +64,44 @@ describe('/report', () => {
     // The same report through the admin keyboard.
     const [photo2] = await owner.send('📈 گزارش ماه', 2);
     expect(photo2!.photo).toBeDefined();
+  });
+});
+
+describe('the report’s numbers', () => {
+  const month = (from: string, over: Partial<MonthFigures> = {}): MonthFigures => ({
+    purchases: 0, revenue: 0, buyers: 0, newMembers: 0, pointsIssued: 0, pointsSpent: 0, refunds: 0, jy: 1405, jm: 9, from: new Date(from), kFactor: 0, ...over,
+  });
+
+  it('keeps decimals (Persian separator) and names the month before the year', async () => {
+    const c = await h.w.services.screens.context(h.merchantId, 'fa');
+    const screen = monthlyReportScreen(
+      {
+        // 1 Azar 1405 and 1 Aban 1405, Tehran midnight.
+        thisMonth: month('2026-11-21T20:30:00Z', { kFactor: 0.25 }),
+        lastMonth: month('2026-10-22T20:30:00Z', { kFactor: 1.5 }),
+        branches: [{ branch: 'ونک', ratings: 2, averageRating: 2.5, npsAnswers: 0, nps: null }],
+        support: { opened: 0, answered: 0, medianMinutes: null, averageMinutes: null },
+      },
+      c,
+    );
+    expect(screen.text).toContain('📊 گزارش کافه تهران: آذر ۱۴۰۵ در برابر آبان ۱۴۰۵');
+    expect(screen.text).toContain('ضریب دعوت (K): ۰٫۲۵ (ماه قبل ۱٫۵) ⬇️');
+    expect(screen.text).toContain('ونک: میانگین ۲٫۵ از ۵ (۲ نظر)');
+    const en = monthlyReportScreen({ thisMonth: month('2026-11-21T20:30:00Z'), lastMonth: month('2026-10-22T20:30:00Z'), branches: [], support: { opened: 0, answered: 0, medianMinutes: null, averageMinutes: null } }, await h.w.services.screens.context(h.merchantId, 'en'));
+    expect(en.text).toContain('Azar 1405 vs Aban 1405');
+  });
+
+  it('points spent counts what members spent, not what a refund took back', async () => {
+    const s = h.w.services;
+    const m = await h.w.newMerchant();
+    const phone = newPhone();
+    const { member } = await s.members.register({ merchantId: m, phone, channel: 'telegram', externalUserId: '9200', chatId: '9200' });
+    await s.purchases.record(m, { orderId: 'a', phone, amount: 250_000 }, 'test');
+    await s.purchases.record(m, { orderId: 'b', phone, amount: 250_000 }, 'test');
+    await s.ledger.spend({ merchantId: m, memberId: member.id, currency: 'points', amount: 10, reason: 'gift', idempotencyKey: 'spend-1', actor: 'test' });
+    await s.purchases.refund(m, { refundId: 'r-a', orderId: 'a' }, 'test');
+    const figures = await new PgReportStore(h.w.db.pool).figures(m, new Date(Date.now() - 3_600_000), new Date(Date.now() + 3_600_000));
+    expect(figures.pointsIssued).toBe(50);
+    expect(figures.pointsSpent).toBe(10);
   });
 });

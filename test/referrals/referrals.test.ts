@@ -86,6 +86,25 @@ describe('referral rewards', () => {
     expect(await ledgerSums(w.db, referrer.id)).toEqual(await balances(referrer.id));
   });
 
+  it('a clawed-back referral reward leaves the referrer’s tier progress where purchases put it', async () => {
+    const m = await w.newMerchant(settings);
+    const referrer = await join(m);
+    await w.services.purchases.record(m, { orderId: 'own-1', phone: referrer.phone, amount: 300_000 }, 'api');
+    const before = (await w.services.members.get(m, referrer.id)).pointsEarnedTotal;
+    expect(before).toBeGreaterThan(0);
+    const friend = await join(m, referrer.id);
+    await w.services.purchases.record(m, { orderId: 'claw-1', phone: friend.phone, amount: 400_000 }, 'api');
+    await drain();
+    expect((await balances(referrer.id)).points).toBe(before + 50);
+    expect((await w.services.members.get(m, referrer.id)).pointsEarnedTotal).toBe(before); // referral rewards do not count toward tiers
+    await w.services.purchases.refund(m, { refundId: 'claw-1-r', orderId: 'claw-1' }, 'api');
+    await drain();
+    expect((await balances(referrer.id)).points).toBe(before);
+    expect((await w.services.members.get(m, referrer.id)).pointsEarnedTotal).toBe(before);
+    const progress = await w.services.memberQueries.profile(m, referrer.id);
+    expect(progress.progress.qualifyingPoints).toBe(before);
+  });
+
   it('30 friends joining through one link at once: the referrer’s daily cap holds exactly, every friend is rewarded', async () => {
     const m = await w.newMerchant(settings);
     const referrer = await join(m);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramNotifier } from '../../src/channels/telegram/notifier.js';
 import { startBroadcasting } from '../../src/jobs/broadcasting.js';
+import { broadcastProgressScreen } from '../../src/chat/screens/broadcast-screens.js';
 import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
 import { createTelegramHarness, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
@@ -74,6 +75,7 @@ describe('admin mode in the bot', () => {
     expect(pick!.text).toBe('کدام خرید مرجوع می‌شود؟');
     const option = cashier.keyboardLabels().find((l) => l.startsWith('۱. ۲۵۰٬۰۰۰ تومان'))!;
     await cashier.send(option);
+    expect((await cashier.send('۳۰۰٬۰۰۰'))[0]!.text).toBe('این مبلغ از باقی‌ماندهٔ این خرید بیشتر است؛ فقط ۲۵۰٬۰۰۰ تومان از آن قابل مرجوعی است. دوباره بفرستید:');
     await cashier.send('همهٔ مبلغ');
     const [done] = await cashier.send('✅ تأیید و ثبت');
     expect(done!.text).toContain('✅ مرجوعی ثبت شد: ۲۵۰٬۰۰۰ تومان.');
@@ -104,7 +106,8 @@ describe('admin mode in the bot', () => {
     const gift = await h.w.services.gifts.create(h.merchantId, { title: 'ماگ', costCurrency: 'coins', cost: 0 });
     const m = (await h.w.services.members.findByPhone(h.merchantId, memberPhone))!;
     await h.w.services.gifts.request(h.merchantId, m, gift.id, 'queue-1');
-    const [, item] = await owner.send('🎁 صف هدایا', 2);
+    const [title, item] = await owner.send('🎁 صف هدایا', 2);
+    expect(title!.text).toBe('🎁 صف هدایا: ۱ درخواست');
     expect(item!.text).toContain('🎁 ماگ');
     const approve = owner.button('gq:approve:');
     const edited = await owner.pressAndWaitForEdit(approve.message, approve.data);
@@ -113,9 +116,51 @@ describe('admin mode in the bot', () => {
     const [ask] = await owner.press(ship.message, ship.data);
     expect(ask!.text).toBe('کد رهگیری یا توضیح ارسال را بفرستید (اختیاری):');
     expect((await owner.send('پست ۹۹۸۸'))[0]!.text).toBe('«ماگ» ← 📦 ارسال شد. مشتری باخبر شد.');
+    const card = owner.botMessages().find((x) => x.message_id === item!.message_id)!;
+    expect(card.text).toContain('— 📦 ارسال شد');
+    expect(card.reply_markup?.inline_keyboard ?? []).toEqual([]);
     const before = member.botMessages().length;
     await notify();
     expect(member.botMessages().slice(before).map((x) => x.text)).toEqual(['✅ درخواست هدیهٔ «ماگ» تأیید شد و به‌زودی ارسال می‌شود.', '📦 هدیهٔ «ماگ» برایتان ارسال شد.\nکد رهگیری: پست ۹۹۸۸']);
+  });
+
+  it('a rejected gift request: its card says so and loses its buttons', async () => {
+    const gift = await h.w.services.gifts.create(h.merchantId, { title: 'کلاه', costCurrency: 'coins', cost: 0 });
+    const m = (await h.w.services.members.findByPhone(h.merchantId, memberPhone))!;
+    await h.w.services.gifts.request(h.merchantId, m, gift.id, 'queue-2');
+    await owner.send('🎁 صف هدایا', 2);
+    const reject = owner.button('gq:reject:');
+    expect((await owner.press(reject.message, reject.data))[0]!.text).toContain('دلیل رد درخواست');
+    expect((await owner.send('تمام شده'))[0]!.text).toBe('«کلاه» ← ❌ رد شد. مشتری باخبر شد.');
+    const card = owner.botMessages().find((x) => x.message_id === reject.message.message_id)!;
+    expect(card.text).toContain('— ❌ رد شد');
+    expect(card.reply_markup?.inline_keyboard ?? []).toEqual([]);
+  });
+
+  it('staff screens show Persian digits: a sale for someone not yet a member shows the phone in Persian', async () => {
+    const phone = newPhone();
+    await cashier.send('🧾 ثبت خرید');
+    await cashier.send(phone);
+    await cashier.send('۱۰۰٬۰۰۰');
+    const [preview] = await cashier.send('⏭ رد شدن');
+    expect(preview!.text).toContain(`مشتری: \u2066${persian(phone).replace(/^(.{4})(.{3})/, '$1 $2 ')}\u2069 (هنوز عضو نشده`);
+    expect((await cashier.send('✖️ انصراف'))[0]!.text).toBe('لغو شد.');
+  });
+
+  it('staff who are not members get the admin hint for free text, not “join first”', async () => {
+    expect((await owner.send('سلام'))[0]!.text).toBe('شما همکار این باشگاه هستید. برای بخش مدیریت /admin را بزنید.');
+  });
+
+  it('an empty group in the composer says so and asks for another group', async () => {
+    await owner.send('📣 پیام همگانی');
+    await owner.send('یک گروه (برچسب)…');
+    const [empty] = await owner.send('هیچ‌کس');
+    expect(empty!.text).toBe('هیچ عضوی در این گروه نیست. گروه دیگری انتخاب کنید، یا «✖️ انصراف» را بزنید:');
+    expect(owner.keyboardLabels()).toContain('همهٔ اعضا');
+    expect(owner.keyboardLabels()).toContain('✖️ انصراف');
+    const [count] = await owner.send('همهٔ اعضا', 2);
+    expect(count!.text).toContain('👥 ۱ نفر');
+    expect((await owner.send('✖️ انصراف'))[0]!.text).toBe('لغو شد.');
   });
 
   it('a broadcast: segment size and ETA, preview, confirm, live progress; the member can opt out', async () => {
@@ -168,11 +213,34 @@ describe('admin mode in the bot', () => {
     expect((await owner.send('۱۴۰۰/۰۱/۰۱ ۱۰:۰۰'))[0]!.text).toContain('گذشته است');
     const [confirm] = await owner.send('۱۴۱۰/۰۱/۰۱ ۰۹:۳۰');
     expect(confirm!.text).toBe('📣 ارسال به ۱ نفر در ۱۴۱۰/۰۱/۰۱، ۰۹:۳۰ تأیید شود؟');
-    const [, progress] = await owner.send('✅ تأیید و ثبت', 2);
+    const [scheduled, progress] = await owner.send('✅ تأیید و ثبت', 2);
+    expect(scheduled!.text).toBe('⏰ زمان‌بندی شد؛ ارسال در ۱۴۱۰/۰۱/۰۱، ۰۹:۳۰ شروع می‌شود و پیشرفتش را همین‌جا می‌بینید.');
     expect(progress!.text).toContain('⏰ زمان‌بندی‌شده برای ۱۴۱۰/۰۱/۰۱، ۰۹:۳۰');
     expect(progress!.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(['⏸ توقف', '✖️ لغو']);
     const cancel = owner.button('bc:cancel:');
     expect((await owner.pressAndWaitForEdit(cancel.message, cancel.data)).text).toContain('✖️ لغو شد');
+  });
+
+  it('progress of a broadcast sent now, before the worker picks it up, says it is queued (no empty “scheduled for”)', async () => {
+    const counts = { pending: 1, sending: 0, sent: 0, failed: 0, blocked: 0, unknown: 0, cancelled: 0, held_out: 0, skipped: 0 };
+    const screen = broadcastProgressScreen({ id: '00000000-0000-0000-0000-000000000000', status: 'scheduled', scheduleAt: null, recipients: 1, heldOut: 0, counts, remaining: 1, etaSeconds: 1 }, await h.w.services.screens.context(h.merchantId, 'fa'));
+    expect(screen.text.split('\n')[1]).toBe('⏳ در صف ارسال؛ به‌زودی شروع می‌شود…');
+  });
+
+  it('a cashier who is also a member cannot record a purchase for himself', async () => {
+    const both = h.user(905, 'Ali');
+    const phone = newPhone();
+    await both.join(phone);
+    await both.send(`/admin ${await invite('cashier', 'ونک')}`, 2);
+    await both.send('🧾 ثبت خرید');
+    await both.send(phone);
+    await both.send('۱۰۰٬۰۰۰');
+    await both.send('⏭ رد شدن');
+    expect((await both.send('✅ تأیید و ثبت'))[0]!.text).toBe('⛔ خرید خودتان را نمی‌توانید ثبت کنید؛ همکار دیگری آن را ثبت کند.');
+    const m = (await h.w.services.members.findByPhone(h.merchantId, phone))!;
+    expect(m.purchaseCount).toBe(0);
+    const refusals = await h.w.db.pool.query("SELECT details->>'reason' AS reason FROM audit_log WHERE merchant_id = $1 AND action = 'purchase.record' AND NOT allowed", [h.merchantId]);
+    expect(refusals.rows.map((r) => r.reason)).toContain('own_purchase');
   });
 
   it('a tracked campaign link opened by a member counts as a click', async () => {

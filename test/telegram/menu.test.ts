@@ -126,10 +126,23 @@ describe('the member menu', () => {
   });
 
   it('help, the menu command, and anything unknown gets a hint and the menu', async () => {
-    expect((await u.send('❓ راهنما'))[0]!.text).toContain('راهنمای باشگاه کافه تهران');
+    const [help] = await u.send('❓ راهنما');
+    expect(help!.text).toContain('راهنمای باشگاه کافه تهران');
+    expect(help!.text).toContain('/support /inbox /stop');
+    expect(help!.text).not.toContain('/admin');
     expect((await u.send('/menu'))[0]!.text).toContain('منوی اصلی');
     expect((await u.send('سلام خوبی؟'))[0]!.text).toContain('متوجه نشدم');
     expect((await u.send('/nosuchcommand'))[0]!.text).toContain('متوجه نشدم');
+  });
+
+  it('a member who is also staff reads the staff commands in /help; staff who are not members get the admin hint', async () => {
+    const both = h.user(298, 'Cashier');
+    await both.join(newPhone());
+    await both.send(`/admin ${(await h.w.services.operators.invite(h.merchantId, 'cashier', 'ونک', 'test')).code}`, 2);
+    expect((await both.send('/help'))[0]!.text).toContain('همکاران فروشگاه: /admin (بخش مدیریت) /report (گزارش ماه)');
+    const staffOnly = h.user(297, 'Staff');
+    await staffOnly.send(`/admin ${(await h.w.services.operators.invite(h.merchantId, 'cashier', 'ونک', 'test')).code}`, 2);
+    expect((await staffOnly.send('/help'))[0]!.text).toBe('شما همکار این باشگاه هستید. برای بخش مدیریت /admin را بزنید.');
   });
 
   it('someone who has not joined is told how to, never silence', async () => {

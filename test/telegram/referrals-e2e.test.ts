@@ -98,14 +98,25 @@ describe('referrals end to end through the bot', () => {
     expect(haveCode.text).toBe('🎟 کد معرف دارم');
     const [question] = await c.press(invite!, 'referral:code');
     expect(question!.text).toContain('کد معرف دوستتان');
-    expect((await c.send('ZZZZZZ'))[0]!.text).toContain('پیدا نشد');
+    // A wrong code keeps the question open: the right one typed next is taken.
+    expect((await c.send('ZZZZZZ'))[0]!.text).toBe('این کد معرف در این باشگاه پیدا نشد. لطفاً دوباره بررسی کنید.\nکد را دوباره بنویسید، یا «رد شدن» را بزنید:');
     const code = (await h.w.services.members.get(h.merchantId, aId)).referralCode;
-    await c.send('/code');
     expect((await c.send(code.toLowerCase()))[0]!.text).toContain('معرف شما: سارا ا.');
     await events();
     const cMember = (await h.w.services.members.findByIdentity(h.merchantId, 'telegram', '503'))!;
     expect(cMember.balances.coins).toBe(10);
     expect((await storedBalances(h.w.db, aId)).balances.coins).toBe(40);
+  });
+
+  it('/code asks again after a wrong code, three tries in all, then points to /code for later', async () => {
+    const f = h.user(506, 'Reza');
+    await join(f);
+    await f.send('/code');
+    await f.send('ZZZZZZ');
+    expect((await f.send('YYYYYY'))[0]!.text).toContain('کد را دوباره بنویسید');
+    const [last] = await f.send('XXXXXX');
+    expect(last!.text).toBe('این کد معرف در این باشگاه پیدا نشد. لطفاً دوباره بررسی کنید.\nبعداً هم می‌توانید با /code دوباره امتحان کنید.');
+    expect(f.keyboardLabels()).toContain('💰 موجودی من');
   });
 
   it('tampered payloads change nothing: another club’s code, a made-up code, one’s own code', async () => {

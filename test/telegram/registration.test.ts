@@ -32,6 +32,7 @@ describe('joining through the bot', () => {
 
   it('asks the short profile, explains bad answers and asks again, accepts skips', async () => {
     const u = h.user(101, 'Sara');
+    expect((await u.send('ا'.repeat(300)))[0]!.text).toBe('این پاسخ بیش از ۶۰ حرف است؛ کوتاه‌ترش را بنویسید، یا «رد شدن» را بزنید.');
     expect((await u.send('سارا123'))[0]!.text).toContain('فقط با حروف');
     expect((await u.send('سارا'))[0]!.text).toBe('نام خانوادگی‌تان؟');
     expect((await u.send('⏭ رد شدن'))[0]!.text).toContain('تاریخ تولدتان');

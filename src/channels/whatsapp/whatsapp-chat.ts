@@ -446,7 +446,8 @@ export class WhatsAppChat {
   }
 
   private parseStep(step: ProfileStep, latin: string, raw: string): Parsed<ProfileUpdate> {
-    const wrap = <T>(p: Parsed<T>, field: keyof ProfileUpdate, error: string): Parsed<ProfileUpdate> => ('ok' in p ? { ok: { [field]: field === 'birthDate' ? new Date(p.ok as string) : p.ok } } : { error });
+    const wrap = <T>(p: Parsed<T>, field: keyof ProfileUpdate, error: string): Parsed<ProfileUpdate> =>
+      'ok' in p ? { ok: { [field]: field === 'birthDate' ? new Date(p.ok as string) : p.ok } } : { error: p.error === 'profile_steps.name_too_long' ? 'whatsapp.name_too_long' : error };
     switch (step) {
       case 'firstName':
         return wrap(parseName(raw), 'firstName', 'whatsapp.bad_name');

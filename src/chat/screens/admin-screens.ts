@@ -3,9 +3,7 @@ import type { Operator } from '../../domain/admin/permissions.js';
 import type { GiftRequest } from '../../domain/rewards/gift-service.js';
 import type { MemberProfile } from '../../domain/members/member-queries.js';
 import type { PurchaseOutcome, RefundOutcome } from '../../domain/purchases/types.js';
-import { formatIranianPhone } from '../../domain/members/phone.js';
-import { toPersianDigits } from '../../lib/digits.js';
-import { formatAmount, formatDate, formatMoney, formatNumber } from '../format.js';
+import { formatAmount, formatDate, formatMoney, formatNumber, formatPhone } from '../format.js';
 import type { Screen, ScreenContext } from './types.js';
 
 const money = (n: number, c: ScreenContext) => formatMoney(n, c.moneyUnit, c.locale, c.t);
@@ -51,7 +49,7 @@ export function memberCardText(p: MemberProfile, c: ScreenContext): string {
   const m = p.member;
   return c.t('admin.card', {
     name: [m.firstName, m.lastName].filter(Boolean).join(' ') || c.t('admin.none'),
-    phone: c.locale === 'fa' ? toPersianDigits(formatIranianPhone(m.phone)) : formatIranianPhone(m.phone),
+    phone: formatPhone(m.phone, c.locale),
     code: m.memberCode,
     tier: c.tierName(m.tier),
     points: formatNumber(m.balances.points, c.locale),
@@ -65,15 +63,19 @@ export function memberCardText(p: MemberProfile, c: ScreenContext): string {
   });
 }
 
+/** A member as staff name them: their name, or their member code. */
+export const staffMemberLabel = (m: { firstName: string | null; lastName: string | null; memberCode: string }) => [m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberCode;
+
+/** A gift request card; once shipped or rejected it keeps its text and loses its buttons. */
 export function giftRequestScreen(r: GiftRequest, memberLabel: string, c: ScreenContext): Screen {
+  const open = r.status === 'requested' || r.status === 'approved';
   const buttons = [
     ...(r.status === 'requested' ? [{ label: c.t('admin.approve'), action: `gq:approve:${r.id}` }] : []),
-    { label: c.t('admin.ship'), action: `gq:ship:${r.id}` },
-    { label: c.t('admin.reject'), action: `gq:reject:${r.id}` },
+    ...(open ? [{ label: c.t('admin.ship'), action: `gq:ship:${r.id}` }, { label: c.t('admin.reject'), action: `gq:reject:${r.id}` }] : []),
   ];
   return {
     text: c.t('admin.queue_item', { gift: r.giftTitle, member: memberLabel, cost: formatAmount(r.costCurrency, r.cost, c.moneyUnit, c.locale, c.t), date: formatDate(r.createdAt, c.locale), status: c.t(`gifts.status.${r.status}`) }),
-    buttons: [buttons],
+    buttons: buttons.length ? [buttons] : undefined,
   };
 }
 

@@ -1,9 +1,7 @@
 import type { Ticket, TicketMessage } from '../../domain/feedback/types.js';
 import type { MonthlyReport, MonthFigures } from '../../domain/admin/monthly-report.js';
-import { formatIranianPhone } from '../../domain/members/phone.js';
-import { toPersianDigits } from '../../lib/digits.js';
 import { jalaliMonthLabel } from './referral-screens.js';
-import { formatDateTime, formatMoney, formatNumber } from '../format.js';
+import { formatDateTime, formatDecimal, formatMoney, formatNumber, formatPhone } from '../format.js';
 import { renderBarChart } from '../../lib/bar-chart.js';
 import { categoryLabel } from './feedback-screens.js';
 import type { Screen, ScreenContext } from './types.js';
@@ -22,7 +20,7 @@ export function openTicketsScreen(tickets: { ticket: Ticket; name: string }[], c
 }
 
 export function staffTicketScreen(ticket: Ticket, messages: TicketMessage[], member: { name: string; phone: string }, c: ScreenContext): Screen {
-  const lines = [c.t('admin_support.view', { number: formatNumber(ticket.number, c.locale), category: categoryLabel(ticket.category, c), branch: where(ticket.branch, c), name: member.name, phone: c.locale === 'fa' ? toPersianDigits(formatIranianPhone(member.phone)) : formatIranianPhone(member.phone) })];
+  const lines = [c.t('admin_support.view', { number: formatNumber(ticket.number, c.locale), category: categoryLabel(ticket.category, c), branch: where(ticket.branch, c), name: member.name, phone: formatPhone(member.phone, c.locale) })];
   for (const m of messages.slice(-10)) {
     const text = [m.text, m.photo ? c.t('support.photo') : ''].filter(Boolean).join(' ');
     lines.push(c.t(m.author === 'member' ? 'admin_support.from_member' : 'admin_support.from_staff', { date: formatDateTime(m.createdAt, c.locale), text }));
@@ -62,7 +60,7 @@ const monthName = (f: MonthFigures, locale: 'fa' | 'en') => jalaliMonthLabel(new
  * and NPS per branch, support response times; and the same figures as a bar chart.
  */
 export function monthlyReportScreen(r: MonthlyReport, c: ScreenContext): Screen {
-  const fmt = (key: (typeof METRICS)[number], v: number) => (key === 'revenue' ? formatMoney(v, c.moneyUnit, c.locale, c.t) : key === 'k_factor' ? formatNumber(Math.round(v * 100) / 100, c.locale) : formatNumber(v, c.locale));
+  const fmt = (key: (typeof METRICS)[number], v: number) => (key === 'revenue' ? formatMoney(v, c.moneyUnit, c.locale, c.t) : key === 'k_factor' ? formatDecimal(v, c.locale) : formatNumber(v, c.locale));
   const thisName = monthName(r.thisMonth, c.locale);
   const lastName = monthName(r.lastMonth, c.locale);
   const lines = [c.t('report.title', { club: c.clubName, this: thisName, last: lastName }), ''];
@@ -77,7 +75,7 @@ export function monthlyReportScreen(r: MonthlyReport, c: ScreenContext): Screen 
     lines.push(
       c.t('report.branch_line', {
         branch: b.branch ?? c.t('report.no_branch'),
-        average: b.averageRating === null ? c.t('report.dash') : formatNumber(b.averageRating, c.locale),
+        average: b.averageRating === null ? c.t('report.dash') : formatDecimal(b.averageRating, c.locale),
         n: formatNumber(b.ratings, c.locale),
         nps: b.nps === null ? c.t('report.dash') : formatNumber(b.nps, c.locale),
       }),
@@ -94,7 +92,7 @@ export function monthlyReportScreen(r: MonthlyReport, c: ScreenContext): Screen 
     groups: chartKeys.map((key) => {
       const values: [number, number] = [metric(r.lastMonth, key), metric(r.thisMonth, key)];
       // Money in millions on the chart: the bars' labels stay short.
-      const show = (v: number) => formatNumber(key === 'revenue' ? Math.round(v / 100_000) / 10 : v, c.locale);
+      const show = (v: number) => formatDecimal(key === 'revenue' ? Math.round(v / 100_000) / 10 : v, c.locale);
       return { label: c.t(key === 'revenue' ? 'report.revenue_chart' : `report.${key}`), values, texts: [show(values[0]), show(values[1])] };
     }),
   });

@@ -23,7 +23,8 @@ export function broadcastProgressScreen(b: BroadcastView, c: ScreenContext): Scr
   const n = (x: number) => formatNumber(x, c.locale);
   const lines = [
     c.t('broadcast.progress_title'),
-    c.t(`broadcast.status.${b.status}`, { date: b.scheduleAt ? formatDateTime(b.scheduleAt, c.locale) : '' }),
+    // "Scheduled" without a time is one sent now that the worker has not picked up yet.
+    b.status === 'scheduled' && !b.scheduleAt ? c.t('broadcast.status.starting') : c.t(`broadcast.status.${b.status}`, { date: b.scheduleAt ? formatDateTime(b.scheduleAt, c.locale) : '' }),
     '',
     c.t('broadcast.sent', { n: n(b.counts.sent) }),
     c.t('broadcast.failed', { n: n(b.counts.failed + b.counts.unknown) }),

@@ -28,5 +28,13 @@ export function leaderboardScreen(rows: LeaderboardRow[], monthLabel: string, c:
 
 /** "آبان ۱۴۰۵" / "Aban 1405" for a moment in Tehran. */
 export function jalaliMonthLabel(moment: Date, locale: 'fa' | 'en'): string {
-  return new Intl.DateTimeFormat(locale === 'fa' ? 'fa-IR-u-ca-persian' : 'en-US-u-ca-persian', { timeZone: 'Asia/Tehran', month: 'long', year: 'numeric' }).format(moment);
+  // ICU writes "۱۴۰۵ آذر" and "Azar 1405 AP": the month goes first, the year after, nothing else.
+  const parts = monthFormats[locale].formatToParts(moment);
+  const part = (type: 'month' | 'year') => parts.find((p) => p.type === type)!.value;
+  return `${part('month')} ${part('year')}`;
 }
+
+const monthFormats = {
+  fa: new Intl.DateTimeFormat('fa-IR-u-ca-persian', { timeZone: 'Asia/Tehran', month: 'long', year: 'numeric' }),
+  en: new Intl.DateTimeFormat('en-US-u-ca-persian', { timeZone: 'Asia/Tehran', month: 'long', year: 'numeric' }),
+};

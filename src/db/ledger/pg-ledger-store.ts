@@ -16,7 +16,7 @@ function toSqlLine(line: LedgerLine): Record<string, unknown> {
     case 'spend':
       return { ...base, ref_type: line.refType, ref_id: line.refId, context: line.context };
     case 'reverse':
-      return { ...base, ref_type: line.refType, ref_id: line.refId, source_entry: line.sourceEntryId };
+      return { ...base, ref_type: line.refType, ref_id: line.refId, source_entry: line.sourceEntryId, counts_for_tier: line.countsForTier };
     case 'expire':
       return { ...base, bucket_id: line.bucketId };
   }

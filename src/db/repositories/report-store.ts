@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { Figures, FiguresSource } from '../../domain/admin/admin-service.js';
 
+// Points taken back are no spends: expiry (its buckets), refunds, referral clawbacks, debt repaid.
+const NOT_SPENDS = "('bucket', 'refund', 'referral_reversal')";
 
 /** The merchant's day and month at a glance, from the purchases, members and ledger tables. */
 export class PgReportStore implements FiguresSource {
@@ -16,7 +18,7 @@ export class PgReportStore implements FiguresSource {
       ),
       this.pool.query("SELECT count(*)::int AS n FROM members WHERE merchant_id = $1 AND joined_at >= $2 AND joined_at < $3 AND status = 'active'", [merchantId, from, to]),
       this.pool.query(
-        `SELECT coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::text AS issued, coalesce(-sum(amount) FILTER (WHERE amount < 0 AND reason <> 'expiry'), 0)::text AS spent
+        `SELECT coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::text AS issued, coalesce(-sum(amount) FILTER (WHERE amount < 0 AND reason NOT IN ('expiry', 'debt_recovery') AND coalesce(ref_type, '') NOT IN ${NOT_SPENDS}), 0)::text AS spent
          FROM ledger_entries WHERE merchant_id = $1 AND currency = 'points' AND created_at >= $2 AND created_at < $3`,
         [merchantId, from, to],
       ),

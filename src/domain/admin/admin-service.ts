@@ -73,6 +73,11 @@ export class AdminService {
   /** A purchase at the till; `nonce` (from the confirmation button) makes a double tap record it once. */
   async recordPurchase(op: Operator, input: { phone?: string; memberCode?: string; amount: number; category?: string; branch?: string; nonce: string }) {
     await this.guard(op, 'purchase.record', input.phone ?? input.memberCode);
+    // Staff who are members too may not credit themselves: their purchases are rung up by a colleague.
+    const member = input.phone ? await this.deps.members.findByPhone(op.merchantId, input.phone) : input.memberCode ? await this.deps.members.findByCode(op.merchantId, input.memberCode) : null;
+    if (member && op.telegramUserId && (await this.deps.members.sharesIdentity(member.id, 'telegram', op.telegramUserId))) {
+      throw await this.refuse(op, 'purchase.record', member.id, 'own_purchase', 'Staff cannot record a purchase for their own member account');
+    }
     const branch = op.role === 'cashier' ? op.branch ?? undefined : input.branch?.trim() || op.branch || undefined;
     const category = input.category?.trim() || undefined;
     const out = await this.deps.purchases.record(
@@ -99,9 +104,9 @@ export class AdminService {
     return purchase;
   }
 
-  private async refuse(op: Operator, action: string, target: string, reason: CodeOf<'forbidden'>) {
+  private async refuse(op: Operator, action: string, target: string, reason: CodeOf<'forbidden'>, message = 'A cashier can only return purchases of their own branch') {
     await this.deps.audit.audit({ merchantId: op.merchantId, operatorId: op.id, actor: `operator:${op.id}`, action, allowed: false, target, details: { reason } });
-    return forbidden(reason, 'A cashier can only return purchases of their own branch');
+    return forbidden(reason, message);
   }
 
   async recordReturn(op: Operator, input: { orderId: string; amount?: number; nonce: string }) {

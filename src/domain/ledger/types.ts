@@ -7,7 +7,7 @@ export type Balances = Record<Currency, number>;
 export type LedgerLine =
   | { mode: 'earn'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; expiresAt?: Date | null; restrictions?: GiftRestrictions | null; dailyCap?: number; countsForTier?: boolean }
   | { mode: 'spend'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; context?: SpendContext }
-  | { mode: 'reverse'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; sourceEntryId?: number }
+  | { mode: 'reverse'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; sourceEntryId?: number; countsForTier?: boolean }
   | { mode: 'expire'; currency: Currency; amount: number; reason: string; bucketId: number };
 
 /** Gift credit limits: where and on what it may be spent, and by whom. */

@@ -79,7 +79,9 @@ export class ReferralService {
         requestHash: contentHash({ reverse: reward.id }),
         kind: 'referral_reversal',
         actor: 'system',
-        lines: [{ mode: 'reverse', currency: reward.currency, amount: reward.amount, reason: 'referral', refType: 'referral_reversal', refId: reward.id }],
+        // Referral rewards never count toward tiers (paid with countsForTier: false), so taking one
+        // back must not count against the tier either: the referrer keeps the progress purchases made.
+        lines: [{ mode: 'reverse', currency: reward.currency, amount: reward.amount, reason: 'referral', refType: 'referral_reversal', refId: reward.id, countsForTier: false }],
       });
       await this.deps.store.markReversed(reward.id);
     }

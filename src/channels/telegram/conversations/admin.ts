@@ -1,8 +1,8 @@
 import type { Conversation } from '@grammyjs/conversations';
 import { newNonce } from '../../../chat/reward-chat.js';
 import { translator, allTranslations, type Locale, type Translate } from '../../../chat/i18n.js';
-import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../../chat/format.js';
-import { memberCardText, returnDoneText, saleDoneText, salePreviewText } from '../../../chat/screens/admin-screens.js';
+import { formatDate, formatDateTime, formatMoney, formatNumber, formatPhone } from '../../../chat/format.js';
+import { giftRequestScreen, memberCardText, returnDoneText, saleDoneText, salePreviewText, staffMemberLabel } from '../../../chat/screens/admin-screens.js';
 import { broadcastProgressScreen, etaText } from '../../../chat/screens/broadcast-screens.js';
 import { broadcastEtaSeconds } from '../../../domain/campaigns/broadcast-service.js';
 import { campaignMessageScreen } from '../../../chat/screens/campaign-screens.js';
@@ -62,6 +62,7 @@ async function done(ctx: ConversationContext, t: Translate, role: 'owner' | 'man
 function refusal(err: unknown, t: Translate, role: string): string {
   if (isDomainError(err, 'not_allowed')) return t('admin.not_allowed', { role: t(`admin.role.${role}`) });
   if (isDomainError(err, 'other_branch')) return t('admin.other_branch');
+  if (isDomainError(err, 'own_purchase')) return t('admin.own_purchase');
   if (isDomainError(err, 'member_not_found') || isDomainError(err, 'order_not_found')) return t('admin.no_member');
   throw err;
 }
@@ -90,7 +91,7 @@ export function adminSaleConversation(deps: BotDeps) {
       branch = b === SKIPPED ? undefined : b;
     } else branch = op.branch ?? undefined;
     const preview = await conversation.external(async () =>
-      salePreviewText({ member: member?.label ?? t('admin.new_customer', { phone: who.phone }), amount, category: category === SKIPPED ? undefined : category, branch }, await deps.screens.context(deps.merchantId, s.locale)),
+      salePreviewText({ member: member?.label ?? t('admin.new_customer', { phone: formatPhone(who.phone!, s.locale) }), amount, category: category === SKIPPED ? undefined : category, branch }, await deps.screens.context(deps.merchantId, s.locale)),
     );
     const confirmed = await askOr(conversation, ctx, t, preview, [t('admin.confirm')], (text) => (allTranslations('admin.confirm').includes(text) ? { ok: true } : { error: 'profile_steps.bad_choice' }));
     if (confirmed !== true) return done(ctx, t, op.role, t('admin.cancelled'));
@@ -129,10 +130,11 @@ export function adminReturnConversation(deps: BotDeps) {
     if (picked === CANCELLED || picked === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     const unit = await conversation.external(async () => (await deps.screens.context(deps.merchantId, s.locale)).moneyUnit);
     const all = t('admin.all_amount');
-    const amount = await askOr(conversation, ctx, t, t('admin.ask_return_amount', { max: formatMoney(picked.max, unit, s.locale, t) }), [all], (text) => {
+    const max = formatMoney(picked.max, unit, s.locale, t);
+    const amount = await askOr(conversation, ctx, t, t('admin.ask_return_amount', { max }), [all], (text) => {
       if (allTranslations('admin.all_amount').includes(text)) return { ok: picked.max };
       const a = parseAmount(text);
-      return 'ok' in a && a.ok > picked.max ? { error: 'admin.bad_amount' } : a;
+      return 'ok' in a && a.ok > picked.max ? { error: 'admin.return_too_much', params: { max } } : a;
     });
     if (amount === CANCELLED || amount === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     const confirmed = await askOr(conversation, ctx, t, t('admin.return_preview', { orderId: picked.orderId, amount: formatMoney(amount, unit, s.locale, t) }), [t('admin.confirm')], (text) =>
@@ -172,15 +174,19 @@ export function adminLookupConversation(deps: BotDeps) {
 
 /** Shipping note or rejection reason for a gift request, then the step. */
 export function adminGiftNoteConversation(deps: BotDeps) {
-  return async function adminGiftNote(conversation: Conv, ctx: ConversationContext, step: 'ship' | 'reject', requestId: string) {
+  return async function adminGiftNote(conversation: Conv, ctx: ConversationContext, step: 'ship' | 'reject', requestId: string, cardMessageId?: number) {
     const s = await session(conversation, ctx);
     if (!s) return;
     const { t, op } = s;
     const note = await askOr(conversation, ctx, t, t(step === 'ship' ? 'admin.ask_tracking' : 'admin.ask_reason'), [t('profile_steps.skip')], textUpTo(500));
     if (note === CANCELLED) return done(ctx, t, op.role, t('admin.cancelled'));
-    const text = await conversation.external(async () => {
+    const text = await conversation.external(async (outer: BotContext) => {
       try {
         const r = await deps.admin.giftStep(op, requestId, step, note === SKIPPED ? undefined : note);
+        if (cardMessageId && outer.chat) {
+          const card = giftRequestScreen(r, staffMemberLabel(await deps.members.get(deps.merchantId, r.memberId)), await deps.screens.context(deps.merchantId, s.locale));
+          await outer.api.editMessageText(outer.chat.id, cardMessageId, card.text, { reply_markup: card.buttons ? inlineKeyboard(card.buttons) : undefined }).catch(() => {});
+        }
         return t('admin.gift_moved', { gift: r.giftTitle, status: t(`gifts.status.${r.status}`) });
       } catch (err) {
         if (isDomainError(err, 'invalid_transition') || isDomainError(err, 'gift_request_not_found')) return t('gifts.unavailable');
@@ -238,28 +244,35 @@ export function adminBroadcastConversation(deps: BotDeps) {
       { label: t('admin.bc_inactive'), segment: { inactiveDays: 60 } },
       { label: t('admin.bc_birthday'), segment: { birthday: 'month' } },
     ];
-    const preset = await askOr(conversation, ctx, t, t('admin.bc_segment'), presets.map((p) => p.label), (text): Parsed<Record<string, unknown> | 'tag'> => {
-      const hit = presets.find((p) => p.label === text);
-      return hit ? { ok: hit.segment } : { error: 'profile_steps.bad_choice' };
-    });
-    if (preset === CANCELLED || preset === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
-    let segment = preset === 'tag' ? null : preset;
-    if (!segment) {
-      const tag = await askOr(conversation, ctx, t, t('admin.bc_ask_tag'), [], textUpTo(64));
-      if (tag === CANCELLED || tag === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
-      segment = { tags: [tag] };
+    // An empty group says so and asks for another (or cancel), instead of ending the composer.
+    let question = t('admin.bc_segment');
+    let segment: Record<string, unknown>;
+    let counted: { ok: true; n: number; eta: string } | { ok: false; error: string };
+    for (;;) {
+      const preset = await askOr(conversation, ctx, t, question, presets.map((p) => p.label), (text): Parsed<Record<string, unknown> | 'tag'> => {
+        const hit = presets.find((p) => p.label === text);
+        return hit ? { ok: hit.segment } : { error: 'profile_steps.bad_choice' };
+      });
+      if (preset === CANCELLED || preset === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
+      if (preset === 'tag') {
+        const tag = await askOr(conversation, ctx, t, t('admin.bc_ask_tag'), [], textUpTo(64));
+        if (tag === CANCELLED || tag === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
+        segment = { tags: [tag] };
+      } else segment = preset;
+      const chosen = segment;
+      counted = await conversation.external(async () => {
+        try {
+          const { reachable: n, telegram } = await deps.admin.countSegment(op, chosen);
+          const eta = broadcastEtaSeconds({ telegram, whatsapp: n - telegram }, deps.broadcasts.pace);
+          return { ok: true as const, n, eta: etaText(eta, await deps.screens.context(deps.merchantId, s.locale)) };
+        } catch (err) {
+          return { ok: false as const, error: refusal(err, t, op.role) };
+        }
+      });
+      if (!counted.ok || counted.n > 0) break;
+      question = t('admin.bc_empty');
     }
-    const counted = await conversation.external(async () => {
-      try {
-        const { reachable: n, telegram } = await deps.admin.countSegment(op, segment);
-        const eta = broadcastEtaSeconds({ telegram, whatsapp: n - telegram }, deps.broadcasts.pace);
-        return { ok: true as const, n, eta: etaText(eta, await deps.screens.context(deps.merchantId, s.locale)) };
-      } catch (err) {
-        return { ok: false as const, error: refusal(err, t, op.role) };
-      }
-    });
     if (!counted.ok) return done(ctx, t, op.role, counted.error);
-    if (counted.n === 0) return done(ctx, t, op.role, t('admin.bc_empty'));
     await ctx.reply(t('admin.bc_count', { n: formatNumber(counted.n, s.locale), eta: counted.eta }));
     const text = await askOr(conversation, ctx, t, t('admin.bc_ask_text'), [], textUpTo(3500));
     if (text === CANCELLED || text === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
@@ -304,7 +317,7 @@ export function adminBroadcastConversation(deps: BotDeps) {
       }
     });
     if (!started.ok) return done(ctx, t, op.role, started.error);
-    await done(ctx, t, op.role, t('admin.bc_started'));
+    await done(ctx, t, op.role, scheduleAt ? t('admin.bc_scheduled', { date: formatDateTime(scheduleAt, s.locale) }) : t('admin.bc_started'));
     const progress = await ctx.reply(started.text, { reply_markup: inlineKeyboard(started.buttons) });
     await conversation.external(() => deps.broadcasts.setProgress(started.id, { chatId: String(ctx.chat!.id), messageId: progress.message_id, locale: s.locale }));
   };

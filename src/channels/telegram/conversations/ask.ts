@@ -36,6 +36,6 @@ export async function ask<T>(
     if (allTranslations('profile_steps.skip').includes(text)) return SKIPPED;
     const parsed = parse(text);
     if ('ok' in parsed) return parsed.ok;
-    await answer.reply(t(parsed.error), { reply_markup: markup });
+    await answer.reply(t(parsed.error, parsed.params), { reply_markup: markup });
   }
 }

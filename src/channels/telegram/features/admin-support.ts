@@ -2,6 +2,7 @@ import { Composer } from 'grammy';
 import { actionForLabel } from '../../../chat/menu.js';
 import { adminActionForLabel } from '../../../chat/admin-menu.js';
 import { allTranslations } from '../../../chat/i18n.js';
+import { staffMemberLabel } from '../../../chat/screens/admin-screens.js';
 import { monthlyReportScreen, openTicketsScreen, staffTicketScreen } from '../../../chat/screens/admin-support-screens.js';
 import { formatNumber } from '../../../chat/format.js';
 import { isDomainError } from '../../../domain/errors.js';
@@ -32,7 +33,7 @@ async function staff(ctx: BotContext, action: 'tickets' | 'reports'): Promise<Op
   }
 }
 
-const nameOf = (m: { firstName: string | null; lastName: string | null; memberCode: string }) => [m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberCode;
+const nameOf = staffMemberLabel;
 
 export async function showOpenTickets(ctx: BotContext) {
   const op = await staff(ctx, 'tickets');

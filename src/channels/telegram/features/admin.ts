@@ -1,8 +1,9 @@
 import { Composer } from 'grammy';
 import { adminActionForLabel, type AdminMenuAction } from '../../../chat/admin-menu.js';
-import { adminHomeScreen, figuresText, giftRequestScreen } from '../../../chat/screens/admin-screens.js';
+import { adminHomeScreen, figuresText, giftRequestScreen, staffMemberLabel } from '../../../chat/screens/admin-screens.js';
 import { broadcastProgressScreen } from '../../../chat/screens/broadcast-screens.js';
 import { mainMenuScreen } from '../../../chat/screens/member-screens.js';
+import { formatNumber } from '../../../chat/format.js';
 import { jalaliMonthLabel } from '../../../chat/screens/referral-screens.js';
 import { isDomainError } from '../../../domain/errors.js';
 import type { Operator } from '../../../domain/admin/permissions.js';
@@ -77,10 +78,10 @@ async function run(ctx: BotContext, action: AdminMenuAction) {
       case 'gifts': {
         const queue = await admin.giftQueue(op);
         if (!queue.length) return void (await ctx.reply(ctx.t('admin.queue_empty')));
-        await ctx.reply(ctx.t('admin.queue_title', { n: queue.length }));
+        await ctx.reply(ctx.t('admin.queue_title', { n: formatNumber(queue.length, ctx.locale) }));
         for (const r of queue) {
           const m = await ctx.deps.members.get(ctx.deps.merchantId, r.memberId);
-          await replyScreen(ctx, giftRequestScreen(r, [m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberCode, c), ctx.t);
+          await replyScreen(ctx, giftRequestScreen(r, staffMemberLabel(m), c), ctx.t);
         }
         return;
       }
@@ -112,7 +113,7 @@ chats.callbackQuery(/^gq:approve:([0-9a-f-]{36})$/, async (ctx) => {
   try {
     const r = await ctx.deps.admin.giftStep(op, ctx.match[1]!, 'approve');
     const m = await ctx.deps.members.get(ctx.deps.merchantId, r.memberId);
-    await editScreen(ctx, giftRequestScreen(r, [m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberCode, await ctx.screen()));
+    await editScreen(ctx, giftRequestScreen(r, staffMemberLabel(m), await ctx.screen()));
   } catch (err) {
     if (isDomainError(err, 'invalid_transition')) return void (await ctx.reply(ctx.t('gifts.unavailable')));
     await refused(ctx, op, err);
@@ -123,7 +124,8 @@ chats.callbackQuery(/^gq:(ship|reject):([0-9a-f-]{36})$/, async (ctx) => {
   const op = await staff(ctx);
   if (!op) return;
   await ctx.answerCallbackQuery();
-  await ctx.conversation.enter('adminGiftNote', ctx.match[1] as 'ship' | 'reject', ctx.match[2]!);
+  // The card's message id: the conversation edits the card once the step is done.
+  await ctx.conversation.enter('adminGiftNote', ctx.match[1] as 'ship' | 'reject', ctx.match[2]!, ctx.callbackQuery.message?.message_id);
 });
 
 chats.callbackQuery(/^bc:(pause|resume|cancel):([0-9a-f-]{36})$/, async (ctx) => {

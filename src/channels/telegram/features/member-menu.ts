@@ -6,6 +6,7 @@ import type { BotContext } from '../context.js';
 import { editScreen, replyScreen } from '../render.js';
 import { showReward } from './rewards.js';
 import { openInbox, openSupport } from './feedback.js';
+import { replyNotMember } from './unhandled.js';
 
 /** The member menu: the same actions as reply-keyboard labels and as commands. */
 export const memberMenuFeature = new Composer<BotContext>();
@@ -13,10 +14,7 @@ const privateChats = memberMenuFeature.chatType('private');
 
 async function show(ctx: BotContext, action: MenuAction | 'menu') {
   const member = await ctx.member();
-  if (!member || member.status !== 'active') {
-    await ctx.reply(ctx.t('not_member'));
-    return;
-  }
+  if (!member || member.status !== 'active') return replyNotMember(ctx);
   const { merchantId, screens } = ctx.deps;
   const c = await ctx.screen();
   switch (action) {
@@ -34,8 +32,11 @@ async function show(ctx: BotContext, action: MenuAction | 'menu') {
       return replyScreen(ctx, await screens.profile(merchantId, member.id, ctx.locale), ctx.t);
     case 'language':
       return replyScreen(ctx, languageScreen(c), ctx.t);
-    case 'help':
-      return replyScreen(ctx, helpScreen(c), ctx.t);
+    case 'help': {
+      const help = helpScreen(c);
+      // Staff also read how to reach admin mode and the report.
+      return replyScreen(ctx, (await ctx.operator()) ? { ...help, text: `${help.text}\n${ctx.t('help.staff')}` } : help, ctx.t);
+    }
     case 'wheel':
     case 'gifts':
     case 'vouchers':

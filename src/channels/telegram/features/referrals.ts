@@ -33,32 +33,47 @@ chats.callbackQuery('referral:code', async (ctx) => {
 });
 
 
+/** A mistyped code is asked for again, this many times in all; refusals a retry cannot fix end at once. */
+const CODE_TRIES = 3;
+const RETRYABLE = ['unknown_referral_code', 'own_referral_code', 'circular_referral'];
+
 export function enterCodeConversation(deps: BotDeps) {
   return async function enterCode(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext) {
     const locale = await conversation.external((outer: BotContext) => outer.locale);
     const t = translator(locale);
-    const code = await ask(conversation, ctx, t, t('referral.ask_code'), { kind: 'choices', options: [t('profile_steps.skip')] }, (text) => ({ ok: text }));
     const menu = { reply_markup: replyKeyboard({ kind: 'main' }, t) };
-    if (code === SKIPPED) {
-      const club = await conversation.external(async () => (await deps.screens.context(deps.merchantId, locale)).clubName);
-      await ctx.reply(t('menu.title', { club }), menu);
-      return;
-    }
-    const result = await conversation.external(async (outer: BotContext) => {
-      const member = await outer.member();
-      if (!member) return { error: 'not_member' };
-      try {
-        const { referrer } = await deps.referrals.enterCode(deps.merchantId, member, code, 'telegram', String(ctx.from!.id));
-        return { name: maskedName(referrer) };
-      } catch (err) {
-        if (isDomainError(err) && REFERRAL_CODE_REFUSALS.includes(err.code)) return { error: err.code };
-        throw err;
+    let question = t('referral.ask_code');
+    for (let tries = 1; ; tries++) {
+      const code = await ask(conversation, ctx, t, question, { kind: 'choices', options: [t('profile_steps.skip')] }, (text) => ({ ok: text }));
+      if (code === SKIPPED) {
+        const club = await conversation.external(async () => (await deps.screens.context(deps.merchantId, locale)).clubName);
+        await ctx.reply(t('menu.title', { club }), menu);
+        return;
       }
-    });
-    if ('error' in result) {
-      await ctx.reply(t(result.error === 'not_member' ? 'not_member' : `referral.${result.error}`), menu);
-      return;
+      const result = await tryCode(conversation, ctx, deps, code);
+      if ('error' in result && RETRYABLE.includes(result.error) && tries < CODE_TRIES) {
+        question = `${t(`referral.${result.error}`)}\n${t('referral.ask_again')}`;
+        continue;
+      }
+      if ('error' in result) {
+        const said = t(result.error === 'not_member' ? 'not_member' : `referral.${result.error}`);
+        return void (await ctx.reply(RETRYABLE.includes(result.error) ? `${said}\n${t('referral.try_later')}` : said, menu));
+      }
+      return void (await ctx.reply(t('referral.code_ok', { name: result.name ?? t('referral.someone') }), menu));
     }
-    await ctx.reply(t('referral.code_ok', { name: result.name ?? t('referral.someone') }), menu);
   };
+}
+
+async function tryCode(conversation: Conversation<BotContext, ConversationContext>, ctx: ConversationContext, deps: BotDeps, code: string): Promise<{ error: string } | { name: string | null }> {
+  return conversation.external(async (outer: BotContext) => {
+    const member = await outer.member();
+    if (!member) return { error: 'not_member' };
+    try {
+      const { referrer } = await deps.referrals.enterCode(deps.merchantId, member, code, 'telegram', String(ctx.from!.id));
+      return { name: maskedName(referrer) };
+    } catch (err) {
+      if (isDomainError(err) && REFERRAL_CODE_REFUSALS.includes(err.code)) return { error: err.code };
+      throw err;
+    }
+  });
 }

@@ -8,11 +8,13 @@ export const unhandledFeature = new Composer<BotContext>();
 
 unhandledFeature.on('callback_query', (ctx) => ctx.answerCallbackQuery());
 
+/** Someone who is not an active member: how to join, or for staff, how to open admin mode. */
+export async function replyNotMember(ctx: BotContext) {
+  await ctx.reply(ctx.t((await ctx.operator()) ? 'admin.hint' : 'not_member'));
+}
+
 unhandledFeature.chatType('private').on('message', async (ctx) => {
   const member = await ctx.member();
-  if (!member || member.status !== 'active') {
-    await ctx.reply(ctx.t('not_member'));
-    return;
-  }
+  if (!member || member.status !== 'active') return replyNotMember(ctx);
   await replyScreen(ctx, unknownScreen(await ctx.screen()), ctx.t);
 });
