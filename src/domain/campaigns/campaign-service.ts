@@ -4,6 +4,7 @@ import { invalid, notFound } from '../errors.js';
 import { tehranDay } from '../../lib/jalali.js';
 import type { EarningRule } from '../rules/settings.js';
 import { parseInput } from '../validation.js';
+import { requireOwnReferences, type Reference, type ReferenceStore } from '../references.js';
 import type { Broadcast, BroadcastService, DeliveryCounts } from './broadcast-service.js';
 import { campaignInputSchema, type CampaignMessage, type CampaignReward } from './campaign-schemas.js';
 import { parseSegment, segmentToJson, type Segment, type SegmentCounter } from './segments.js';
@@ -65,7 +66,7 @@ const RULE_CACHE_MS = 5_000;
 export class CampaignService {
   private readonly ruleCache = new LRUCache<string, EarningRule[]>({ max: 10_000, ttl: RULE_CACHE_MS });
 
-  constructor(private readonly deps: { store: CampaignStore; broadcasts: BroadcastService; segments: SegmentCounter; clock?: Clock }) {}
+  constructor(private readonly deps: { store: CampaignStore; broadcasts: BroadcastService; segments: SegmentCounter; references: ReferenceStore; clock?: Clock }) {}
 
   private get clock() {
     return this.deps.clock ?? systemClock;
@@ -84,6 +85,10 @@ export class CampaignService {
       this.ruleCache.delete(merchantId);
       return { campaign, broadcast: null, recipients: 0 };
     }
+    const refs: Reference[] = [];
+    if (c.message.surveyId) refs.push({ kind: 'survey', id: c.message.surveyId, field: 'message.surveyId' });
+    if (c.kind === 'reward' && 'voucherCampaignId' in c.reward) refs.push({ kind: 'voucher_campaign', id: c.reward.voucherCampaignId, field: 'reward.voucherCampaignId' });
+    await requireOwnReferences(this.deps.references, merchantId, refs);
     const segment: Segment = parseSegment(c.segment);
     const count = await this.deps.segments.count(merchantId, segment, this.clock.now());
     const campaign = await this.deps.store.create(merchantId, {
