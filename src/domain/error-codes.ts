@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   route_not_found: { kind: 'not_found', message: 'No such route' },
   bad_request: { kind: 'invalid', message: 'The request could not be read' },
   rate_limited: { kind: 'rate_limited', message: 'Too many requests for this merchant; see Retry-After' },
+  too_many_failed_auth: { kind: 'rate_limited', message: 'Too many requests with wrong credentials from this address; see Retry-After' },
   internal_error: { kind: 'internal', message: 'Something went wrong on our side; it has been logged' },
   // Authentication
   missing_api_key: { kind: 'unauthorized', message: 'Send the API key as Authorization: Bearer <key>' },
@@ -53,6 +54,8 @@ export const ERROR_CODES = {
   invalid_birth_date: { kind: 'invalid', message: 'Birth date is out of range' },
   invalid_tag: { kind: 'invalid', message: 'Tags are letters, digits, _ and -' },
   invalid_csv: { kind: 'invalid', message: 'The CSV could not be read' },
+  unsupported_charset: { kind: 'invalid', message: 'The charset is not supported; send UTF-8 or windows-1256' },
+  invalid_encoding: { kind: 'invalid', message: 'The file is not valid text in the charset its Content-Type names' },
   // Ledger
   invalid_amount: { kind: 'invalid', message: 'Amounts must be whole and not negative' },
   invalid_currency: { kind: 'invalid', message: 'Unknown currency' },

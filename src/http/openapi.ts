@@ -32,8 +32,8 @@ const WEBHOOK_HEADERS: JsonSchema = {
 const IDEMPOTENT_REPLAYED = { 'Idempotent-Replayed': { type: 'string', enum: ['true'], description: 'Present when this answer replays an earlier request with the same key and body (nothing was written again)' } };
 const RETRY_AFTER = { 'Retry-After': { type: 'integer', description: 'Seconds until the per-merchant budget allows another request' } };
 
-const API_KEY_CODES: ErrorCode[] = ['missing_api_key', 'invalid_api_key', 'rate_limited'];
-const WEBHOOK_CODES: ErrorCode[] = ['unknown_merchant', 'missing_signature', 'stale_timestamp', 'invalid_signature', 'rate_limited'];
+const API_KEY_CODES: ErrorCode[] = ['missing_api_key', 'invalid_api_key', 'rate_limited', 'too_many_failed_auth'];
+const WEBHOOK_CODES: ErrorCode[] = ['unknown_merchant', 'missing_signature', 'stale_timestamp', 'invalid_signature', 'rate_limited', 'too_many_failed_auth'];
 const BODY_CODES: ErrorCode[] = ['invalid_json', 'payload_too_large', 'unsupported_media_type'];
 const INPUT_CODES: ErrorCode[] = ['validation_failed', 'invalid_text'];
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { DomainError, ErrorKind } from '../../domain/errors.js';
+import { DomainError } from '../../domain/errors.js';
 
 const WINDOW_MS = 60_000;
 const DEFAULT_PER_MINUTE = 30;
@@ -19,7 +19,7 @@ export function limitFailedAuth(app: FastifyInstance, opts: { redis: Redis; pref
     if (Number(count ?? 0) < perMinute) return;
     const seconds = Math.max(1, Math.ceil(ttl / 1000));
     reply.header('retry-after', String(seconds));
-    throw new DomainError(ErrorKind.RateLimited, 'too_many_failed_auth', `Too many requests with wrong credentials from this address; retry after ${seconds} s`);
+    throw new DomainError('too_many_failed_auth', `Too many requests with wrong credentials from this address; retry after ${seconds} s`);
   });
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode === 401) await opts.redis.multi().incr(key(request.ip)).pexpire(key(request.ip), WINDOW_MS, 'NX').exec();

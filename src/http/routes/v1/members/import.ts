@@ -77,7 +77,7 @@ export const memberImportRoutes: FastifyPluginAsyncZod<{ imports: MemberImportSe
           'Content-Type: text/csv, a header row, then one member per row. UTF-8, or windows-1256 (say charset=windows-1256, or leave charset out: a file that is not valid UTF-8 is read as windows-1256). Columns: phone (required), name (split into first and last name when first_name and last_name are absent), first_name, last_name, birth_date (Jalali 1370/06/31 or Gregorian 1991-09-22), gender (male/female), city, tags (separated by |), points, coins, credit (opening balances). The whole file is read first: a line that cannot be read (an unclosed quote, a NUL byte) answers 400 invalid_csv with details.line and imports nothing; otherwise everything is written in one transaction. Rows with a bad value are skipped and reported by row; a phone on several rows takes its last row (reported in duplicates). Idempotent by phone.',
         security: [{ apiKey: [] }],
         consumes: ['text/csv'],
-        errors: ['invalid_csv'],
+        errors: ['invalid_csv', 'unsupported_charset', 'invalid_encoding'],
         documented: { body: z.string().describe('The CSV file (UTF-8): a header row naming the columns, then one member per row') },
         response: { 200: reportSchema, ...errorResponses },
       },
