@@ -8,6 +8,7 @@ import { formatNumber } from './format.js';
 import type { Locale } from './i18n.js';
 import { categoryLabel, commentScreen, inboxScreen, myTicketsScreen, npsScreen, questionScreen, supportScreen, ticketScreen } from './screens/feedback-screens.js';
 import type { Screen, ScreenContext } from './screens/types.js';
+import type { Action, ActionKind } from './actions.js';
 
 /** What the next typed message of the member answers. */
 export type Awaiting =
@@ -24,9 +25,12 @@ export interface FeedbackStep {
 
 const INBOX_SIZE = 10;
 
+/** The button actions `act` answers. */
+export const FEEDBACK_ACTIONS = ['survey.rate', 'survey.nps', 'survey.noComment', 'survey.start', 'survey.answer', 'ticket.new', 'ticket.mine', 'ticket.view', 'ticket.reply', 'ticket.close'] as const satisfies ActionKind[];
+
 /**
- * Surveys, support tickets and the inbox as member screens for any channel. Actions are the
- * button data (`sv:…`, `tk:…`); typed answers come through `text` with what was awaited.
+ * Surveys, support tickets and the inbox as member screens for any channel: their button actions
+ * through `act`, typed answers through `text` with what was awaited.
  */
 export class FeedbackChat {
   constructor(private readonly deps: { screens: ClubScreens; surveys: SurveyService; tickets: TicketService; inbox: InboxStore }) {}
@@ -46,52 +50,56 @@ export class FeedbackChat {
   }
 
   /** A button (or numbered option) of these screens; null when the action is not ours. */
-  async act(member: Member, locale: Locale, action: string): Promise<FeedbackStep | null> {
+  async act(member: Member, locale: Locale, action: Action): Promise<FeedbackStep | null> {
     const c = await this.context(member, locale);
     const { surveys, tickets } = this.deps;
     const merchantId = member.merchantId;
-    let m: RegExpExecArray | null;
     try {
-      if ((m = /^sv:r:([0-9a-f-]{36}):([1-5])$/.exec(action))) {
-        const { response, ticket, replayed } = await surveys.rate(merchantId, member.id, m[1]!, Number(m[2]));
-        if (replayed) return { screen: { text: c.t('survey.already') }, awaiting: undefined };
-        const sorry = ticket ? c.t('survey.sorry', { number: formatNumber(ticket.number, c.locale) }) : undefined;
-        if (response.askNps) return { screen: npsScreen(response.id, c, sorry), awaiting: null };
-        return { screen: commentScreen(response.id, c, sorry), awaiting: { kind: 'comment', responseId: response.id } };
-      }
-      if ((m = /^sv:n:([0-9a-f-]{36}):(\d{1,2})$/.exec(action))) {
-        const response = await surveys.nps(merchantId, member.id, m[1]!, Number(m[2]));
-        if (response.completedAt) return { screen: { text: c.t('survey.already') }, awaiting: undefined };
-        return { screen: commentScreen(response.id, c), awaiting: { kind: 'comment', responseId: response.id } };
-      }
-      if ((m = /^sv:c:([0-9a-f-]{36})$/.exec(action))) return this.finish(member, c, m[1]!, null);
-      if ((m = /^sv:s:([0-9a-f-]{36})$/.exec(action))) {
-        const { survey, response, next } = await surveys.start(merchantId, member.id, m[1]!);
-        if (!next) return { screen: { text: c.t('survey.already') }, awaiting: null };
-        return { screen: questionScreen(survey, response.id, next, c), awaiting: next.kind === 'text' ? { kind: 'answer', responseId: response.id, questionId: next.id } : null };
-      }
-      if ((m = /^sv:a:([0-9a-f-]{36}):([a-z0-9_-]{1,20}):(\d{1,2})$/.exec(action))) return this.answer(member, c, m[1]!, m[2]!, Number(m[3]));
-      if ((m = /^tk:n:(\d)$/.exec(action))) {
-        const { items } = await tickets.categories(merchantId);
-        const category = items[Number(m[1])];
-        if (category === undefined) return null;
-        return { screen: { text: c.t('support.ask_text', { category: categoryLabel(category, c) }) }, awaiting: { kind: 'ticket', category: Number(m[1]) } };
-      }
-      if (action === 'tk:mine') return { screen: myTicketsScreen(await tickets.listMine(merchantId, member.id), c), awaiting: null };
-      if ((m = /^tk:v:([0-9a-f-]{36})$/.exec(action))) {
-        const { ticket, messages } = await tickets.get(merchantId, m[1]!);
-        if (ticket.memberId !== member.id) return null;
-        return { screen: ticketScreen(ticket, messages, c), awaiting: null };
-      }
-      if ((m = /^tk:r:([0-9a-f-]{36})$/.exec(action))) {
-        const { ticket } = await tickets.get(merchantId, m[1]!);
-        if (ticket.memberId !== member.id) return null;
-        if (ticket.status === 'closed') return { screen: { text: c.t('support.is_closed') }, awaiting: null };
-        return { screen: { text: c.t('support.ask_reply', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: { kind: 'reply', ticketId: ticket.id } };
-      }
-      if ((m = /^tk:x:([0-9a-f-]{36})$/.exec(action))) {
-        const ticket = await tickets.close(merchantId, m[1]!, 'member', member.id);
-        return { screen: { text: c.t('support.closed', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: null };
+      switch (action.kind) {
+        case 'survey.rate': {
+          const { response, ticket, replayed } = await surveys.rate(merchantId, member.id, action.responseId, action.stars);
+          if (replayed) return { screen: { text: c.t('survey.already') }, awaiting: undefined };
+          const sorry = ticket ? c.t('survey.sorry', { number: formatNumber(ticket.number, c.locale) }) : undefined;
+          if (response.askNps) return { screen: npsScreen(response.id, c, sorry), awaiting: null };
+          return { screen: commentScreen(response.id, c, sorry), awaiting: { kind: 'comment', responseId: response.id } };
+        }
+        case 'survey.nps': {
+          const response = await surveys.nps(merchantId, member.id, action.responseId, action.score);
+          if (response.completedAt) return { screen: { text: c.t('survey.already') }, awaiting: undefined };
+          return { screen: commentScreen(response.id, c), awaiting: { kind: 'comment', responseId: response.id } };
+        }
+        case 'survey.noComment':
+          return await this.finish(member, c, action.responseId, null);
+        case 'survey.start': {
+          const { survey, response, next } = await surveys.start(merchantId, member.id, action.surveyId);
+          if (!next) return { screen: { text: c.t('survey.already') }, awaiting: null };
+          return { screen: questionScreen(survey, response.id, next, c), awaiting: next.kind === 'text' ? { kind: 'answer', responseId: response.id, questionId: next.id } : null };
+        }
+        case 'survey.answer':
+          return await this.answer(member, c, action.responseId, action.questionId, action.value);
+        case 'ticket.new': {
+          const { items } = await tickets.categories(merchantId);
+          const category = items[action.category];
+          if (category === undefined) return null;
+          return { screen: { text: c.t('support.ask_text', { category: categoryLabel(category, c) }) }, awaiting: { kind: 'ticket', category: action.category } };
+        }
+        case 'ticket.mine':
+          return { screen: myTicketsScreen(await tickets.listMine(merchantId, member.id), c), awaiting: null };
+        case 'ticket.view': {
+          const { ticket, messages } = await tickets.get(merchantId, action.ticketId);
+          if (ticket.memberId !== member.id) return null;
+          return { screen: ticketScreen(ticket, messages, c), awaiting: null };
+        }
+        case 'ticket.reply': {
+          const { ticket } = await tickets.get(merchantId, action.ticketId);
+          if (ticket.memberId !== member.id) return null;
+          if (ticket.status === 'closed') return { screen: { text: c.t('support.is_closed') }, awaiting: null };
+          return { screen: { text: c.t('support.ask_reply', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: { kind: 'reply', ticketId: ticket.id } };
+        }
+        case 'ticket.close': {
+          const ticket = await tickets.close(merchantId, action.ticketId, 'member', member.id);
+          return { screen: { text: c.t('support.closed', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: null };
+        }
       }
     } catch (err) {
       if (isDomainError(err) && ['survey_not_found', 'ticket_not_found', 'question_not_found', 'not_a_custom_survey'].includes(err.code)) return null;

@@ -69,13 +69,13 @@ export class RewardChat {
   async gift(member: Member, locale: Locale, giftId: string, page: number): Promise<Screen> {
     const [c, catalog] = await Promise.all([this.context(member, locale), this.deps.gifts.catalog(member.merchantId, member)]);
     const gift = catalog.find((g) => g.id === giftId);
-    if (!gift) return { text: c.t('gifts.unavailable'), buttons: [[{ label: c.t('gifts.back'), action: 'gift:p:1' }]] };
+    if (!gift) return { text: c.t('gifts.unavailable'), buttons: [[{ label: c.t('gifts.back'), action: { kind: 'gift.page' as const, page: 1 } }]] };
     return giftDetailScreen(gift, page, newNonce(), c);
   }
 
   async requestGift(member: Member, locale: Locale, giftId: string, nonce: string): Promise<Screen> {
     const c = await this.context(member, locale);
-    const back = [[{ label: c.t('gifts.back'), action: 'gift:p:1' }]];
+    const back = [[{ label: c.t('gifts.back'), action: { kind: 'gift.page' as const, page: 1 } }]];
     try {
       const { request } = await this.deps.gifts.request(member.merchantId, member, giftId, `${member.id}:${nonce}`);
       return giftRequestedScreen(request, c);

@@ -98,7 +98,7 @@ export function staffAlerts(deps: { operators: OperatorService; telegram: { api(
           : p.source === 'survey'
             ? t('admin_support.alert_low_rating', { number, rating: formatNumber(Number(p.rating), deps.defaultLocale), branch: where })
             : t('admin_support.alert_opened', { number, category: categoryLabel(String(p.category), c), branch: where, text: String(p.text) });
-      const reply_markup = inlineKeyboard([[{ label: t('admin_support.open'), action: `at:v:${String(p.ticket_id)}` }]]);
+      const reply_markup = inlineKeyboard([[{ label: t('admin_support.open'), action: { kind: 'staffTicket.view', ticketId: String(p.ticket_id) } }]]);
       for (const op of staff) {
         await api.sendMessage(op.telegramUserId!, text, { reply_markup }).catch((err: Error) => deps.logger.info({ operator: op.id, err: err.message }, 'staff alert not delivered'));
       }

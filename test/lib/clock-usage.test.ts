@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/process.js';
+import { sourceFiles } from '../helpers/source-files.js';
 import { createTestWorld, newPhone, type TestWorld } from '../helpers/services.js';
 
 /**
@@ -27,17 +28,6 @@ const REAL_CLOCK_ALLOWED: Record<string, { count: number; why: string }> = {
 };
 
 const REAL_CLOCK = /Date\.now\b|new Date\(\s*\)/g;
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'generated') out.push(...(await sourceFiles(path)));
-    } else if (entry.name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
 
 describe('the clock', () => {
   it('src reads the real clock (Date.now, new Date()) only in the allowed files, no more often than allowed', async () => {

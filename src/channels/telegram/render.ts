@@ -3,6 +3,7 @@ import type { InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove } f
 import { menuLabels } from '../../chat/menu.js';
 import { adminMenuLabels } from '../../chat/admin-menu.js';
 import type { Translate } from '../../chat/i18n.js';
+import { encodeAction } from '../../chat/actions.js';
 import type { ReplyKeyboard, Screen, ScreenButton } from '../../chat/screens/types.js';
 
 export function mainKeyboard(t: Translate, labels: string[] = menuLabels(t)): ReplyKeyboardMarkup {
@@ -35,7 +36,7 @@ export function inlineKeyboard(rows: ScreenButton[][]): InlineKeyboardMarkup {
     if (i > 0) kb.row();
     for (const b of row) {
       if (b.url) kb.url(b.label, b.url);
-      else kb.text(b.label, b.action ?? 'noop');
+      else kb.text(b.label, encodeAction(b.action ?? { kind: 'none' }));
     }
   });
   return kb;

@@ -24,7 +24,7 @@ export function whatsappDelivery(channel: WhatsAppChannel, limiter: WhatsAppRate
       const client = channel.client(merchantId);
       if (!client) throw new WhatsAppSendError('WhatsApp is not running', 'not_ready');
       // "Stop" is a word on WhatsApp; other actions (a survey) become the chat's numbered options.
-      const buttons = (screen.buttons ?? []).map((row) => row.filter((b) => b.action !== 'optout')).filter((row) => row.length);
+      const buttons = (screen.buttons ?? []).map((row) => row.filter((b) => b.action?.kind !== 'promo.optOut')).filter((row) => row.length);
       const text = `${screen.text}\n\n${c.t('whatsapp.campaign_optout')}`;
       const view = renderScreen({ ...screen, text, buttons }, c.t, c.locale);
       await channel.setOptions(merchantId, chatId, { options: view.options, optionBase: view.optionBase, prompt: view.messages.at(-1)?.text });

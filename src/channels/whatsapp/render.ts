@@ -1,4 +1,5 @@
 import { MAIN_MENU } from '../../chat/menu.js';
+import { encodeAction } from '../../chat/actions.js';
 import type { Locale, Translate } from '../../chat/i18n.js';
 import type { Screen } from '../../chat/screens/types.js';
 import { toLatinDigits, toPersianDigits } from '../../lib/digits.js';
@@ -30,7 +31,7 @@ export const optionNumber = (n: number, locale: Locale) => (locale === 'fa' ? to
 /** The main menu: every member action numbered in the order the Telegram keyboard shows them. */
 export function mainMenuView(title: string, t: Translate, locale: Locale): WhatsAppView {
   const lines = MAIN_MENU.map((m, i) => `${optionNumber(i + 1, locale)}. ${t(m.label)}`);
-  return { messages: [{ text: [title, '', ...lines, '', t('whatsapp.choose')].join('\n') }], options: MAIN_MENU.map((m) => `menu:${m.action}`) };
+  return { messages: [{ text: [title, '', ...lines, '', t('whatsapp.choose')].join('\n') }], options: MAIN_MENU.map((m) => encodeAction({ kind: 'menu', item: m.action })) };
 }
 
 /** Buttons labelled 0, 1, 2, … in order (a score scale): their labels are their numbers. */
@@ -40,7 +41,7 @@ export function renderScreen(screen: Screen, t: Translate, locale: Locale): What
   const messages: WhatsAppMessage[] = [];
   if (screen.photo) messages.push({ text: screen.photo.caption, image: { png: screen.photo.png } });
   const flat = (screen.buttons ?? []).flat();
-  const actions = flat.filter((b) => b.action && b.action !== 'noop');
+  const actions = flat.filter((b) => b.action && b.action.kind !== 'none');
   const lines = [screen.text];
   const links = flat.filter((b) => b.url);
   if (links.length) lines.push('', ...links.map((b) => t('whatsapp.link_line', { label: b.label, url: b.url })));
@@ -58,5 +59,5 @@ export function renderScreen(screen: Screen, t: Translate, locale: Locale): What
     if (screen.imageUrl) messages.push({ text: '', image: { url: screen.imageUrl } });
     messages.push({ text });
   }
-  return { messages, options: actions.length ? actions.map((b) => b.action!) : null, ...(scores ? { optionBase: 0 as const } : {}) };
+  return { messages, options: actions.length ? actions.map((b) => encodeAction(b.action!)) : null, ...(scores ? { optionBase: 0 as const } : {}) };
 }

@@ -8,7 +8,8 @@ import { maskedName } from '../../domain/referrals/names.js';
 import type { CampaignService } from '../../domain/campaigns/campaign-service.js';
 import type { ClubScreens } from '../../chat/club-screens.js';
 import type { RewardChat } from '../../chat/reward-chat.js';
-import type { Awaiting, FeedbackChat, FeedbackStep } from '../../chat/feedback-chat.js';
+import { FEEDBACK_ACTIONS, type Awaiting, type FeedbackChat, type FeedbackStep } from '../../chat/feedback-chat.js';
+import { decodeAction, isAction } from '../../chat/actions.js';
 import { actionForLabel, type MenuAction } from '../../chat/menu.js';
 import { allTranslations, isLocale, translator, type Locale, type Translate } from '../../chat/i18n.js';
 import { helpScreen, balancesLine, languageScreen } from '../../chat/screens/member-screens.js';
@@ -276,7 +277,7 @@ export class WhatsAppChat {
     }
     const label = actionForLabel(text);
     if (label) {
-      await this.act(member, session, `menu:${label}`, locale, out);
+      await this.menuAction(member, session, label, locale, out);
       return;
     }
     if (/^\d{1,3}$/.test(latin)) {
@@ -287,7 +288,7 @@ export class WhatsAppChat {
       }
     }
     // A survey question stays open until it is answered: say what is expected and ask it again.
-    if (session.options?.some((o) => o.startsWith('sv:')) && session.prompt) {
+    if (session.options?.some((o) => decodeAction(o)?.kind.startsWith('survey.')) && session.prompt) {
       out.push({ text: t('whatsapp.hint') }, { text: session.prompt });
       return;
     }
@@ -314,62 +315,69 @@ export class WhatsAppChat {
   }
 
   /** What a numbered option (a Telegram button's action) does here. */
-  private async act(member: Member, session: Session, action: string, locale: Locale, out: WhatsAppMessage[]) {
+  private async act(member: Member, session: Session, wire: string, locale: Locale, out: WhatsAppMessage[]) {
     const { screens, rewards } = this.deps;
     const t = translator(locale);
-    const m = (re: RegExp) => re.exec(action);
-    let r: RegExpExecArray | null;
-    if (action.startsWith('menu:')) return this.menuAction(member, session, action.slice(5) as MenuAction, locale, out);
-    if ((r = m(/^hist:(a|b):(\d+):(\d+)$/))) {
-      const cursor = r[1] === 'b' ? { before: Number(r[2]) } : { after: Number(r[2]) };
-      return this.screen(session, await screens.history(this.merchantId, member.id, locale, { ...cursor, number: Number(r[3]) }), locale, out);
+    const action = decodeAction(wire);
+    const show = async (screen: Screen) => this.screen(session, screen, locale, out);
+    switch (action?.kind) {
+      case 'menu':
+        return this.menuAction(member, session, action.item, locale, out);
+      case 'history.page': {
+        const cursor = action.dir === 'b' ? { before: action.id } : { after: action.id };
+        return show(await screens.history(this.merchantId, member.id, locale, { ...cursor, number: action.page }));
+      }
+      case 'language.set': {
+        session.locale = action.locale;
+        await this.deps.members.updateProfile(this.merchantId, member.id, { locale: action.locale });
+        out.push({ text: translator(action.locale)('language.changed') });
+        return this.showMenu(session, action.locale, out);
+      }
+      case 'profile.edit':
+        session.flow = { kind: 'profile', step: 0 };
+        session.options = undefined;
+        out.push({ text: this.question(PROFILE_STEPS[0], t) });
+        return;
+      case 'referral.code':
+        session.flow = { kind: 'code' };
+        session.options = undefined;
+        out.push({ text: t('whatsapp.ask_code') });
+        return;
+      case 'wheel.spin': {
+        const { replayed, screen } = await rewards.spin(member, locale, action.nonce);
+        if (replayed) out.push({ text: t('wheel.already') });
+        return show(screen);
+      }
+      case 'gift.page':
+        return show(await rewards.gifts(member, locale, action.page));
+      case 'gift.view':
+        return show(await rewards.gift(member, locale, action.giftId, action.page));
+      case 'gift.request':
+        return show(await rewards.requestGift(member, locale, action.giftId, action.nonce));
+      case 'gift.mine':
+        return show(await rewards.myGiftRequests(member, locale));
+      case 'voucher.offer':
+        return show(await rewards.confirmVoucher(member, locale, action.campaignId));
+      case 'voucher.buy':
+        return show(await rewards.buyVoucher(member, locale, action.campaignId, action.nonce));
+      case 'raffle.offer':
+        return show(await rewards.confirmTickets(member, locale, action.raffleId, action.count));
+      case 'raffle.buy':
+        return show(await rewards.buyTickets(member, locale, action.raffleId, action.count, action.nonce));
+      case 'voucher.cancel':
+      case 'raffle.cancel':
+        out.push({ text: t('vouchers.cancelled') });
+        return this.showMenu(session, locale, out);
+      case 'promo.optOut':
+        await this.deps.members.setOptOut(this.merchantId, member.id, true);
+        out.push({ text: t('whatsapp.opted_out') });
+        return;
     }
-    if ((r = m(/^lang:(fa|en)$/))) {
-      const next = r[1] as Locale;
-      session.locale = next;
-      await this.deps.members.updateProfile(this.merchantId, member.id, { locale: next });
-      out.push({ text: translator(next)('language.changed') });
-      return this.showMenu(session, next, out);
-    }
-    if (action === 'profile:edit') {
-      session.flow = { kind: 'profile', step: 0 };
-      session.options = undefined;
-      out.push({ text: this.question(PROFILE_STEPS[0], t) });
-      return;
-    }
-    if (action === 'referral:code') {
-      session.flow = { kind: 'code' };
-      session.options = undefined;
-      out.push({ text: t('whatsapp.ask_code') });
-      return;
-    }
-    if ((r = m(/^wheel:spin:([0-9a-f]{8})$/))) {
-      const { replayed, screen } = await rewards.spin(member, locale, r[1]!);
-      if (replayed) out.push({ text: t('wheel.already') });
-      return this.screen(session, screen, locale, out);
-    }
-    if ((r = m(/^gift:p:(\d{1,4})$/))) return this.screen(session, await rewards.gifts(member, locale, Number(r[1])), locale, out);
-    if ((r = m(/^gift:v:([0-9a-f-]{36}):(\d{1,4})$/))) return this.screen(session, await rewards.gift(member, locale, r[1]!, Number(r[2])), locale, out);
-    if ((r = m(/^gift:r:([0-9a-f-]{36}):([0-9a-f]{8})$/))) return this.screen(session, await rewards.requestGift(member, locale, r[1]!, r[2]!), locale, out);
-    if (action === 'gift:mine') return this.screen(session, await rewards.myGiftRequests(member, locale), locale, out);
-    if ((r = m(/^vch:b:([0-9a-f-]{36})$/))) return this.screen(session, await rewards.confirmVoucher(member, locale, r[1]!), locale, out);
-    if ((r = m(/^vch:ok:([0-9a-f-]{36}):([0-9a-f]{8})$/))) return this.screen(session, await rewards.buyVoucher(member, locale, r[1]!, r[2]!), locale, out);
-    if ((r = m(/^raf:b:([0-9a-f-]{36}):(\d{1,3})$/))) return this.screen(session, await rewards.confirmTickets(member, locale, r[1]!, Number(r[2])), locale, out);
-    if ((r = m(/^raf:ok:([0-9a-f-]{36}):(\d{1,3}):([0-9a-f]{8})$/))) return this.screen(session, await rewards.buyTickets(member, locale, r[1]!, Number(r[2]), r[3]!), locale, out);
-    if (action === 'vch:no' || action === 'raf:no') {
-      out.push({ text: t('vouchers.cancelled') });
-      return this.showMenu(session, locale, out);
-    }
-    if (/^(sv|tk):/.test(action)) {
+    if (isAction(action, ...FEEDBACK_ACTIONS)) {
       const step = await this.deps.feedback.act(member, locale, action);
       if (step) return this.feedbackStep(session, step, locale, out);
     }
-    if (action === 'optout') {
-      await this.deps.members.setOptOut(this.merchantId, member.id, true);
-      out.push({ text: t('whatsapp.opted_out') });
-      return;
-    }
-    this.deps.logger.warn({ action }, 'whatsapp option without a handler');
+    this.deps.logger.warn({ action: wire }, 'whatsapp option without a handler');
     out.push({ text: t('whatsapp.hint') });
     return this.showMenu(session, locale, out);
   }

@@ -4,7 +4,7 @@ import type { GiftRequest } from '../../domain/rewards/gift-service.js';
 import type { MemberProfile } from '../../domain/members/member-queries.js';
 import type { PurchaseOutcome, RefundOutcome } from '../../domain/purchases/types.js';
 import { formatAmount, formatDate, formatMoney, formatNumber, formatPhone } from '../format.js';
-import type { Screen, ScreenContext } from './types.js';
+import type { Screen, ScreenButton, ScreenContext } from './types.js';
 
 const money = (n: number, c: ScreenContext) => formatMoney(n, c.moneyUnit, c.locale, c.t);
 
@@ -69,10 +69,8 @@ export const staffMemberLabel = (m: { firstName: string | null; lastName: string
 /** A gift request card; once shipped or rejected it keeps its text and loses its buttons. */
 export function giftRequestScreen(r: GiftRequest, memberLabel: string, c: ScreenContext): Screen {
   const open = r.status === 'requested' || r.status === 'approved';
-  const buttons = [
-    ...(r.status === 'requested' ? [{ label: c.t('admin.approve'), action: `gq:approve:${r.id}` }] : []),
-    ...(open ? [{ label: c.t('admin.ship'), action: `gq:ship:${r.id}` }, { label: c.t('admin.reject'), action: `gq:reject:${r.id}` }] : []),
-  ];
+  const step = (label: string, step: 'approve' | 'ship' | 'reject'): ScreenButton => ({ label: c.t(label), action: { kind: 'giftQueue.step', step, requestId: r.id } });
+  const buttons = [...(r.status === 'requested' ? [step('admin.approve', 'approve')] : []), ...(open ? [step('admin.ship', 'ship'), step('admin.reject', 'reject')] : [])];
   return {
     text: c.t('admin.queue_item', { gift: r.giftTitle, member: memberLabel, cost: formatAmount(r.costCurrency, r.cost, c.moneyUnit, c.locale, c.t), date: formatDate(r.createdAt, c.locale), status: c.t(`gifts.status.${r.status}`) }),
     buttons: buttons.length ? [buttons] : undefined,

@@ -15,7 +15,7 @@ export function openTicketsScreen(tickets: { ticket: Ticket; name: string }[], c
       c.t('admin_support.title', { n: formatNumber(tickets.length, c.locale) }),
       ...tickets.map(({ ticket: t, name }) => c.t('admin_support.line', { number: formatNumber(t.number, c.locale), category: categoryLabel(t.category, c), branch: where(t.branch, c), name, status: c.t(`support.status.${t.status}`) })),
     ].join('\n'),
-    buttons: tickets.map(({ ticket: t }) => [{ label: `#${formatNumber(t.number, c.locale)} ${categoryLabel(t.category, c)}`, action: `at:v:${t.id}` }]),
+    buttons: tickets.map(({ ticket: t }) => [{ label: `#${formatNumber(t.number, c.locale)} ${categoryLabel(t.category, c)}`, action: { kind: 'staffTicket.view', ticketId: t.id } }]),
   };
 }
 
@@ -27,7 +27,7 @@ export function staffTicketScreen(ticket: Ticket, messages: TicketMessage[], mem
   }
   return {
     text: lines.join('\n'),
-    buttons: ticket.status === 'closed' ? undefined : [[{ label: c.t('admin_support.reply'), action: `at:r:${ticket.id}` }, { label: c.t('admin_support.close'), action: `at:c:${ticket.id}` }]],
+    buttons: ticket.status === 'closed' ? undefined : [[{ label: c.t('admin_support.reply'), action: { kind: 'staffTicket.reply', ticketId: ticket.id } }, { label: c.t('admin_support.close'), action: { kind: 'staffTicket.close', ticketId: ticket.id } }]],
   };
 }
 

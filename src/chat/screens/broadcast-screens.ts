@@ -34,8 +34,8 @@ export function broadcastProgressScreen(b: BroadcastView, c: ScreenContext): Scr
   if (b.heldOut) lines.push(c.t('broadcast.held_out', { n: n(b.heldOut) }));
   if (b.counts.cancelled) lines.push(c.t('broadcast.cancelled_count', { n: n(b.counts.cancelled) }));
   const buttons: ScreenButton[] = [];
-  if (['scheduled', 'enqueuing', 'sending'].includes(b.status)) buttons.push({ label: c.t('broadcast.pause'), action: `bc:pause:${b.id}` });
-  if (b.status === 'paused') buttons.push({ label: c.t('broadcast.resume'), action: `bc:resume:${b.id}` });
-  if (!['done', 'cancelled'].includes(b.status)) buttons.push({ label: c.t('broadcast.cancel'), action: `bc:cancel:${b.id}` });
+  if (['scheduled', 'enqueuing', 'sending'].includes(b.status)) buttons.push({ label: c.t('broadcast.pause'), action: { kind: 'broadcast.control', op: 'pause', broadcastId: b.id } });
+  if (b.status === 'paused') buttons.push({ label: c.t('broadcast.resume'), action: { kind: 'broadcast.control', op: 'resume', broadcastId: b.id } });
+  if (!['done', 'cancelled'].includes(b.status)) buttons.push({ label: c.t('broadcast.cancel'), action: { kind: 'broadcast.control', op: 'cancel', broadcastId: b.id } });
   return { text: lines.join('\n'), buttons: buttons.length ? [buttons] : undefined };
 }

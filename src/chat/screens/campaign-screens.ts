@@ -18,9 +18,9 @@ export function campaignMessageScreen(
     .replaceAll('{coins}', formatNumber(member.coins, c.locale))
     .replaceAll('{voucher}', extra.voucherCode ?? '');
   const buttons: ScreenButton[][] = [];
-  if (m.surveyId) buttons.push([{ label: c.t('survey.start'), action: `sv:s:${m.surveyId}` }]);
+  if (m.surveyId) buttons.push([{ label: c.t('survey.start'), action: { kind: 'survey.start', surveyId: m.surveyId } }]);
   if (extra.clubLink) buttons.push([{ label: m.linkLabel ?? c.t('campaign.open'), url: extra.clubLink }]);
   for (const b of m.buttons ?? []) buttons.push([{ label: b.label, url: b.url }]);
-  buttons.push([{ label: c.t('campaign.optout'), action: 'optout' }]);
+  buttons.push([{ label: c.t('campaign.optout'), action: { kind: 'promo.optOut' } }]);
   return { text, buttons, imageUrl: m.photoUrl };
 }

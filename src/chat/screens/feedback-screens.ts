@@ -1,6 +1,7 @@
 import type { Survey, SurveyQuestion, Ticket, TicketMessage, InboxMessage } from '../../domain/feedback/types.js';
 import { formatDateTime, formatNumber } from '../format.js';
 import type { Screen, ScreenButton, ScreenContext } from './types.js';
+import type { Action } from '../actions.js';
 
 const stars = (n: number) => '⭐'.repeat(n);
 
@@ -13,21 +14,21 @@ export function categoryLabel(category: string, c: ScreenContext): string {
 export function surveyPromptScreen(responseId: string, branch: string | null, c: ScreenContext): Screen {
   return {
     text: c.t('survey.ask', { club: c.clubName, branch: branch ? c.t('survey.branch', { branch }) : '' }),
-    buttons: [[1, 2, 3, 4, 5].map((n) => ({ label: stars(n), action: `sv:r:${responseId}:${n}` }))],
+    buttons: [[1, 2, 3, 4, 5].map((n) => ({ label: stars(n), action: { kind: 'survey.rate' as const, responseId, stars: n } }))],
   };
 }
 
-function scoreButtons(prefix: string, from: number, to: number, c: ScreenContext): ScreenButton[][] {
-  const all = Array.from({ length: to - from + 1 }, (_, i) => ({ label: formatNumber(from + i, c.locale), action: `${prefix}:${from + i}` }));
+function scoreButtons(action: (n: number) => Action, from: number, to: number, c: ScreenContext): ScreenButton[][] {
+  const all = Array.from({ length: to - from + 1 }, (_, i) => ({ label: formatNumber(from + i, c.locale), action: action(from + i) }));
   return to - from > 5 ? [all.slice(0, 6), all.slice(6)] : [all];
 }
 
 export function npsScreen(responseId: string, c: ScreenContext, before?: string): Screen {
-  return { text: [before, c.t('survey.ask_nps', { club: c.clubName })].filter(Boolean).join('\n\n'), buttons: scoreButtons(`sv:n:${responseId}`, 0, 10, c) };
+  return { text: [before, c.t('survey.ask_nps', { club: c.clubName })].filter(Boolean).join('\n\n'), buttons: scoreButtons((score) => ({ kind: 'survey.nps', responseId, score }), 0, 10, c) };
 }
 
 export function commentScreen(responseId: string, c: ScreenContext, before?: string): Screen {
-  return { text: [before, c.t('survey.ask_comment')].filter(Boolean).join('\n\n'), buttons: [[{ label: c.t('survey.no_comment'), action: `sv:c:${responseId}` }]] };
+  return { text: [before, c.t('survey.ask_comment')].filter(Boolean).join('\n\n'), buttons: [[{ label: c.t('survey.no_comment'), action: { kind: 'survey.noComment', responseId } }]] };
 }
 
 /** One question of a merchant's survey: buttons for stars, scores and choices; text is typed. */
@@ -35,17 +36,17 @@ export function questionScreen(survey: Survey, responseId: string, q: SurveyQues
   const index = survey.questions.findIndex((x) => x.id === q.id);
   const hint = q.kind === 'rating' ? c.t('survey.rating_hint') : q.kind === 'nps' ? c.t('survey.nps_hint') : q.kind === 'text' ? c.t('survey.text_hint') : '';
   const text = [c.t('survey.question', { title: survey.title, n: formatNumber(index + 1, c.locale), total: formatNumber(survey.questions.length, c.locale), text: q.text }), hint].filter(Boolean).join('\n');
-  const prefix = `sv:a:${responseId}:${q.id}`;
-  if (q.kind === 'rating') return { text, buttons: [[1, 2, 3, 4, 5].map((n) => ({ label: stars(n), action: `${prefix}:${n}` }))] };
-  if (q.kind === 'nps') return { text, buttons: scoreButtons(prefix, 0, 10, c) };
-  if (q.kind === 'choice') return { text, buttons: q.options!.map((o, i) => [{ label: o, action: `${prefix}:${i + 1}` }]) };
+  const answer = (value: number): Action => ({ kind: 'survey.answer', responseId, questionId: q.id, value });
+  if (q.kind === 'rating') return { text, buttons: [[1, 2, 3, 4, 5].map((n) => ({ label: stars(n), action: answer(n) }))] };
+  if (q.kind === 'nps') return { text, buttons: scoreButtons(answer, 0, 10, c) };
+  if (q.kind === 'choice') return { text, buttons: q.options!.map((o, i) => [{ label: o, action: answer(i + 1) }]) };
   return { text };
 }
 
 export function supportScreen(categories: string[], c: ScreenContext): Screen {
   return {
     text: c.t('support.title', { club: c.clubName }),
-    buttons: [...categories.map((cat, i) => [{ label: categoryLabel(cat, c), action: `tk:n:${i}` }]), [{ label: c.t('support.mine'), action: 'tk:mine' }]],
+    buttons: [...categories.map((cat, i): ScreenButton[] => [{ label: categoryLabel(cat, c), action: { kind: 'ticket.new', category: i } }]), [{ label: c.t('support.mine'), action: { kind: 'ticket.mine' } }]],
   };
 }
 
@@ -55,7 +56,7 @@ export function myTicketsScreen(tickets: Ticket[], c: ScreenContext): Screen {
   if (!tickets.length) return { text: c.t('support.none') };
   return {
     text: [c.t('support.list_title'), ...tickets.map((t) => c.t('support.line', { number: formatNumber(t.number, c.locale), category: categoryLabel(t.category, c), status: statusLabel(t, c) }))].join('\n'),
-    buttons: tickets.map((t) => [{ label: `#${formatNumber(t.number, c.locale)} ${categoryLabel(t.category, c)}`, action: `tk:v:${t.id}` }]),
+    buttons: tickets.map((t) => [{ label: `#${formatNumber(t.number, c.locale)} ${categoryLabel(t.category, c)}`, action: { kind: 'ticket.view', ticketId: t.id } }]),
   };
 }
 
@@ -69,7 +70,7 @@ export function ticketScreen(ticket: Ticket, messages: TicketMessage[], c: Scree
 }
 
 export function ticketButtons(ticket: Ticket, c: ScreenContext): ScreenButton[][] {
-  return [[{ label: c.t('support.reply'), action: `tk:r:${ticket.id}` }, { label: c.t('support.close'), action: `tk:x:${ticket.id}` }]];
+  return [[{ label: c.t('support.reply'), action: { kind: 'ticket.reply', ticketId: ticket.id } }, { label: c.t('support.close'), action: { kind: 'ticket.close', ticketId: ticket.id } }]];
 }
 
 export function inboxScreen(messages: InboxMessage[], c: ScreenContext): Screen {

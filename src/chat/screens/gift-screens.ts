@@ -10,7 +10,7 @@ const cost = (g: { costCurrency: Gift['costCurrency']; cost: number }, c: Screen
 
 /** One page of the catalog: what each gift costs and whether this member can have it now. */
 export function giftCatalogScreen(gifts: CatalogGift[], member: Member, page: number, c: ScreenContext): Screen {
-  const mine: ScreenButton[] = [{ label: c.t('gifts.mine'), action: 'gift:mine' }];
+  const mine: ScreenButton[] = [{ label: c.t('gifts.mine'), action: { kind: 'gift.mine' } }];
   if (!gifts.length) return { text: c.t('gifts.empty'), buttons: [mine] };
   const pages = Math.ceil(gifts.length / GIFT_PAGE_SIZE);
   const p = Math.min(Math.max(1, page), pages);
@@ -27,10 +27,10 @@ export function giftCatalogScreen(gifts: CatalogGift[], member: Member, page: nu
     c.t('gifts.legend'),
   ];
   if (pages > 1) lines.push(c.t('gifts.page', { page: formatNumber(p, c.locale), pages: formatNumber(pages, c.locale) }));
-  const buttons: ScreenButton[][] = shown.map((g, i) => [{ label: `${formatNumber((p - 1) * GIFT_PAGE_SIZE + i + 1, c.locale)}. ${g.title}`, action: `gift:v:${g.id}:${p}` }]);
+  const buttons: ScreenButton[][] = shown.map((g, i) => [{ label: `${formatNumber((p - 1) * GIFT_PAGE_SIZE + i + 1, c.locale)}. ${g.title}`, action: { kind: 'gift.view', giftId: g.id, page: p } }]);
   const nav: ScreenButton[] = [];
-  if (p > 1) nav.push({ label: c.t('gifts.prev'), action: `gift:p:${p - 1}` });
-  if (p < pages) nav.push({ label: c.t('gifts.next'), action: `gift:p:${p + 1}` });
+  if (p > 1) nav.push({ label: c.t('gifts.prev'), action: { kind: 'gift.page', page: p - 1 } });
+  if (p < pages) nav.push({ label: c.t('gifts.next'), action: { kind: 'gift.page', page: p + 1 } });
   if (nav.length) buttons.push(nav);
   buttons.push(mine);
   return { text: lines.join('\n'), buttons };
@@ -43,18 +43,18 @@ export function giftDetailScreen(g: CatalogGift, page: number, nonce: string, c:
   if (g.stock !== null) lines.push(g.stock > 0 ? c.t('gifts.stock', { count: formatNumber(g.stock, c.locale) }) : c.t('gifts.out_of_stock'));
   if (g.available) lines.push(c.t(g.affordable ? 'gifts.afford_yes' : 'gifts.afford_no'));
   const buttons: ScreenButton[][] = [];
-  if (g.available && g.affordable) buttons.push([{ label: c.t('gifts.request'), action: `gift:r:${g.id}:${nonce}` }]);
+  if (g.available && g.affordable) buttons.push([{ label: c.t('gifts.request'), action: { kind: 'gift.request', giftId: g.id, nonce } }]);
   if (g.imageUrl) buttons.push([{ label: c.t('gifts.image'), url: g.imageUrl }]);
-  buttons.push([{ label: c.t('gifts.back'), action: `gift:p:${page}` }]);
+  buttons.push([{ label: c.t('gifts.back'), action: { kind: 'gift.page', page } }]);
   return { text: lines.join('\n'), buttons };
 }
 
 export function giftRequestedScreen(r: GiftRequest, c: ScreenContext): Screen {
-  return { text: c.t('gifts.requested', { title: r.giftTitle, cost: cost(r, c) }), buttons: [[{ label: c.t('gifts.mine'), action: 'gift:mine' }], [{ label: c.t('gifts.back'), action: 'gift:p:1' }]] };
+  return { text: c.t('gifts.requested', { title: r.giftTitle, cost: cost(r, c) }), buttons: [[{ label: c.t('gifts.mine'), action: { kind: 'gift.mine' } }], [{ label: c.t('gifts.back'), action: { kind: 'gift.page', page: 1 } }]] };
 }
 
 export function myGiftRequestsScreen(requests: GiftRequest[], c: ScreenContext): Screen {
-  const back = [[{ label: c.t('gifts.back'), action: 'gift:p:1' }]];
+  const back: ScreenButton[][] = [[{ label: c.t('gifts.back'), action: { kind: 'gift.page', page: 1 } }]];
   if (!requests.length) return { text: c.t('gifts.mine_empty'), buttons: back };
   const lines = [c.t('gifts.mine_title'), ''];
   for (const r of requests) {

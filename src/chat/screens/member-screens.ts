@@ -60,7 +60,7 @@ export function inviteScreen(data: { link: string; referralCode: string; qrPng: 
       ? `https://wa.me/?text=${encodeURIComponent(c.t('whatsapp.share_text', { club: c.clubName, link: data.link }))}`
       : `https://t.me/share/url?url=${encodeURIComponent(data.link)}&text=${encodeURIComponent(shareText)}`;
   const buttons: ScreenButton[][] = [[{ label: c.t('invite.share'), url: shareUrl }]];
-  if (data.canEnterCode) buttons.push([{ label: c.t('invite.have_code'), action: 'referral:code' }]);
+  if (data.canEnterCode) buttons.push([{ label: c.t('invite.have_code'), action: { kind: 'referral.code' } }]);
   const text = c.t('invite.text', { club: c.clubName, link: data.link, code: data.referralCode });
   return {
     text: data.figures ? `${text}\n\n${data.figures}` : text,
@@ -87,9 +87,9 @@ export function historyScreen(page: HistoryPage, pageNumber: number, c: ScreenCo
       reason: reasonLabel(e.reason, e.refType, c),
     }),
   );
-  const nav = [];
-  if (page.prevAfter !== undefined) nav.push({ label: c.t('history.newer'), action: `hist:a:${page.prevAfter}:${pageNumber - 1}` });
-  if (page.nextBefore !== undefined) nav.push({ label: c.t('history.older'), action: `hist:b:${page.nextBefore}:${pageNumber + 1}` });
+  const nav: ScreenButton[] = [];
+  if (page.prevAfter !== undefined) nav.push({ label: c.t('history.newer'), action: { kind: 'history.page', dir: 'a', id: page.prevAfter, page: pageNumber - 1 } });
+  if (page.nextBefore !== undefined) nav.push({ label: c.t('history.older'), action: { kind: 'history.page', dir: 'b', id: page.nextBefore, page: pageNumber + 1 } });
   return { text: [c.t('history.title', { page: formatNumber(pageNumber, c.locale) }), '', ...lines].join('\n'), buttons: nav.length ? [nav] : undefined };
 }
 
@@ -107,11 +107,11 @@ export function profileScreen(m: Member, c: ScreenContext): Screen {
     c.t('profile.code', { value: m.memberCode }),
     c.t('profile.joined', { value: m.joinedAt ? formatDate(m.joinedAt, c.locale) : unknown }),
   ];
-  return { text: lines.join('\n'), buttons: [[{ label: c.t('profile.edit'), action: 'profile:edit' }]] };
+  return { text: lines.join('\n'), buttons: [[{ label: c.t('profile.edit'), action: { kind: 'profile.edit' } }]] };
 }
 
 export function languageScreen(c: ScreenContext): Screen {
-  return { text: c.t('language.choose'), buttons: [[{ label: 'فارسی', action: 'lang:fa' }, { label: 'English', action: 'lang:en' }]] };
+  return { text: c.t('language.choose'), buttons: [[{ label: 'فارسی', action: { kind: 'language.set', locale: 'fa' } }, { label: 'English', action: { kind: 'language.set', locale: 'en' } }]] };
 }
 
 /** The balances line after a change: "۲۵ امتیاز | ۳ سکه | ۵٬۰۰۰ تومان". */

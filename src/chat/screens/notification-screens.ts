@@ -102,7 +102,7 @@ export function notificationScreen(event: EventForMember, c: ScreenContext, extr
       const ticketId = String(p.ticket_id);
       return {
         text: c.t('support.staff_replied', { number: formatNumber(Number(p.number), c.locale), text: String(p.text) }),
-        buttons: [[{ label: c.t('support.reply'), action: `tk:r:${ticketId}` }, { label: c.t('support.close'), action: `tk:x:${ticketId}` }]],
+        buttons: [[{ label: c.t('support.reply'), action: { kind: 'ticket.reply', ticketId } }, { label: c.t('support.close'), action: { kind: 'ticket.close', ticketId } }]],
       };
     }
     case 'ticket.closed':

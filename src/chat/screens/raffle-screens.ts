@@ -36,7 +36,7 @@ export function rafflesScreen(open: RaffleView[], drawn: RaffleView[], memberId:
       c.t('raffles.fair', { hash: r.seedHash.slice(0, 16) }),
       '',
     );
-    if (r.entryRule.kind === 'coins') buttons.push([1, 5].map((n) => ({ label: c.t('raffles.buy', { count: formatNumber(n, c.locale), title: r.title }), action: `raf:b:${r.id}:${n}` })));
+    if (r.entryRule.kind === 'coins') buttons.push([1, 5].map((n) => ({ label: c.t('raffles.buy', { count: formatNumber(n, c.locale), title: r.title }), action: { kind: 'raffle.offer', raffleId: r.id, count: n } })));
   }
   if (drawn.length) {
     lines.push(c.t('raffles.results'));
@@ -54,7 +54,7 @@ export function ticketConfirmScreen(r: Raffle, count: number, coins: number, non
   const price = r.entryRule.kind === 'coins' ? r.entryRule.price * count : 0;
   return {
     text: c.t('raffles.confirm', { count: formatNumber(count, c.locale), title: r.title, price: formatNumber(price, c.locale), coins: formatNumber(coins, c.locale) }),
-    buttons: [[{ label: c.t('vouchers.yes'), action: `raf:ok:${r.id}:${count}:${nonce}` }, { label: c.t('vouchers.no'), action: 'raf:no' }]],
+    buttons: [[{ label: c.t('vouchers.yes'), action: { kind: 'raffle.buy', raffleId: r.id, count, nonce } }, { label: c.t('vouchers.no'), action: { kind: 'raffle.cancel' } }]],
   };
 }
 

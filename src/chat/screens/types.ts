@@ -1,9 +1,10 @@
+import type { Action } from '../actions.js';
 import type { Locale, Translate } from '../i18n.js';
 
 /** A button under a message: an action the channel sends back, or a link. */
 export interface ScreenButton {
   label: string;
-  action?: string;
+  action?: Action;
   url?: string;
 }
 

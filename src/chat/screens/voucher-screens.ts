@@ -33,7 +33,7 @@ export function vouchersScreen(mine: MemberVoucher[], forSale: VoucherCampaign[]
   }
   for (const v of used) lines.push(c.t('vouchers.used', { code: v.code, date: v.redeemedAt ? formatDate(v.redeemedAt, c.locale) : '' }));
   if (usable.length) lines.push('', c.t('vouchers.how'));
-  const buttons: ScreenButton[][] = forSale.slice(0, 8).map((v) => [{ label: c.t('vouchers.buy', { benefit: voucherBenefit(v, c), price: formatNumber(v.coinPrice!, c.locale) }), action: `vch:b:${v.id}` }]);
+  const buttons: ScreenButton[][] = forSale.slice(0, 8).map((v) => [{ label: c.t('vouchers.buy', { benefit: voucherBenefit(v, c), price: formatNumber(v.coinPrice!, c.locale) }), action: { kind: 'voucher.offer', campaignId: v.id } }]);
   if (forSale.length) lines.push('', c.t('vouchers.shop', { coins: formatNumber(coins, c.locale) }));
   return { text: lines.join('\n'), buttons: buttons.length ? buttons : undefined };
 }
@@ -41,7 +41,7 @@ export function vouchersScreen(mine: MemberVoucher[], forSale: VoucherCampaign[]
 export function voucherConfirmScreen(v: VoucherCampaign, coins: number, nonce: string, c: ScreenContext): Screen {
   return {
     text: c.t('vouchers.confirm', { benefit: voucherBenefit(v, c), price: formatNumber(v.coinPrice!, c.locale), coins: formatNumber(coins, c.locale) }),
-    buttons: [[{ label: c.t('vouchers.yes'), action: `vch:ok:${v.id}:${nonce}` }, { label: c.t('vouchers.no'), action: 'vch:no' }]],
+    buttons: [[{ label: c.t('vouchers.yes'), action: { kind: 'voucher.buy', campaignId: v.id, nonce } }, { label: c.t('vouchers.no'), action: { kind: 'voucher.cancel' } }]],
   };
 }
 

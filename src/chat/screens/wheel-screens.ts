@@ -18,7 +18,7 @@ export function wheelScreen(data: { config: WheelConfig | null; coins: number; s
     lines.push('', blockText(data.block, config.costCoins, data.coins, data.tierName ?? '', c));
     return { text: lines.join('\n') };
   }
-  return { text: lines.join('\n'), buttons: [[{ label: c.t('wheel.spin'), action: `wheel:spin:${data.nonce}` }]] };
+  return { text: lines.join('\n'), buttons: [[{ label: c.t('wheel.spin'), action: { kind: 'wheel.spin', nonce: data.nonce } }]] };
 }
 
 export function blockText(block: WheelBlock, cost: number, coins: number, tierName: string, c: ScreenContext): string {
@@ -44,5 +44,5 @@ export function spinResultScreen(result: SpinResult, again: { nonce: string } | 
   if (prize.voucherCode) lines.push('', c.t('wheel.won_voucher', { code: prize.voucherCode }));
   if (prize.giftRequestId) lines.push('', c.t('wheel.won_gift'));
   lines.push('', balancesLine(result.balances, c));
-  return { text: lines.join('\n'), buttons: again ? [[{ label: c.t('wheel.spin_again'), action: `wheel:spin:${again.nonce}` }]] : undefined };
+  return { text: lines.join('\n'), buttons: again ? [[{ label: c.t('wheel.spin_again'), action: { kind: 'wheel.spin', nonce: again.nonce } }]] : undefined };
 }

@@ -9,6 +9,7 @@ import { isDomainError } from '../../../domain/errors.js';
 import type { Operator } from '../../../domain/admin/permissions.js';
 import type { BotContext } from '../context.js';
 import { replyScreen } from '../render.js';
+import { onAction } from '../on-action.js';
 
 /** Admin mode's support desk (open tickets, reply, close) and the owner's monthly report. */
 export const adminSupportFeature = new Composer<BotContext>();
@@ -53,24 +54,24 @@ export async function showMonthlyReport(ctx: BotContext) {
 
 chats.command('report', showMonthlyReport);
 
-chats.callbackQuery(/^at:v:([0-9a-f-]{36})$/, async (ctx) => {
+onAction(chats, 'staffTicket.view', async (ctx, { ticketId }) => {
   if (!(await staff(ctx, 'tickets'))) return;
   const { tickets, members, merchantId } = ctx.deps;
-  const { ticket, messages } = await tickets.get(merchantId, ctx.match[1]!);
+  const { ticket, messages } = await tickets.get(merchantId, ticketId);
   const m = await members.get(merchantId, ticket.memberId);
   await replyScreen(ctx, staffTicketScreen(ticket, messages, { name: nameOf(m), phone: m.phone }, await ctx.screen()), ctx.t);
 });
 
-chats.callbackQuery(/^at:r:([0-9a-f-]{36})$/, async (ctx) => {
+onAction(chats, 'staffTicket.reply', async (ctx, { ticketId }) => {
   if (!(await staff(ctx, 'tickets'))) return;
-  const { ticket } = await ctx.deps.tickets.get(ctx.deps.merchantId, ctx.match[1]!);
+  const { ticket } = await ctx.deps.tickets.get(ctx.deps.merchantId, ticketId);
   ctx.session.staffReply = ticket.id;
   await ctx.reply(ctx.t('admin_support.ask_reply', { number: formatNumber(ticket.number, ctx.locale) }));
 });
 
-chats.callbackQuery(/^at:c:([0-9a-f-]{36})$/, async (ctx) => {
+onAction(chats, 'staffTicket.close', async (ctx, { ticketId }) => {
   if (!(await staff(ctx, 'tickets'))) return;
-  const ticket = await ctx.deps.tickets.close(ctx.deps.merchantId, ctx.match[1]!, 'staff');
+  const ticket = await ctx.deps.tickets.close(ctx.deps.merchantId, ticketId, 'staff');
   await ctx.editMessageReplyMarkup().catch(() => {});
   await ctx.reply(ctx.t('admin_support.closed', { number: formatNumber(ticket.number, ctx.locale) }));
 });

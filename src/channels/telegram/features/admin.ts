@@ -10,6 +10,7 @@ import type { Operator } from '../../../domain/admin/permissions.js';
 import type { BotContext } from '../context.js';
 import { editScreen, inlineKeyboard, replyScreen } from '../render.js';
 import { showMonthlyReport, showOpenTickets } from './admin-support.js';
+import { onAction } from '../on-action.js';
 
 /**
  * Admin mode for the shop's staff in the same bot: `/admin <code>` links an operator, `/admin`
@@ -106,12 +107,14 @@ chats.on('message:text', async (ctx, next) => {
   await run(ctx, action);
 });
 
-chats.callbackQuery(/^gq:approve:([0-9a-f-]{36})$/, async (ctx) => {
+onAction(chats, 'giftQueue.step', async (ctx, { step, requestId }) => {
   const op = await staff(ctx);
   if (!op) return;
   await ctx.answerCallbackQuery();
+  // The card's message id: the conversation edits the card once the step is done.
+  if (step !== 'approve') return ctx.conversation.enter('adminGiftNote', step, requestId, ctx.callbackQuery.message?.message_id);
   try {
-    const r = await ctx.deps.admin.giftStep(op, ctx.match[1]!, 'approve');
+    const r = await ctx.deps.admin.giftStep(op, requestId, 'approve');
     const m = await ctx.deps.members.get(ctx.deps.merchantId, r.memberId);
     await editScreen(ctx, giftRequestScreen(r, staffMemberLabel(m), await ctx.screen()));
   } catch (err) {
@@ -120,20 +123,12 @@ chats.callbackQuery(/^gq:approve:([0-9a-f-]{36})$/, async (ctx) => {
   }
 });
 
-chats.callbackQuery(/^gq:(ship|reject):([0-9a-f-]{36})$/, async (ctx) => {
-  const op = await staff(ctx);
-  if (!op) return;
-  await ctx.answerCallbackQuery();
-  // The card's message id: the conversation edits the card once the step is done.
-  await ctx.conversation.enter('adminGiftNote', ctx.match[1] as 'ship' | 'reject', ctx.match[2]!, ctx.callbackQuery.message?.message_id);
-});
-
-chats.callbackQuery(/^bc:(pause|resume|cancel):([0-9a-f-]{36})$/, async (ctx) => {
+onAction(chats, 'broadcast.control', async (ctx, { op: control, broadcastId }) => {
   const op = await staff(ctx);
   if (!op) return;
   await ctx.answerCallbackQuery();
   try {
-    const status = await ctx.deps.admin.broadcastControl(op, ctx.match[2]!, ctx.match[1] as 'pause' | 'resume' | 'cancel');
+    const status = await ctx.deps.admin.broadcastControl(op, broadcastId, control);
     const screen = broadcastProgressScreen(status, await ctx.screen());
     await ctx.editMessageText(screen.text, { reply_markup: screen.buttons ? inlineKeyboard(screen.buttons) : undefined }).catch(() => {});
   } catch (err) {

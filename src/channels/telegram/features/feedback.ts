@@ -1,10 +1,12 @@
 import { Composer } from 'grammy';
-import type { FeedbackStep } from '../../../chat/feedback-chat.js';
+import { FEEDBACK_ACTIONS, type FeedbackStep } from '../../../chat/feedback-chat.js';
 import { actionForLabel } from '../../../chat/menu.js';
 import { adminActionForLabel } from '../../../chat/admin-menu.js';
 import type { Member } from '../../../domain/members/types.js';
 import type { BotContext } from '../context.js';
 import { replyScreen } from '../render.js';
+import { onAction } from '../on-action.js';
+import { isAction } from '../../../chat/actions.js';
 
 /** Surveys (stars, 0–10, a comment), support tickets and "my messages"; screens from FeedbackChat. */
 export const feedbackFeature = new Composer<BotContext>();
@@ -36,13 +38,13 @@ export async function openInbox(ctx: BotContext) {
 chats.command('support', openSupport);
 chats.command('inbox', openInbox);
 
-chats.callbackQuery(/^(sv|tk):/, async (ctx) => {
+onAction(chats, FEEDBACK_ACTIONS, async (ctx, action) => {
   const member = await activeMember(ctx);
   if (!member) return;
-  const step = await ctx.deps.feedback.act(member, ctx.locale, ctx.callbackQuery.data);
+  const step = await ctx.deps.feedback.act(member, ctx.locale, action);
   await ctx.answerCallbackQuery();
   // Stars and scores are answered once: the buttons go.
-  if (/^sv:[rnc]:/.test(ctx.callbackQuery.data)) await ctx.editMessageReplyMarkup().catch(() => {});
+  if (isAction(action, 'survey.rate', 'survey.nps', 'survey.noComment')) await ctx.editMessageReplyMarkup().catch(() => {});
   if (step) await show(ctx, step);
 });
 

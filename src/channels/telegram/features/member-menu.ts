@@ -1,7 +1,8 @@
 import { Composer } from 'grammy';
 import { actionForLabel, type MenuAction } from '../../../chat/menu.js';
 import { helpScreen, languageScreen, mainMenuScreen } from '../../../chat/screens/member-screens.js';
-import { isLocale, translator } from '../../../chat/i18n.js';
+import { translator } from '../../../chat/i18n.js';
+import { onAction } from '../on-action.js';
 import type { BotContext } from '../context.js';
 import { editScreen, replyScreen } from '../render.js';
 import { showReward } from './rewards.js';
@@ -58,19 +59,15 @@ privateChats.on('message:text', async (ctx, next) => {
   await show(ctx, action);
 });
 
-// History pages: hist:b:<older than id>:<page> / hist:a:<newer than id>:<page>
-privateChats.callbackQuery(/^hist:(a|b):(\d+):(\d+)$/, async (ctx) => {
+onAction(privateChats, 'history.page', async (ctx, action) => {
   await ctx.answerCallbackQuery();
   const member = await ctx.member();
   if (!member) return;
-  const [, dir, id, page] = ctx.match;
-  const cursor = dir === 'b' ? { before: Number(id) } : { after: Number(id) };
-  await editScreen(ctx, await ctx.deps.screens.history(ctx.deps.merchantId, member.id, ctx.locale, { ...cursor, number: Number(page) }));
+  const cursor = action.dir === 'b' ? { before: action.id } : { after: action.id };
+  await editScreen(ctx, await ctx.deps.screens.history(ctx.deps.merchantId, member.id, ctx.locale, { ...cursor, number: action.page }));
 });
 
-privateChats.callbackQuery(/^lang:(fa|en)$/, async (ctx) => {
-  const locale = ctx.match[1];
-  if (!isLocale(locale)) return;
+onAction(privateChats, 'language.set', async (ctx, { locale }) => {
   ctx.session.locale = locale;
   ctx.locale = locale;
   ctx.t = translator(locale);
@@ -81,7 +78,7 @@ privateChats.callbackQuery(/^lang:(fa|en)$/, async (ctx) => {
   await show(ctx, 'menu');
 });
 
-privateChats.callbackQuery('profile:edit', async (ctx) => {
+onAction(privateChats, 'profile.edit', async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.conversation.enter('editProfile');
 });

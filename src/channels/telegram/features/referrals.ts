@@ -7,6 +7,7 @@ import { translator } from '../../../chat/i18n.js';
 import type { BotContext, BotDeps, ConversationContext } from '../context.js';
 import { replyKeyboard, replyScreen } from '../render.js';
 import { ask, SKIPPED } from '../conversations/ask.js';
+import { onAction } from '../on-action.js';
 
 /** /top (this month's inviters) and entering a friend's referral code after joining. */
 export const referralFeature = new Composer<BotContext>();
@@ -27,7 +28,7 @@ async function startCodeEntry(ctx: BotContext) {
 }
 
 chats.command('code', startCodeEntry);
-chats.callbackQuery('referral:code', async (ctx) => {
+onAction(chats, 'referral.code', async (ctx) => {
   await ctx.answerCallbackQuery();
   await startCodeEntry(ctx);
 });

@@ -2,6 +2,7 @@ import { Composer } from 'grammy';
 import type { Member } from '../../../domain/members/types.js';
 import type { BotContext } from '../context.js';
 import { editScreen, replyScreen } from '../render.js';
+import { onAction } from '../on-action.js';
 
 /** /wheel, /gifts, /vouchers, /raffles and their buttons; the screens come from RewardChat. */
 export const rewardsFeature = new Composer<BotContext>();
@@ -35,10 +36,10 @@ for (const action of ['wheel', 'gifts', 'vouchers', 'raffles'] as const) chats.c
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The prize is drawn first; the frames only show it arriving. A second tap of the same button replays, silently.
-chats.callbackQuery(/^wheel:spin:([0-9a-f]{8})$/, async (ctx) => {
+onAction(chats, 'wheel.spin', async (ctx, action) => {
   const member = await activeMember(ctx);
   if (!member) return;
-  const { replayed, frames, screen } = await ctx.deps.rewards.spin(member, ctx.locale, ctx.match[1]!);
+  const { replayed, frames, screen } = await ctx.deps.rewards.spin(member, ctx.locale, action.nonce);
   if (replayed) {
     await ctx.answerCallbackQuery({ text: ctx.t('wheel.already') });
     return;
@@ -59,63 +60,63 @@ chats.callbackQuery(/^wheel:spin:([0-9a-f]{8})$/, async (ctx) => {
   await replyScreen(ctx, screen, ctx.t);
 });
 
-chats.callbackQuery(/^gift:p:(\d{1,4})$/, async (ctx) => {
+onAction(chats, 'gift.page', async (ctx, action) => {
   const member = await activeMember(ctx);
   if (!member) return;
   await ctx.answerCallbackQuery();
-  await editScreen(ctx, await ctx.deps.rewards.gifts(member, ctx.locale, Number(ctx.match[1])));
+  await editScreen(ctx, await ctx.deps.rewards.gifts(member, ctx.locale, action.page));
 });
 
-chats.callbackQuery(/^gift:v:([0-9a-f-]{36}):(\d{1,4})$/, async (ctx) => {
+onAction(chats, 'gift.view', async (ctx, action) => {
   const member = await activeMember(ctx);
   if (!member) return;
   await ctx.answerCallbackQuery();
-  await editScreen(ctx, await ctx.deps.rewards.gift(member, ctx.locale, ctx.match[1]!, Number(ctx.match[2])));
+  await editScreen(ctx, await ctx.deps.rewards.gift(member, ctx.locale, action.giftId, action.page));
 });
 
-chats.callbackQuery(/^gift:r:([0-9a-f-]{36}):([0-9a-f]{8})$/, async (ctx) => {
+onAction(chats, 'gift.request', async (ctx, action) => {
   const member = await activeMember(ctx);
   if (!member) return;
   await ctx.answerCallbackQuery();
-  await editScreen(ctx, await ctx.deps.rewards.requestGift(member, ctx.locale, ctx.match[1]!, ctx.match[2]!));
+  await editScreen(ctx, await ctx.deps.rewards.requestGift(member, ctx.locale, action.giftId, action.nonce));
 });
 
-chats.callbackQuery('gift:mine', async (ctx) => {
+onAction(chats, 'gift.mine', async (ctx) => {
   const member = await activeMember(ctx);
   if (!member) return;
   await ctx.answerCallbackQuery();
   await editScreen(ctx, await ctx.deps.rewards.myGiftRequests(member, ctx.locale));
 });
 
-chats.callbackQuery(/^vch:b:([0-9a-f-]{36})$/, async (ctx) => {
+onAction(chats, 'voucher.offer', async (ctx, action) => {
   const member = await activeMember(ctx);
   if (!member) return;
   await ctx.answerCallbackQuery();
-  await replyScreen(ctx, await ctx.deps.rewards.confirmVoucher(member, ctx.locale, ctx.match[1]!), ctx.t);
+  await replyScreen(ctx, await ctx.deps.rewards.confirmVoucher(member, ctx.locale, action.campaignId), ctx.t);
 });
 
-chats.callbackQuery(/^vch:ok:([0-9a-f-]{36}):([0-9a-f]{8})$/, async (ctx) => {
+onAction(chats, 'voucher.buy', async (ctx, action) => {
   const member = await activeMember(ctx);
   if (!member) return;
   await ctx.answerCallbackQuery();
-  await editScreen(ctx, await ctx.deps.rewards.buyVoucher(member, ctx.locale, ctx.match[1]!, ctx.match[2]!));
+  await editScreen(ctx, await ctx.deps.rewards.buyVoucher(member, ctx.locale, action.campaignId, action.nonce));
 });
 
-chats.callbackQuery(/^raf:b:([0-9a-f-]{36}):(\d{1,3})$/, async (ctx) => {
+onAction(chats, 'raffle.offer', async (ctx, action) => {
   const member = await activeMember(ctx);
   if (!member) return;
   await ctx.answerCallbackQuery();
-  await replyScreen(ctx, await ctx.deps.rewards.confirmTickets(member, ctx.locale, ctx.match[1]!, Number(ctx.match[2])), ctx.t);
+  await replyScreen(ctx, await ctx.deps.rewards.confirmTickets(member, ctx.locale, action.raffleId, action.count), ctx.t);
 });
 
-chats.callbackQuery(/^raf:ok:([0-9a-f-]{36}):(\d{1,3}):([0-9a-f]{8})$/, async (ctx) => {
+onAction(chats, 'raffle.buy', async (ctx, action) => {
   const member = await activeMember(ctx);
   if (!member) return;
   await ctx.answerCallbackQuery();
-  await editScreen(ctx, await ctx.deps.rewards.buyTickets(member, ctx.locale, ctx.match[1]!, Number(ctx.match[2]), ctx.match[3]!));
+  await editScreen(ctx, await ctx.deps.rewards.buyTickets(member, ctx.locale, action.raffleId, action.count, action.nonce));
 });
 
-chats.callbackQuery(/^(vch|raf):no$/, async (ctx) => {
+onAction(chats, ['voucher.cancel', 'raffle.cancel'], async (ctx) => {
   await ctx.answerCallbackQuery();
   await editScreen(ctx, { text: ctx.t('vouchers.cancelled') });
 });
