@@ -27,6 +27,7 @@ const MENU_ITEMS = MAIN_MENU.map((m) => m.action) as [(typeof MAIN_MENU)[number]
  */
 const SPECS = {
   'none': { tag: 'noop', fields: {} },
+  'home': { tag: 'home', fields: {} },
   'menu': { tag: 'menu', fields: { item: oneOf(MENU_ITEMS) } },
   'history.page': { tag: 'hist', fields: { dir: oneOf(['a', 'b'] as const), id: digits(16), page: digits(6) } },
   'language.set': { tag: 'lang', fields: { locale: oneOf(LOCALES) } },

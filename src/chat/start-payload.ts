@@ -22,3 +22,8 @@ export function parseStartPayload(payload: string | undefined): StartPayload {
   }
   return {};
 }
+
+/** The campaign a tracked link (`s_c<campaign id>`) carries, if that is what it is. */
+export function campaignOf(payload: string | undefined): string | undefined {
+  return /^c([0-9a-f-]{36})$/.exec(parseStartPayload(payload).source ?? '')?.[1];
+}

@@ -11,6 +11,7 @@ const nonce = 'abcdef01';
 /** One of every kind, each field at its widest. */
 const EVERY_KIND: Action[] = [
   { kind: 'none' },
+  { kind: 'home' },
   { kind: 'menu', item: 'balance' },
   { kind: 'history.page', dir: 'b', id: Number.MAX_SAFE_INTEGER, page: 999_999 },
   { kind: 'language.set', locale: 'en' },

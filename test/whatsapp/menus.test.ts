@@ -221,4 +221,19 @@ describe('WhatsApp: numbered menus', () => {
     expect(other.statusCode).toBe(503);
     expect(other.json().error.code).toBe('whatsapp_not_running');
   });
+
+  it('a failure while answering is said, with the menu back (it used to be silence), and the chat carries on', async () => {
+    const u = await member('Nima');
+    const rewards = h.w.services.rewardChat;
+    const wheel = rewards.wheel.bind(rewards);
+    rewards.wheel = () => Promise.reject(new Error('the database went away'));
+    try {
+      const replies = await u.send('۲');
+      expect(replies[0]).toBe(t('error'));
+      expect(replies.at(-1)).toContain(MENU_TITLE);
+    } finally {
+      rewards.wheel = wheel;
+    }
+    expect((await u.send('۲'))[0]).toContain('گردونه');
+  });
 });

@@ -1,45 +1,24 @@
 import type { Redis } from 'ioredis';
-import { isDomainError } from '../../domain/errors.js';
-import type { MemberService } from '../../domain/members/member-service.js';
-import type { Member, ProfileUpdate } from '../../domain/members/types.js';
-import { formatIranianPhone } from '../../domain/members/phone.js';
-import { REFERRAL_CODE_REFUSALS, type ReferralService } from '../../domain/referrals/referral-service.js';
-import { maskedName } from '../../domain/referrals/names.js';
-import type { CampaignService } from '../../domain/campaigns/campaign-service.js';
-import type { ClubScreens } from '../../chat/club-screens.js';
-import type { RewardChat } from '../../chat/reward-chat.js';
-import { FEEDBACK_ACTIONS, type Awaiting, type FeedbackChat, type FeedbackStep } from '../../chat/feedback-chat.js';
-import { decodeAction, isAction } from '../../chat/actions.js';
-import { actionForLabel, type MenuAction } from '../../chat/menu.js';
-import { allTranslations, isLocale, translator, type Locale, type Translate } from '../../chat/i18n.js';
-import { helpScreen, balancesLine, languageScreen } from '../../chat/screens/member-screens.js';
-import { parseBirthDate, parseCity, parseName, type Parsed } from '../../chat/profile-answers.js';
-import { parseStartPayload } from '../../chat/start-payload.js';
+import { decodeAction, type Action } from '../../chat/actions.js';
 import { stripIsolates } from '../../chat/bidi.js';
+import { allTranslations, isLocale, translator, type Translate } from '../../chat/i18n.js';
+import type { ChatInput } from '../../chat/input.js';
+import { actionForLabel, MAIN_MENU } from '../../chat/menu.js';
+import { ChatRouter, type RouterDeps } from '../../chat/router.js';
 import type { Screen } from '../../chat/screens/types.js';
-import { toLatinDigits, toPersianDigits } from '../../lib/digits.js';
-import type { Logger } from '../../logger.js';
+import { SessionStore, type ChatSession } from '../../chat/session.js';
+import { campaignOf } from '../../chat/start-payload.js';
+import type { Member } from '../../domain/members/types.js';
+import { toLatinDigits } from '../../lib/digits.js';
 import type { IncomingWhatsAppMessage } from './client.js';
-import { mainMenuView, renderScreen, type WhatsAppMessage, type WhatsAppView } from './render.js';
-import type { Clock } from '../../domain/clock.js';
+import { mainMenuView, renderScreen, type WhatsAppMessage } from './render.js';
 
-const PROFILE_STEPS = ['firstName', 'lastName', 'birthDate', 'gender', 'city'] as const;
-type ProfileStep = (typeof PROFILE_STEPS)[number];
-
-/** Kept in Redis per chat, so a restart (or another replica) continues where the member was. */
-interface Session {
-  locale?: Locale;
-  /** What each number of the last screen does; absent: the main menu's numbers. */
-  options?: string[];
-  /** The number of `options[0]`: 1, or 0 on a 0–10 score scale. */
-  optionBase?: 0 | 1;
-  /** The text that offered the options, to ask again after an answer that is none of them. */
-  prompt?: string;
-  flow?: { kind: 'profile'; step: number } | { kind: 'code' } | { kind: 'feedback'; awaiting: Awaiting };
+export interface WhatsAppChatDeps extends RouterDeps {
+  redis: Redis;
+  redisPrefix: string;
 }
 
-const SESSION_TTL_SECONDS = 30 * 86_400;
-const sessionKey = (prefix: string, merchantId: string, chatId: string) => `${prefix}:wa-session:${merchantId}:${chatId}`;
+const sessions = (redis: Redis, prefix: string) => new SessionStore(redis, `${prefix}:wa-session`);
 
 /** The numbers a message the club sent on its own offers; `options: null` gives the numbers back to the main menu. */
 export interface OfferedOptions {
@@ -53,32 +32,9 @@ export interface OfferedOptions {
  * its numbers the chat's options: the member answers what they see last, not an older screen.
  */
 export async function setWhatsAppOptions(redis: Redis, prefix: string, merchantId: string, chatId: string, offered: OfferedOptions): Promise<void> {
-  const key = sessionKey(prefix, merchantId, chatId);
-  const session = JSON.parse((await redis.get(key)) ?? '{}') as Session;
-  const next: Session = offered.options
-    ? { ...session, options: offered.options, optionBase: offered.optionBase, prompt: offered.prompt, flow: undefined }
-    : { ...session, options: undefined, optionBase: undefined, prompt: undefined };
-  await redis.set(key, JSON.stringify(next), 'EX', SESSION_TTL_SECONDS);
-}
-
-/** What answering `n` does after the last screen: one of its options, or the main menu's. */
-function optionFor(session: Session, n: number, mainMenu: string[]): string | undefined {
-  if (!session.options) return mainMenu[n - 1];
-  return session.options[n - (session.optionBase ?? 1)];
-}
-
-export interface WhatsAppChatDeps {
-  members: MemberService;
-  screens: ClubScreens;
-  rewards: RewardChat;
-  feedback: FeedbackChat;
-  referrals: ReferralService;
-  campaigns: CampaignService;
-  redis: Redis;
-  redisPrefix: string;
-  defaultLocale: Locale;
-  logger: Logger;
-  clock: Clock;
+  await sessions(redis, prefix).update(merchantId, chatId, (s) =>
+    offered.options ? { ...s, options: offered.options, optionBase: offered.optionBase, prompt: offered.prompt, flow: undefined } : { ...s, options: undefined, optionBase: undefined, prompt: undefined },
+  );
 }
 
 /** wa.me link that opens a chat with the club, the join text (with a referral or source code) typed in. */
@@ -87,26 +43,28 @@ export function whatsappJoinLink(clubNumber: string, t: Translate, club: string,
 }
 
 /** The deep-link payload (r_<code> / s_<tag>) anywhere in a message, as Telegram's /start carries it. */
-function payloadIn(text: string) {
-  const token = /(?:^|[\s(])([rs]_[A-Za-z0-9_-]{1,62})(?=$|[\s).،,])/.exec(text)?.[1];
-  return parseStartPayload(token);
-}
+const payloadIn = (text: string) => /(?:^|[\s(])([rs]_[A-Za-z0-9_-]{1,62})(?=$|[\s).،,])/.exec(text)?.[1];
 
 const keyword = (text: string, key: string) => allTranslations(`whatsapp.keywords.${key}`).some((k) => k.toLowerCase() === text.toLowerCase());
 
 /**
- * The club for one merchant on WhatsApp, over numbered text menus: the same screens as Telegram
- * (ClubScreens, RewardChat) and the same domain services; nothing here decides a business rule.
+ * The club on WhatsApp, over numbered text menus: words, numbers and labels become ChatInput for
+ * the ChatRouter, its screens become numbered messages. Nothing here decides a business rule.
  */
 export class WhatsAppChat {
   /** One message at a time per chat: WhatsApp can deliver two at once. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly router: ChatRouter;
+  private readonly sessions: SessionStore;
 
   constructor(
     private readonly merchantId: string,
     private readonly clubNumber: string,
     private readonly deps: WhatsAppChatDeps,
-  ) {}
+  ) {
+    this.router = new ChatRouter(deps);
+    this.sessions = sessions(deps.redis, deps.redisPrefix);
+  }
 
   /** Answers one incoming message with the messages to send back, in order. */
   handle(message: IncomingWhatsAppMessage): Promise<WhatsAppMessage[]> {
@@ -119,368 +77,69 @@ export class WhatsAppChat {
     return next;
   }
 
-  private key(chatId: string) {
-    return sessionKey(this.deps.redisPrefix, this.merchantId, chatId);
-  }
-
-  private async load(chatId: string): Promise<Session> {
-    const raw = await this.deps.redis.get(this.key(chatId));
-    return raw ? (JSON.parse(raw) as Session) : {};
-  }
-
-  private async save(chatId: string, session: Session) {
-    await this.deps.redis.set(this.key(chatId), JSON.stringify(session), 'EX', SESSION_TTL_SECONDS);
-  }
-
   private async process(incoming: IncomingWhatsAppMessage): Promise<WhatsAppMessage[]> {
-    const message = { ...incoming, text: stripIsolates(incoming.text) }; // a join text or code pasted from our messages
-    const session = await this.load(message.chatId);
-    const out: WhatsAppMessage[] = [];
-    const text = message.text.trim();
-    const member = await this.deps.members.findByIdentity(this.merchantId, 'whatsapp', message.chatId);
-    if (!member) {
-      await this.join(message, session, out);
-      await this.save(message.chatId, session);
-      return out;
-    }
-    const locale = this.locale(session, member);
+    const text = stripIsolates(incoming.text).trim(); // a join text or code pasted from our messages
+    const { chatId } = incoming;
+    let session = await this.sessions.load(this.merchantId, chatId);
+    const member = await this.deps.members.findByIdentity(this.merchantId, 'whatsapp', chatId);
+    if (member) await this.deps.members.markReachable(this.merchantId, 'whatsapp', chatId);
+    const locale = session.locale ?? (isLocale(member?.locale) ? member.locale : this.deps.defaultLocale);
     const t = translator(locale);
-    await this.deps.members.markReachable(this.merchantId, 'whatsapp', message.chatId);
-    if (member.status === 'blocked') return [{ text: t('start.blocked') }];
-
-    const payload = payloadIn(text);
-    const campaign = /^c([0-9a-f-]{36})$/.exec(payload.source ?? '')?.[1];
-    if (campaign) {
-      await this.deps.campaigns.recordClick(this.merchantId, campaign, member.id);
-      session.flow = undefined;
-      await this.showMenu(session, locale, out);
-    } else {
-      await this.answer(member, message.chatId, session, text, locale, out);
+    // The first message from a number joins: the phone comes with it.
+    const inputs: ChatInput[] = member ? [] : [{ kind: 'start', payload: payloadIn(text) }, { kind: 'contact', phone: incoming.phone ?? '', own: true }];
+    if (member) {
+      const input = this.input(text, session);
+      // A survey question stays open until it is answered: say what is expected and ask it again.
+      if (!input) return [{ text: t('whatsapp.hint') }, { text: session.prompt! }];
+      inputs.push(input);
     }
-    await this.save(message.chatId, session);
+    const out: WhatsAppMessage[] = [];
+    const peer = { merchantId: this.merchantId, channel: 'whatsapp' as const, chatId, member, name: incoming.name, inviteLink: (m: Member, c: { t: Translate; clubName: string }) => whatsappJoinLink(this.clubNumber, c.t, c.clubName, `r_${m.referralCode}`) };
+    for (const input of inputs) {
+      const result = await this.router.handle(peer, input, session);
+      session = result.session;
+      out.push(...this.render(result.screens, session, member));
+    }
+    await this.sessions.save(this.merchantId, chatId, session);
     return out;
   }
 
-  private locale(session: Session, member: Member | null): Locale {
-    if (session.locale) return session.locale;
-    return isLocale(member?.locale) ? member.locale : this.deps.defaultLocale;
-  }
-
-  private async clubName(locale: Locale) {
-    return (await this.deps.screens.context(this.merchantId, locale)).clubName;
-  }
-
-  /** The first message from a number: it joins (the phone comes with the message), with the link's referral or source. */
-  private async join(message: IncomingWhatsAppMessage, session: Session, out: WhatsAppMessage[]): Promise<boolean> {
-    const locale = this.locale(session, null);
-    const t = translator(locale);
-    if (!message.phone) {
-      out.push({ text: t('whatsapp.no_phone') });
-      return false;
-    }
-    const payload = payloadIn(message.text);
-    if (payload.referralCode) await this.deps.referrals.recordInvite(this.merchantId, payload.referralCode, 'whatsapp', message.chatId);
-    const referrer = payload.referralCode ? await this.deps.members.findByReferralCode(this.merchantId, payload.referralCode) : null;
-    let outcome;
-    try {
-      outcome = await this.deps.members.register({
-        merchantId: this.merchantId,
-        phone: message.phone,
-        channel: 'whatsapp',
-        externalUserId: message.chatId,
-        chatId: message.chatId,
-        locale,
-        sourceTag: payload.source,
-        referrerId: referrer?.id,
-      });
-    } catch (err) {
-      if (isDomainError(err, 'member_blocked')) {
-        out.push({ text: t('start.blocked') });
-        return false;
-      }
-      if (isDomainError(err, 'invalid_phone')) {
-        out.push({ text: t('whatsapp.no_phone') });
-        return false;
-      }
-      throw err;
-    }
-    const { member } = outcome;
-    const c = await this.deps.screens.context(this.merchantId, locale);
-    if (outcome.alreadyActive) {
-      out.push({ text: t('whatsapp.linked', { club: c.clubName }) });
-      await this.showMenu(session, locale, out);
-      return true;
-    }
-    const name = message.name?.trim() ? ` ${message.name.trim()}` : '';
-    const phone = formatIranianPhone(member.phone);
-    out.push({
-      text: outcome.claimed
-        ? t('whatsapp.claimed', { name, club: c.clubName, balances: balancesLine(member.balances, c), code: member.memberCode })
-        : t('whatsapp.joined', { name, club: c.clubName, phone: locale === 'fa' ? toPersianDigits(phone) : phone, code: member.memberCode }),
-    });
-    out.push({ text: t('whatsapp.profile_intro') });
-    session.flow = { kind: 'profile', step: 0 };
-    session.options = undefined;
-    out.push({ text: this.question(PROFILE_STEPS[0], t) });
-    return true;
-  }
-
-  /** A member's message: a step of a question in progress, a keyword, a menu label, or a number. */
-  private async answer(member: Member, chatId: string, session: Session, text: string, locale: Locale, out: WhatsAppMessage[]): Promise<void> {
-    const t = translator(locale);
+  /** What a member's message means: a word, the answer to a question in progress, a label, or a number; null: ask the open survey question again. */
+  private input(text: string, session: ChatSession): ChatInput | null {
     const latin = toLatinDigits(text);
-    // On a 0–10 scale 0 is a score; the word still leads to the menu.
-    const zeroIsOption = !!session.options && session.optionBase === 0;
-    const menuWord = keyword(text, 'menu') || (latin === '0' && !zeroIsOption);
-    if (keyword(text, 'stop')) {
-      session.flow = undefined;
-      await this.deps.members.setOptOut(this.merchantId, member.id, true);
-      out.push({ text: t('whatsapp.opted_out') });
-      return;
-    }
-    if (keyword(text, 'start')) {
-      session.flow = undefined;
-      if (member.optedOut) {
-        await this.deps.members.setOptOut(this.merchantId, member.id, false);
-        out.push({ text: t('whatsapp.opted_in') });
-      }
-      await this.showMenu(session, locale, out);
-      return;
-    }
-    if (session.flow?.kind === 'profile') {
-      if (keyword(text, 'menu')) {
-        session.flow = undefined;
-        return this.showMenu(session, locale, out);
-      }
-      await this.profileStep(member, session, text, t, out);
-      if (!session.flow) await this.showMenu(session, locale, out);
-      return;
-    }
-    if (session.flow?.kind === 'feedback') {
-      const awaiting = session.flow.awaiting;
-      session.flow = undefined;
-      if (menuWord) return this.showMenu(session, locale, out);
-      // A number answers the options of the question on screen (stars, a choice) before it is text.
-      const option = /^\d{1,2}$/.test(latin) && session.options ? optionFor(session, Number(latin), []) : undefined;
-      if (option) return this.act(member, session, option, locale, out);
-      return this.feedbackStep(session, await this.deps.feedback.text(member, locale, awaiting, text), locale, out);
-    }
-    if (session.flow?.kind === 'code') {
-      session.flow = undefined;
-      if (!menuWord) out.push({ text: await this.enterCode(member, chatId, text, t) });
-      await this.showMenu(session, locale, out);
-      return;
-    }
-    if (menuWord) {
-      await this.showMenu(session, locale, out);
-      return;
-    }
+    const home: ChatInput = { kind: 'action', action: { kind: 'home' } };
+    const payload = payloadIn(text);
+    if (campaignOf(payload)) return { kind: 'start', payload };
+    if (keyword(text, 'stop')) return { kind: 'action', action: { kind: 'promo.optOut' } };
+    if (keyword(text, 'start')) return { kind: 'start' };
+    // On a 0–10 scale 0 is a score; the word still leads to the menu. In the profile 0 skips a question.
+    const menuWord = keyword(text, 'menu') || (latin === '0' && !(session.options && session.optionBase === 0) && session.flow?.kind !== 'profile');
+    if (menuWord) return home;
+    // A number is one of the options on screen (the main menu's when none): in a question only the survey's own.
+    const n = /^\d{1,3}$/.test(latin) ? Number(latin) : null;
+    const item = n === null || session.options || session.flow ? undefined : MAIN_MENU[n - 1]?.action;
+    const option = n !== null && session.options ? session.options[n - (session.optionBase ?? 1)] : undefined;
+    const action: Action | null = item ? { kind: 'menu', item } : option ? decodeAction(option) : null;
+    if (session.flow && !(session.flow.kind === 'feedback' && action)) return { kind: 'text', text };
+    if (action) return { kind: 'action', action };
     const label = actionForLabel(text);
-    if (label) {
-      await this.menuAction(member, session, label, locale, out);
-      return;
-    }
-    if (/^\d{1,3}$/.test(latin)) {
-      const action = optionFor(session, Number(latin), mainMenuView('', t, locale).options!);
-      if (action) {
-        await this.act(member, session, action, locale, out);
-        return;
-      }
-    }
-    // A survey question stays open until it is answered: say what is expected and ask it again.
-    if (session.options?.some((o) => decodeAction(o)?.kind.startsWith('survey.')) && session.prompt) {
-      out.push({ text: t('whatsapp.hint') }, { text: session.prompt });
-      return;
-    }
-    out.push({ text: t('whatsapp.hint') });
-    await this.showMenu(session, locale, out);
+    if (label) return { kind: 'action', action: { kind: 'menu', item: label } };
+    if (session.options?.some((o) => decodeAction(o)?.kind.startsWith('survey.')) && session.prompt) return null;
+    return { kind: 'text', text };
   }
 
-  private async showMenu(session: Session, locale: Locale, out: WhatsAppMessage[]) {
+  /** Screens as messages; the last screen with numbered options makes them the chat's options. */
+  private render(screens: Screen[], session: ChatSession, member: Member | null): WhatsAppMessage[] {
+    const locale = session.locale ?? (isLocale(member?.locale) ? member.locale : this.deps.defaultLocale);
     const t = translator(locale);
-    this.show(session, mainMenuView(t('menu.title', { club: await this.clubName(locale) }), t, locale), out);
-    session.options = undefined;
-    session.prompt = undefined;
-  }
-
-  private show(session: Session, view: WhatsAppView, out: WhatsAppMessage[]) {
-    out.push(...view.messages);
-    session.options = view.options ?? undefined;
-    session.optionBase = view.options ? view.optionBase : undefined;
-    session.prompt = view.options ? view.messages.at(-1)?.text : undefined;
-  }
-
-  private async screen(session: Session, screen: Screen, locale: Locale, out: WhatsAppMessage[]) {
-    this.show(session, renderScreen(screen, translator(locale), locale), out);
-  }
-
-  /** What a numbered option (a Telegram button's action) does here. */
-  private async act(member: Member, session: Session, wire: string, locale: Locale, out: WhatsAppMessage[]) {
-    const { screens, rewards } = this.deps;
-    const t = translator(locale);
-    const action = decodeAction(wire);
-    const show = async (screen: Screen) => this.screen(session, screen, locale, out);
-    switch (action?.kind) {
-      case 'menu':
-        return this.menuAction(member, session, action.item, locale, out);
-      case 'history.page': {
-        const cursor = action.dir === 'b' ? { before: action.id } : { after: action.id };
-        return show(await screens.history(this.merchantId, member.id, locale, { ...cursor, number: action.page }));
-      }
-      case 'language.set': {
-        session.locale = action.locale;
-        await this.deps.members.updateProfile(this.merchantId, member.id, { locale: action.locale });
-        out.push({ text: translator(action.locale)('language.changed') });
-        return this.showMenu(session, action.locale, out);
-      }
-      case 'profile.edit':
-        session.flow = { kind: 'profile', step: 0 };
-        session.options = undefined;
-        out.push({ text: this.question(PROFILE_STEPS[0], t) });
-        return;
-      case 'referral.code':
-        session.flow = { kind: 'code' };
-        session.options = undefined;
-        out.push({ text: t('whatsapp.ask_code') });
-        return;
-      case 'wheel.spin': {
-        const { replayed, screen } = await rewards.spin(member, locale, action.nonce);
-        if (replayed) out.push({ text: t('wheel.already') });
-        return show(screen);
-      }
-      case 'gift.page':
-        return show(await rewards.gifts(member, locale, action.page));
-      case 'gift.view':
-        return show(await rewards.gift(member, locale, action.giftId, action.page));
-      case 'gift.request':
-        return show(await rewards.requestGift(member, locale, action.giftId, action.nonce));
-      case 'gift.mine':
-        return show(await rewards.myGiftRequests(member, locale));
-      case 'voucher.offer':
-        return show(await rewards.confirmVoucher(member, locale, action.campaignId));
-      case 'voucher.buy':
-        return show(await rewards.buyVoucher(member, locale, action.campaignId, action.nonce));
-      case 'raffle.offer':
-        return show(await rewards.confirmTickets(member, locale, action.raffleId, action.count));
-      case 'raffle.buy':
-        return show(await rewards.buyTickets(member, locale, action.raffleId, action.count, action.nonce));
-      case 'voucher.cancel':
-      case 'raffle.cancel':
-        out.push({ text: t('vouchers.cancelled') });
-        return this.showMenu(session, locale, out);
-      case 'promo.optOut':
-        await this.deps.members.setOptOut(this.merchantId, member.id, true);
-        out.push({ text: t('whatsapp.opted_out') });
-        return;
-    }
-    if (isAction(action, ...FEEDBACK_ACTIONS)) {
-      const step = await this.deps.feedback.act(member, locale, action);
-      if (step) return this.feedbackStep(session, step, locale, out);
-    }
-    this.deps.logger.warn({ action: wire }, 'whatsapp option without a handler');
-    out.push({ text: t('whatsapp.hint') });
-    return this.showMenu(session, locale, out);
-  }
-
-  /** A feedback screen; when it waits for typed text, the next message goes to it. */
-  private async feedbackStep(session: Session, step: FeedbackStep, locale: Locale, out: WhatsAppMessage[]) {
-    await this.screen(session, step.screen, locale, out);
-    if (step.awaiting) session.flow = { kind: 'feedback', awaiting: step.awaiting };
-  }
-
-  private async menuAction(member: Member, session: Session, action: MenuAction, locale: Locale, out: WhatsAppMessage[]) {
-    const { screens, rewards } = this.deps;
-    const c = await screens.context(this.merchantId, locale);
-    switch (action) {
-      case 'balance':
-        return this.screen(session, await screens.balance(member, locale), locale, out);
-      case 'invite': {
-        const link = whatsappJoinLink(this.clubNumber, c.t, c.clubName, `r_${member.referralCode}`);
-        return this.screen(session, await screens.invite(this.merchantId, member, locale, link, 'whatsapp'), locale, out);
-      }
-      case 'history':
-        return this.screen(session, await screens.history(this.merchantId, member.id, locale), locale, out);
-      case 'profile':
-        return this.screen(session, await screens.profile(this.merchantId, member.id, locale), locale, out);
-      case 'language':
-        return this.screen(session, languageScreen(c), locale, out);
-      case 'help':
-        return this.screen(session, { ...helpScreen(c), text: c.t('whatsapp.help', { club: c.clubName }) }, locale, out);
-      case 'wheel':
-        return this.screen(session, await rewards.wheel(member, locale), locale, out);
-      case 'gifts':
-        return this.screen(session, await rewards.gifts(member, locale), locale, out);
-      case 'vouchers':
-        return this.screen(session, await rewards.vouchers(member, locale), locale, out);
-      case 'raffles':
-        return this.screen(session, await rewards.raffles(member, locale), locale, out);
-      case 'support':
-        return this.feedbackStep(session, await this.deps.feedback.support(member, locale), locale, out);
-      case 'inbox':
-        return this.feedbackStep(session, await this.deps.feedback.inbox(member, locale), locale, out);
-    }
-  }
-
-  private question(step: ProfileStep, t: Translate): string {
-    const keys: Record<ProfileStep, string> = { firstName: 'first_name', lastName: 'last_name', birthDate: 'birth_date', gender: 'gender', city: 'city' };
-    const q = t(`profile_steps.${keys[step]}`);
-    return step === 'gender' ? `${q}\n${t('whatsapp.gender_options')}` : `${q}\n${t('whatsapp.skip_hint')}`;
-  }
-
-  /** One answer of the short profile: saved at once; a bad answer is explained and asked again. */
-  private async profileStep(member: Member, session: Session, text: string, t: Translate, out: WhatsAppMessage[]) {
-    const flow = session.flow as { kind: 'profile'; step: number };
-    const step = PROFILE_STEPS[flow.step]!;
-    const latin = toLatinDigits(text).trim();
-    if (latin !== '0') {
-      const parsed = this.parseStep(step, latin === text.trim() ? text.trim() : latin, text.trim());
-      if ('error' in parsed) {
-        out.push({ text: t(parsed.error) });
-        out.push({ text: this.question(step, t) });
-        return;
-      }
-      try {
-        await this.deps.members.updateProfile(this.merchantId, member.id, parsed.ok);
-      } catch (err) {
-        if (!isDomainError(err)) throw err;
-        out.push({ text: t(step === 'birthDate' ? 'whatsapp.bad_birth_date' : 'whatsapp.bad_name') });
-        out.push({ text: this.question(step, t) });
-        return;
-      }
-    }
-    if (flow.step + 1 < PROFILE_STEPS.length) {
-      session.flow = { kind: 'profile', step: flow.step + 1 };
-      out.push({ text: this.question(PROFILE_STEPS[flow.step + 1]!, t) });
-      return;
-    }
-    session.flow = undefined;
-    out.push({ text: t('profile_steps.done') });
-  }
-
-  private parseStep(step: ProfileStep, latin: string, raw: string): Parsed<ProfileUpdate> {
-    const wrap = <T>(p: Parsed<T>, field: keyof ProfileUpdate, error: string): Parsed<ProfileUpdate> =>
-      'ok' in p ? { ok: { [field]: field === 'birthDate' ? new Date(p.ok as string) : p.ok } } : { error: p.error === 'profile_steps.name_too_long' ? 'whatsapp.name_too_long' : error };
-    switch (step) {
-      case 'firstName':
-        return wrap(parseName(raw), 'firstName', 'whatsapp.bad_name');
-      case 'lastName':
-        return wrap(parseName(raw), 'lastName', 'whatsapp.bad_name');
-      case 'birthDate':
-        return wrap(parseBirthDate(raw, this.deps.clock.now()), 'birthDate', 'whatsapp.bad_birth_date');
-      case 'gender':
-        return latin === '1' ? { ok: { gender: 'male' } } : latin === '2' ? { ok: { gender: 'female' } } : allTranslations('profile_steps.male').includes(raw) ? { ok: { gender: 'male' } } : allTranslations('profile_steps.female').includes(raw) ? { ok: { gender: 'female' } } : { error: 'whatsapp.bad_choice' };
-      case 'city':
-        return wrap(parseCity(raw), 'city', 'whatsapp.bad_name');
-    }
-  }
-
-  private async enterCode(member: Member, chatId: string, text: string, t: Translate): Promise<string> {
-    try {
-      const { referrer } = await this.deps.referrals.enterCode(this.merchantId, member, text, 'whatsapp', chatId);
-      return t('referral.code_ok', { name: maskedName(referrer) ?? t('referral.someone') });
-    } catch (err) {
-      if (isDomainError(err) && REFERRAL_CODE_REFUSALS.includes(err.code)) return t(`referral.${err.code}`);
-      throw err;
-    }
+    return screens.flatMap((screen) => {
+      if (screen.role === 'note') return [{ text: screen.text }];
+      if (screen.role === 'menu') return mainMenuView(screen.text, t, locale).messages;
+      const view = renderScreen(screen, t, locale);
+      session.options = view.options ?? undefined;
+      session.optionBase = view.options ? view.optionBase : undefined;
+      session.prompt = view.options ? view.messages.at(-1)?.text : undefined;
+      return view.messages;
+    });
   }
 }

@@ -7,7 +7,7 @@ import { toPersianDigits } from '../../lib/digits.js';
 import type { Screen, ScreenButton, ScreenContext } from './types.js';
 
 export function mainMenuScreen(c: ScreenContext): Screen {
-  return { text: c.t('menu.title', { club: c.clubName }), keyboard: { kind: 'main' } };
+  return { text: c.t('menu.title', { club: c.clubName }), keyboard: { kind: 'main' }, role: 'menu' };
 }
 
 export function helpScreen(c: ScreenContext): Screen {

@@ -19,6 +19,8 @@ export interface Screen {
   photo?: { png: Buffer; caption: string };
   /** A picture by URL shown with the text as its caption (campaign messages). */
   imageUrl?: string;
+  /** For numbered channels: the main menu itself, or a plain line in a conversation (no "0 for the menu" under it). */
+  role?: 'menu' | 'note';
 }
 
 /** What every screen needs to speak to this member of this club. */

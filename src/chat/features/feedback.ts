@@ -1,0 +1,28 @@
+import { isAction, type Action } from '../actions.js';
+import { FEEDBACK_ACTIONS, type Awaiting, type FeedbackStep } from '../feedback-chat.js';
+import type { Turn } from '../turn.js';
+
+/** A feedback screen; when it waits for typed text, the next message goes to it. */
+function step(turn: Turn, s: FeedbackStep) {
+  turn.show(s.screen);
+  if (s.awaiting) turn.session.flow = { kind: 'feedback', awaiting: s.awaiting };
+}
+
+export async function openFeedback(turn: Turn, item: 'support' | 'inbox') {
+  const { feedback } = turn.deps;
+  step(turn, item === 'support' ? await feedback.support(turn.member, turn.locale) : await feedback.inbox(turn.member, turn.locale));
+}
+
+/** Survey and ticket buttons. Returns false when not one of these (or not this member's). */
+export async function feedbackAction(turn: Turn, action: Action): Promise<boolean> {
+  if (!isAction(action, ...FEEDBACK_ACTIONS)) return false;
+  const s = await turn.deps.feedback.act(turn.member, turn.locale, action);
+  if (!s) return false;
+  step(turn, s);
+  return true;
+}
+
+/** The typed answer to what was asked: a survey comment or answer, a ticket's text or photo. */
+export async function feedbackAnswer(turn: Turn, awaiting: Awaiting, text: string, photo: string | null) {
+  step(turn, await turn.deps.feedback.text(turn.member, turn.locale, awaiting, text, photo));
+}

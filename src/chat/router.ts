@@ -1,0 +1,96 @@
+import { encodeAction, type Action } from './actions.js';
+import { isLocale } from './i18n.js';
+import type { ChatInput } from './input.js';
+import { actionForLabel } from './menu.js';
+import type { Screen } from './screens/types.js';
+import type { ChatSession } from './session.js';
+import { campaignOf } from './start-payload.js';
+import { Turn, type ChatPeer, type RouterDeps } from './turn.js';
+import { join } from './flows/join.js';
+import { profileAnswer } from './flows/profile.js';
+import { referralCodeAnswer } from './flows/referral-code.js';
+import { feedbackAction, feedbackAnswer } from './features/feedback.js';
+import { membershipAction, menuItem } from './features/membership.js';
+import { rewardAction } from './features/rewards.js';
+
+export type { ChatPeer, RouterDeps } from './turn.js';
+
+/**
+ * The member side of the club for every messenger: an input and the chat's session in, the
+ * screens to show and the session to keep out. Channels only translate their updates into
+ * ChatInput and render the screens; nothing here knows a messenger's API.
+ */
+export class ChatRouter {
+  constructor(private readonly deps: RouterDeps) {}
+
+  async handle(peer: ChatPeer, input: ChatInput, session: ChatSession): Promise<{ screens: Screen[]; session: ChatSession }> {
+    const locale = session.locale ?? (isLocale(peer.member?.locale) ? peer.member.locale : this.deps.defaultLocale);
+    const turn = new Turn(this.deps, { ...peer }, { ...session }, await this.deps.screens.context(peer.merchantId, locale));
+    try {
+      await this.route(turn, input);
+    } catch (err) {
+      // Whatever broke, the member hears it and gets the menu back: never silence.
+      this.deps.logger.error({ err, channel: peer.channel, input: input.kind }, 'chat input failed');
+      turn.out.length = 0;
+      turn.note(turn.t('error'));
+      if (turn.peer.member) turn.menu();
+    }
+    return { screens: turn.out, session: turn.session };
+  }
+
+  private async route(turn: Turn, input: ChatInput) {
+    const member = turn.peer.member;
+    if (!member) return join(turn, input);
+    if (member.status === 'blocked') return turn.note(turn.t('start.blocked'));
+    switch (input.kind) {
+      case 'start':
+        return this.start(turn, input.payload);
+      case 'contact':
+        return turn.menu();
+      case 'action':
+        return this.action(turn, input.action);
+      case 'text':
+        return this.text(turn, input.text, null);
+      case 'media':
+        return this.text(turn, input.caption, input.file);
+    }
+  }
+
+  /** Opening the chat again (or a campaign's link): a campaign counts the click; "start" after opting out opts back in. */
+  private async start(turn: Turn, payload: string | undefined) {
+    const campaign = campaignOf(payload);
+    if (campaign) await turn.deps.campaigns.recordClick(turn.merchantId, campaign, turn.member.id);
+    else if (turn.member.optedOut) {
+      await turn.deps.members.setOptOut(turn.merchantId, turn.member.id, false);
+      turn.note(turn.t('whatsapp.opted_in'));
+    }
+    turn.menu();
+  }
+
+  /** A button: it leaves any question in progress. */
+  private async action(turn: Turn, action: Action) {
+    turn.session.flow = undefined;
+    if ((await membershipAction(turn, action)) || (await rewardAction(turn, action)) || (await feedbackAction(turn, action))) return;
+    this.deps.logger.warn({ action: encodeAction(action) }, 'chat action without a handler');
+    turn.note(turn.t('whatsapp.hint'));
+    turn.menu();
+  }
+
+  /** Typed text: the answer to the question in progress, a menu label, or a hint and the menu. */
+  private async text(turn: Turn, text: string, photo: string | null) {
+    const flow = turn.session.flow;
+    turn.session.flow = undefined;
+    switch (flow?.kind) {
+      case 'profile':
+        return profileAnswer(turn, flow.step, text);
+      case 'code':
+        return referralCodeAnswer(turn, text);
+      case 'feedback':
+        return feedbackAnswer(turn, flow.awaiting, text, photo);
+    }
+    const item = actionForLabel(text);
+    if (item) return menuItem(turn, item);
+    turn.note(turn.t('whatsapp.hint'));
+    turn.menu();
+  }
+}
