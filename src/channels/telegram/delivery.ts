@@ -13,7 +13,10 @@ export interface TelegramApis {
 }
 
 /** Telegram: the shared bot limiter, the bot's deep link, inline buttons; 429 pauses, 403 blocks, "chat not found" fails. */
-export function telegramDelivery(limiter: TelegramRateLimiter, telegram: TelegramApis & { usernameOf(merchantId: string): Promise<string | null> }): DeliveryChannel {
+export function telegramDelivery(
+  limiter: TelegramRateLimiter,
+  telegram: TelegramApis & { usernameOf(merchantId: string): Promise<string | null> },
+): DeliveryChannel {
   const apiOf = async (merchantId: string) => {
     const api = await telegram.api(merchantId);
     if (!api) throw new Error(`merchant ${merchantId} has no Telegram bot`);
@@ -32,9 +35,10 @@ export function telegramDelivery(limiter: TelegramRateLimiter, telegram: Telegra
     async send(merchantId, chatId, screen) {
       const api = await apiOf(merchantId);
       const reply_markup = screen.buttons ? inlineKeyboard(screen.buttons) : undefined;
-      const sent = screen.imageUrl && screen.text.length <= 1024
-        ? await api.sendPhoto(chatId, screen.imageUrl, { caption: screen.text, reply_markup })
-        : await api.sendMessage(chatId, screen.text, { reply_markup, link_preview_options: { is_disabled: true } });
+      const sent =
+        screen.imageUrl && screen.text.length <= 1024
+          ? await api.sendPhoto(chatId, screen.imageUrl, { caption: screen.text, reply_markup })
+          : await api.sendMessage(chatId, screen.text, { reply_markup, link_preview_options: { is_disabled: true } });
       return sent.message_id;
     },
     failure(err) {
@@ -57,7 +61,9 @@ export function telegramProgressView(telegram: TelegramApis): ProgressView {
       const api = await telegram.api(merchantId);
       if (!api) return;
       try {
-        await api.editMessageText(at.chatId, at.messageId, screen.text, { reply_markup: screen.buttons ? inlineKeyboard(screen.buttons) : undefined });
+        await api.editMessageText(at.chatId, at.messageId, screen.text, {
+          reply_markup: screen.buttons ? inlineKeyboard(screen.buttons) : undefined,
+        });
       } catch (err) {
         if (!(err instanceof GrammyError && err.description.includes('message is not modified'))) throw err;
       }

@@ -12,7 +12,10 @@ export function whatsappNotifications(channel: WhatsAppChannel): WhatsAppNotific
       try {
         // Options first: a quick answer to the message must find them.
         if (options !== undefined) await channel.setOptions(merchantId, chatId, { options, optionBase, prompt: text });
-        await sendWhatsApp(client, chatId, { text, image: png ? { png: Buffer.from(png, 'base64') } : imageUrl ? { url: imageUrl } : undefined });
+        await sendWhatsApp(client, chatId, {
+          text,
+          image: png ? { png: Buffer.from(png, 'base64') } : imageUrl ? { url: imageUrl } : undefined,
+        });
         return 'sent';
       } catch (err) {
         if (err instanceof WhatsAppSendError && err.kind === 'unreachable') return 'unreachable';
