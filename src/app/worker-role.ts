@@ -5,6 +5,7 @@ import { pruneOutbox } from '../db/repositories/outbox-store.js';
 import { startEventWorker } from '../jobs/event-worker.js';
 import { telegramNotifier } from '../channels/telegram/notifier.js';
 import { whatsappNotifier } from '../channels/whatsapp/notifier.js';
+import { telegramBroadcasts, telegramOperatorChat } from '../channels/telegram/delivery.js';
 import { referralEvents, staffEvents } from '../jobs/handlers.js';
 import { raffleEvents, startRaffleDrawWorker, type RaffleDrawJob } from '../jobs/raffle-draws.js';
 import { startBroadcasting } from '../jobs/broadcasting.js';
@@ -41,7 +42,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       raffleEvents(c.raffles, raffleDraws, () => c.clock.now().getTime()),
       surveyScheduler(c.surveys, feedback),
       inboxRecorder({ inbox: c.inbox, members: c.members, screens: c.screens, defaultLocale: c.config.DEFAULT_LOCALE }),
-      staffAlerts({ operators: c.operators, telegram: c.telegram, defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
+      staffAlerts({ operators: c.operators, chat: telegramOperatorChat(c.telegram), defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
       telegramNotifier({ telegram: c.telegram, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
       ...(c.whatsapp ? [whatsappNotifier({ outbox: c.whatsappOutbox, merchants: c.merchants, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, defaultLocale: c.config.DEFAULT_LOCALE })] : []),
     ],
@@ -53,8 +54,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
     ctx: { ...c.queues, redis: c.redis },
     queues: c.broadcastQueues,
     services: c,
-    telegram: c.telegram,
-    ratePerSecond: c.config.BROADCAST_RATE_PER_SECOND,
+    telegram: telegramBroadcasts(c.telegram, { redis: c.redis, prefix: c.queues.prefix, ratePerSecond: c.config.BROADCAST_RATE_PER_SECOND }),
     defaultLocale: c.config.DEFAULT_LOCALE,
     logger: c.logger,
     refreshMs: 60_000,

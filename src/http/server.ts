@@ -6,7 +6,7 @@ import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from
 import { openApiTransform } from './openapi.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { createServices } from '../app/container.js';
+import type { ApiServices } from './api-services.js';
 import type { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
 import { errorBody, handleError } from './errors.js';
 import { registerBodyParsers } from './body-parsers.js';
@@ -16,7 +16,7 @@ import { healthRoutes, type HealthChecks } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
 
 export interface HttpServices {
-  services: ReturnType<typeof createServices>;
+  services: ApiServices;
   auth: MerchantAuthStore;
   webhookToleranceSeconds: number;
   /** Answers of 401 per client address and minute before its requests get 429. */
