@@ -1,4 +1,5 @@
-import { encodeAction, type Action } from './actions.js';
+import { encodeAction, isAction, type Action } from './actions.js';
+import { FEEDBACK_ACTIONS } from './feedback-chat.js';
 import { isLocale } from './i18n.js';
 import type { ChatInput } from './input.js';
 import { actionForLabel } from './menu.js';
@@ -23,7 +24,7 @@ export type { ChatPeer, RouterDeps } from './turn.js';
 export class ChatRouter {
   constructor(private readonly deps: RouterDeps) {}
 
-  async handle(peer: ChatPeer, input: ChatInput, session: ChatSession): Promise<{ screens: Screen[]; session: ChatSession }> {
+  async handle<S extends ChatSession>(peer: ChatPeer, input: ChatInput, session: S): Promise<{ screens: Screen[]; session: S; toast?: string; spent: boolean }> {
     const locale = session.locale ?? (isLocale(peer.member?.locale) ? peer.member.locale : this.deps.defaultLocale);
     const turn = new Turn(this.deps, { ...peer }, { ...session }, await this.deps.screens.context(peer.merchantId, locale));
     try {
@@ -35,11 +36,13 @@ export class ChatRouter {
       turn.note(turn.t('error'));
       if (turn.peer.member) turn.menu();
     }
-    return { screens: turn.out, session: turn.session };
+    return { screens: turn.out, session: turn.session as S, toast: turn.toast, spent: turn.spent };
   }
 
   private async route(turn: Turn, input: ChatInput) {
     const member = turn.peer.member;
+    // Telegram joins in its own conversation; its buttons are for active members only.
+    if (!turn.whatsapp && member?.status !== 'active') return turn.note(turn.t('not_member'));
     if (!member) return join(turn, input);
     if (member.status === 'blocked') return turn.note(turn.t('start.blocked'));
     switch (input.kind) {
@@ -67,11 +70,12 @@ export class ChatRouter {
     turn.menu();
   }
 
-  /** A button: it leaves any question in progress. */
+  /** A button: it leaves any question in progress (a survey's or ticket's own buttons decide for themselves). */
   private async action(turn: Turn, action: Action) {
-    turn.session.flow = undefined;
+    if (!isAction(action, ...FEEDBACK_ACTIONS)) turn.session.flow = undefined;
     if ((await membershipAction(turn, action)) || (await rewardAction(turn, action)) || (await feedbackAction(turn, action))) return;
     this.deps.logger.warn({ action: encodeAction(action) }, 'chat action without a handler');
+    if (!turn.whatsapp) return; // a stale button: pressing it does nothing
     turn.note(turn.t('whatsapp.hint'));
     turn.menu();
   }

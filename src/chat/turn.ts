@@ -42,6 +42,10 @@ export interface ChatPeer {
 /** One input being answered: the screens said so far and the session as it stands. */
 export class Turn {
   readonly out: Screen[] = [];
+  /** A short answer to the button itself (Telegram shows it over the chat). */
+  toast?: string;
+  /** The pressed message's buttons are spent (a spin, a rating): channels that can remove them do. */
+  spent = false;
 
   constructor(
     readonly deps: RouterDeps,
@@ -76,8 +80,8 @@ export class Turn {
     this.out.push(screen);
   }
 
-  note(text: string) {
-    this.out.push({ text, role: 'note' });
+  note(text: string, replace = false) {
+    this.out.push({ text, role: 'note', ...(replace ? { replace } : {}) });
   }
 
   /** The main menu; it ends any question in progress. */

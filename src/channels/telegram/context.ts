@@ -8,7 +8,8 @@ import type { Member } from '../../domain/members/types.js';
 import type { ClubScreens } from '../../chat/club-screens.js';
 import type { ReferralService } from '../../domain/referrals/referral-service.js';
 import type { RewardChat } from '../../chat/reward-chat.js';
-import type { Awaiting, FeedbackChat } from '../../chat/feedback-chat.js';
+import type { FeedbackChat } from '../../chat/feedback-chat.js';
+import type { ChatSession } from '../../chat/session.js';
 import type { TicketService } from '../../domain/feedback/ticket-service.js';
 import type { MonthlyReportService } from '../../domain/admin/monthly-report.js';
 import type { AdminService } from '../../domain/admin/admin-service.js';
@@ -20,13 +21,8 @@ import type { Locale, Translate } from '../../chat/i18n.js';
 import type { ScreenContext } from '../../chat/screens/types.js';
 import type { Clock } from '../../domain/clock.js';
 
-/** Kept in Redis per chat: nothing a replica needs lives in memory. */
-export interface SessionData {
-  locale?: Locale;
-  /** What /start carried before the member joined (referral code, source tag). */
-  start?: { referralCode?: string; source?: string };
-  /** What the member's next message answers (a survey comment, a ticket text). */
-  awaiting?: Awaiting;
+/** Kept in Redis per chat: nothing a replica needs lives in memory. The ChatRouter's session, plus Telegram's own. */
+export interface SessionData extends ChatSession {
   /** Admin mode: the ticket the operator's next message replies to. */
   staffReply?: string;
   /** The conversations plugin's state (a member halfway through joining). */

@@ -2,10 +2,10 @@ import { isAction, type Action } from '../actions.js';
 import { FEEDBACK_ACTIONS, type Awaiting, type FeedbackStep } from '../feedback-chat.js';
 import type { Turn } from '../turn.js';
 
-/** A feedback screen; when it waits for typed text, the next message goes to it. */
+/** A feedback screen; when it waits for typed text, the next message goes to it (undefined: what was awaited still is). */
 function step(turn: Turn, s: FeedbackStep) {
   turn.show(s.screen);
-  if (s.awaiting) turn.session.flow = { kind: 'feedback', awaiting: s.awaiting };
+  if (s.awaiting !== undefined) turn.session.flow = s.awaiting ? { kind: 'feedback', awaiting: s.awaiting } : undefined;
 }
 
 export async function openFeedback(turn: Turn, item: 'support' | 'inbox') {
@@ -17,6 +17,8 @@ export async function openFeedback(turn: Turn, item: 'support' | 'inbox') {
 export async function feedbackAction(turn: Turn, action: Action): Promise<boolean> {
   if (!isAction(action, ...FEEDBACK_ACTIONS)) return false;
   const s = await turn.deps.feedback.act(turn.member, turn.locale, action);
+  // Stars and scores are answered once: their buttons are spent.
+  turn.spent = isAction(action, 'survey.rate', 'survey.nps', 'survey.noComment');
   if (!s) return false;
   step(turn, s);
   return true;

@@ -47,13 +47,14 @@ export async function membershipAction(turn: Turn, action: Action): Promise<bool
       return true;
     case 'history.page': {
       const cursor = action.dir === 'b' ? { before: action.id } : { after: action.id };
-      turn.show(await turn.deps.screens.history(turn.merchantId, turn.member.id, turn.locale, { ...cursor, number: action.page }));
+      turn.show({ ...(await turn.deps.screens.history(turn.merchantId, turn.member.id, turn.locale, { ...cursor, number: action.page })), replace: true });
       return true;
     }
     case 'language.set':
       await turn.switchLocale(action.locale);
       await members.updateProfile(turn.merchantId, turn.member.id, { locale: action.locale });
-      turn.note(turn.t('language.changed'));
+      turn.toast = turn.t('language.changed');
+      turn.note(turn.t('language.changed'), true);
       turn.menu();
       return true;
     case 'profile.edit':
@@ -64,7 +65,13 @@ export async function membershipAction(turn: Turn, action: Action): Promise<bool
       return true;
     case 'promo.optOut':
       await members.setOptOut(turn.merchantId, turn.member.id, true);
-      turn.note(turn.t('whatsapp.opted_out'));
+      if (turn.whatsapp) turn.note(turn.t('whatsapp.opted_out'));
+      else turn.show({ text: turn.t('optout.done'), buttons: [[{ label: turn.t('optout.back'), action: { kind: 'promo.optIn' } }]], role: 'note' });
+      return true;
+    case 'promo.optIn':
+      turn.spent = true;
+      await members.setOptOut(turn.merchantId, turn.member.id, false);
+      turn.note(turn.t('optout.again'));
       return true;
     default:
       return false;

@@ -1,4 +1,5 @@
 import type { Action } from '../actions.js';
+import type { Screen } from '../screens/types.js';
 import type { Turn } from '../turn.js';
 
 export async function showReward(turn: Turn, item: 'wheel' | 'gifts' | 'vouchers' | 'raffles') {
@@ -16,41 +17,45 @@ export async function showReward(turn: Turn, item: 'wheel' | 'gifts' | 'vouchers
 export async function rewardAction(turn: Turn, action: Action): Promise<boolean> {
   const { rewards } = turn.deps;
   const { member, locale } = turn;
+  const replace = (screen: Screen) => {
+    turn.show({ ...screen, replace: true });
+    return true;
+  };
   switch (action.kind) {
     case 'wheel.spin': {
-      const { replayed, screen } = await rewards.spin(member, locale, action.nonce);
+      const { replayed, frames, screen } = await rewards.spin(member, locale, action.nonce);
+      // A second tap of the same button: said once on a chat of numbers, silently (a toast) where buttons stay.
+      if (replayed && !turn.whatsapp) {
+        turn.toast = turn.t('wheel.already');
+        return true;
+      }
       if (replayed) turn.note(turn.t('wheel.already'));
-      turn.show(screen);
+      turn.spent = true;
+      turn.show({ ...screen, frames });
       return true;
     }
     case 'gift.page':
-      turn.show(await rewards.gifts(member, locale, action.page));
-      return true;
+      return replace(await rewards.gifts(member, locale, action.page));
     case 'gift.view':
-      turn.show(await rewards.gift(member, locale, action.giftId, action.page));
-      return true;
+      return replace(await rewards.gift(member, locale, action.giftId, action.page));
     case 'gift.request':
-      turn.show(await rewards.requestGift(member, locale, action.giftId, action.nonce));
-      return true;
+      return replace(await rewards.requestGift(member, locale, action.giftId, action.nonce));
     case 'gift.mine':
-      turn.show(await rewards.myGiftRequests(member, locale));
-      return true;
+      return replace(await rewards.myGiftRequests(member, locale));
     case 'voucher.offer':
       turn.show(await rewards.confirmVoucher(member, locale, action.campaignId));
       return true;
     case 'voucher.buy':
-      turn.show(await rewards.buyVoucher(member, locale, action.campaignId, action.nonce));
-      return true;
+      return replace(await rewards.buyVoucher(member, locale, action.campaignId, action.nonce));
     case 'raffle.offer':
       turn.show(await rewards.confirmTickets(member, locale, action.raffleId, action.count));
       return true;
     case 'raffle.buy':
-      turn.show(await rewards.buyTickets(member, locale, action.raffleId, action.count, action.nonce));
-      return true;
+      return replace(await rewards.buyTickets(member, locale, action.raffleId, action.count, action.nonce));
     case 'voucher.cancel':
     case 'raffle.cancel':
-      turn.note(turn.t('vouchers.cancelled'));
-      turn.menu();
+      turn.note(turn.t('vouchers.cancelled'), true);
+      if (turn.whatsapp) turn.menu();
       return true;
     default:
       return false;

@@ -21,6 +21,10 @@ export interface Screen {
   imageUrl?: string;
   /** For numbered channels: the main menu itself, or a plain line in a conversation (no "0 for the menu" under it). */
   role?: 'menu' | 'note';
+  /** Replaces the message whose button was pressed (Telegram edits it in place; numbered channels just send it). */
+  replace?: boolean;
+  /** An animation before the screen (the wheel turning); channels that cannot animate skip it. */
+  frames?: string[];
 }
 
 /** What every screen needs to speak to this member of this club. */

@@ -1,14 +1,12 @@
 import { Composer } from 'grammy';
-import { FEEDBACK_ACTIONS, type FeedbackStep } from '../../../chat/feedback-chat.js';
+import type { FeedbackStep } from '../../../chat/feedback-chat.js';
 import { actionForLabel } from '../../../chat/menu.js';
 import { adminActionForLabel } from '../../../chat/admin-menu.js';
 import type { Member } from '../../../domain/members/types.js';
 import type { BotContext } from '../context.js';
 import { replyScreen } from '../render.js';
-import { onAction } from '../on-action.js';
-import { isAction } from '../../../chat/actions.js';
 
-/** Surveys (stars, 0–10, a comment), support tickets and "my messages"; screens from FeedbackChat. */
+/** /support, /inbox and typed answers to a survey or ticket question; their buttons go to the ChatRouter (member-actions.ts). */
 export const feedbackFeature = new Composer<BotContext>();
 const chats = feedbackFeature.chatType('private');
 
@@ -21,7 +19,7 @@ async function activeMember(ctx: BotContext): Promise<Member | null> {
 }
 
 async function show(ctx: BotContext, step: FeedbackStep) {
-  if (step.awaiting !== undefined) ctx.session.awaiting = step.awaiting ?? undefined;
+  if (step.awaiting !== undefined) ctx.session.flow = step.awaiting ? { kind: 'feedback', awaiting: step.awaiting } : undefined;
   await replyScreen(ctx, step.screen, ctx.t);
 }
 
@@ -38,23 +36,13 @@ export async function openInbox(ctx: BotContext) {
 chats.command('support', openSupport);
 chats.command('inbox', openInbox);
 
-onAction(chats, FEEDBACK_ACTIONS, async (ctx, action) => {
-  const member = await activeMember(ctx);
-  if (!member) return;
-  const step = await ctx.deps.feedback.act(member, ctx.locale, action);
-  await ctx.answerCallbackQuery();
-  // Stars and scores are answered once: the buttons go.
-  if (isAction(action, 'survey.rate', 'survey.nps', 'survey.noComment')) await ctx.editMessageReplyMarkup().catch(() => {});
-  if (step) await show(ctx, step);
-});
-
 // A typed answer (or a ticket photo) to what the member was asked; a command or menu label cancels it.
 chats.on(['message:text', 'message:photo'], async (ctx, next) => {
-  const awaiting = ctx.session.awaiting;
+  const awaiting = ctx.session.flow?.kind === 'feedback' ? ctx.session.flow.awaiting : undefined;
   if (!awaiting) return next();
   const text = ctx.message.text ?? ctx.message.caption ?? '';
   if (ctx.message.text && (text.startsWith('/') || actionForLabel(text) || adminActionForLabel(text))) {
-    ctx.session.awaiting = undefined;
+    ctx.session.flow = undefined;
     return next();
   }
   const member = await activeMember(ctx);

@@ -1,10 +1,9 @@
 import { Composer } from 'grammy';
 import { actionForLabel, type MenuAction } from '../../../chat/menu.js';
 import { helpScreen, languageScreen, mainMenuScreen } from '../../../chat/screens/member-screens.js';
-import { translator } from '../../../chat/i18n.js';
 import { onAction } from '../on-action.js';
 import type { BotContext } from '../context.js';
-import { editScreen, replyScreen } from '../render.js';
+import { replyScreen } from '../render.js';
 import { showReward } from './rewards.js';
 import { openInbox, openSupport } from './feedback.js';
 import { replyNotMember } from './unhandled.js';
@@ -57,25 +56,6 @@ privateChats.on('message:text', async (ctx, next) => {
   const action = actionForLabel(ctx.message.text);
   if (!action) return next();
   await show(ctx, action);
-});
-
-onAction(privateChats, 'history.page', async (ctx, action) => {
-  await ctx.answerCallbackQuery();
-  const member = await ctx.member();
-  if (!member) return;
-  const cursor = action.dir === 'b' ? { before: action.id } : { after: action.id };
-  await editScreen(ctx, await ctx.deps.screens.history(ctx.deps.merchantId, member.id, ctx.locale, { ...cursor, number: action.page }));
-});
-
-onAction(privateChats, 'language.set', async (ctx, { locale }) => {
-  ctx.session.locale = locale;
-  ctx.locale = locale;
-  ctx.t = translator(locale);
-  const member = await ctx.member();
-  if (member) await ctx.deps.members.updateProfile(ctx.deps.merchantId, member.id, { locale });
-  await ctx.answerCallbackQuery({ text: ctx.t('language.changed') });
-  await ctx.editMessageText(ctx.t('language.changed')).catch(() => {});
-  await show(ctx, 'menu');
 });
 
 onAction(privateChats, 'profile.edit', async (ctx) => {
