@@ -4,6 +4,7 @@ import { isLocale } from './i18n.js';
 import type { ChatInput } from './input.js';
 import { actionForLabel } from './menu.js';
 import type { Screen } from './screens/types.js';
+import { unknownScreen } from './screens/member-screens.js';
 import type { ChatSession } from './session.js';
 import { campaignOf } from './start-payload.js';
 import { Turn, type ChatPeer, type RouterDeps } from './turn.js';
@@ -42,7 +43,7 @@ export class ChatRouter {
   private async route(turn: Turn, input: ChatInput) {
     const member = turn.peer.member;
     // Telegram joins in its own conversation; its buttons are for active members only.
-    if (!turn.whatsapp && member?.status !== 'active') return turn.note(turn.t('not_member'));
+    if (!turn.whatsapp && member?.status !== 'active') return turn.note(turn.t(turn.peer.staff ? 'admin.hint' : 'not_member'));
     if (!member) return join(turn, input);
     if (member.status === 'blocked') return turn.note(turn.t('start.blocked'));
     switch (input.kind) {
@@ -94,6 +95,7 @@ export class ChatRouter {
     }
     const item = actionForLabel(text);
     if (item) return menuItem(turn, item);
+    if (!turn.whatsapp) return turn.show(unknownScreen(turn.c));
     turn.note(turn.t('whatsapp.hint'));
     turn.menu();
   }

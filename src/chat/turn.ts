@@ -33,6 +33,8 @@ export interface ChatPeer {
   chatId: string;
   /** The member behind this chat; null before joining. */
   member: Member | null;
+  /** Shop staff (admin mode) write in this chat too: they are told how to reach it. */
+  staff?: boolean;
   /** The name the messenger shows for the sender, if any. */
   name?: string;
   /** The member's invitation link on this channel. */

@@ -22,8 +22,12 @@ export async function menuItem(turn: Turn, item: MenuAction) {
       return turn.show(await screens.profile(merchantId, member.id, locale));
     case 'language':
       return turn.show(languageScreen(c));
-    case 'help':
-      return turn.show({ ...helpScreen(c), text: c.t('whatsapp.help', { club: c.clubName }) });
+    case 'help': {
+      const help = helpScreen(c);
+      // Staff also read how to reach admin mode and the report.
+      if (turn.whatsapp) return turn.show({ ...help, text: c.t('whatsapp.help', { club: c.clubName }) });
+      return turn.show(turn.peer.staff ? { ...help, text: `${help.text}\n${c.t('help.staff')}` } : help);
+    }
     case 'wheel':
     case 'gifts':
     case 'vouchers':

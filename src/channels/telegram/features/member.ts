@@ -1,5 +1,7 @@
 import { Composer } from 'grammy';
 import type { Action, ActionKind } from '../../../chat/actions.js';
+import type { ChatInput } from '../../../chat/input.js';
+import { actionForLabel, MAIN_MENU } from '../../../chat/menu.js';
 import { translator } from '../../../chat/i18n.js';
 import { ChatRouter } from '../../../chat/router.js';
 import type { Screen } from '../../../chat/screens/types.js';
@@ -16,15 +18,19 @@ const ROUTED = [
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A member's button: update → ChatInput → router → screens sent, edited or animated. */
-export function memberActionsFeature(router: ChatRouter) {
+/**
+ * The member side on Telegram, one composer: commands, menu labels, typed answers, photos and
+ * the member's buttons become ChatInput for the ChatRouter; its screens are sent, edited in
+ * place or animated. Joining, the profile and a referral code still run as conversations.
+ */
+export function memberFeature(router: ChatRouter) {
   const feature = new Composer<BotContext>();
   const chats = feature.chatType('private');
-  const route = async (ctx: BotContext, action: Action) => {
+  const route = async (ctx: BotContext, input: ChatInput) => {
     const { deps } = ctx;
-    const member = await ctx.member();
-    const peer = { merchantId: deps.merchantId, channel: 'telegram' as const, chatId: String(ctx.chat!.id), member, inviteLink: (m: { referralCode: string }) => `https://t.me/${ctx.me.username}?start=r_${m.referralCode}` };
-    const result = await router.handle(peer, { kind: 'action', action }, ctx.session);
+    const [member, operator] = await Promise.all([ctx.member(), ctx.operator()]);
+    const peer = { merchantId: deps.merchantId, channel: 'telegram' as const, chatId: String(ctx.chat!.id), member, staff: !!operator, inviteLink: (m: { referralCode: string }) => `https://t.me/${ctx.me.username}?start=r_${m.referralCode}` };
+    const result = await router.handle(peer, input, ctx.session);
     ctx.session = result.session;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery(result.toast ? { text: result.toast } : undefined);
     if (result.spent) await ctx.editMessageReplyMarkup().catch(() => {});
@@ -34,9 +40,24 @@ export function memberActionsFeature(router: ChatRouter) {
     }
     for (const screen of result.screens) await show(ctx, screen);
   };
-  onAction(chats, [...ROUTED], route);
+  const action = (ctx: BotContext, a: Action) => route(ctx, { kind: 'action', action: a });
+  onAction(chats, [...ROUTED], action);
+  onAction(chats, 'profile.edit', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.enter('editProfile');
+  });
+  chats.command('menu', (ctx) => action(ctx, { kind: 'home' }));
+  for (const m of MAIN_MENU) chats.command(m.command, (ctx) => action(ctx, { kind: 'menu', item: m.action }));
   // /stop: no more promotions (account messages still arrive), as the button under campaign messages.
-  chats.command('stop', (ctx) => route(ctx, { kind: 'promo.optOut' }));
+  chats.command('stop', (ctx) => action(ctx, { kind: 'promo.optOut' }));
+  chats.on('message:text', async (ctx, next) => {
+    const text = ctx.message.text;
+    if (text.startsWith('/')) return next();
+    // A menu label leaves any question in progress; anything else may be its answer.
+    const item = actionForLabel(text);
+    await route(ctx, item ? { kind: 'action', action: { kind: 'menu', item } } : { kind: 'text', text });
+  });
+  chats.on('message:photo', (ctx) => route(ctx, { kind: 'media', caption: ctx.message.caption ?? '', file: ctx.message.photo.at(-1)!.file_id }));
   return feature;
 }
 
