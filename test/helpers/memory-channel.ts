@@ -6,9 +6,9 @@ import type { ChatSession } from '../../src/chat/session.js';
 
 /**
  * A messenger made of nothing but memory: inputs go to the ChatRouter, screens come back as they
- * are (text and buttons), a button is pressed by its label. It borrows WhatsApp's identity (the
- * channel column knows two messengers); everything else is its own, which is the point: a
- * messenger is an adapter of a few dozen lines.
+ * are (text and buttons), a button is pressed by its label. It borrows the identity of a real
+ * channel (the channel column knows two messengers); everything else is its own, which is the
+ * point: a messenger is an adapter of a few dozen lines.
  */
 export class MemoryChannel {
   private readonly router: ChatRouter;
@@ -20,13 +20,14 @@ export class MemoryChannel {
     private readonly deps: RouterDeps,
     private readonly merchantId: string,
     readonly chatId: string,
+    readonly channel: 'telegram' | 'whatsapp' = 'whatsapp',
   ) {
     this.router = new ChatRouter(deps);
   }
 
   async input(input: ChatInput): Promise<Screen[]> {
-    const member = await this.deps.members.findByIdentity(this.merchantId, 'whatsapp', this.chatId);
-    const peer = { merchantId: this.merchantId, channel: 'whatsapp' as const, chatId: this.chatId, member, inviteLink: (m: { referralCode: string }) => `memory://join/r_${m.referralCode}` };
+    const member = await this.deps.members.findByIdentity(this.merchantId, this.channel, this.chatId);
+    const peer = { merchantId: this.merchantId, channel: this.channel, chatId: this.chatId, member, inviteLink: (m: { referralCode: string }) => `memory://join/r_${m.referralCode}` };
     const { screens, session } = await this.router.handle(peer, input, this.session);
     this.session = session;
     const shown = screens.map((s) => ({ ...s, text: stripIsolates(s.text), buttons: s.buttons?.map((row) => row.map((b) => ({ ...b, label: stripIsolates(b.label) }))) }));
