@@ -43,7 +43,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       inboxRecorder({ inbox: c.inbox, members: c.members, screens: c.screens, defaultLocale: c.config.DEFAULT_LOCALE }),
       staffAlerts({ operators: c.operators, telegram: c.telegram, defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
       telegramNotifier({ telegram: c.telegram, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
-      ...(c.whatsapp ? [whatsappNotifier({ outbox: c.whatsappOutbox, merchants: c.merchants, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, defaultLocale: c.config.DEFAULT_LOCALE })] : []),
+      ...(c.whatsapp ? [whatsappNotifier({ outbox: c.whatsappOutbox, merchants: c.merchants, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, shortLinks: c.shortLinks, defaultLocale: c.config.DEFAULT_LOCALE })] : []),
     ],
     c.logger,
   );

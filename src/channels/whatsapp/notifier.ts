@@ -8,7 +8,8 @@ import type { SettingsProvider } from '../../domain/merchants/settings.js';
 import type { EventHandler } from '../../jobs/event-worker.js';
 import type { WhatsAppOutbox } from '../../jobs/whatsapp-sender.js';
 import { renderScreen } from './render.js';
-import { whatsappJoinLink } from './whatsapp-chat.js';
+import { shortJoinLink } from './whatsapp-chat.js';
+import type { ShortLinks } from '../../domain/links/short-links.js';
 
 /**
  * Tells members on WhatsApp what happened to their account: the same notification screens as
@@ -21,6 +22,7 @@ export function whatsappNotifier(deps: {
   memberStore: MemberStore;
   screens: ClubScreens;
   settings: SettingsProvider;
+  shortLinks: ShortLinks;
   defaultLocale: Locale;
 }): EventHandler {
   let numbers: { at: number; map: Map<string, string> } = { at: 0, map: new Map() };
@@ -42,7 +44,7 @@ export function whatsappNotifier(deps: {
       const c = await deps.screens.context(event.merchantId, locale);
       const { referrals } = await deps.settings.get(event.merchantId);
       const suggest = event.type === 'purchase.recorded' && referrals.enabled && referrals.suggestAfterPurchase;
-      const screen = notificationScreen(event, c, { inviteLink: suggest ? whatsappJoinLink(number, c.t, c.clubName, `r_${member.referralCode}`) : undefined });
+      const screen = notificationScreen(event, c, { inviteLink: suggest ? await shortJoinLink(deps.shortLinks, event.merchantId, number, c.t, c.clubName, `r_${member.referralCode}`) : undefined });
       if (!screen) return;
       const view = renderScreen(screen, c.t, locale);
       for (const identity of identities) {

@@ -9,18 +9,20 @@ import type { CampaignService } from '../../domain/campaigns/campaign-service.js
 import type { ClubScreens } from '../../chat/club-screens.js';
 import type { RewardChat } from '../../chat/reward-chat.js';
 import type { Awaiting, FeedbackChat, FeedbackStep } from '../../chat/feedback-chat.js';
-import { actionForLabel, type MenuAction } from '../../chat/menu.js';
+import { actionForTyped, type MenuAction } from '../../chat/menu.js';
 import { allTranslations, isLocale, translator, type Locale, type Translate } from '../../chat/i18n.js';
 import { helpScreen, balancesLine, languageScreen } from '../../chat/screens/member-screens.js';
 import { parseBirthDate, parseCity, parseName, type Parsed } from '../../chat/profile-answers.js';
 import { parseStartPayload } from '../../chat/start-payload.js';
 import { stripIsolates } from '../../chat/bidi.js';
+import { foldForMatch } from '../../chat/text-match.js';
 import type { Screen } from '../../chat/screens/types.js';
 import { toLatinDigits, toPersianDigits } from '../../lib/digits.js';
 import type { Logger } from '../../logger.js';
 import type { IncomingWhatsAppMessage } from './client.js';
 import { mainMenuView, renderScreen, type WhatsAppMessage, type WhatsAppView } from './render.js';
 import type { Clock } from '../../domain/clock.js';
+import type { ShortLinks } from '../../domain/links/short-links.js';
 
 const PROFILE_STEPS = ['firstName', 'lastName', 'birthDate', 'gender', 'city'] as const;
 type ProfileStep = (typeof PROFILE_STEPS)[number];
@@ -73,6 +75,7 @@ export interface WhatsAppChatDeps {
   feedback: FeedbackChat;
   referrals: ReferralService;
   campaigns: CampaignService;
+  shortLinks: ShortLinks;
   redis: Redis;
   redisPrefix: string;
   defaultLocale: Locale;
@@ -85,13 +88,18 @@ export function whatsappJoinLink(clubNumber: string, t: Translate, club: string,
   return `https://wa.me/${clubNumber.replace(/^\+/, '')}?text=${encodeURIComponent(t('whatsapp.join_text', { club, code: payload }))}`;
 }
 
+/** The wa.me join link as members get it: a short link on the club's host that redirects there. */
+export function shortJoinLink(links: ShortLinks, merchantId: string, clubNumber: string, t: Translate, club: string, payload: string): Promise<string> {
+  return links.shorten(merchantId, whatsappJoinLink(clubNumber, t, club, payload));
+}
+
 /** The deep-link payload (r_<code> / s_<tag>) anywhere in a message, as Telegram's /start carries it. */
 function payloadIn(text: string) {
   const token = /(?:^|[\s(])([rs]_[A-Za-z0-9_-]{1,62})(?=$|[\s).،,])/.exec(text)?.[1];
   return parseStartPayload(token);
 }
 
-const keyword = (text: string, key: string) => allTranslations(`whatsapp.keywords.${key}`).some((k) => k.toLowerCase() === text.toLowerCase());
+const keyword = (text: string, key: string) => allTranslations(`whatsapp.keywords.${key}`).some((k) => foldForMatch(k) === foldForMatch(text));
 
 /**
  * The club for one merchant on WhatsApp, over numbered text menus: the same screens as Telegram
@@ -274,7 +282,7 @@ export class WhatsAppChat {
       await this.showMenu(session, locale, out);
       return;
     }
-    const label = actionForLabel(text);
+    const label = actionForTyped(text);
     if (label) {
       await this.act(member, session, `menu:${label}`, locale, out);
       return;
@@ -387,8 +395,8 @@ export class WhatsAppChat {
       case 'balance':
         return this.screen(session, await screens.balance(member, locale), locale, out);
       case 'invite': {
-        const link = whatsappJoinLink(this.clubNumber, c.t, c.clubName, `r_${member.referralCode}`);
-        return this.screen(session, await screens.invite(this.merchantId, member, locale, link, 'whatsapp'), locale, out);
+        const link = await shortJoinLink(this.deps.shortLinks, this.merchantId, this.clubNumber, c.t, c.clubName, `r_${member.referralCode}`);
+        return this.screen(session, await this.shortenButtonLinks(await screens.invite(this.merchantId, member, locale, link, 'whatsapp')), locale, out);
       }
       case 'history':
         return this.screen(session, await screens.history(this.merchantId, member.id, locale), locale, out);
@@ -411,6 +419,14 @@ export class WhatsAppChat {
       case 'inbox':
         return this.feedbackStep(session, await this.deps.feedback.inbox(member, locale), locale, out);
     }
+  }
+
+  /** WhatsApp shows a button's link as text: a long one (the share link with its text) becomes a short link. */
+  private async shortenButtonLinks(screen: Screen): Promise<Screen> {
+    if (!screen.buttons) return screen;
+    const short = (url: string) => (url.length > 80 ? this.deps.shortLinks.shorten(this.merchantId, url) : url);
+    const buttons = await Promise.all(screen.buttons.map((row) => Promise.all(row.map(async (b) => (b.url ? { ...b, url: await short(b.url) } : b)))));
+    return { ...screen, buttons };
   }
 
   private question(step: ProfileStep, t: Translate): string {

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { actionForLabel, type MenuAction } from '../../../chat/menu.js';
+import { actionForTyped, type MenuAction } from '../../../chat/menu.js';
 import { helpScreen, languageScreen, mainMenuScreen } from '../../../chat/screens/member-screens.js';
 import { isLocale, translator } from '../../../chat/i18n.js';
 import type { BotContext } from '../context.js';
@@ -53,7 +53,7 @@ const COMMANDS: Record<string, MenuAction | 'menu'> = { menu: 'menu', balance: '
 for (const [command, action] of Object.entries(COMMANDS)) privateChats.command(command, (ctx) => show(ctx, action));
 
 privateChats.on('message:text', async (ctx, next) => {
-  const action = actionForLabel(ctx.message.text);
+  const action = actionForTyped(ctx.message.text);
   if (!action) return next();
   await show(ctx, action);
 });
