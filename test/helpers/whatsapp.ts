@@ -92,6 +92,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
   return {
     local,
     channel,
+    outbox,
     handlers,
     /** The number's queue worker (notifications, broadcast sends) at `intervalMs` pace. */
     async startSender(intervalMs = 50) {

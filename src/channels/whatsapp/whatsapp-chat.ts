@@ -153,6 +153,7 @@ export class WhatsAppChat {
     const locale = this.locale(session, member);
     const t = translator(locale);
     await this.deps.members.markReachable(this.merchantId, 'whatsapp', message.chatId);
+    await this.deps.members.markSeen(this.merchantId, 'whatsapp', message.chatId);
     if (member.status === 'blocked') return [{ text: t('start.blocked') }];
 
     const payload = payloadIn(text);
@@ -212,6 +213,7 @@ export class WhatsAppChat {
       throw err;
     }
     const { member } = outcome;
+    await this.deps.members.markSeen(this.merchantId, 'whatsapp', message.chatId);
     const c = await this.deps.screens.context(this.merchantId, locale);
     if (outcome.alreadyActive) {
       out.push({ text: t('whatsapp.linked', { club: c.clubName }) });
