@@ -64,6 +64,7 @@ import { WhatsAppOutbox } from '../jobs/whatsapp-sender.js';
 import { whatsappMode } from '../config.js';
 import { ShortLinks } from '../domain/links/short-links.js';
 import { PgShortLinkStore } from '../db/repositories/short-link-store.js';
+import { PgSpendOffers } from '../db/repositories/spend-offer-store.js';
 
 /** The domain services over a database; shared by the app, the CLI and the tests. */
 /** Without Redis (the CLI) broadcasts cannot be queued; saying so beats failing later. */
@@ -127,7 +128,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     expiry: new ExpiryService(expiryStore, ledger, settings, clock),
     tierReview: new TierReviewService(expiryStore, settings, clock),
     screens,
-    rewardChat: new RewardChat({ screens, wheel, gifts, vouchers, raffles, clock }),
+    rewardChat: new RewardChat({ screens, wheel, gifts, vouchers, raffles, offers: new PgSpendOffers(db.pool), clock }),
     referrals,
     staff: new StaffService(new PgStaffStore(db.pool), settings, clock),
     vouchers,

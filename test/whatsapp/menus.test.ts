@@ -174,9 +174,17 @@ describe('WhatsApp: numbered menus', () => {
     const detail = (await u.send(String(mug + 1)))[0]!;
     expect(detail).toContain('ماگ سرامیکی');
     const request = optionsOf(detail).indexOf(t('gifts.request')) + 1;
-    expect((await u.send(String(request)))[0]).toContain('✅ درخواست «ماگ باشگاه» ثبت شد');
-    const requests = await h.w.db.pool.query('SELECT count(*)::int AS n FROM gift_requests WHERE member_id = $1', [m.id]);
-    expect(requests.rows[0].n).toBe(1);
+    // The request asks first; nothing is spent or requested before "yes".
+    const countRequests = async () => (await h.w.db.pool.query('SELECT count(*)::int AS n FROM gift_requests WHERE member_id = $1', [m.id])).rows[0].n as number;
+    const coinsNow = async () => (await h.w.services.members.get(h.merchantId, m.id)).balances.coins;
+    const coinsBefore = await coinsNow();
+    const ask = (await u.send(String(request)))[0]!;
+    expect(ask).toContain('«ماگ باشگاه» را با');
+    expect(optionsOf(ask)).toEqual([t('gifts.yes'), t('vouchers.no'), t('whatsapp.option_menu')]);
+    expect(await countRequests()).toBe(0);
+    expect(await coinsNow()).toBe(coinsBefore);
+    expect((await u.send('1'))[0]).toContain('✅ درخواست «ماگ باشگاه» ثبت شد');
+    expect(await countRequests()).toBe(1);
 
     await u.send('0');
     const countVouchers = async () => (await h.w.db.pool.query('SELECT count(*)::int AS n FROM vouchers WHERE member_id = $1', [m.id])).rows[0].n as number;

@@ -360,13 +360,14 @@ export class WhatsAppChat {
     }
     if ((r = m(/^gift:p:(\d{1,4})$/))) return this.screen(session, await rewards.gifts(member, locale, Number(r[1])), locale, out);
     if ((r = m(/^gift:v:([0-9a-f-]{36}):(\d{1,4})$/))) return this.screen(session, await rewards.gift(member, locale, r[1]!, Number(r[2])), locale, out);
-    if ((r = m(/^gift:r:([0-9a-f-]{36}):([0-9a-f]{8})$/))) return this.screen(session, await rewards.requestGift(member, locale, r[1]!, r[2]!), locale, out);
+    if ((r = m(/^gift:r:([0-9a-f-]{36})(?::[0-9a-f]{8})?$/))) return this.screen(session, await rewards.confirmGift(member, locale, r[1]!), locale, out);
+    if ((r = m(/^gift:ok:([0-9a-f-]{36}):([0-9a-f]{8})$/))) return this.screen(session, await rewards.requestGift(member, locale, r[1]!, r[2]!), locale, out);
     if (action === 'gift:mine') return this.screen(session, await rewards.myGiftRequests(member, locale), locale, out);
     if ((r = m(/^vch:b:([0-9a-f-]{36})$/))) return this.screen(session, await rewards.confirmVoucher(member, locale, r[1]!), locale, out);
     if ((r = m(/^vch:ok:([0-9a-f-]{36}):([0-9a-f]{8})$/))) return this.screen(session, await rewards.buyVoucher(member, locale, r[1]!, r[2]!), locale, out);
     if ((r = m(/^raf:b:([0-9a-f-]{36}):(\d{1,3})$/))) return this.screen(session, await rewards.confirmTickets(member, locale, r[1]!, Number(r[2])), locale, out);
     if ((r = m(/^raf:ok:([0-9a-f-]{36}):(\d{1,3}):([0-9a-f]{8})$/))) return this.screen(session, await rewards.buyTickets(member, locale, r[1]!, Number(r[2]), r[3]!), locale, out);
-    if (action === 'vch:no' || action === 'raf:no') {
+    if (action === 'vch:no' || action === 'raf:no' || action === 'gift:no') {
       out.push({ text: t('vouchers.cancelled') });
       return this.showMenu(session, locale, out);
     }

@@ -73,7 +73,15 @@ chats.callbackQuery(/^gift:v:([0-9a-f-]{36}):(\d{1,4})$/, async (ctx) => {
   await editScreen(ctx, await ctx.deps.rewards.gift(member, ctx.locale, ctx.match[1]!, Number(ctx.match[2])));
 });
 
-chats.callbackQuery(/^gift:r:([0-9a-f-]{36}):([0-9a-f]{8})$/, async (ctx) => {
+// Asks first (an older gift card's button carried a nonce: it asks too).
+chats.callbackQuery(/^gift:r:([0-9a-f-]{36})(?::[0-9a-f]{8})?$/, async (ctx) => {
+  const member = await activeMember(ctx);
+  if (!member) return;
+  await ctx.answerCallbackQuery();
+  await editScreen(ctx, await ctx.deps.rewards.confirmGift(member, ctx.locale, ctx.match[1]!));
+});
+
+chats.callbackQuery(/^gift:ok:([0-9a-f-]{36}):([0-9a-f]{8})$/, async (ctx) => {
   const member = await activeMember(ctx);
   if (!member) return;
   await ctx.answerCallbackQuery();
@@ -115,7 +123,7 @@ chats.callbackQuery(/^raf:ok:([0-9a-f-]{36}):(\d{1,3}):([0-9a-f]{8})$/, async (c
   await editScreen(ctx, await ctx.deps.rewards.buyTickets(member, ctx.locale, ctx.match[1]!, Number(ctx.match[2]), ctx.match[3]!));
 });
 
-chats.callbackQuery(/^(vch|raf):no$/, async (ctx) => {
+chats.callbackQuery(/^(vch|raf|gift):no$/, async (ctx) => {
   await ctx.answerCallbackQuery();
   await editScreen(ctx, { text: ctx.t('vouchers.cancelled') });
 });
