@@ -24,6 +24,8 @@ export const configSchema = z.object({
   DEFAULT_MERCHANT_NAME: z.string().min(1).default('Bashgah Demo'),
   /** Merchant API and webhook requests per second per merchant (a merchant setting can change it). */
   RATE_LIMIT_PER_SECOND: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100),
+  /** Requests with wrong credentials (401) per client address and minute before it gets 429. */
+  FAILED_AUTH_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(30),
   /** Accepted clock difference of signed webhooks, in seconds. */
   /** Pause between the frames of the lucky wheel's animation in Telegram (0: show the prize at once). */
   WHEEL_FRAME_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(5000).default(700),
@@ -53,14 +55,17 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment once; the first problem becomes one readable line. */
+/** Never echoed in an error: keys, tokens and URLs that may carry a password. */
+const SECRET_VARIABLES = new Set(['ENCRYPTION_KEY', 'TELEGRAM_BOT_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+
+/** Parses the environment once; the first problem becomes one readable line (secrets named, not shown). */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, emptyToUndefined(v)]));
   const result = configSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
-    const shown = typeof input[variable] === 'string' ? ` (got "${input[variable]}")` : '';
+    const shown = typeof input[variable] === 'string' && !SECRET_VARIABLES.has(variable) ? ` (got "${input[variable]}")` : '';
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   return result.data;

@@ -46,16 +46,22 @@ const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
 
 async function start(): Promise<void> {
   const prepared = await prepareDefaultMerchant(container);
+  const showCredentials = prepared && rolesFor(config).includes('api');
+  // A real bot's credentials go out before anything that needs Telegram: with no route to it,
+  // they would otherwise never appear (the bot's name follows in the log once it answers).
+  if (showCredentials && !prepared.demo) await printCredentials(prepared, null);
   running = await startRoles(container);
   logger.info({ roles: rolesFor(config), url: baseUrl }, 'bashgah started');
-  if (prepared && rolesFor(config).includes('api')) {
-    const bot = await container.telegram.usernameOf(prepared.creds.id).catch(() => null);
-    const playground = container.localBotApi ? `${baseUrl}/playground` : undefined;
-    const ownerCode = (await container.operators.invite(prepared.creds.id, 'owner', null, 'startup')).code;
-    const number = container.whatsapp ? (await container.merchants.get(prepared.creds.id)).whatsappNumber : null;
-    const whatsapp = number ? { number, local: Boolean(container.localWhatsApp) } : undefined;
-    process.stderr.write(`${demoBanner(baseUrl, prepared.creds, { demo: prepared.demo, playground, bot, ownerCode, whatsapp })}\n`);
-  }
+  // Demo mode: the Bot API is this process's own, so the bot's name is at hand.
+  if (showCredentials && prepared.demo) await printCredentials(prepared, await container.telegram.usernameOf(prepared.creds.id).catch(() => null));
+}
+
+async function printCredentials(prepared: NonNullable<Awaited<ReturnType<typeof prepareDefaultMerchant>>>, bot: string | null): Promise<void> {
+  const playground = container.localBotApi ? `${baseUrl}/playground` : undefined;
+  const ownerCode = (await container.operators.invite(prepared.creds.id, 'owner', null, 'startup')).code;
+  const number = container.whatsapp ? (await container.merchants.get(prepared.creds.id)).whatsappNumber : null;
+  const whatsapp = number ? { number, local: Boolean(container.localWhatsApp) } : undefined;
+  process.stderr.write(`${demoBanner(baseUrl, prepared.creds, { demo: prepared.demo, playground, bot, ownerCode, whatsapp })}\n`);
 }
 
 try {

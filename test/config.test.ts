@@ -43,4 +43,19 @@ describe('config', () => {
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
   });
+
+  it.each([
+    ['ENCRYPTION_KEY', 'deadbeef-not-64-hex-secret'],
+    ['TELEGRAM_BOT_TOKEN', '123456:secret token with spaces'],
+    ['DATABASE_URL', 'mysql://admin:hunter2secret@db/club'],
+    ['REDIS_URL', 'http://:hunter2secret@cache'],
+  ])('names a bad secret (%s) without echoing its value', (variable, value) => {
+    expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);
+    try {
+      parseConfig({ [variable]: value });
+    } catch (err) {
+      expect((err as Error).message).toContain(variable);
+      expect((err as Error).message).not.toContain('secret');
+    }
+  });
 });

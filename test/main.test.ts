@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -66,4 +68,47 @@ describe('the bashgah process', () => {
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
     expect(unreachable.stderr).toMatch(/^Cannot prepare PostgreSQL at postgresql:\/\/postgres@127\.0\.0\.1:1\/bashgah \(DATABASE_URL\): .*ECONNREFUSED/);
   });
+});
+
+describe('a first production start with no route to Telegram', () => {
+  it('prints the new merchant\'s credentials at once, and /readyz answers 503 naming the bot', async () => {
+    // A Bot API that accepts connections and never answers, as when packets to Telegram are dropped.
+    const sockets = new Set<Socket>();
+    const silent = createNetServer((socket) => void sockets.add(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const apiRoot = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const port = await freePort();
+    const fresh = await createTestDatabase();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env({ DATABASE_URL: fresh.url, PORT: String(port), HOST: '127.0.0.1', TELEGRAM_BOT_TOKEN: '7654321:AAnoRouteToTelegramXYZ123', TELEGRAM_API_ROOT: apiRoot, LOG_LEVEL: 'warn' }) },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const finished = collect(child);
+    try {
+      const startedAt = Date.now();
+      const apiKey = await waitFor(async () => /API key:\s+(\S+)/.exec(stderr)?.[1], 30_000);
+      const merchants = await fresh.pool.query('SELECT id FROM merchants WHERE is_default');
+      expect(stderr).toContain(merchants.rows[0].id);
+      // Printed without waiting on Telegram (start-up itself takes a few seconds on a busy machine).
+      expect(Date.now() - startedAt).toBeLessThan(20_000);
+      const ready = await waitFor(() => fetch(`http://127.0.0.1:${port}/readyz`), 20_000);
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as { failed: string[]; checks: Record<string, string> };
+      expect(body.failed).toEqual(['telegram']);
+      expect(body.checks.telegram).toMatch(/bot 7654321 .*cannot reach its Bot API/);
+      expect(JSON.stringify(body)).not.toContain('AAnoRouteToTelegram');
+      // The merchant API works meanwhile.
+      expect((await fetch(`http://127.0.0.1:${port}/v1/settings`, { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      const { code } = await finished;
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await fresh.drop();
+      expect(code, stderr).toBe(0);
+    }
+  }, 60_000);
 });

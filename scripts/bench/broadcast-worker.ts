@@ -10,6 +10,7 @@ import { createServices } from '../../src/app/container.js';
 import { createDatabase } from '../../src/db/client.js';
 import { BullBroadcastQueues } from '../../src/jobs/broadcast-control.js';
 import { startBroadcasting } from '../../src/jobs/broadcasting.js';
+import { telegramBroadcasts } from '../../src/channels/telegram/delivery.js';
 import { SecretBox } from '../../src/lib/secret-box.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -26,8 +27,7 @@ const broadcasting = await startBroadcasting({
   ctx: { connection: redis, prefix, redis },
   queues,
   services,
-  telegram: { api: async () => api, usernameOf: async () => 'bench_club_bot' },
-  ratePerSecond: rate,
+  telegram: telegramBroadcasts({ api: async () => api, usernameOf: async () => 'bench_club_bot' }, { redis, prefix, ratePerSecond: rate }),
   defaultLocale: 'fa',
   logger: createLogger(process.env.LOG_LEVEL ?? 'error', { destination: 2 }),
   workerOptions: { lockDuration: Number(process.env.LOCK_MS ?? 5_000), stalledInterval: Number(process.env.STALLED_MS ?? 2_000) },

@@ -12,7 +12,14 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
   const local = c.localBotApi;
   const app = await buildHttpServer({
     logger: c.logger,
-    checks: { postgres: () => c.db.ping(), redis: () => pingRedis(c.redis) },
+    checks: {
+      postgres: () => c.db.ping(),
+      redis: () => pingRedis(c.redis),
+      telegram: async () => {
+        const unreachable = await c.telegram.unreachableBots();
+        if (unreachable.length) throw new Error(unreachable.join('; '));
+      },
+    },
     api: {
       services: c,
       auth: new MerchantAuthStore(c.db.pool, c.secretBox),
@@ -20,6 +27,7 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
       redis: c.redis,
       redisPrefix: c.config.REDIS_PREFIX,
       rateLimitPerSecond: c.config.RATE_LIMIT_PER_SECOND,
+      failedAuthPerMinute: c.config.FAILED_AUTH_PER_MINUTE,
     },
     plugins: [
       async (app) => {

@@ -32,6 +32,7 @@ import { PgVoucherStore } from '../db/repositories/voucher-store.js';
 import { PgWheelStore } from '../db/repositories/wheel-store.js';
 import { PgGiftStore } from '../db/repositories/gift-store.js';
 import { PgRaffleStore } from '../db/repositories/raffle-store.js';
+import { PgReferenceStore } from '../db/repositories/reference-store.js';
 import { OperatorService } from '../domain/admin/operator-service.js';
 import { AdminService } from '../domain/admin/admin-service.js';
 import { PgOperatorStore } from '../db/repositories/operator-store.js';
@@ -97,9 +98,10 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const merchants = new MerchantService(new PrismaMerchantStore(db.prisma, clock), secretBox);
   const memberQueries = new MemberQueries(members, memberStore, ledgerStore, settings, clock);
   const referrals = new ReferralService({ store: new PgReferralStore(db.pool), ledger, members, settings, clock });
+  const references = new PgReferenceStore(db.pool);
   const voucherStore = new PgVoucherStore(db.pool, ledgerStore);
-  const vouchers = new VoucherService({ store: voucherStore, members, ledger, clock });
-  const wheel = new WheelService({ store: new PgWheelStore(db.pool, ledgerStore, voucherStore), ledger, settings, clock });
+  const vouchers = new VoucherService({ store: voucherStore, members, ledger, references, clock });
+  const wheel = new WheelService({ store: new PgWheelStore(db.pool, ledgerStore, voucherStore), ledger, settings, references, clock });
   const gifts = new GiftService({ store: new PgGiftStore(db.pool, ledgerStore), ledger, settings, clock });
   const raffles = new RaffleService({ store: new PgRaffleStore(db.pool, ledgerStore, secretBox), ledger, clock });
   const operatorStore = new PgOperatorStore(db.pool);
@@ -107,7 +109,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const broadcastStore = new PgBroadcastStore(db.pool);
   const broadcasts = new BroadcastService({ store: broadcastStore, queue: opts.broadcastQueue ?? noBroadcastQueue, ratePerSecond: opts.broadcastRatePerSecond ?? 25, whatsappIntervalMs: opts.whatsappIntervalMs, clock });
   const campaignStore = new PgCampaignStore(db.pool);
-  const campaigns = new CampaignService({ store: campaignStore, broadcasts, segments: campaignStore, clock });
+  const campaigns = new CampaignService({ store: campaignStore, broadcasts, segments: campaignStore, references, clock });
   const purchases = new PurchaseService({ store: new PgPurchaseStore(db.pool), ledger, members, settings, campaignRules: (m) => campaigns.activeRules(m), clock });
   const screens = new ClubScreens({ merchants, settings, memberQueries, referrals, clock });
   const tickets = new TicketService({ store: new PgTicketStore(db.pool), settings });
@@ -122,7 +124,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     members,
     memberStore,
     memberQueries,
-    memberImport: new MemberImportService(new PgImportStore(db.pool), ledger, settings),
+    memberImport: new MemberImportService(new PgImportStore(db.pool, ledgerStore), ledger, settings),
     ledger,
     purchases,
     expiry: new ExpiryService(expiryStore, ledger, settings, clock),

@@ -1,5 +1,6 @@
 import type { Worker } from 'bullmq';
 import { whatsappDelivery } from '../channels/whatsapp/delivery.js';
+import { whatsappNotifications } from '../channels/whatsapp/notifications.js';
 import { startWhatsAppSender } from '../jobs/whatsapp-sender.js';
 import { WhatsAppRateLimiter } from '../jobs/whatsapp-rate-limit.js';
 import type { SenderDeps } from '../jobs/broadcast-sender.js';
@@ -35,7 +36,7 @@ export async function startWhatsAppRole(c: Container): Promise<RunningRole> {
   };
   const workers: { worker: Worker; queue: { close(): Promise<void> } }[] = channel
     .accounts()
-    .map((a) => startWhatsAppSender({ ...c.queues, redis: c.redis }, a.merchantId, { channel, limiter, memberStore: c.memberStore, sender, logger: c.logger }));
+    .map((a) => startWhatsAppSender({ ...c.queues, redis: c.redis }, a.merchantId, { channel: whatsappNotifications(channel), limiter, memberStore: c.memberStore, sender, logger: c.logger }));
   return {
     name: 'whatsapp',
     async stop() {

@@ -6,6 +6,7 @@ import { startEventWorker } from '../jobs/event-worker.js';
 import { telegramNotices } from '../channels/telegram/notifier.js';
 import { whatsappNotices } from '../channels/whatsapp/notifier.js';
 import { memberNotifier } from '../jobs/member-notices.js';
+import { telegramBroadcasts, telegramOperatorChat } from '../channels/telegram/delivery.js';
 import { referralEvents, staffEvents } from '../jobs/handlers.js';
 import { raffleEvents, startRaffleDrawWorker, type RaffleDrawJob } from '../jobs/raffle-draws.js';
 import { startBroadcasting } from '../jobs/broadcasting.js';
@@ -42,7 +43,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       raffleEvents(c.raffles, raffleDraws, () => c.clock.now().getTime()),
       surveyScheduler(c.surveys, feedback),
       inboxRecorder({ inbox: c.inbox, members: c.members, screens: c.screens, defaultLocale: c.config.DEFAULT_LOCALE }),
-      staffAlerts({ operators: c.operators, telegram: c.telegram, defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
+      staffAlerts({ operators: c.operators, chat: telegramOperatorChat(c.telegram), defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
       // One notice per event, on the channel the member used last (Telegram or WhatsApp).
       memberNotifier({
         memberStore: c.memberStore,
@@ -60,8 +61,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
     ctx: { ...c.queues, redis: c.redis },
     queues: c.broadcastQueues,
     services: c,
-    telegram: c.telegram,
-    ratePerSecond: c.config.BROADCAST_RATE_PER_SECOND,
+    telegram: telegramBroadcasts(c.telegram, { redis: c.redis, prefix: c.queues.prefix, ratePerSecond: c.config.BROADCAST_RATE_PER_SECOND }),
     defaultLocale: c.config.DEFAULT_LOCALE,
     logger: c.logger,
     refreshMs: 60_000,

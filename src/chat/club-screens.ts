@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import QRCode from 'qrcode';
 import type { MerchantService } from '../domain/merchants/merchant-service.js';
 import type { SettingsProvider } from '../domain/merchants/settings.js';
@@ -17,7 +18,7 @@ export const HISTORY_PAGE_SIZE = 10;
  * (for invitations) the link; this decides what the member sees.
  */
 export class ClubScreens {
-  private readonly names = new Map<string, { name: string; until: number }>();
+  private readonly names = new LRUCache<string, string>({ max: 10_000, ttl: 60_000 });
 
   constructor(private readonly deps: { merchants: MerchantService; settings: SettingsProvider; memberQueries: MemberQueries; referrals: ReferralService; clock: Clock }) {}
 
@@ -35,9 +36,9 @@ export class ClubScreens {
 
   private async clubName(merchantId: string): Promise<string> {
     const hit = this.names.get(merchantId);
-    if (hit && hit.until > Date.now()) return hit.name;
+    if (hit !== undefined) return hit;
     const { name } = await this.deps.merchants.get(merchantId);
-    this.names.set(merchantId, { name, until: Date.now() + 60_000 });
+    this.names.set(merchantId, name);
     return name;
   }
 

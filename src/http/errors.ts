@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, ErrorKind } from '../domain/errors.js';
+import { ERROR_CODES, type ErrorCode } from '../domain/error-codes.js';
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   [ErrorKind.Invalid]: 400,
@@ -10,18 +11,21 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   [ErrorKind.Conflict]: 409,
   [ErrorKind.Unprocessable]: 422,
   [ErrorKind.RateLimited]: 429,
+  [ErrorKind.TooLarge]: 413,
+  [ErrorKind.UnsupportedMediaType]: 415,
+  [ErrorKind.Internal]: 500,
 };
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
-export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+export function errorBody(code: ErrorCode, message: string = ERROR_CODES[code].message, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
 /** Fastify's own errors (body parsing, size, content type) as our JSON shape. */
-const FASTIFY_CODES: Record<string, { status: number; code: string; message: string }> = {
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'Request body is larger than 1 MiB' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Content-Type must be application/json' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: 'Body is empty but Content-Type is application/json' },
@@ -46,5 +50,5 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
     return reply.status(status).send(errorBody('internal_error', 'Something went wrong on our side; it has been logged'));
   }
   if (status === 429) return reply.status(429).send(errorBody('rate_limited', err.message));
-  return reply.status(status).send(errorBody(err.code ? err.code.toLowerCase() : 'bad_request', err.message));
+  return reply.status(status).send(errorBody('bad_request', err.message, err.code ? { cause: err.code } : undefined));
 }

@@ -2,22 +2,26 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { openApiTransform } from './openapi.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { createServices } from '../app/container.js';
+import type { ApiServices } from './api-services.js';
 import type { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
 import { errorBody, handleError } from './errors.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { rejectUnstorableText } from './text-guard.js';
 import { registerRateLimit } from './rate-limit.js';
 import { healthRoutes, type HealthChecks } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
 import { shortLinkRoutes } from './routes/short-links.js';
 
 export interface HttpServices {
-  services: ReturnType<typeof createServices>;
+  services: ApiServices;
   auth: MerchantAuthStore;
   webhookToleranceSeconds: number;
+  /** Answers of 401 per client address and minute before its requests get 429. */
+  failedAuthPerMinute?: number;
 }
 
 export interface HttpDeps {
@@ -50,6 +54,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     reply.status(404).send(errorBody('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
   });
   registerBodyParsers(app);
+  app.addHook('preHandler', rejectUnstorableText);
 
   await app.register(swagger, {
     openapi: {
@@ -71,7 +76,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

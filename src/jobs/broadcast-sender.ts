@@ -1,11 +1,8 @@
 import { DelayedError, Queue, RateLimitError, Worker, type Job } from 'bullmq';
-import { GrammyError, type Api } from 'grammy';
 import type { Redis } from 'ioredis';
 import { campaignMessageScreen } from '../chat/screens/campaign-screens.js';
 import type { ClubScreens } from '../chat/club-screens.js';
 import { isLocale, type Locale } from '../chat/i18n.js';
-import { inlineKeyboard } from '../channels/telegram/render.js';
-import { chatNotFound, memberUnreachable } from '../channels/telegram/send-errors.js';
 import type { BroadcastService } from '../domain/campaigns/broadcast-service.js';
 import type { LedgerService } from '../domain/ledger/ledger-service.js';
 import type { MemberStore } from '../domain/members/types.js';
@@ -13,7 +10,6 @@ import type { VoucherService } from '../domain/rewards/voucher-service.js';
 import type { PgBroadcastStore, DeliveryContext } from '../db/repositories/broadcast-store.js';
 import type { Logger } from '../logger.js';
 import type { QueueContext } from './queues.js';
-import type { TelegramRateLimiter } from './telegram-rate-limit.js';
 import type { ChannelName } from '../domain/members/types.js';
 import type { InboxStore } from '../domain/feedback/types.js';
 import type { Screen, ScreenContext } from '../chat/screens/types.js';
@@ -176,44 +172,6 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
     await d.store.settle(b, m, 'pending', { error: message });
     throw err;
   }
-}
-
-/** Telegram: the shared bot limiter, the bot's deep link, inline buttons; 429 pauses, 403 blocks, "chat not found" fails. */
-export function telegramDelivery(limiter: TelegramRateLimiter, telegram: { api(merchantId: string): Promise<Api | null>; usernameOf(merchantId: string): Promise<string | null> }): DeliveryChannel {
-  const apiOf = async (merchantId: string) => {
-    const api = await telegram.api(merchantId);
-    if (!api) throw new Error(`merchant ${merchantId} has no Telegram bot`);
-    return api;
-  };
-  const botId = (api: Api) => api.token.split(':')[0]!;
-  return {
-    name: 'telegram',
-    async book(merchantId, chatId) {
-      return limiter.book(botId(await apiOf(merchantId)), chatId);
-    },
-    async clubLink(merchantId, campaignId) {
-      const username = await telegram.usernameOf(merchantId);
-      return username ? `https://t.me/${username}?start=s_c${campaignId}` : null;
-    },
-    async send(merchantId, chatId, screen) {
-      const api = await apiOf(merchantId);
-      const reply_markup = screen.buttons ? inlineKeyboard(screen.buttons) : undefined;
-      const sent = screen.imageUrl && screen.text.length <= 1024
-        ? await api.sendPhoto(chatId, screen.imageUrl, { caption: screen.text, reply_markup })
-        : await api.sendMessage(chatId, screen.text, { reply_markup, link_preview_options: { is_disabled: true } });
-      return sent.message_id;
-    },
-    failure(err) {
-      if (err instanceof GrammyError && err.error_code === 429) return { kind: 'rate', retryAfterSeconds: err.parameters.retry_after ?? 1 };
-      if (memberUnreachable(err)) return { kind: 'blocked', reason: (err as GrammyError).description };
-      // Retrying will not find the chat either; the member stays reachable for later messages.
-      if (chatNotFound(err)) return { kind: 'failed', reason: (err as GrammyError).description };
-      return { kind: 'retry' };
-    },
-    async pause(merchantId, seconds) {
-      await limiter.pause(botId(await apiOf(merchantId)), seconds);
-    },
-  };
 }
 
 /** One worker per bot queue; concurrency 1 keeps sends in order behind the shared limiter. */

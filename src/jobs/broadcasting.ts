@@ -1,23 +1,48 @@
-import { GrammyError } from 'grammy';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Api } from 'grammy';
 import { broadcastProgressScreen } from '../chat/screens/broadcast-screens.js';
 import { isLocale, type Locale } from '../chat/i18n.js';
-import { inlineKeyboard } from '../channels/telegram/render.js';
+import type { ClubScreens } from '../chat/club-screens.js';
+import type { Screen } from '../chat/screens/types.js';
+import type { PgBroadcastStore } from '../db/repositories/broadcast-store.js';
+import type { BroadcastService } from '../domain/campaigns/broadcast-service.js';
+import type { Clock } from '../domain/clock.js';
+import type { InboxStore } from '../domain/feedback/types.js';
+import type { LedgerService } from '../domain/ledger/ledger-service.js';
+import type { MemberStore } from '../domain/members/types.js';
+import type { MerchantService } from '../domain/merchants/merchant-service.js';
+import type { VoucherService } from '../domain/rewards/voucher-service.js';
 import type { Logger } from '../logger.js';
-import type { Services } from '../app/container.js';
 import { startBroadcastControlWorker, type BullBroadcastQueues } from './broadcast-control.js';
-import { startBroadcastWorker, telegramDelivery, type BroadcastJob, type DeliveryChannel } from './broadcast-sender.js';
+import { startBroadcastWorker, type BroadcastJob, type DeliveryChannel } from './broadcast-sender.js';
 import type { QueueContext } from './queues.js';
-import { TelegramRateLimiter } from './telegram-rate-limit.js';
+
+/** Where the operator watches a broadcast: a message the channel edits in place. */
+export interface ProgressView {
+  show(merchantId: string, at: { chatId: string; messageId: number }, screen: Screen): Promise<void>;
+}
+
+/** What the Telegram channel gives broadcasting: its paced sends and the operator's progress message. */
+export interface TelegramBroadcasts {
+  delivery: DeliveryChannel;
+  progress: ProgressView;
+}
 
 export interface BroadcastingDeps {
   ctx: QueueContext & { redis: Redis };
   queues: BullBroadcastQueues;
-  services: Pick<Services, 'broadcasts' | 'broadcastStore' | 'ledger' | 'vouchers' | 'memberStore' | 'screens' | 'merchants' | 'inbox' | 'clock'>;
-  telegram: { api(merchantId: string): Promise<Api | null>; usernameOf(merchantId: string): Promise<string | null> };
-  ratePerSecond: number;
+  services: {
+    broadcasts: BroadcastService;
+    broadcastStore: PgBroadcastStore;
+    ledger: LedgerService;
+    vouchers: VoucherService;
+    memberStore: MemberStore;
+    screens: ClubScreens;
+    merchants: MerchantService;
+    inbox: InboxStore;
+    clock: Clock;
+  };
+  telegram: TelegramBroadcasts;
   defaultLocale: Locale;
   logger: Logger;
   /** Other channels' senders (WhatsApp), for a process that runs them too. */
@@ -30,26 +55,19 @@ export interface BroadcastingDeps {
 
 /**
  * The worker role's broadcasting: the control worker (fan-outs, progress) and a sender per bot,
- * all behind one Redis rate limiter. Progress messages are edited in the operator's chat.
+ * paced by the channel that delivers. Progress messages are edited in the operator's chat.
  */
 export async function startBroadcasting(d: BroadcastingDeps): Promise<{ stop(): Promise<void>; refresh(): Promise<void> }> {
-  const limiter = new TelegramRateLimiter(d.ctx.redis, d.ctx.prefix, d.ratePerSecond);
   const s = d.services;
   const senders = new Map<string, { worker: Worker<BroadcastJob>; queue: { close(): Promise<void> } }>();
 
   async function showProgress(broadcastId: string) {
     const b = await s.broadcastStore.getAny(broadcastId);
     if (!b?.progress) return;
-    const api = await d.telegram.api(b.merchantId);
-    if (!api) return;
     const status = await s.broadcasts.status(b.merchantId, b.id);
     const locale: Locale = isLocale(b.progress.locale) ? b.progress.locale : d.defaultLocale;
     const screen = broadcastProgressScreen(status, await s.screens.context(b.merchantId, locale));
-    try {
-      await api.editMessageText(b.progress.chatId, b.progress.messageId, screen.text, { reply_markup: screen.buttons ? inlineKeyboard(screen.buttons) : undefined });
-    } catch (err) {
-      if (!(err instanceof GrammyError && err.description.includes('message is not modified'))) throw err;
-    }
+    await d.telegram.progress.show(b.merchantId, b.progress, screen);
   }
 
   const senderDeps = {
@@ -59,7 +77,7 @@ export async function startBroadcasting(d: BroadcastingDeps): Promise<{ stop(): 
     vouchers: s.vouchers,
     memberStore: s.memberStore,
     screens: s.screens,
-    channels: { telegram: telegramDelivery(limiter, d.telegram), ...d.channels },
+    channels: { telegram: d.telegram.delivery, ...d.channels },
     progress: (id: string) => d.queues.progress(id),
     inbox: s.inbox,
     defaultLocale: d.defaultLocale,

@@ -1,11 +1,10 @@
 import { Queue, Worker } from 'bullmq';
-import type { Api } from 'grammy';
 import { isLocale, translator, type Locale } from '../chat/i18n.js';
 import type { ClubScreens } from '../chat/club-screens.js';
 import { notificationScreen } from '../chat/screens/notification-screens.js';
 import { categoryLabel } from '../chat/screens/feedback-screens.js';
 import { formatNumber } from '../chat/format.js';
-import { inlineKeyboard } from '../channels/telegram/render.js';
+import type { Screen } from '../chat/screens/types.js';
 import { can } from '../domain/admin/permissions.js';
 import type { OperatorService } from '../domain/admin/operator-service.js';
 import type { SurveyService } from '../domain/feedback/survey-service.js';
@@ -74,11 +73,16 @@ export function inboxRecorder(deps: { inbox: InboxStore; members: MemberService;
   };
 }
 
+/** The operators' chat (Telegram's admin mode): one screen to one operator. */
+export interface OperatorChat {
+  send(merchantId: string, chatId: string, screen: Screen): Promise<void>;
+}
+
 /**
  * Tells the branch's managers (and owners) in admin mode about new tickets, low ratings and
  * members' answers, with a button to open the ticket.
  */
-export function staffAlerts(deps: { operators: OperatorService; telegram: { api(merchantId: string): Promise<Api | null> }; defaultLocale: Locale; logger: Logger }): EventHandler {
+export function staffAlerts(deps: { operators: OperatorService; chat: OperatorChat; defaultLocale: Locale; logger: Logger }): EventHandler {
   return {
     name: 'staff-alerts',
     async handle({ merchantId, type, payload: p }) {
@@ -86,8 +90,6 @@ export function staffAlerts(deps: { operators: OperatorService; telegram: { api(
       const branch = (p.branch as string | null) ?? null;
       const staff = (await deps.operators.list(merchantId)).filter((o) => !o.disabledAt && o.telegramUserId && can(o.role, 'tickets') && (o.branch === null || branch === null || o.branch === branch));
       if (!staff.length) return;
-      const api = await deps.telegram.api(merchantId);
-      if (!api) return;
       const t = translator(deps.defaultLocale);
       const c = { t, locale: deps.defaultLocale } as Parameters<typeof categoryLabel>[1];
       const number = formatNumber(Number(p.number), deps.defaultLocale);
@@ -98,9 +100,9 @@ export function staffAlerts(deps: { operators: OperatorService; telegram: { api(
           : p.source === 'survey'
             ? t('admin_support.alert_low_rating', { number, rating: formatNumber(Number(p.rating), deps.defaultLocale), branch: where })
             : t('admin_support.alert_opened', { number, category: categoryLabel(String(p.category), c), branch: where, text: String(p.text) });
-      const reply_markup = inlineKeyboard([[{ label: t('admin_support.open'), action: `at:v:${String(p.ticket_id)}` }]]);
+      const screen: Screen = { text, buttons: [[{ label: t('admin_support.open'), action: `at:v:${String(p.ticket_id)}` }]] };
       for (const op of staff) {
-        await api.sendMessage(op.telegramUserId!, text, { reply_markup }).catch((err: Error) => deps.logger.info({ operator: op.id, err: err.message }, 'staff alert not delivered'));
+        await deps.chat.send(merchantId, op.telegramUserId!, screen).catch((err: Error) => deps.logger.info({ operator: op.id, err: err.message }, 'staff alert not delivered'));
       }
     },
   };

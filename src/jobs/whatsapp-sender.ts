@@ -1,8 +1,6 @@
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { WhatsAppSendError } from '../channels/whatsapp/client.js';
-import { sendWhatsApp, type WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.js';
 import type { MemberStore } from '../domain/members/types.js';
 import { BROADCAST_QUEUE_OPTIONS, broadcastQueueName, processDelivery, type BroadcastJob, type SenderDeps } from './broadcast-sender.js';
 import type { QueueContext } from './queues.js';
@@ -58,8 +56,16 @@ export class WhatsAppOutbox {
   }
 }
 
+/** The club number's session in this process, as the queue sees it (the WhatsApp channel implements it). */
+export interface WhatsAppNotifications {
+  /** The number the club sends from, while its session runs in this process. */
+  number(merchantId: string): string | undefined;
+  /** Sends one queued message (and sets the chat's numbered options first); 'unreachable' when the number has no WhatsApp. */
+  send(message: WhatsAppNotifyJob): Promise<'sent' | 'unreachable'>;
+}
+
 export interface WhatsAppSenderDeps {
-  channel: WhatsAppChannel;
+  channel: WhatsAppNotifications;
   limiter: WhatsAppRateLimiter;
   memberStore: MemberStore;
   /** Broadcast deliveries; `channels.whatsapp` is this number's delivery channel. */
@@ -68,27 +74,18 @@ export interface WhatsAppSenderDeps {
 }
 
 async function notify(d: WhatsAppSenderDeps, job: Job<WhatsAppNotifyJob>, token: string | undefined): Promise<string> {
-  const { merchantId, chatId, text, png, imageUrl, cold } = job.data;
-  const client = d.channel.client(merchantId);
+  const { merchantId, cold } = job.data;
   const number = d.channel.number(merchantId);
-  if (!client || !number) throw new WhatsAppSendError('WhatsApp is not running for this club', 'not_ready');
+  // Retried with backoff: the session may be starting.
+  if (!number) throw new Error('WhatsApp is not running for this club');
   const booking = await d.limiter.waitTurn(number, { cold });
   if (!booking.ok) {
     await job.moveToDelayed(Date.now() + booking.waitMs, token);
     throw new DelayedError();
   }
-  try {
-    // Options first: a quick answer to the message must find them.
-    if (job.data.options !== undefined) await d.channel.setOptions(merchantId, chatId, { options: job.data.options, optionBase: job.data.optionBase, prompt: text });
-    await sendWhatsApp(client, chatId, { text, image: png ? { png: Buffer.from(png, 'base64') } : imageUrl ? { url: imageUrl } : undefined });
-    return 'sent';
-  } catch (err) {
-    if (err instanceof WhatsAppSendError && err.kind === 'unreachable') {
-      await d.memberStore.markUnreachable(merchantId, 'whatsapp', job.data.externalUserId, true);
-      return 'unreachable';
-    }
-    throw err;
-  }
+  const sent = await d.channel.send(job.data);
+  if (sent === 'unreachable') await d.memberStore.markUnreachable(merchantId, 'whatsapp', job.data.externalUserId, true);
+  return sent;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Api } from 'grammy';
 import { BotApiError, LocalBotApi } from '../../src/channels/telegram/local/local-bot-api.js';
 import { startLocalBotApi } from '../../src/channels/telegram/local/routes.js';
 import { startBroadcasting } from '../../src/jobs/broadcasting.js';
+import { telegramBroadcasts } from '../../src/channels/telegram/delivery.js';
 import { createLogger } from '../../src/logger.js';
 import { newBotToken } from '../helpers/telegram.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
@@ -97,8 +98,7 @@ export async function createBroadcastRig(opts: { ratePerSecond?: number } = {}):
         ctx: { connection: r.redis, prefix: r.prefix, redis: r.redis },
         queues: w.broadcastQueues!,
         services: w.services,
-        telegram: { api: async () => api, usernameOf: async () => 'cafe_club_bot' },
-        ratePerSecond: rate,
+        telegram: telegramBroadcasts({ api: async () => api, usernameOf: async () => 'cafe_club_bot' }, { redis: r.redis, prefix: r.prefix, ratePerSecond: rate }),
         defaultLocale: 'fa',
         logger: createLogger('silent'),
         workerOptions: { lockDuration: 1000, stalledInterval: 500 },

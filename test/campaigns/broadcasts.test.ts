@@ -40,7 +40,12 @@ describe('broadcasts', () => {
     const unreachable = await rig.w.db.pool.query("SELECT count(*)::int AS n FROM channel_identities WHERE merchant_id = $1 AND unreachable_at IS NOT NULL", [rig.merchantId]);
     expect(unreachable.rows[0].n).toBe(3);
     const attempts = await rig.w.db.pool.query('SELECT member_id, attempts, state FROM broadcast_deliveries WHERE broadcast_id = $1 AND state = $2', [broadcast!.id, 'failed']);
-    expect(attempts.rows.map((x) => x.attempts)).toEqual([5, 5]);
+    // Five tries each; the one injected 429 may land on one of these two chats, and that
+    // rate-limited try is counted too (BullMQ does not count it against the five).
+    const tries = attempts.rows.map((x) => x.attempts as number).sort();
+    expect(tries[0]).toBe(5);
+    expect(tries[0]! + tries[1]!).toBeLessThanOrEqual(11);
+    expect(tries[1]).toBeGreaterThanOrEqual(5);
     rig.tg.alwaysFail.clear();
     rig.tg.rateLimitAt = null;
   });

@@ -2,6 +2,7 @@ import { Queue, type Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramNotifier } from '../../src/channels/telegram/notifier.js';
 import { inboxRecorder, staffAlerts, startSurveyWorker, surveyScheduler, type SurveyJob } from '../../src/jobs/feedback-events.js';
+import { telegramOperatorChat } from '../../src/channels/telegram/delivery.js';
 import { QueueName } from '../../src/jobs/queues.js';
 import { createLogger } from '../../src/logger.js';
 import type { EventHandler } from '../../src/jobs/event-worker.js';
@@ -31,7 +32,7 @@ beforeAll(async () => {
     telegramNotifier({ telegram: h.channel, members: s.members, memberStore: s.memberStore, screens: s.screens, settings: s.settings, defaultLocale: 'fa', logger }),
     surveyScheduler(s.surveys, queue),
     inboxRecorder({ inbox: s.inbox, members: s.members, screens: s.screens, defaultLocale: 'fa' }),
-    staffAlerts({ operators: s.operators, telegram: h.channel, defaultLocale: 'fa', logger }),
+    staffAlerts({ operators: s.operators, chat: telegramOperatorChat(h.channel), defaultLocale: 'fa', logger }),
   ];
   member = h.user(401, 'Sara');
   phone = newPhone();

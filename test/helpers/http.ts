@@ -19,7 +19,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function createTestApi(opts: { rateLimitPerSecond?: number; settings?: unknown; plugins?: (w: TestWorld) => ((app: FastifyInstance) => Promise<void>)[] } = {}): Promise<TestApi> {
+export async function createTestApi(opts: { rateLimitPerSecond?: number; failedAuthPerMinute?: number; settings?: unknown; plugins?: (w: TestWorld) => ((app: FastifyInstance) => Promise<void>)[] } = {}): Promise<TestApi> {
   const r = createTestRedis();
   const w = await createTestWorld({ redis: r });
   const app = await buildHttpServer({
@@ -32,6 +32,7 @@ export async function createTestApi(opts: { rateLimitPerSecond?: number; setting
       redis: r.redis,
       redisPrefix: r.prefix,
       rateLimitPerSecond: opts.rateLimitPerSecond ?? 10_000,
+      failedAuthPerMinute: opts.failedAuthPerMinute,
     },
     plugins: opts.plugins?.(w),
   });

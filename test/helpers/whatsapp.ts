@@ -4,6 +4,7 @@ import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../../src/channels/w
 import { WhatsAppChannel } from '../../src/channels/whatsapp/whatsapp-channel.js';
 import { whatsappNotifier } from '../../src/channels/whatsapp/notifier.js';
 import { whatsappDelivery } from '../../src/channels/whatsapp/delivery.js';
+import { whatsappNotifications } from '../../src/channels/whatsapp/notifications.js';
 import { WhatsAppOutbox, startWhatsAppSender } from '../../src/jobs/whatsapp-sender.js';
 import { WhatsAppRateLimiter } from '../../src/jobs/whatsapp-rate-limit.js';
 import { referralEvents } from '../../src/jobs/handlers.js';
@@ -98,7 +99,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
     async startSender(intervalMs = 50) {
       const limiter = new WhatsAppRateLimiter(r.redis, r.prefix, { intervalMs, coldPerHour: 120 });
       const sender = startWhatsAppSender({ connection: r.redis, prefix: r.prefix, redis: r.redis }, merchantId, {
-        channel,
+        channel: whatsappNotifications(channel),
         limiter,
         memberStore: s.memberStore,
         sender: { store: s.broadcastStore, broadcasts: s.broadcasts, ledger: s.ledger, vouchers: s.vouchers, memberStore: s.memberStore, screens: s.screens, channels: { whatsapp: whatsappDelivery(channel, limiter, s.shortLinks) }, progress: (id) => w.broadcastQueues!.progress(id), defaultLocale: 'fa', logger, clock: w.clock },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramNotifier } from '../../src/channels/telegram/notifier.js';
 import { startBroadcasting } from '../../src/jobs/broadcasting.js';
+import { telegramBroadcasts } from '../../src/channels/telegram/delivery.js';
 import { broadcastProgressScreen } from '../../src/chat/screens/broadcast-screens.js';
 import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
@@ -143,7 +144,7 @@ describe('admin mode in the bot', () => {
     await cashier.send(phone);
     await cashier.send('۱۰۰٬۰۰۰');
     const [preview] = await cashier.send('⏭ رد شدن');
-    expect(preview!.text).toContain(`مشتری: \u2066${persian(phone).replace(/^(.{4})(.{3})/, '$1 $2 ')}\u2069 (هنوز عضو نشده`);
+    expect(preview!.text).toContain(`مشتری: ${persian(phone).replace(/^(.{4})(.{3})/, '$1 $2 ')} (هنوز عضو نشده`);
     expect((await cashier.send('✖️ انصراف'))[0]!.text).toBe('لغو شد.');
   });
 
@@ -168,8 +169,7 @@ describe('admin mode in the bot', () => {
       ctx: { connection: h.r.redis, prefix: h.r.prefix, redis: h.r.redis },
       queues: h.w.broadcastQueues!,
       services: h.w.services,
-      telegram: h.channel,
-      ratePerSecond: 100,
+      telegram: telegramBroadcasts(h.channel, { redis: h.r.redis, prefix: h.r.prefix, ratePerSecond: 100 }),
       defaultLocale: 'fa',
       logger,
     });

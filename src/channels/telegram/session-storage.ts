@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { StorageAdapter } from 'grammy';
 
 /**
@@ -7,14 +8,13 @@ import type { StorageAdapter } from 'grammy';
  */
 export class WriteWhenChanged<T> implements StorageAdapter<T> {
   /** JSON as read, per key, until the same update writes it back. */
-  private readonly asRead = new Map<string, string>();
+  private readonly asRead = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(private readonly inner: StorageAdapter<T>) {}
 
   async read(key: string): Promise<T | undefined> {
     const value = await this.inner.read(key);
     if (value === undefined) return undefined;
-    if (this.asRead.size > 10_000) this.asRead.clear();
     this.asRead.set(key, JSON.stringify(value));
     return value;
   }

@@ -8,6 +8,12 @@ import { safeEqual } from '../../domain/merchants/credentials.js';
 import type { BotContext, BotDeps } from './context.js';
 import { createBot, publishCommands } from './bot.js';
 
+const RETRY_MS = 30_000;
+const REACHABILITY_CACHE_MS = 5_000;
+
+/** The bot's id: the part of its token before the colon (not secret; the rest is). */
+const botId = (token: string) => token.split(':')[0]!;
+
 export interface TelegramChannelOptions {
   /** Bot API server for every bot (the local one in demo mode); Telegram's when undefined. */
   apiRoot?: string;
@@ -32,6 +38,11 @@ interface Running {
 export class TelegramChannel {
   private readonly bots = new Map<string, Promise<Running | null>>();
   private readonly apis = new Map<string, Api>();
+  private readonly retries = new Set<NodeJS.Timeout>();
+  /** Bots whose start reached the Bot API; stop() does not wait for one still trying. */
+  private readonly built = new Set<Running>();
+  private stopped = false;
+  private reachability: { until: number; result: Promise<string[]> } | null = null;
 
   constructor(private readonly opts: TelegramChannelOptions) {}
 
@@ -46,7 +57,9 @@ export class TelegramChannel {
   private async build(config: TelegramBotConfig): Promise<Running> {
     const bot = createBot({ token: config.token, apiRoot: this.opts.apiRoot }, { ...this.opts.deps, merchantId: config.merchantId });
     await bot.init();
-    return { config, bot };
+    const running = { config, bot };
+    this.built.add(running);
+    return running;
   }
 
   /** The bot of a merchant, built on first use; null when the merchant has none. */
@@ -74,26 +87,70 @@ export class TelegramChannel {
     return api;
   }
 
-  /** Bot role: long polling, or registering webhooks with a secret per merchant. */
+  /**
+   * Bot role: long polling, or registering webhooks with a secret per merchant. A bot whose Bot
+   * API cannot be reached is logged and tried again every RETRY_MS; the others go on.
+   */
   async start(): Promise<number> {
+    this.stopped = false;
     const configs = await this.configs();
-    for (const config of configs) {
-      const running = await this.bot(config.merchantId);
-      if (!running) continue;
-      await publishCommands(running.bot);
-      if (this.opts.publicUrl) {
-        const secret = config.webhookSecret ?? randomBytes(24).toString('hex');
-        if (!config.webhookSecret) await this.opts.merchants.setTelegramWebhookSecret(config.merchantId, secret);
-        running.config = { ...running.config, webhookSecret: secret };
-        await running.bot.api.setWebhook(`${this.opts.publicUrl.replace(/\/$/, '')}/telegram/${config.merchantId}`, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
-        this.opts.logger.info({ merchantId: config.merchantId, bot: running.bot.botInfo.username }, 'telegram webhook registered');
-      } else {
-        await running.bot.api.deleteWebhook();
-        running.runner = run(running.bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
-        this.opts.logger.info({ merchantId: config.merchantId, bot: running.bot.botInfo.username }, 'telegram bot polling');
-      }
-    }
+    for (const config of configs) await this.startOne(config);
     return configs.length;
+  }
+
+  private async startOne(config: TelegramBotConfig): Promise<void> {
+    try {
+      await this.startBot(config);
+    } catch (err) {
+      if (this.stopped) return;
+      this.opts.logger.warn({ merchantId: config.merchantId, bot: botId(config.token), err: (err as Error).message }, `telegram bot cannot reach its Bot API; retrying in ${RETRY_MS / 1000} s`);
+      const timer = setTimeout(() => {
+        this.retries.delete(timer);
+        void this.startOne(config);
+      }, RETRY_MS);
+      this.retries.add(timer);
+    }
+  }
+
+  private async startBot(config: TelegramBotConfig): Promise<void> {
+    const running = await this.bot(config.merchantId);
+    if (!running || this.stopped) return;
+    await publishCommands(running.bot);
+    if (this.opts.publicUrl) {
+      const secret = config.webhookSecret ?? randomBytes(24).toString('hex');
+      if (!config.webhookSecret) await this.opts.merchants.setTelegramWebhookSecret(config.merchantId, secret);
+      running.config = { ...running.config, webhookSecret: secret };
+      await running.bot.api.setWebhook(`${this.opts.publicUrl.replace(/\/$/, '')}/telegram/${config.merchantId}`, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
+      this.opts.logger.info({ merchantId: config.merchantId, bot: running.bot.botInfo.username }, 'telegram webhook registered');
+    } else {
+      await running.bot.api.deleteWebhook();
+      if (this.stopped) return;
+      running.runner = run(running.bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
+      this.opts.logger.info({ merchantId: config.merchantId, bot: running.bot.botInfo.username }, 'telegram bot polling');
+    }
+  }
+
+  /**
+   * Bots whose Bot API does not answer getMe within `timeoutMs`, each named (for /readyz);
+   * asked at most every few seconds however often it is called.
+   */
+  unreachableBots(timeoutMs = 3_000): Promise<string[]> {
+    if (this.reachability && this.reachability.until > Date.now()) return this.reachability.result;
+    const result = this.configs().then((configs) =>
+      Promise.all(
+        configs.map(async (config) => {
+          try {
+            await (await this.api(config.merchantId))?.getMe(AbortSignal.timeout(timeoutMs) as unknown as Parameters<Api['getMe']>[0]);
+            return null;
+          } catch (err) {
+            const reason = (err as Error).name === 'TimeoutError' || /aborted/i.test((err as Error).message) ? `no answer within ${timeoutMs / 1000} s` : (err as Error).message;
+            return `bot ${botId(config.token)} of merchant ${config.merchantId} cannot reach its Bot API (${reason})`;
+          }
+        }),
+      ).then((names) => names.filter((n): n is string => n !== null)),
+    );
+    this.reachability = { until: Date.now() + REACHABILITY_CACHE_MS, result };
+    return result;
   }
 
   /** HTTP role: one update from Telegram for a merchant's bot; false when the secret is wrong. */
@@ -116,8 +173,11 @@ export class TelegramChannel {
   }
 
   async stop(): Promise<void> {
-    const all = await Promise.all([...this.bots.values()].map((p) => p.catch(() => null)));
-    await Promise.all(all.map((r) => (r?.runner?.isRunning() ? r.runner.stop() : undefined)));
+    this.stopped = true;
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
+    await Promise.all([...this.built].map((r) => (r.runner?.isRunning() ? r.runner.stop() : undefined)));
+    this.built.clear();
     this.bots.clear();
   }
 }

@@ -1,20 +1,12 @@
 import type pg from 'pg';
-import { DomainError, ErrorKind } from '../../domain/errors.js';
+import { DomainError } from '../../domain/errors.js';
+import type { ErrorCode } from '../../domain/error-codes.js';
 import type { AppliedLine, ApplyCommand, LedgerEntryView, LedgerLine, LedgerQueries, LedgerStore, MemberReference, OperationOutcome, OperationResult, ReferenceOutcome } from '../../domain/ledger/types.js';
 
 const KNOWN = new Set(['operation_id', 'member_id', 'balances', 'debts', 'lines', 'shortfall', 'tier', 'previous_tier', 'member_status', 'purchase_id']);
 
-const ERRORS: Record<string, { kind: DomainError['kind']; message: string }> = {
-  insufficient_balance: { kind: ErrorKind.Unprocessable, message: 'Not enough balance for this spend' },
-  idempotency_conflict: { kind: ErrorKind.Conflict, message: 'This idempotency key was already used with different content' },
-  member_not_found: { kind: ErrorKind.NotFound, message: 'No such member' },
-  member_blocked: { kind: ErrorKind.Forbidden, message: 'This member is blocked by the club' },
-  refund_exceeds_purchase: { kind: ErrorKind.Unprocessable, message: 'The refund is larger than what remains of the purchase' },
-  stale_purchase: { kind: ErrorKind.Conflict, message: 'The purchase changed while the refund was prepared' },
-  invalid_amount: { kind: ErrorKind.Invalid, message: 'Amounts must be whole and not negative' },
-  invalid_currency: { kind: ErrorKind.Invalid, message: 'Unknown currency' },
-  invalid_mode: { kind: ErrorKind.Invalid, message: 'Unknown ledger line mode' },
-};
+/** Codes the ledger's SQL function raises (its messages come from the catalogue). */
+const LEDGER_CODES = new Set<ErrorCode>(['insufficient_balance', 'idempotency_conflict', 'member_not_found', 'member_blocked', 'refund_exceeds_purchase', 'stale_purchase', 'invalid_amount', 'invalid_currency', 'invalid_mode']);
 
 function toSqlLine(line: LedgerLine): Record<string, unknown> {
   const base = { currency: line.currency, amount: line.amount, mode: line.mode, reason: line.reason };
@@ -64,17 +56,16 @@ export function mapLedgerError(err: unknown): unknown {
   const e = err as { code?: string; message?: string; detail?: string; constraint?: string };
   // A total past 2^53 - 1 (members_totals_safe) or past bigint: the whole operation is refused.
   if ((e.code === '23514' && e.constraint === 'members_totals_safe') || e.code === '22003') {
-    return new DomainError(ErrorKind.Unprocessable, 'amount_too_large', 'This would take the member past the largest balance the club can count');
+    return new DomainError('amount_too_large');
   }
-  if (e.code !== 'P0001' || !e.message || !ERRORS[e.message]) return err;
+  if (e.code !== 'P0001' || !e.message || !LEDGER_CODES.has(e.message as ErrorCode)) return err;
   let details: Record<string, unknown> | undefined;
   try {
     details = e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : undefined;
   } catch {
     details = undefined;
   }
-  const known = ERRORS[e.message]!;
-  return new DomainError(known.kind, e.message, known.message, details);
+  return new DomainError(e.message as ErrorCode, undefined, details);
 }
 
 export class PgLedgerStore implements LedgerStore, LedgerQueries {

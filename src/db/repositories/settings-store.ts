@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import { notFound } from '../../domain/errors.js';
 import { merchantSettingsSchema, type MerchantSettings, type SettingsProvider } from '../../domain/merchants/settings.js';
@@ -10,18 +11,20 @@ import { inTransaction } from '../transaction.js';
  * reads them on every call, and a change reaches every replica within `ttlMs`.
  */
 export class PgSettingsStore implements SettingsProvider {
-  private readonly cache = new Map<string, { settings: MerchantSettings; until: number }>();
+  private readonly cache: LRUCache<string, MerchantSettings>;
 
-  constructor(private readonly pool: pg.Pool, private readonly ttlMs = 5_000) {}
+  constructor(private readonly pool: pg.Pool, ttlMs = 5_000) {
+    this.cache = new LRUCache({ max: 10_000, ttl: ttlMs });
+  }
 
   async get(merchantId: string): Promise<MerchantSettings> {
     const hit = this.cache.get(merchantId);
-    if (hit && hit.until > Date.now()) return hit.settings;
+    if (hit) return hit;
     const { rows } = await this.pool.query<{ settings: unknown }>('SELECT settings FROM merchants WHERE id = $1', [merchantId]);
     if (!rows[0]) throw notFound('merchant_not_found', 'No such merchant');
     const parsed = merchantSettingsSchema.safeParse(rows[0].settings);
     if (!parsed.success) throw new Error(`Stored settings of merchant ${merchantId} are invalid: ${parsed.error.issues[0]?.message}`);
-    this.cache.set(merchantId, { settings: parsed.data, until: Date.now() + this.ttlMs });
+    this.cache.set(merchantId, parsed.data);
     return parsed.data;
   }
 

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
 import { forbidden, invalid, notFound } from '../errors.js';
+import type { CodeOf } from '../error-codes.js';
 import type { BroadcastService } from '../campaigns/broadcast-service.js';
 import type { CampaignService } from '../campaigns/campaign-service.js';
 import type { MemberQueries } from '../members/member-queries.js';
@@ -103,7 +104,7 @@ export class AdminService {
     return purchase;
   }
 
-  private async refuse(op: Operator, action: string, target: string, reason: string, message = 'A cashier can only return purchases of their own branch') {
+  private async refuse(op: Operator, action: string, target: string, reason: CodeOf<'forbidden'>, message = 'A cashier can only return purchases of their own branch') {
     await this.deps.audit.audit({ merchantId: op.merchantId, operatorId: op.id, actor: `operator:${op.id}`, action, allowed: false, target, details: { reason } });
     return forbidden(reason, message);
   }

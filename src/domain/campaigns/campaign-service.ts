@@ -1,8 +1,10 @@
+import { LRUCache } from 'lru-cache';
 import { systemClock, type Clock } from '../clock.js';
 import { invalid, notFound } from '../errors.js';
 import { tehranDay } from '../../lib/jalali.js';
 import type { EarningRule } from '../rules/settings.js';
 import { parseInput } from '../validation.js';
+import { requireOwnReferences, type Reference, type ReferenceStore } from '../references.js';
 import type { Broadcast, BroadcastService, DeliveryCounts } from './broadcast-service.js';
 import { campaignInputSchema, type CampaignMessage, type CampaignReward } from './campaign-schemas.js';
 import { parseSegment, segmentToJson, type Segment, type SegmentCounter } from './segments.js';
@@ -62,9 +64,9 @@ const RULE_CACHE_MS = 5_000;
  * that purchases pick up while it runs.
  */
 export class CampaignService {
-  private readonly ruleCache = new Map<string, { until: number; rules: EarningRule[] }>();
+  private readonly ruleCache = new LRUCache<string, EarningRule[]>({ max: 10_000, ttl: RULE_CACHE_MS });
 
-  constructor(private readonly deps: { store: CampaignStore; broadcasts: BroadcastService; segments: SegmentCounter; clock?: Clock }) {}
+  constructor(private readonly deps: { store: CampaignStore; broadcasts: BroadcastService; segments: SegmentCounter; references: ReferenceStore; clock?: Clock }) {}
 
   private get clock() {
     return this.deps.clock ?? systemClock;
@@ -83,6 +85,10 @@ export class CampaignService {
       this.ruleCache.delete(merchantId);
       return { campaign, broadcast: null, recipients: 0 };
     }
+    const refs: Reference[] = [];
+    if (c.message.surveyId) refs.push({ kind: 'survey', id: c.message.surveyId, field: 'message.surveyId' });
+    if (c.kind === 'reward' && 'voucherCampaignId' in c.reward) refs.push({ kind: 'voucher_campaign', id: c.reward.voucherCampaignId, field: 'reward.voucherCampaignId' });
+    await requireOwnReferences(this.deps.references, merchantId, refs);
     const segment: Segment = parseSegment(c.segment);
     const count = await this.deps.segments.count(merchantId, segment, this.clock.now());
     const campaign = await this.deps.store.create(merchantId, {
@@ -115,7 +121,7 @@ export class CampaignService {
   /** Earning rules of the multiplier campaigns running now (cached for a few seconds). */
   async activeRules(merchantId: string): Promise<EarningRule[]> {
     const hit = this.ruleCache.get(merchantId);
-    if (hit && hit.until > Date.now()) return hit.rules;
+    if (hit) return hit;
     const now = this.clock.now();
     const rules = (await this.deps.store.activeRules(merchantId, now)).map((c) => ({
       id: `campaign-${c.id.slice(0, 8)}`,
@@ -124,7 +130,7 @@ export class CampaignService {
       name: c.rule!.name ?? c.name,
       when: { ...c.rule!.when, dates: { from: tehranDay(c.startsAt!), to: tehranDay(c.endsAt!) } },
     })) as EarningRule[];
-    this.ruleCache.set(merchantId, { until: Date.now() + RULE_CACHE_MS, rules });
+    this.ruleCache.set(merchantId, rules);
     return rules;
   }
 

@@ -3,7 +3,7 @@ import { parseWholeNumber } from '../../lib/digits.js';
 import { parseCalendarDate } from '../../lib/jalali.js';
 import { isDomainError } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
-import { CURRENCIES, type Balances, type LedgerLine } from '../ledger/types.js';
+import { CURRENCIES, type ApplyCommand, type Balances, type LedgerLine, type OperationOutcome } from '../ledger/types.js';
 import type { SettingsProvider } from '../merchants/settings.js';
 import { normalizePhone } from './phone.js';
 import type { Gender } from './types.js';
@@ -18,9 +18,17 @@ export interface ImportMember {
   tags: string[];
 }
 
-export interface ImportStore {
+/** Writes of one import; everything written through it commits together or not at all. */
+export interface ImportWriter {
   /** Creates pending members or fills the blanks of existing ones; returns id and whether it was new, by phone. */
   upsert(merchantId: string, rows: ImportMember[], defaultTier: string): Promise<Map<string, { id: string; created: boolean }>>;
+  /** One ledger operation; when it is refused (an idempotency conflict) the other writes stand. */
+  applyLedger(cmd: ApplyCommand): Promise<OperationOutcome>;
+}
+
+export interface ImportStore {
+  /** Runs `fn` in one transaction: commits when it returns, rolls everything back when it throws. */
+  atomically<T>(fn: (writer: ImportWriter) => Promise<T>): Promise<T>;
 }
 
 export interface ImportError {
@@ -38,12 +46,20 @@ export interface ImportReport {
   errorCount: number;
   /** The first 1,000 errors, by data row number (the header is not counted). */
   errors: ImportError[];
+  duplicateCount: number;
+  /** Phones on more than one valid row (first 1,000): the last of those rows was imported. */
+  duplicates: ImportDuplicate[];
+}
+
+export interface ImportDuplicate {
+  phone: string;
+  rows: number[];
+  kept: number;
 }
 
 const GENDERS: Record<string, Gender> = { male: 'male', m: 'male', مرد: 'male', آقا: 'male', female: 'female', f: 'female', زن: 'female', خانم: 'female' };
 const CHUNK = 500;
 const MAX_ERRORS = 1_000;
-const LEDGER_CONCURRENCY = 8;
 
 interface ParsedRow {
   row: number;
@@ -51,13 +67,23 @@ interface ParsedRow {
   balances: Partial<Balances>;
 }
 
+/** "سارا احمدی" → first name سارا, last name احمدی; a single word is a first name. */
+function splitName(name: string): [string, string | undefined] {
+  const words = name.trim().split(/\s+/);
+  return words.length > 1 ? [words[0]!, words.slice(1).join(' ')] : [words[0]!, undefined];
+}
+
+/** Arabic yeh and kaf (what Windows-1256 and Arabic keyboards give) as the Persian letters. */
+const persianLetters = (v: string) => v.replace(/\u064A/g, '\u06CC').replace(/\u0649/g, '\u06CC').replace(/\u0643/g, '\u06A9');
+
 function text(value: string | undefined, max = 60): string | null {
-  const v = value?.trim().replace(/\s+/g, ' ');
+  const v = value && persianLetters(value.trim().replace(/\s+/g, ' '));
   return v ? v.slice(0, max) : null;
 }
 
 /** One CSV record (column names lower-cased) as a member, or the reason it is not one. */
 export function parseImportRecord(record: Record<string, string>, row: number): ParsedRow | ImportError {
+  const [firstName, lastName] = record.name?.trim() && !record.first_name?.trim() && !record.last_name?.trim() ? splitName(record.name) : [record.first_name, record.last_name];
   const phone = normalizePhone(record.phone ?? record.mobile ?? '');
   if (!phone) return { row, code: 'invalid_phone', message: `phone "${record.phone ?? ''}" is not a mobile number` };
   let birthDate: string | null = null;
@@ -82,78 +108,71 @@ export function parseImportRecord(record: Record<string, string>, row: number): 
   const tags = (record.tags ?? '').split(/[|;]/).map((t) => t.trim()).filter(Boolean);
   return {
     row,
-    member: { phone, firstName: text(record.first_name), lastName: text(record.last_name), birthDate, gender, city: text(record.city), tags },
+    member: { phone, firstName: text(firstName), lastName: text(lastName), birthDate, gender, city: text(record.city), tags },
     balances,
   };
 }
 
-function mergeRows(a: ImportMember | undefined, b: ImportMember): ImportMember {
-  if (!a) return b;
-  return {
-    phone: b.phone,
-    firstName: b.firstName ?? a.firstName,
-    lastName: b.lastName ?? a.lastName,
-    birthDate: b.birthDate ?? a.birthDate,
-    gender: b.gender ?? a.gender,
-    city: b.city ?? a.city,
-    tags: [...new Set([...a.tags, ...b.tags])],
-  };
-}
-
 /**
- * Imports members from a stream of records, a chunk at a time (memory stays flat however large
- * the file), idempotent by phone: members are created pending or their blanks filled, and
- * opening balances are one ledger operation per phone (`import:<phone>`), so importing the same
- * file again changes nothing and a different opening balance for a phone is reported, not applied.
+ * Imports members from a CSV's records, all or nothing: the whole file is read and checked
+ * first, so a broken line anywhere (an unclosed quote, a NUL byte) rejects the file with its
+ * line number before anything is written; then every member and opening balance is written in
+ * one transaction. Rows that are read but invalid (a bad phone or date) are skipped and
+ * reported. When one phone is on several valid rows the last row wins, and that is reported.
+ * Idempotent by phone: members are created pending or their blanks filled, and opening balances
+ * are one ledger operation per phone (`import:<phone>`), so importing the same file again
+ * changes nothing and a different opening balance for a phone is reported, not applied.
  */
 export class MemberImportService {
   constructor(private readonly store: ImportStore, private readonly ledger: LedgerService, private readonly settings: SettingsProvider) {}
 
   async import(merchantId: string, records: AsyncIterable<Record<string, string>>, actor: string): Promise<ImportReport> {
-    const report: ImportReport = { rows: 0, created: 0, updated: 0, balancesApplied: 0, balancesAlreadyApplied: 0, errorCount: 0, errors: [] };
-    const defaultTier = (await this.settings.get(merchantId)).tiers.levels[0]!.key;
+    const report: ImportReport = { rows: 0, created: 0, updated: 0, balancesApplied: 0, balancesAlreadyApplied: 0, errorCount: 0, errors: [], duplicateCount: 0, duplicates: [] };
     const fail = (e: ImportError) => {
       report.errorCount++;
       if (report.errors.length < MAX_ERRORS) report.errors.push(e);
     };
-    let chunk: ParsedRow[] = [];
-    const flush = async () => {
-      if (!chunk.length) return;
-      const rows = chunk;
-      chunk = [];
-      // One row per phone in a statement; a later row for the same phone fills in more fields.
-      const byPhone = new Map<string, ImportMember>();
-      for (const r of rows) byPhone.set(r.member.phone, mergeRows(byPhone.get(r.member.phone), r.member));
-      const ids = await this.store.upsert(merchantId, [...byPhone.values()], defaultTier);
-      for (const { created } of ids.values()) created ? report.created++ : report.updated++;
-      const withBalances = rows.filter((r) => Object.keys(r.balances).length);
-      for (let i = 0; i < withBalances.length; i += LEDGER_CONCURRENCY) {
-        await Promise.all(withBalances.slice(i, i + LEDGER_CONCURRENCY).map((r) => this.applyBalances(merchantId, ids.get(r.member.phone)!.id, r, actor, report, fail)));
-      }
-    };
-    for await (const record of records) {
+    const byPhone = new Map<string, ParsedRow>();
+    const duplicateRows = new Map<string, number[]>();
+    for await (const values of records) {
       report.rows++;
-      const parsed = parseImportRecord(record, report.rows);
-      if ('code' in parsed) fail(parsed);
-      else chunk.push(parsed);
-      if (chunk.length >= CHUNK) await flush();
+      const parsed = parseImportRecord(values, report.rows);
+      if ('code' in parsed) {
+        fail(parsed);
+        continue;
+      }
+      const earlier = byPhone.get(parsed.member.phone);
+      if (earlier) duplicateRows.set(parsed.member.phone, [...(duplicateRows.get(parsed.member.phone) ?? [earlier.row]), parsed.row]);
+      byPhone.delete(parsed.member.phone); // re-inserted: rows keep the order of their last occurrence
+      byPhone.set(parsed.member.phone, parsed);
     }
-    await flush();
+    report.duplicateCount = duplicateRows.size;
+    for (const [phone, rows] of duplicateRows) {
+      if (report.duplicates.length >= MAX_ERRORS) break;
+      report.duplicates.push({ phone, rows, kept: rows.at(-1)! });
+    }
+    const rows = [...byPhone.values()];
+    const defaultTier = (await this.settings.get(merchantId)).tiers.levels[0]!.key;
+    await this.store.atomically(async (writer) => {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const chunk = rows.slice(i, i + CHUNK);
+        const ids = await writer.upsert(merchantId, chunk.map((r) => r.member), defaultTier);
+        for (const { created } of ids.values()) created ? report.created++ : report.updated++;
+        for (const r of chunk) {
+          if (Object.keys(r.balances).length) await this.applyBalances(writer, merchantId, ids.get(r.member.phone)!.id, r, actor, report, fail);
+        }
+      }
+    });
+    report.errors.sort((a, b) => a.row - b.row);
     return report;
   }
 
-  private async applyBalances(merchantId: string, memberId: string, r: ParsedRow, actor: string, report: ImportReport, fail: (e: ImportError) => void) {
+  private async applyBalances(writer: ImportWriter, merchantId: string, memberId: string, r: ParsedRow, actor: string, report: ImportReport, fail: (e: ImportError) => void) {
     const lines: LedgerLine[] = CURRENCIES.filter((c) => r.balances[c]).map((c) => ({ mode: 'earn', currency: c, amount: r.balances[c]!, reason: 'import', refType: 'import', expiresAt: null }));
     try {
-      const out = await this.ledger.apply({
-        merchantId,
-        memberId,
-        idempotencyKey: `import:${r.member.phone}`,
-        requestHash: contentHash({ import: r.balances }),
-        kind: 'import',
-        actor,
-        lines,
-      });
+      const out = await writer.applyLedger(
+        await this.ledger.prepare({ merchantId, memberId, idempotencyKey: `import:${r.member.phone}`, requestHash: contentHash({ import: r.balances }), kind: 'import', actor, lines }),
+      );
       out.replayed ? report.balancesAlreadyApplied++ : report.balancesApplied++;
     } catch (err) {
       if (!isDomainError(err, 'idempotency_conflict')) throw err;

@@ -9,7 +9,7 @@ const NAME_MAX = 60;
 /** Letters of any script (with the Persian half-space), digits, _ and -. */
 const TAG = /^[\p{L}\p{M}\p{N}_\-\u200c]{1,40}$/u;
 
-function cleanName(value: string | null | undefined, field: string): string | null | undefined {
+function cleanName(value: string | null | undefined, field: 'first_name' | 'last_name'): string | null | undefined {
   if (value === undefined || value === null) return value;
   const v = value.trim().replace(/\s+/g, ' ');
   if (!v) return null;

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { contentHash } from '../../lib/canonical-hash.js';
 import { conflict, forbidden, invalid, isDomainError, notFound, unprocessable } from '../errors.js';
 import { assertAmount, type LedgerService } from '../ledger/ledger-service.js';
@@ -151,12 +152,10 @@ export class PurchaseService {
   }
 
   /** Members' tiers seen lately, to guess right the first time; the ledger checks the guess. */
-  private readonly tierHints = new Map<string, string>();
+  private readonly tierHints = new LRUCache<string, string>({ max: TIER_HINTS });
 
   private rememberTier(key: string, tier: string) {
-    this.tierHints.delete(key);
     this.tierHints.set(key, tier);
-    if (this.tierHints.size > TIER_HINTS) this.tierHints.delete(this.tierHints.keys().next().value!);
   }
 
   recentForMember(merchantId: string, memberId: string, limit: number) {

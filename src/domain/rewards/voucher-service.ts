@@ -10,6 +10,7 @@ import type { Member } from '../members/types.js';
 import type { PurchaseItem } from '../rules/evaluate.js';
 import { checkVoucher, normalizeVoucherCode, type VoucherCampaign, type VoucherCheck } from './voucher-rules.js';
 import { parseInput } from '../validation.js';
+import { requireOwnReferences, type ReferenceStore } from '../references.js';
 
 export const campaignInputSchema = z
   .object({
@@ -88,7 +89,7 @@ const REASON_MESSAGES: Record<string, string> = {
 };
 
 export class VoucherService {
-  constructor(private readonly deps: { store: VoucherStore; members: MemberService; ledger: LedgerService; clock?: Clock }) {}
+  constructor(private readonly deps: { store: VoucherStore; members: MemberService; ledger: LedgerService; references: ReferenceStore; clock?: Clock }) {}
 
   private get clock() {
     return this.deps.clock ?? systemClock;
@@ -130,10 +131,11 @@ export class VoucherService {
 
   /** Does a code apply to this basket, and how much does it take off? Changes nothing. */
   async validate(merchantId: string, input: { code: string; memberId?: string; phone?: string; memberCode?: string; amount: number; items?: PurchaseItem[] }): Promise<VoucherCheck & { code: string; message?: string }> {
+    // An unknown memberId is an error whatever the code: it is checked first.
+    const member = await this.resolve(merchantId, input);
     const code = normalizeVoucherCode(input.code);
     const found = code ? await this.deps.store.lookup(merchantId, code) : null;
     if (!found) return { ok: false, reason: 'unknown_code', code: input.code, message: REASON_MESSAGES.unknown_code };
-    const member = await this.resolve(merchantId, input);
     if (found.voucher) {
       if (found.voucher.status === 'redeemed' || found.voucher.status === 'void') return { ok: false, reason: 'already_redeemed', code: code!, message: REASON_MESSAGES.already_redeemed };
       if (found.voucher.memberId && member && found.voucher.memberId !== member.id) return { ok: false, reason: 'not_yours', code: code!, message: REASON_MESSAGES.not_yours };
@@ -187,6 +189,7 @@ export class VoucherService {
   /** Gives a member a code (wheel prize, campaign reward). */
   async give(merchantId: string, campaignId: string, memberId: string, source: string): Promise<string> {
     const campaign = await this.requireCampaign(merchantId, campaignId);
+    await requireOwnReferences(this.deps.references, merchantId, [{ kind: 'member', id: memberId, field: 'memberId' }]);
     if (campaign.sharedCode) return campaign.sharedCode;
     return this.deps.store.assign(merchantId, campaignId, memberId, source);
   }
@@ -194,6 +197,7 @@ export class VoucherService {
   /** Gives a code once per source (a campaign reward retried after a crash gives the same code). */
   async giveOnce(merchantId: string, campaignId: string, memberId: string, source: string): Promise<string> {
     const campaign = await this.requireCampaign(merchantId, campaignId);
+    await requireOwnReferences(this.deps.references, merchantId, [{ kind: 'member', id: memberId, field: 'memberId' }]);
     if (campaign.sharedCode) return campaign.sharedCode;
     return this.deps.store.assignOnce(merchantId, campaignId, memberId, source);
   }

@@ -8,6 +8,7 @@ import type { Member } from '../members/types.js';
 import { tierRank } from '../tiers/tiers.js';
 import { drawPrize, prizeWeight, wheelInputSchema, type WheelConfig, type WheelPrize } from './wheel.js';
 import { parseInput } from '../validation.js';
+import { requireOwnReferences, type Reference, type ReferenceStore } from '../references.js';
 
 export interface SpinResult {
   spinId: string;
@@ -44,7 +45,7 @@ export interface WheelStore {
  * changes spins already made: each spin keeps what it drew.
  */
 export class WheelService {
-  constructor(private readonly deps: { store: WheelStore; ledger: LedgerService; settings: SettingsProvider; clock?: Clock }) {}
+  constructor(private readonly deps: { store: WheelStore; ledger: LedgerService; settings: SettingsProvider; references: ReferenceStore; clock?: Clock }) {}
 
   private get clock() {
     return this.deps.clock ?? systemClock;
@@ -58,6 +59,11 @@ export class WheelService {
     const data = parseInput(wheelInputSchema, input, 'invalid_wheel', 'wheel');
     const { tiers } = await this.deps.settings.get(merchantId);
     if (data.minTier && tierRank(tiers, data.minTier) < 0) throw invalid('invalid_wheel', `minTier ${data.minTier} is not one of the club's tiers`);
+    const refs = data.prizes.flatMap((p, i): Reference[] => [
+      ...(p.voucherCampaignId ? [{ kind: 'voucher_campaign' as const, id: p.voucherCampaignId, field: `prizes.${i}.voucherCampaignId` }] : []),
+      ...(p.giftId ? [{ kind: 'gift' as const, id: p.giftId, field: `prizes.${i}.giftId` }] : []),
+    ]);
+    await requireOwnReferences(this.deps.references, merchantId, refs);
     return this.deps.store.replace(merchantId, { ...data, prizes: data.prizes.map((p) => ({ ...p, weight: prizeWeight(p) })) });
   }
 

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { DomainError, ErrorKind } from '../../domain/errors.js';
+import { unauthorized } from '../../domain/errors.js';
 import type { MerchantAuthStore } from '../../db/repositories/merchant-auth-store.js';
 import { verifyWebhookSignature } from './signature.js';
 
@@ -12,13 +12,6 @@ declare module 'fastify' {
   }
 }
 
-const unauthorized = (code: string, message: string) => new DomainError(ErrorKind.Unauthorized, code, message);
-
-const SIGNATURE_ERRORS = {
-  missing_signature: 'X-Bashgah-Timestamp and X-Bashgah-Signature (v1=<hex>) are required',
-  stale_timestamp: 'X-Bashgah-Timestamp is more than the allowed skew away from our clock',
-  invalid_signature: 'The signature does not match the body',
-} as const;
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name];
@@ -39,7 +32,7 @@ export function webhookAuth(store: MerchantAuthStore, toleranceSeconds: number, 
       nowSeconds: Math.floor(now() / 1000),
       toleranceSeconds,
     });
-    if (check !== 'ok') throw unauthorized(check, SIGNATURE_ERRORS[check]);
+    if (check !== 'ok') throw unauthorized(check);
     request.merchantId = merchantId;
     request.actor = 'webhook';
   };

@@ -3,17 +3,22 @@ import type { FastifyPluginAsync } from 'fastify';
 export interface HealthChecks {
   postgres(): Promise<void>;
   redis(): Promise<void>;
+  /** Rejects naming every bot that cannot reach its Bot API. */
+  telegram?(): Promise<void>;
 }
 
-/** /healthz: the process answers. /readyz: its dependencies answer too. */
+/** /healthz: the process answers. /readyz: its dependencies answer too (each named when one does not). */
 export const healthRoutes: FastifyPluginAsync<{ checks: HealthChecks }> = async (app, { checks }) => {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    const results = await Promise.allSettled([checks.postgres(), checks.redis()]);
-    const [postgres, redis] = results.map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason instanceof Error ? r.reason.message : 'failed'));
-    const ready = results.every((r) => r.status === 'fulfilled');
-    const failed = ['postgres', 'redis'].filter((_, i) => results[i]!.status === 'rejected');
-    return reply.status(ready ? 200 : 503).send(ready ? { status: 'ok', checks: { postgres, redis } } : { status: 'unavailable', failed, checks: { postgres, redis } });
+    const named = Object.entries(checks).filter((entry): entry is [string, () => Promise<void>] => typeof entry[1] === 'function');
+    const results = await Promise.allSettled(named.map(([, check]) => check()));
+    const report = Object.fromEntries(named.map(([name], i) => {
+      const r = results[i]!;
+      return [name, r.status === 'fulfilled' ? 'ok' : r.reason instanceof Error ? r.reason.message : 'failed'];
+    }));
+    const failed = named.filter((_, i) => results[i]!.status === 'rejected').map(([name]) => name);
+    return reply.status(failed.length ? 503 : 200).send(failed.length ? { status: 'unavailable', failed, checks: report } : { status: 'ok', checks: report });
   });
 };

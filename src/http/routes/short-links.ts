@@ -7,7 +7,7 @@ export const shortLinkRoutes: FastifyPluginAsync<{ links: ShortLinks }> = async 
   app.get<{ Params: { code: string } }>('/j/:code', { schema: { hide: true } }, async (request, reply) => {
     const code = request.params.code;
     const url = /^[A-Za-z0-9_-]{1,32}$/.test(code) ? await links.target(code) : null;
-    if (!url) return reply.status(404).send(errorBody('link_not_found', 'No such link'));
+    if (!url) return reply.status(404).send(errorBody('link_not_found', 'No such short link'));
     return reply.redirect(url, 302);
   });
 };

@@ -44,7 +44,11 @@ export const memberLookupQuery = z
 
 export const ledgerQuery = z
   .object({
-    cursor: z.string().regex(/^\d{1,19}$/, 'a cursor from the previous page').optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,16}$/, 'a cursor from the previous page')
+      .refine((c) => Number.isSafeInteger(Number(c)), 'a cursor from the previous page')
+      .optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
   .strict();

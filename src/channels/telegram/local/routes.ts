@@ -68,9 +68,9 @@ export function localBotApiRoutes(api: LocalBotApi): FastifyPluginAsync {
     // Bots long-poll getUpdates for up to 30 s; let the server close without waiting for them.
     app.addHook('preClose', async () => api.shutdown());
     await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024 } });
-    if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
-      app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
-    }
+    // Bots may send form bodies here; the API's own form parser refuses them on JSON routes.
+    if (app.hasContentTypeParser('application/x-www-form-urlencoded')) app.removeContentTypeParser('application/x-www-form-urlencoded');
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
 
     app.route({
       method: ['GET', 'POST'],

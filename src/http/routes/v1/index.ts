@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { HttpServices } from '../../server.js';
 import { apiKeyAuth, webhookAuth } from '../../auth/hooks.js';
+import { limitFailedAuth } from '../../auth/failed-auth-limit.js';
 import { purchaseWebhookRoutes } from './webhooks/purchases.js';
 import { wooCommerceRoutes } from './webhooks/woocommerce.js';
 import { memberRoutes } from './members/members.js';
@@ -22,6 +23,7 @@ import type { Redis } from 'ioredis';
  * members and settings.
  */
 export const v1Routes: FastifyPluginAsync<HttpServices & { redis: Redis; redisPrefix: string }> = async (app, deps) => {
+  limitFailedAuth(app, { redis: deps.redis, prefix: deps.redisPrefix, perMinute: deps.failedAuthPerMinute });
   await app.register(async (webhooks) => {
     webhooks.addHook('preValidation', webhookAuth(deps.auth, deps.webhookToleranceSeconds));
     await webhooks.register(purchaseWebhookRoutes, deps.services);

@@ -43,13 +43,13 @@ const friendsSchema = z
 export const referralRoutes: FastifyPluginAsyncZod<{ referrals: ReferralService; members: MemberService; staff: StaffService }> = async (app, { referrals, members, staff }) => {
   app.get(
     '/referrals/stats',
-    { schema: { tags: ['referrals'], summary: 'The referral programme over a period, with its K-factor', description: 'from/to: Tehran days, Jalali (1405/08/01) or Gregorian (2026-10-23); default the last 30 days.', security, querystring: range, response: { 200: statsSchema, ...errorResponses } } },
+    { schema: { tags: ['referrals'], summary: 'The referral programme over a period, with its K-factor', description: 'from/to: Tehran days, Jalali (1405/08/01) or Gregorian (2026-10-23); default the last 30 days.', security, errors: ['invalid_range', 'invalid_date'], querystring: range, response: { 200: statsSchema, ...errorResponses } } },
     async (request) => referrals.stats(request.merchantId!, request.query),
   );
 
   app.get(
     '/members/:id/referrals',
-    { schema: { tags: ['referrals'], summary: 'The friends a member referred, and their rewards', security, params: z.object({ id: z.string() }), response: { 200: friendsSchema, ...errorResponses } } },
+    { schema: { tags: ['referrals'], summary: 'The friends a member referred, and their rewards', security, errors: ['member_not_found'], params: z.object({ id: z.string() }), response: { 200: friendsSchema, ...errorResponses } } },
     async (request) => {
       const member = await members.get(request.merchantId!, request.params.id);
       const friends = await referrals.friends(request.merchantId!, member.id);
@@ -79,6 +79,7 @@ export const referralRoutes: FastifyPluginAsyncZod<{ referrals: ReferralService;
         tags: ['staff'],
         summary: 'Add or rename a salesperson',
         security,
+        errors: ['invalid_staff_code'],
         params: z.object({ code: z.string() }),
         body: z.object({ name: z.string().max(80).nullable() }).strict(),
         response: { 200: z.object({ code: z.string(), name: z.string().nullable() }), ...errorResponses },
@@ -94,6 +95,7 @@ export const referralRoutes: FastifyPluginAsyncZod<{ referrals: ReferralService;
         tags: ['staff'],
         summary: 'Commission per salesperson over a period (purchases minus refunds)',
         security,
+        errors: ['invalid_range', 'invalid_date'],
         querystring: range,
         response: { 200: z.object({ from: z.string(), to: z.string(), staff: z.array(z.object({ staffCode: z.string(), name: z.string().nullable(), purchases: z.number().int(), sales: z.number().int(), commission: z.number().int() })) }), ...errorResponses },
       },

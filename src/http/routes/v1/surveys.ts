@@ -35,6 +35,7 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ surveys: SurveyService; campa
         summary: 'Create a survey; with segment and message it is sent in chat at once (a campaign with a "take the survey" button)',
         description: 'Body: { title, questions: [{ id?, kind: rating | choice | text | nps, text, options? (choice) }], segment?, message?: { text, … }, scheduleAt?, holdoutPercent? }',
         security,
+        errors: ['invalid_survey', 'invalid_campaign', 'invalid_segment', 'schedule_in_past', 'queue_unavailable'],
         body: domainBody('See the description'),
         response: { 201: z.object({ id: z.string(), campaignId: z.string().nullable(), broadcastId: z.string().nullable(), recipients: z.number().int() }), ...errorResponses },
       },
@@ -53,7 +54,7 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ surveys: SurveyService; campa
     },
   );
 
-  app.get('/surveys/:id/results', { schema: { tags: ['feedback'], summary: 'Answers per question: counts, averages and NPS', security, params: idParams, response: { 200: resultsSchema, ...errorResponses } } }, async (request) => {
+  app.get('/surveys/:id/results', { schema: { tags: ['feedback'], summary: 'Answers per question: counts, averages and NPS', security, errors: ['survey_not_found'], params: idParams, response: { 200: resultsSchema, ...errorResponses } } }, async (request) => {
     const r = await surveys.results(request.merchantId!, request.params.id);
     return { id: r.survey.id, title: r.survey.title, responses: r.responses, completed: r.completed, questions: r.questions };
   });

@@ -26,7 +26,7 @@ export const whatsappRoutes: FastifyPluginAsyncZod<{ merchants: MerchantService;
 
   app.get(
     '/whatsapp/qr.png',
-    { schema: { tags: ['whatsapp'], summary: 'The pairing QR as a PNG: scan it in WhatsApp → Linked devices on the club phone', security, produces: ['image/png'], response: { ...errorResponses } } },
+    { schema: { tags: ['whatsapp'], summary: 'The pairing QR as a PNG: scan it in WhatsApp → Linked devices on the club phone', security, errors: ['no_pairing_qr'], produces: ['image/png'], response: { ...errorResponses } } },
     async (request, reply) => {
       const status = await readWhatsAppStatus(redis, redisPrefix, request.merchantId!);
       if (!status?.qr) return reply.status(404).send(errorBody('no_pairing_qr', status?.state === 'ready' ? 'WhatsApp is already paired' : 'No QR is waiting: the WhatsApp process has not reached WhatsApp Web yet (see its log)'));

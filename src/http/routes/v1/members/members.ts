@@ -19,7 +19,7 @@ export const memberRoutes: FastifyPluginAsyncZod<MemberRouteDeps> = async (app, 
   app.get(
     '/',
     {
-      schema: { tags: ['members'], summary: 'Find a member by phone or member code', security, querystring: memberLookupQuery, response: { 200: memberSchema, ...errorResponses } },
+      schema: { tags: ['members'], summary: 'Find a member by phone or member code', security, errors: ['member_not_found', 'invalid_phone'], querystring: memberLookupQuery, response: { 200: memberSchema, ...errorResponses } },
     },
     async (request) => {
       const { phone, code } = request.query;
@@ -31,14 +31,14 @@ export const memberRoutes: FastifyPluginAsyncZod<MemberRouteDeps> = async (app, 
 
   app.get(
     '/:id',
-    { schema: { tags: ['members'], summary: 'A member: profile, balances, tier and progress to the next tier', security, params: memberIdParams, response: { 200: memberSchema, ...errorResponses } } },
+    { schema: { tags: ['members'], summary: 'A member: profile, balances, tier and progress to the next tier', security, errors: ['member_not_found'], params: memberIdParams, response: { 200: memberSchema, ...errorResponses } } },
     async (request) => presentMember(await memberQueries.profile(request.merchantId!, request.params.id)),
   );
 
   app.get(
     '/:id/ledger',
     {
-      schema: { tags: ['members'], summary: 'Ledger entries, newest first, paged by cursor', security, params: memberIdParams, querystring: ledgerQuery, response: { 200: ledgerPageSchema, ...errorResponses } },
+      schema: { tags: ['members'], summary: 'Ledger entries, newest first, paged by cursor', security, errors: ['member_not_found'], params: memberIdParams, querystring: ledgerQuery, response: { 200: ledgerPageSchema, ...errorResponses } },
     },
     async (request) => {
       const { cursor, limit } = request.query;
@@ -58,6 +58,8 @@ export const memberRoutes: FastifyPluginAsyncZod<MemberRouteDeps> = async (app, 
         summary: 'Add to or take from a balance by hand',
         description: 'Idempotent on idempotencyKey. A negative amount larger than the balance is 422. Manual points do not count for tiers.',
         security,
+        errors: ['member_not_found', 'member_blocked', 'insufficient_balance', 'idempotency_conflict', 'amount_too_large'],
+        idempotent: true,
         params: memberIdParams,
         body: adjustmentBodySchema,
         response: { 200: adjustmentResponseSchema, ...errorResponses },

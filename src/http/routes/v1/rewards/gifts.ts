@@ -16,13 +16,13 @@ export const giftRoutes: FastifyPluginAsyncZod<{ gifts: GiftService }> = async (
 
   app.post(
     '/gifts',
-    { schema: { tags: ['rewards'], summary: 'Add a gift', description: giftFields, security, body: domainBody(giftFields), response: { 201: giftSchema, ...errorResponses } } },
+    { schema: { tags: ['rewards'], summary: 'Add a gift', description: giftFields, security, errors: ['invalid_gift'], body: domainBody(giftFields), response: { 201: giftSchema, ...errorResponses } } },
     async (request, reply) => reply.code(201).send(presentGift(await gifts.create(request.merchantId!, request.body))),
   );
 
   app.patch(
     '/gifts/:id',
-    { schema: { tags: ['rewards'], summary: 'Change some fields of a gift', description: giftFields, security, params: idParams, body: domainBody(giftFields), response: { 200: giftSchema, ...errorResponses } } },
+    { schema: { tags: ['rewards'], summary: 'Change some fields of a gift', description: giftFields, security, errors: ['invalid_gift', 'gift_not_found'], params: idParams, body: domainBody(giftFields), response: { 200: giftSchema, ...errorResponses } } },
     async (request) => presentGift(await gifts.update(request.merchantId!, request.params.id, request.body)),
   );
 
@@ -39,7 +39,7 @@ export const giftRoutes: FastifyPluginAsyncZod<{ gifts: GiftService }> = async (
   );
 
   const step = (summary: string, body: z.ZodObject, run: (merchantId: string, id: string, body: Record<string, string | undefined>) => ReturnType<GiftService['approve']>) => ({
-    schema: { tags: ['rewards'], summary, security, params: idParams, body: body.nullish(), response: { 200: giftRequestSchema, ...errorResponses } },
+    schema: { tags: ['rewards'], summary, security, errors: ['gift_request_not_found', 'invalid_transition'] as const, params: idParams, body: body.nullish(), response: { 200: giftRequestSchema, ...errorResponses } },
     handler: async (request: { merchantId?: string; params: { id: string }; body?: unknown }) => presentGiftRequest(await run(request.merchantId!, request.params.id, (request.body ?? {}) as Record<string, string | undefined>)),
   });
 

@@ -16,11 +16,11 @@ export const raffleRoutes: FastifyPluginAsyncZod<{ raffles: RaffleService }> = a
 
   app.post(
     '/raffles',
-    { schema: { tags: ['raffles'], summary: 'Open a raffle', description: raffleFields, security, body: domainBody(raffleFields), response: { 201: raffleSchema, ...errorResponses } } },
+    { schema: { tags: ['raffles'], summary: 'Open a raffle', description: raffleFields, security, errors: ['invalid_raffle'], body: domainBody(raffleFields), response: { 201: raffleSchema, ...errorResponses } } },
     async (request, reply) => reply.code(201).send(presentRaffle(await raffles.create(request.merchantId!, request.body))),
   );
 
-  app.get('/raffles/:id', { schema: { tags: ['raffles'], summary: 'A raffle: seed hash, tickets, and after the draw the seed, public value and winners', security, params: idParams, response: { 200: raffleSchema, ...errorResponses } } }, async (request) =>
+  app.get('/raffles/:id', { schema: { tags: ['raffles'], summary: 'A raffle: seed hash, tickets, and after the draw the seed, public value and winners', security, errors: ['raffle_not_found'], params: idParams, response: { 200: raffleSchema, ...errorResponses } } }, async (request) =>
     presentRaffle(await raffles.get(request.merchantId!, request.params.id)),
   );
 };
@@ -34,6 +34,7 @@ export const publicRaffleRoutes: FastifyPluginAsyncZod<{ raffles: RaffleService 
         tags: ['raffles'],
         summary: 'Public proof of a raffle: seed hash, (after the draw) seed, public value, winners, and every ticket',
         description: 'Verify with `npx bashgah raffle verify <id> --proof <this URL>`.',
+        errors: ['raffle_not_found'],
         params: idParams,
         response: { 200: raffleProofSchema, ...errorResponses },
       },

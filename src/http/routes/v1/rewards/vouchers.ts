@@ -18,7 +18,7 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
 
   app.post(
     '/vouchers/campaigns',
-    { schema: { tags: ['vouchers'], summary: 'Create a voucher campaign', description: campaignFields, security, body: domainBody(campaignFields), response: { 201: campaignSchema, ...errorResponses } } },
+    { schema: { tags: ['vouchers'], summary: 'Create a voucher campaign', description: campaignFields, security, errors: ['invalid_campaign', 'invalid_code'], body: domainBody(campaignFields), response: { 201: campaignSchema, ...errorResponses } } },
     async (request, reply) => reply.code(201).send(presentCampaign(await vouchers.createCampaign(request.merchantId!, request.body))),
   );
 
@@ -29,6 +29,7 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
         tags: ['vouchers'],
         summary: 'Generate a batch of single-use codes (10 characters, no 0/1/I/L/O/U)',
         security,
+        errors: ['campaign_not_found', 'shared_campaign', 'invalid_count'],
         params: idParams,
         body: z.object({ count: z.number().int().min(1).max(10_000) }).strict(),
         response: { 201: z.object({ codes: z.array(z.string()) }), ...errorResponses },
@@ -44,6 +45,7 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
         tags: ['vouchers'],
         summary: 'Give a member a code of this campaign (it shows under "my vouchers")',
         security,
+        errors: ['campaign_not_found', 'unknown_member'],
         params: idParams,
         body: z.object({ memberId: z.uuid() }).strict(),
         response: { 201: z.object({ code: z.string() }), ...errorResponses },
@@ -54,7 +56,7 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
 
   app.post(
     '/vouchers/validate',
-    { schema: { tags: ['vouchers'], summary: 'Does a code apply to this basket? The discount, or the reason it does not apply', security, body: validateBodySchema, response: { 200: validateResponseSchema, ...errorResponses } } },
+    { schema: { tags: ['vouchers'], summary: 'Does a code apply to this basket? The discount, or the reason it does not apply', security, errors: ['member_not_found', 'invalid_phone'], body: validateBodySchema, response: { 200: validateResponseSchema, ...errorResponses } } },
     async (request) => vouchers.validate(request.merchantId!, request.body),
   );
 
@@ -66,6 +68,14 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
         summary: 'Redeem a code for an order',
         description: 'Idempotent on orderId (same body again replays with `Idempotent-Replayed: true`; another body is 409). A single-use code is redeemed once, also when orders race for it; a refused code is 422 with the reason.',
         security,
+        errors: [
+          'invalid_code',
+          'member_not_found',
+          'invalid_phone',
+          'redemption_conflict',
+          ...(['unknown_code', 'already_redeemed', 'not_yours', 'inactive', 'not_started', 'expired', 'below_minimum', 'no_matching_items', 'tier_not_allowed', 'limit_reached', 'member_limit_reached'] as const).map((r) => `voucher_${r}` as const),
+        ],
+        idempotent: true,
         body: redeemBodySchema,
         response: { 200: redeemResponseSchema, ...errorResponses },
       },

@@ -20,6 +20,7 @@ export const wheelRoutes: FastifyPluginAsyncZod<{ wheel: WheelService }> = async
         description:
           'Body: { enabled?, costCoins? (0 = free), perDay?, perWeek?, minTier?, prizes: [{ label, kind: points|coins|credit|voucher|gift|nothing, amount?, expiresInDays?, voucherCampaignId?, giftId?, weight | probability, stock? }] }. Weights for every prize, or probabilities adding up to 1. Spins already made keep what they drew.',
         security,
+        errors: ['invalid_wheel', 'unknown_voucher_campaign', 'unknown_gift'],
         body: domainBody('See the summary'),
         response: { 200: wheelSchema, ...errorResponses },
       },

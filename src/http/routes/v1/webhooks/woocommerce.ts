@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { DomainError, ErrorKind, isDomainError, notFound } from '../../../../domain/errors.js';
+import { isDomainError, notFound, unauthorized } from '../../../../domain/errors.js';
 import { wooOrderActions, type WooOrder } from '../../../../domain/integrations/woocommerce.js';
 import { toMerchantUnit, type PurchaseService } from '../../../../domain/purchases/purchase-service.js';
 import type { SettingsProvider } from '../../../../domain/merchants/settings.js';
 import type { MerchantAuthStore } from '../../../../db/repositories/merchant-auth-store.js';
 import { verifyWooSignature } from '../../../auth/signature.js';
+import { FORM_URLENCODED } from '../../../body-parsers.js';
 import { errorResponses } from '../../../schemas/common.js';
 
 const resultSchema = z
@@ -32,6 +33,8 @@ export const wooCommerceRoutes: FastifyPluginAsyncZod<{ auth: MerchantAuthStore;
         summary: 'WooCommerce order webhooks (no plugin needed)',
         description: 'Verifies X-WC-Webhook-Signature (base64 HMAC-SHA256 of the body with the webhook secret). Awards when the order is completed (or processing, per setting); reverses on refunded/cancelled and on partial refunds.',
         params: z.object({ merchantId: z.string() }),
+        consumes: ['application/json', FORM_URLENCODED],
+        errors: ['merchant_not_found', 'invalid_signature'],
         body: z.unknown(),
         response: { 200: resultSchema, ...errorResponses },
       },
@@ -39,14 +42,14 @@ export const wooCommerceRoutes: FastifyPluginAsyncZod<{ auth: MerchantAuthStore;
     async (request) => {
       const { merchantId } = request.params;
       const secrets = await deps.auth.webhookSecrets(merchantId);
-      if (!secrets) throw notFound('unknown_merchant', 'No merchant with this id');
+      if (!secrets) throw notFound('merchant_not_found', 'No merchant with this id');
       const body = request.body as Record<string, unknown> | undefined;
       const topic = request.headers['x-wc-webhook-topic'];
       if (!topic && body && typeof body === 'object' && 'webhook_id' in body) {
         return { ok: true as const, results: [{ action: 'ping', outcome: 'pong' }] };
       }
       if (!verifyWooSignature(secrets, request.headers['x-wc-webhook-signature'] as string | undefined, request.rawBody ?? '')) {
-        throw new DomainError(ErrorKind.Unauthorized, 'invalid_signature', 'X-WC-Webhook-Signature does not match the body and the webhook secret');
+        throw unauthorized('invalid_signature', 'X-WC-Webhook-Signature does not match the body and the webhook secret');
       }
       if (topic !== 'order.created' && topic !== 'order.updated') return { ok: true as const, results: [{ action: 'ignore', outcome: `topic_${String(topic)}` }] };
 
