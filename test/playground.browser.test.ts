@@ -120,6 +120,8 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       await page.click('.msg.bot >> nth=-1 >> button:has-text("قهوه رایگان")');
       await page.waitForSelector('text=یک فنجان قهوهٔ دلخواه', { timeout: 10_000 });
       await page.click('.msg.bot >> nth=-1 >> button:has-text("درخواست این هدیه")');
+      await page.waitForSelector('text=درخواست می‌کنید؟', { timeout: 10_000 }); // asks before spending
+      await page.click('.msg.bot >> nth=-1 >> button:has-text("بله، درخواست کن")');
       await page.waitForSelector('text=درخواست «قهوه رایگان» ثبت شد', { timeout: 10_000 });
       await page.click('#keyboard button:has-text("کدهای تخفیف")');
       await page.waitForSelector('text=خرید کد تخفیف با سکه', { timeout: 10_000 });
@@ -318,7 +320,7 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
         ['3', 'ماگ باشگاه'],
         ['۴', 'خرید کد تخفیف با سکه'],
         ['۵', 'قرعه‌کشی یلدا'],
-        ['۶', 'https://wa.me/989000000000?text='],
+        ['۶', /http:\/\/localhost:\d+\/j\/[A-Za-z0-9_-]{10}/], // the invitation: a short link to wa.me
         ['۷', /تاریخچه|هنوز تراکنشی/],
         ['۸', 'پروفایل شما'],
         ['۹', 'زبان ربات را انتخاب کنید'],

@@ -63,6 +63,9 @@ import { LocalWhatsApp } from '../channels/whatsapp/local/local-whatsapp.js';
 import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.js';
 import { WhatsAppOutbox } from '../jobs/whatsapp-sender.js';
 import { whatsappMode } from '../config.js';
+import { ShortLinks } from '../domain/links/short-links.js';
+import { PgShortLinkStore } from '../db/repositories/short-link-store.js';
+import { PgSpendOffers } from '../db/repositories/spend-offer-store.js';
 
 /** The domain services over a database; shared by the app, the CLI and the tests. */
 /** Without Redis (the CLI) broadcasts cannot be queued; saying so beats failing later. */
@@ -81,6 +84,8 @@ export interface ServiceOptions {
   broadcastRatePerSecond?: number;
   /** The gap between two WhatsApp messages of one number (the ETA of WhatsApp recipients). */
   whatsappIntervalMs?: number;
+  /** Where the club's own links (short links) point: PUBLIC_URL, or http://localhost:PORT. */
+  publicBaseUrl?: string;
 }
 
 export function createServices(db: Database, secretBox: SecretBox, clock: Clock = systemClock, opts: ServiceOptions = {}) {
@@ -111,6 +116,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const surveys = new SurveyService({ store: new PgSurveyStore(db.pool), tickets, settings, ledger });
   const inbox = new PgInboxStore(db.pool);
   const reportStore = new PgReportStore(db.pool);
+  const shortLinks = new ShortLinks(new PgShortLinkStore(db.pool), opts.publicBaseUrl ?? 'http://localhost:3000');
   return {
     clock,
     merchants,
@@ -124,7 +130,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     expiry: new ExpiryService(expiryStore, ledger, settings, clock),
     tierReview: new TierReviewService(expiryStore, settings, clock),
     screens,
-    rewardChat: new RewardChat({ screens, wheel, gifts, vouchers, raffles, clock }),
+    rewardChat: new RewardChat({ screens, wheel, gifts, vouchers, raffles, offers: new PgSpendOffers(db.pool), clock }),
     referrals,
     staff: new StaffService(new PgStaffStore(db.pool), settings, clock),
     vouchers,
@@ -140,6 +146,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     tickets,
     surveys,
     inbox,
+    shortLinks,
     feedbackChat: new FeedbackChat({ screens, surveys, tickets, inbox }),
     monthlyReport: new MonthlyReportService({ figures: reportStore, referrals, surveys, tickets, clock }),
   };
@@ -158,6 +165,11 @@ export function telegramApiRoot(config: Config): { apiRoot?: string; local: bool
 }
 
 export const LOCAL_BOT_API_PREFIX = '/local-bot-api';
+
+/** The club's own address in links members get. */
+export function publicBaseUrl(config: Config): string {
+  return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
+}
 
 /** Everything the roles share, built once from config. */
 export type Container = Services & {
@@ -189,6 +201,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     broadcastQueue: broadcastQueues,
     broadcastRatePerSecond: config.BROADCAST_RATE_PER_SECOND,
     whatsappIntervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
+    publicBaseUrl: publicBaseUrl(config),
   });
   const { apiRoot, local } = telegramApiRoot(config);
   const telegram = new TelegramChannel({
@@ -208,12 +221,12 @@ export function createContainer(config: Config, logger: Logger): Container {
           mode: waMode,
           local: localWhatsApp,
           merchants: services.merchants,
-          chat: { members: services.members, screens: services.screens, rewards: services.rewardChat, feedback: services.feedbackChat, referrals: services.referrals, campaigns: services.campaigns, redis, redisPrefix: config.REDIS_PREFIX, defaultLocale: config.DEFAULT_LOCALE, logger, clock: services.clock },
+          chat: { members: services.members, screens: services.screens, rewards: services.rewardChat, feedback: services.feedbackChat, referrals: services.referrals, campaigns: services.campaigns, shortLinks: services.shortLinks, redis, redisPrefix: config.REDIS_PREFIX, defaultLocale: config.DEFAULT_LOCALE, logger, clock: services.clock },
           dataDir: config.DATA_DIR,
           redis,
           redisPrefix: config.REDIS_PREFIX,
           logger,
-          qrUrl: `${config.PUBLIC_URL ?? `http://localhost:${config.PORT}`}/v1/whatsapp/qr.png`,
+          qrUrl: `${publicBaseUrl(config)}/v1/whatsapp/qr.png`,
         });
   const whatsappOutbox = new WhatsAppOutbox(queues);
   return {

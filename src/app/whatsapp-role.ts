@@ -27,7 +27,7 @@ export async function startWhatsAppRole(c: Container): Promise<RunningRole> {
     vouchers: c.vouchers,
     memberStore: c.memberStore,
     screens: c.screens,
-    channels: { whatsapp: whatsappDelivery(channel, limiter) },
+    channels: { whatsapp: whatsappDelivery(channel, limiter, c.shortLinks) },
     progress: (id) => c.broadcastQueues.progress(id),
     inbox: c.inbox,
     defaultLocale: c.config.DEFAULT_LOCALE,

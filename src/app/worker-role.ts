@@ -3,8 +3,9 @@ import { OutboxRelay } from '../jobs/outbox-relay.js';
 import { scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.js';
 import { pruneOutbox } from '../db/repositories/outbox-store.js';
 import { startEventWorker } from '../jobs/event-worker.js';
-import { telegramNotifier } from '../channels/telegram/notifier.js';
-import { whatsappNotifier } from '../channels/whatsapp/notifier.js';
+import { telegramNotices } from '../channels/telegram/notifier.js';
+import { whatsappNotices } from '../channels/whatsapp/notifier.js';
+import { memberNotifier } from '../jobs/member-notices.js';
 import { telegramBroadcasts, telegramOperatorChat } from '../channels/telegram/delivery.js';
 import { referralEvents, staffEvents } from '../jobs/handlers.js';
 import { raffleEvents, startRaffleDrawWorker, type RaffleDrawJob } from '../jobs/raffle-draws.js';
@@ -43,8 +44,14 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       surveyScheduler(c.surveys, feedback),
       inboxRecorder({ inbox: c.inbox, members: c.members, screens: c.screens, defaultLocale: c.config.DEFAULT_LOCALE }),
       staffAlerts({ operators: c.operators, chat: telegramOperatorChat(c.telegram), defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
-      telegramNotifier({ telegram: c.telegram, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
-      ...(c.whatsapp ? [whatsappNotifier({ outbox: c.whatsappOutbox, merchants: c.merchants, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, defaultLocale: c.config.DEFAULT_LOCALE })] : []),
+      // One notice per event, on the channel the member used last (Telegram or WhatsApp).
+      memberNotifier({
+        memberStore: c.memberStore,
+        channels: [
+          telegramNotices({ telegram: c.telegram, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
+          ...(c.whatsapp ? [whatsappNotices({ outbox: c.whatsappOutbox, merchants: c.merchants, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, shortLinks: c.shortLinks, defaultLocale: c.config.DEFAULT_LOCALE })] : []),
+        ],
+      }),
     ],
     c.logger,
   );

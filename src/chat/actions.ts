@@ -36,7 +36,11 @@ const SPECS = {
   'wheel.spin': { tag: 'wheel:spin', fields: { nonce } },
   'gift.page': { tag: 'gift:p', fields: { page: digits(4) } },
   'gift.view': { tag: 'gift:v', fields: { giftId: uuid, page: digits(4) } },
-  'gift.request': { tag: 'gift:r', fields: { giftId: uuid, nonce } },
+  'gift.ask': { tag: 'gift:r', fields: { giftId: uuid } },
+  /** A gift card sent before requests asked first: its button carried a nonce, and asks too. */
+  'gift.askOld': { tag: 'gift:r', fields: { giftId: uuid, nonce } },
+  'gift.request': { tag: 'gift:ok', fields: { giftId: uuid, nonce } },
+  'gift.cancel': { tag: 'gift:no', fields: {} },
   'gift.mine': { tag: 'gift:mine', fields: {} },
   'voucher.offer': { tag: 'vch:b', fields: { campaignId: uuid } },
   'voucher.buy': { tag: 'vch:ok', fields: { campaignId: uuid, nonce } },
@@ -72,8 +76,12 @@ export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;
 /** Telegram's callback_data limit. */
 export const ACTION_MAX_BYTES = 64;
 
+/** By tag and number of fields: one tag may be read in an older, longer form too. */
 const byTag = new Map<string, { kind: ActionKind; fields: [string, Field<unknown>][] }>(
-  Object.entries(SPECS).map(([kind, spec]) => [spec.tag, { kind: kind as ActionKind, fields: Object.entries(spec.fields as Record<string, Field<unknown>>) }]),
+  Object.entries(SPECS).map(([kind, spec]) => {
+    const fields = Object.entries(spec.fields as Record<string, Field<unknown>>);
+    return [`${spec.tag}/${fields.length}`, { kind: kind as ActionKind, fields }];
+  }),
 );
 
 export function encodeAction(action: Action): string {
@@ -90,8 +98,8 @@ export function decodeAction(wire: string): Action | null {
   if (Buffer.byteLength(wire) > ACTION_MAX_BYTES) return null;
   const parts = wire.split(':');
   for (let n = 1; n <= Math.min(2, parts.length); n++) {
-    const spec = byTag.get(parts.slice(0, n).join(':'));
-    if (!spec || spec.fields.length !== parts.length - n) continue;
+    const spec = byTag.get(`${parts.slice(0, n).join(':')}/${parts.length - n}`);
+    if (!spec) continue;
     const out: Record<string, unknown> = { kind: spec.kind };
     for (const [i, [name, f]] of spec.fields.entries()) {
       const parsed = f.decode.safeParse(parts[n + i]);

@@ -1,4 +1,5 @@
 import { allTranslations, type Translate } from './i18n.js';
+import { foldForMatch } from './text-match.js';
 
 /** The member's main menu, in order; every channel shows these (Telegram buttons, WhatsApp numbers). */
 export const MAIN_MENU = [
@@ -22,10 +23,31 @@ export function menuLabels(t: Translate): string[] {
   return MAIN_MENU.map((m) => t(m.label));
 }
 
+/** Every way to type a menu entry, folded: its label in either language, its command, its extra words. */
+const typedForms = (m: (typeof MAIN_MENU)[number]): string[] => [
+  ...allTranslations(m.label),
+  m.command,
+  ...allTranslations(`menu_words.${m.action}`).flatMap((w) => w.split('|')),
+].map(foldForMatch).filter(Boolean);
+
 /** Which action a pressed label means, in either language. */
 export function actionForLabel(text: string): MenuAction | undefined {
   const trimmed = text.trim();
   return MAIN_MENU.find((m) => allTranslations(m.label).includes(trimmed))?.action;
+}
+
+let typedIndex: Map<string, MenuAction> | undefined;
+
+/**
+ * Which action a message typed outside any question means, in either language: a label with or
+ * without its emoji, with either keyboard's letters (ي/ی, ك/ک), any spacing and case, or a short
+ * word for it ("موجودی", "balance", "/help"). Inside a question (a name, a ticket) only
+ * `actionForLabel` applies, so an answer like "کمک" stays an answer.
+ */
+export function actionForTyped(text: string): MenuAction | undefined {
+  typedIndex ??= new Map(MAIN_MENU.flatMap((m) => typedForms(m).map((form) => [form, m.action] as const)));
+  const folded = foldForMatch(text);
+  return folded ? typedIndex.get(folded) : undefined;
 }
 
 /** The bot's command list, per language (Telegram shows it in the menu button). */

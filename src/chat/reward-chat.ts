@@ -8,7 +8,8 @@ import type { WheelService } from '../domain/rewards/wheel-service.js';
 import type { ClubScreens } from './club-screens.js';
 import { formatAmount, formatNumber } from './format.js';
 import type { Locale } from './i18n.js';
-import { giftCatalogScreen, giftDetailScreen, giftRequestedScreen, myGiftRequestsScreen } from './screens/gift-screens.js';
+import { giftCatalogScreen, giftConfirmScreen, giftDetailScreen, giftRequestedScreen, myGiftRequestsScreen } from './screens/gift-screens.js';
+import { spendItem, type SpendOffers } from './spend-offers.js';
 import { rafflesScreen, ticketConfirmScreen, ticketsBoughtScreen } from './screens/raffle-screens.js';
 import type { Screen, ScreenContext } from './screens/types.js';
 import { voucherBoughtScreen, voucherConfirmScreen, vouchersScreen } from './screens/voucher-screens.js';
@@ -26,7 +27,19 @@ const RESULTS_DAYS = 30;
  * screen to show, including the friendly refusals.
  */
 export class RewardChat {
-  constructor(private readonly deps: { screens: ClubScreens; wheel: WheelService; gifts: GiftService; vouchers: VoucherService; raffles: RaffleService; clock: Clock }) {}
+  constructor(private readonly deps: { screens: ClubScreens; wheel: WheelService; gifts: GiftService; vouchers: VoucherService; raffles: RaffleService; offers: SpendOffers; clock: Clock }) {}
+
+  /** A confirmation prompt for `item`: its nonce replaces any earlier prompt's. */
+  private async offer(member: Member, item: string): Promise<string> {
+    const nonce = newNonce();
+    await this.deps.offers.offer(member.id, item, nonce);
+    return nonce;
+  }
+
+  /** A confirm button from a prompt that a newer one for the same item replaced: nothing is spent. */
+  private async replaced(member: Member, item: string, nonce: string, c: ScreenContext): Promise<Screen | null> {
+    return (await this.deps.offers.isCurrent(member.id, item, nonce)) ? null : { text: c.t('vouchers.replaced') };
+  }
 
   private context(member: Member, locale: Locale): Promise<ScreenContext> {
     return this.deps.screens.context(member.merchantId, locale);
@@ -70,12 +83,24 @@ export class RewardChat {
     const [c, catalog] = await Promise.all([this.context(member, locale), this.deps.gifts.catalog(member.merchantId, member)]);
     const gift = catalog.find((g) => g.id === giftId);
     if (!gift) return { text: c.t('gifts.unavailable'), buttons: [[{ label: c.t('gifts.back'), action: { kind: 'gift.page' as const, page: 1 } }]] };
-    return giftDetailScreen(gift, page, newNonce(), c);
+    return giftDetailScreen(gift, page, c);
+  }
+
+  /** "Request this gift?" with its cost and the member's balance: nothing is spent before yes. */
+  async confirmGift(member: Member, locale: Locale, giftId: string): Promise<Screen> {
+    const [c, catalog] = await Promise.all([this.context(member, locale), this.deps.gifts.catalog(member.merchantId, member)]);
+    const gift = catalog.find((g) => g.id === giftId);
+    const back = [[{ label: c.t('gifts.back'), action: { kind: 'gift.page' as const, page: 1 } }]];
+    if (!gift || !gift.available) return { text: c.t(gift ? 'gifts.out_of_stock' : 'gifts.unavailable'), buttons: back };
+    if (!gift.affordable) return { text: c.t('gifts.not_enough', { cost: formatAmount(gift.costCurrency, gift.cost, c.moneyUnit, c.locale, c.t) }), buttons: back };
+    return giftConfirmScreen(gift, member.balances[gift.costCurrency], await this.offer(member, spendItem.gift(giftId)), c);
   }
 
   async requestGift(member: Member, locale: Locale, giftId: string, nonce: string): Promise<Screen> {
     const c = await this.context(member, locale);
     const back = [[{ label: c.t('gifts.back'), action: { kind: 'gift.page' as const, page: 1 } }]];
+    const stale = await this.replaced(member, spendItem.gift(giftId), nonce, c);
+    if (stale) return stale;
     try {
       const { request } = await this.deps.gifts.request(member.merchantId, member, giftId, `${member.id}:${nonce}`);
       return giftRequestedScreen(request, c);
@@ -105,13 +130,15 @@ export class RewardChat {
     const campaign = forSale.find((v) => v.id === campaignId);
     if (!campaign) return { text: c.t('vouchers.unavailable') };
     if (member.balances.coins < campaign.coinPrice!) return { text: c.t('vouchers.not_enough', { price: formatNumber(campaign.coinPrice!, c.locale), coins: formatNumber(member.balances.coins, c.locale) }) };
-    return voucherConfirmScreen(campaign, member.balances.coins, newNonce(), c);
+    return voucherConfirmScreen(campaign, member.balances.coins, await this.offer(member, spendItem.voucher(campaignId)), c);
   }
 
   async buyVoucher(member: Member, locale: Locale, campaignId: string, nonce: string): Promise<Screen> {
     const [c, forSale] = await Promise.all([this.context(member, locale), this.deps.vouchers.exchangeable(member.merchantId)]);
     const campaign = forSale.find((v) => v.id === campaignId);
     if (!campaign) return { text: c.t('vouchers.unavailable') };
+    const stale = await this.replaced(member, spendItem.voucher(campaignId), nonce, c);
+    if (stale) return stale;
     try {
       const code = await this.deps.vouchers.exchange(member.merchantId, member.id, campaignId, `${member.id}:${nonce}`);
       return voucherBoughtScreen(code, campaign, c);
@@ -136,11 +163,13 @@ export class RewardChat {
     if (!raffle || raffle.entryRule.kind !== 'coins') return { text: c.t('raffles.closed') };
     const price = raffle.entryRule.price * count;
     if (member.balances.coins < price) return { text: c.t('raffles.not_enough', { price: formatNumber(price, c.locale), coins: formatNumber(member.balances.coins, c.locale) }) };
-    return ticketConfirmScreen(raffle, count, member.balances.coins, newNonce(), c);
+    return ticketConfirmScreen(raffle, count, member.balances.coins, await this.offer(member, spendItem.raffle(raffleId)), c);
   }
 
   async buyTickets(member: Member, locale: Locale, raffleId: string, count: number, nonce: string): Promise<Screen> {
     const c = await this.context(member, locale);
+    const stale = await this.replaced(member, spendItem.raffle(raffleId), nonce, c);
+    if (stale) return stale;
     try {
       const raffle = await this.deps.raffles.get(member.merchantId, raffleId);
       const { numbers } = await this.deps.raffles.buyTickets(member.merchantId, member.id, raffleId, count, `${member.id}:${nonce}`);

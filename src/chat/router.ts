@@ -2,7 +2,7 @@ import { encodeAction, isAction, type Action } from './actions.js';
 import { FEEDBACK_ACTIONS } from './feedback-chat.js';
 import { isLocale } from './i18n.js';
 import type { ChatInput } from './input.js';
-import { actionForLabel } from './menu.js';
+import { actionForTyped } from './menu.js';
 import type { Screen } from './screens/types.js';
 import { unknownScreen } from './screens/member-screens.js';
 import type { ChatSession } from './session.js';
@@ -93,7 +93,7 @@ export class ChatRouter {
       case 'feedback':
         return feedbackAnswer(turn, flow.awaiting, text, photo);
     }
-    const item = actionForLabel(text);
+    const item = actionForTyped(text);
     if (item) return menuItem(turn, item);
     if (!turn.whatsapp) return turn.show(unknownScreen(turn.c));
     turn.note(turn.t('whatsapp.hint'));

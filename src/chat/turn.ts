@@ -38,7 +38,7 @@ export interface ChatPeer {
   /** The name the messenger shows for the sender, if any. */
   name?: string;
   /** The member's invitation link on this channel. */
-  inviteLink(member: Member, c: ScreenContext): string;
+  inviteLink(member: Member, c: ScreenContext): string | Promise<string>;
 }
 
 /** One input being answered: the screens said so far and the session as it stands. */

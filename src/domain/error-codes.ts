@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   payload_too_large: { kind: 'too_large', message: 'Request body is larger than 1 MiB' },
   unsupported_media_type: { kind: 'unsupported_media_type', message: 'Content-Type must be application/json' },
   route_not_found: { kind: 'not_found', message: 'No such route' },
+  link_not_found: { kind: 'not_found', message: 'No such short link' },
   bad_request: { kind: 'invalid', message: 'The request could not be read' },
   rate_limited: { kind: 'rate_limited', message: 'Too many requests for this merchant; see Retry-After' },
   too_many_failed_auth: { kind: 'rate_limited', message: 'Too many requests with wrong credentials from this address; see Retry-After' },

@@ -15,6 +15,7 @@ import type { RaffleService } from '../domain/rewards/raffle-service.js';
 import type { VoucherService } from '../domain/rewards/voucher-service.js';
 import type { WheelService } from '../domain/rewards/wheel-service.js';
 import type { StaffService } from '../domain/staff/staff-service.js';
+import type { ShortLinks } from '../domain/links/short-links.js';
 
 /** The services the HTTP API calls; the app's container passes its own (http does not import app). */
 export interface ApiServices {
@@ -35,4 +36,5 @@ export interface ApiServices {
   broadcasts: BroadcastService;
   surveys: SurveyService;
   tickets: TicketService;
+  shortLinks: ShortLinks;
 }

@@ -14,6 +14,7 @@ import { rejectUnstorableText } from './text-guard.js';
 import { registerRateLimit } from './rate-limit.js';
 import { healthRoutes, type HealthChecks } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
+import { shortLinkRoutes } from './routes/short-links.js';
 
 export interface HttpServices {
   services: ApiServices;
@@ -85,6 +86,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.api) {
     await registerRateLimit(app, { redis: deps.api.redis, prefix: deps.api.redisPrefix, perSecond: deps.api.rateLimitPerSecond, settings: deps.api.services.settings });
     await app.register(v1Routes, { prefix: '/v1', ...deps.api });
+    await app.register(shortLinkRoutes, { links: deps.api.services.shortLinks });
   }
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;

@@ -48,7 +48,8 @@ describe('a messenger is an adapter: the in-memory test channel runs the whole m
 
     await chat.text(t('menu.gifts'));
     await chat.press('۱.');
-    expect((await chat.press(t('gifts.request'))).at(-1)!.text).toContain(t('gifts.requested', { title: '', cost: '' }).slice(0, 8));
+    expect((await chat.press(t('gifts.request'))).at(-1)!.text).toContain('۵۰۰'); // asks first, with the balance
+    expect((await chat.press(t('gifts.yes'))).at(-1)!.text).toContain(t('gifts.requested', { title: '', cost: '' }).slice(0, 8));
 
     await chat.text(t('menu.vouchers'));
     await chat.press('۳۰');

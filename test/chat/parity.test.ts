@@ -42,6 +42,7 @@ async function journey(channel: 'telegram' | 'whatsapp', phone: string) {
   await chat.text(t('menu.gifts'));
   await chat.press('۱.');
   await chat.press(t('gifts.request'));
+  await chat.press(t('gifts.yes'));
   await chat.text(t('menu.vouchers'));
   await chat.press('۳۰');
   await chat.press(t('vouchers.yes'));

@@ -21,6 +21,13 @@ const shown = (m: LocalMessage): LocalMessage => ({ ...m, text: stripIsolates(m.
 
 export const CLUB_NUMBER = '+989000000001';
 
+/** The club's short link (`<host>/j/<code>`) in a message, and its code. */
+export function shortLinkIn(text: string): { url: string; code: string } {
+  const m = /(https?:\/\/[^\s/]+\/j\/([A-Za-z0-9_-]+))/.exec(text);
+  if (!m) throw new Error(`no short link in: ${text}`);
+  return { url: m[1]!, code: m[2]! };
+}
+
 /** A member's phone on the local WhatsApp, writing over its HTTP routes. */
 export class WaUser {
   private seen = 0;
@@ -73,7 +80,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
     mode: 'local',
     local,
     merchants: s.merchants,
-    chat: { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger, clock: w.clock },
+    chat: { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, shortLinks: s.shortLinks, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger, clock: w.clock },
     dataDir: '/nonexistent',
     redis: r.redis,
     redisPrefix: r.prefix,
@@ -81,11 +88,12 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
   });
   await channel.start();
   const outbox = new WhatsAppOutbox({ connection: r.redis, prefix: r.prefix });
-  const handlers = [whatsappNotifier({ outbox, merchants: s.merchants, members: s.members, memberStore: s.memberStore, screens: s.screens, settings: s.settings, defaultLocale: 'fa' }), referralEvents(s.referrals)];
+  const handlers = [whatsappNotifier({ outbox, merchants: s.merchants, members: s.members, memberStore: s.memberStore, screens: s.screens, settings: s.settings, shortLinks: s.shortLinks, defaultLocale: 'fa' }), referralEvents(s.referrals)];
   const senders: { stop(): Promise<void> }[] = [];
   return {
     local,
     channel,
+    outbox,
     handlers,
     /** The number's queue worker (notifications, broadcast sends) at `intervalMs` pace. */
     async startSender(intervalMs = 50) {
@@ -94,7 +102,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
         channel: whatsappNotifications(channel),
         limiter,
         memberStore: s.memberStore,
-        sender: { store: s.broadcastStore, broadcasts: s.broadcasts, ledger: s.ledger, vouchers: s.vouchers, memberStore: s.memberStore, screens: s.screens, channels: { whatsapp: whatsappDelivery(channel, limiter) }, progress: (id) => w.broadcastQueues!.progress(id), defaultLocale: 'fa', logger, clock: w.clock },
+        sender: { store: s.broadcastStore, broadcasts: s.broadcasts, ledger: s.ledger, vouchers: s.vouchers, memberStore: s.memberStore, screens: s.screens, channels: { whatsapp: whatsappDelivery(channel, limiter, s.shortLinks) }, progress: (id) => w.broadcastQueues!.progress(id), defaultLocale: 'fa', logger, clock: w.clock },
         logger,
       });
       const running = {

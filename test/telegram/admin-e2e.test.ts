@@ -177,9 +177,11 @@ describe('admin mode in the bot', () => {
       await owner.send('📣 پیام همگانی');
       const [count] = await owner.send('همهٔ اعضا', 2);
       expect(count!.text).toBe('👥 ۱ نفر در تلگرام یا واتس‌اپ دریافت می‌کنند (ارسال حدود ۱ ثانیه).');
-      const [title, preview] = await owner.send('سلام {name}، یلدا مبارک! 🍉', 3);
+      const [title, preview, nameless] = await owner.send('سلام {name} عزیز، یلدا مبارک! 🍉', 4);
       expect(title!.text).toBe('👀 پیش‌نمایش پیام (این‌طور به دست اعضا می‌رسد):');
-      expect(preview!.text).toBe('سلام Owner، یلدا مبارک! 🍉');
+      expect(preview!.text).toBe('سلام Owner عزیز، یلدا مبارک! 🍉');
+      // The member without a name, shown before sending: the fallback does not repeat "عزیز".
+      expect(nameless!.text).toBe('👤 عضوی که نامش را نگفته این را می‌گیرد:\nسلام دوست عزیز، یلدا مبارک! 🍉');
       await owner.send('🚀 همین حالا');
       const [started, progress] = await owner.send('✅ تأیید و ثبت', 2);
       expect(started!.text).toBe('ارسال آغاز شد؛ پیشرفت را همین‌جا می‌بینید.');
@@ -188,7 +190,7 @@ describe('admin mode in the bot', () => {
       const final = owner.botMessages().find((x) => x.message_id === progress!.message_id)!;
       expect(final.text).toContain('✅ ارسال‌شده: ۱');
       const got = member.botMessages().at(-1)!;
-      expect(got.text).toBe('سلام دوست عزیز، یلدا مبارک! 🍉'); // no name given when joining
+      expect(got.text).toBe('سلام دوست عزیز، یلدا مبارک! 🍉'); // no name given when joining: not "دوست عزیز عزیز"
 
       const optOut = member.button('optout');
       const [bye] = await member.press(optOut.message, optOut.data);

@@ -76,7 +76,18 @@ describe('rewards in the Telegram bot', () => {
     const detail = await u.pressAndWaitForEdit(view.message, view.data);
     expect(detail.text).toContain('ماگ سرامیکی');
     expect(detail.text).toContain('💰 هزینه: ۲۰ سکه');
-    const request = u.button('gift:r:');
+    // Requesting asks first: nothing is spent before "yes"; cancel spends nothing.
+    const ask = u.button('gift:r:');
+    const asked = await u.pressAndWaitForEdit(ask.message, ask.data);
+    expect(asked.text).toBe('🎁 «هدیه 1» را با ۲۰ سکه درخواست می‌کنید؟\nموجودی شما: ۲۸۰ سکه');
+    expect(await coins()).toBe(280);
+    const cancel = u.button('gift:no');
+    expect((await u.pressAndWaitForEdit(cancel.message, cancel.data)).text).toBe('انصراف داده شد؛ سکه‌ای کم نشد.');
+    expect(await coins()).toBe(280);
+    const again = await u.pressAndWaitForEdit(detail, view.data);
+    expect(again.text).toContain('💰 هزینه: ۲۰ سکه');
+    await u.pressAndWaitForEdit(again, u.button('gift:r:').data);
+    const request = u.button('gift:ok:');
     const done = await u.pressAndWaitForEdit(request.message, request.data);
     expect(done.text).toContain('✅ درخواست «هدیه 1» ثبت شد و ۲۰ سکه از حسابتان کسر شد.');
     h.api.pressButton(h.token, u.user, request.message.message_id, request.data); // a late second tap
@@ -115,11 +126,20 @@ describe('rewards in the Telegram bot', () => {
     expect((await u.pressAndWaitForEdit(no.message, no.data)).text).toBe('انصراف داده شد؛ سکه‌ای کم نشد.');
     expect(await coins()).toBe(260);
 
-    await u.press(offer.message, offer.data);
-    const yes = u.button('vch:ok:');
-    const bought = await u.pressAndWaitForEdit(yes.message, yes.data);
+    // A double tap opens two prompts: the second replaces the first, and confirming both buys once.
+    const [first] = await u.press(offer.message, offer.data);
+    const [second] = await u.press(offer.message, offer.data);
+    const yesOf = (m: typeof first) => m!.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data.startsWith('vch:ok:'))!;
+    const firstYes = yesOf(first) as { callback_data: string };
+    const secondYes = yesOf(second) as { callback_data: string };
+    expect(firstYes.callback_data).not.toBe(secondYes.callback_data);
+    const stale = await u.pressAndWaitForEdit(first!, firstYes.callback_data);
+    expect(stale.text).toBe('این پیشنهاد با پیشنهاد تازه‌تری جایگزین شده است و چیزی کم نشد؛ از آخرین پیام تأیید استفاده کنید.');
+    expect(await coins()).toBe(260);
+    const bought = await u.pressAndWaitForEdit(second!, secondYes.callback_data);
     const code = /کد تخفیف شما: ([A-Z0-9]+)/.exec(bought.text!)![1]!;
     expect(await coins()).toBe(230);
+    expect(await h.w.services.vouchers.memberVouchers(h.merchantId, memberId)).toHaveLength(1);
     const [mine] = await u.send('/vouchers');
     expect(mine!.text).toContain(`• ${code} — ۱۵٪ تخفیف تا سقف ۱۰۰٬۰۰۰ تومان`);
     expect(mine!.text).toContain('معتبر تا ۱۴۰۵/۱۲/۲۹');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroadcastRig, type BroadcastRig } from '../campaigns/broadcast-engine.js';
-import { attachWhatsApp, CLUB_NUMBER } from '../helpers/whatsapp.js';
+import { attachWhatsApp, CLUB_NUMBER, shortLinkIn } from '../helpers/whatsapp.js';
 import { newPhone } from '../helpers/services.js';
 
 let rig: BroadcastRig;
@@ -49,7 +49,11 @@ describe('a broadcast to members on Telegram and WhatsApp', () => {
     for (const phone of waOnly.slice(0, 4)) {
       const got = await waReceived(phone);
       expect(got).toHaveLength(1);
-      expect(got[0]!.text).toContain(`https://wa.me/${CLUB_NUMBER.slice(1)}?text=`); // the tracked link, as a wa.me text
+      // The tracked link: short, on the club's host, standing for the wa.me text (808 characters long).
+      const { url, code } = shortLinkIn(got[0]!.text);
+      expect(url.length).toBeLessThan(40);
+      expect(got[0]!.text).not.toContain('wa.me');
+      expect(await rig.w.services.shortLinks.target(code)).toMatch(new RegExp(`^https://wa\\.me/${CLUB_NUMBER.slice(1)}\\?text=`));
       expect(got[0]!.text).toContain('«لغو»');
     }
     expect(await waReceived(waOnly[4]!)).toHaveLength(0);
@@ -64,7 +68,8 @@ describe('a broadcast to members on Telegram and WhatsApp', () => {
     const { campaign, broadcast } = await rig.w.services.campaigns.create(rig.merchantId, { kind: 'message', name: 'click', segment: { tags: ['click'] }, message: { text: 'Sale' } }, 'test');
     await rig.waitUntil(broadcast!.id, (s) => s.status === 'done');
     const sent = (await wa.local.messages(rig.merchantId, phone)).filter((x) => x.text.startsWith('Sale'))[0]!;
-    const link = /https:\/\/wa\.me\/\d+\?text=(\S+)/.exec(sent.text)![1]!;
+    const target = (await rig.w.services.shortLinks.target(shortLinkIn(sent.text).code))!;
+    const link = /https:\/\/wa\.me\/\d+\?text=(\S+)/.exec(target)![1]!;
     await wa.local.receive(rig.merchantId, phone, decodeURIComponent(link));
     await wa.local.receive(rig.merchantId, phone, decodeURIComponent(link)); // a second tap counts once
     const clicks = await rig.w.db.pool.query('SELECT member_id FROM campaign_clicks WHERE campaign_id = $1', [campaign.id]);

@@ -93,7 +93,7 @@ describe('feedback and support on WhatsApp', () => {
     const c = await s.screens.context(h.merchantId, 'fa');
     const limiter = new WhatsAppRateLimiter(h.r.redis, h.r.prefix, { intervalMs: 10, coldPerHour: 120 });
     const screen = campaignMessageScreen({ text: 'نظرسنجی کوتاه', surveyId: survey.id }, { firstName: 'سارا', points: 0, coins: 0 }, { clubLink: null }, c);
-    await whatsappDelivery(h.channel, limiter).send(h.merchantId, chatIdOf(phone), screen, c);
+    await whatsappDelivery(h.channel, limiter, h.w.services.shortLinks).send(h.merchantId, chatIdOf(phone), screen, c);
     const sent = (await sara.inbox(2000)).at(-1)!;
     expect(sent.text).toContain('۱. 📝 شرکت در نظرسنجی');
     expect(sent.text).toContain('«لغو»');
@@ -113,7 +113,7 @@ describe('feedback and support on WhatsApp', () => {
     const limiter = new WhatsAppRateLimiter(h.r.redis, h.r.prefix, { intervalMs: 10, coldPerHour: 120 });
     const send = async (surveyId: string) => {
       const screen = campaignMessageScreen({ text: 'نظرسنجی کوتاه', surveyId }, { firstName: 'سارا', points: 0, coins: 0 }, { clubLink: null }, c);
-      await whatsappDelivery(h.channel, limiter).send(h.merchantId, chatIdOf(phone), screen, c);
+      await whatsappDelivery(h.channel, limiter, h.w.services.shortLinks).send(h.merchantId, chatIdOf(phone), screen, c);
       await sara.inbox(2000);
     };
     const survey = await s.surveys.create(h.merchantId, { title: 'کیفیت', questions: [{ kind: 'rating', text: 'کیفیت قهوه؟' }, { kind: 'nps', text: 'ما را به دوستانتان پیشنهاد می‌کنید؟' }] });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoClub } from '../../src/app/demo-club.js';
 import { translator } from '../../src/chat/i18n.js';
-import { CLUB_NUMBER, createWhatsAppHarness, type WhatsAppHarness } from '../helpers/whatsapp.js';
+import { CLUB_NUMBER, createWhatsAppHarness, shortLinkIn, type WhatsAppHarness } from '../helpers/whatsapp.js';
 import { joinedMember, newPhone } from '../helpers/services.js';
 import { stripIsolates } from '../../src/chat/bidi.js';
 
@@ -97,7 +97,20 @@ describe('WhatsApp: numbered menus', () => {
     await u.send('0');
     const invite = await u.sendFull('۶');
     expect(invite[0]!.image).toMatch(/^data:image\/png;base64,/); // the QR
-    expect(invite[1]!.text).toContain(`https://wa.me/${CLUB_NUMBER.slice(1)}?text=`);
+    // The invitation link is short, on the club's host; it redirects (302) to the wa.me join text.
+    const link = shortLinkIn(invite[1]!.text);
+    expect(link.url).toMatch(/^http:\/\/localhost:3000\/j\/[A-Za-z0-9_-]{10}$/);
+    expect(invite[1]!.text).not.toContain('wa.me');
+    const followed = await h.api.app.inject({ method: 'GET', url: `/j/${link.code}` });
+    expect(followed.statusCode).toBe(302);
+    const me = (await h.w.services.members.findByPhone(h.merchantId, u.phone))!;
+    expect(followed.headers.location).toBe(`https://wa.me/${CLUB_NUMBER.slice(1)}?text=${encodeURIComponent(fa('whatsapp.join_text', { club: 'HTTP Shop', code: `r_${me.referralCode}` }))}`);
+    // The same link again is the same short code, not a new row.
+    expect(shortLinkIn((await u.sendFull('🤝 دعوت دوستان'))[1]!.text).code).toBe(link.code);
+    await u.send('0');
+    const missing = await h.api.app.inject({ method: 'GET', url: '/j/nope' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('link_not_found');
     await u.send('0');
     expect((await u.send('۷'))[0]).toContain(t('history.empty'));
     await u.send('0');
@@ -108,6 +121,25 @@ describe('WhatsApp: numbered menus', () => {
     expect((await u.send('۱۰'))[0]).toContain('راهنمای باشگاه HTTP Shop در واتس‌اپ');
     // A menu label typed out works too.
     expect((await u.send('💰 موجودی من'))[0]).toContain('💳 کارت باشگاه');
+  });
+
+  it('menu words typed without emoji, with Arabic letters, extra spaces or any case open their screens', async () => {
+    const u = await member();
+    const same = async (typed: string, label: string) => {
+      const got = await u.send(typed);
+      expect(got[0]).not.toBe(t('whatsapp.hint'));
+      expect(got).toEqual(await u.send(label));
+    };
+    await same('موجودی', '💰 موجودی من');
+    await same('موجودي  من', '💰 موجودی من'); // Arabic yeh, two spaces
+    await same('هدایا', '🎁 هدایا');
+    await same('راهنما', '❓ راهنما');
+    await same('balance', '💰 موجودی من');
+    await same('Balance', '💰 موجودی من');
+    await same('پیام‌ های من', '📬 پیام‌های من');
+    await same('كدهای تخفیف', '🏷 کدهای تخفیف'); // Arabic kaf
+    await same('/help', '❓ راهنما');
+    expect((await u.send('منو!'))[0]).toContain(MENU_TITLE);
   });
 
   it('bad numbers and free text get a hint and the menu again', async () => {
@@ -142,9 +174,17 @@ describe('WhatsApp: numbered menus', () => {
     const detail = (await u.send(String(mug + 1)))[0]!;
     expect(detail).toContain('ماگ سرامیکی');
     const request = optionsOf(detail).indexOf(t('gifts.request')) + 1;
-    expect((await u.send(String(request)))[0]).toContain('✅ درخواست «ماگ باشگاه» ثبت شد');
-    const requests = await h.w.db.pool.query('SELECT count(*)::int AS n FROM gift_requests WHERE member_id = $1', [m.id]);
-    expect(requests.rows[0].n).toBe(1);
+    // The request asks first; nothing is spent or requested before "yes".
+    const countRequests = async () => (await h.w.db.pool.query('SELECT count(*)::int AS n FROM gift_requests WHERE member_id = $1', [m.id])).rows[0].n as number;
+    const coinsNow = async () => (await h.w.services.members.get(h.merchantId, m.id)).balances.coins;
+    const coinsBefore = await coinsNow();
+    const ask = (await u.send(String(request)))[0]!;
+    expect(ask).toContain('«ماگ باشگاه» را با');
+    expect(optionsOf(ask)).toEqual([t('gifts.yes'), t('vouchers.no'), t('whatsapp.option_menu')]);
+    expect(await countRequests()).toBe(0);
+    expect(await coinsNow()).toBe(coinsBefore);
+    expect((await u.send('1'))[0]).toContain('✅ درخواست «ماگ باشگاه» ثبت شد');
+    expect(await countRequests()).toBe(1);
 
     await u.send('0');
     const countVouchers = async () => (await h.w.db.pool.query('SELECT count(*)::int AS n FROM vouchers WHERE member_id = $1', [m.id])).rows[0].n as number;

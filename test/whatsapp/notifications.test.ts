@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translator } from '../../src/chat/i18n.js';
-import { createWhatsAppHarness, type WhatsAppHarness } from '../helpers/whatsapp.js';
+import { createWhatsAppHarness, shortLinkIn, type WhatsAppHarness } from '../helpers/whatsapp.js';
 import { newPhone } from '../helpers/services.js';
 import { waitForDrainedQueues } from '../helpers/quiet.js';
 import { stripIsolates } from '../../src/chat/bidi.js';
@@ -33,7 +33,12 @@ describe('WhatsApp: notifications and one member on two channels', () => {
     const told = await sara.inbox();
     expect(told).toHaveLength(1);
     expect(told[0]!.text).toContain('۲۵۰٬۰۰۰');
-    expect(told[0]!.text).toContain('https://wa.me/989000000001?text=');
+    // The invitation is a short link on the club's host that redirects to the wa.me join text.
+    const invite = shortLinkIn(told[0]!.text);
+    expect(invite.url).toMatch(/^http:\/\/localhost:3000\/j\/[A-Za-z0-9_-]{10}$/);
+    const followed = await h.api.app.inject({ method: 'GET', url: `/j/${invite.code}` });
+    expect(followed.statusCode).toBe(302);
+    expect(followed.headers.location).toMatch(/^https:\/\/wa\.me\/989000000001\?text=/);
 
     // The same event handled again (a retry) adds nothing.
     await h.api.webhook('/v1/webhooks/purchases', { orderId: 'wa-1', phone, amount: 250_000 });

@@ -80,6 +80,8 @@ export function createBot(opts: BotOptions, deps: BotDeps): Bot<BotContext> {
     ctx.locale = ctx.session.locale ?? deps.defaultLocale;
     ctx.t = translator(ctx.locale);
     ctx.screen = () => deps.screens.context(deps.merchantId, ctx.locale);
+    // Notices go to the channel the member used last (no row for someone who has not joined).
+    if (ctx.from && ctx.chat?.type === 'private') await deps.members.markSeen(deps.merchantId, 'telegram', String(ctx.from.id));
     await next();
   });
 

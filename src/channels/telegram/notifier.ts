@@ -5,16 +5,13 @@ import type { MemberService } from '../../domain/members/member-service.js';
 import type { SettingsProvider } from '../../domain/merchants/settings.js';
 import type { MemberStore } from '../../domain/members/types.js';
 import type { EventHandler } from '../../jobs/event-worker.js';
+import { memberNotifier, type NoticeChannel } from '../../jobs/member-notices.js';
 import type { Logger } from '../../logger.js';
 import { sendScreen } from './render.js';
 import { chatNotFound, memberUnreachable } from './send-errors.js';
 import type { TelegramChannel } from './telegram-channel.js';
 
-/**
- * Tells members in Telegram what happened to their account. A member who blocked the bot
- * (403) is marked unreachable and skipped until they start the bot again.
- */
-export function telegramNotifier(deps: {
+type TelegramNoticeDeps = {
   telegram: TelegramChannel;
   members: MemberService;
   memberStore: MemberStore;
@@ -22,14 +19,19 @@ export function telegramNotifier(deps: {
   settings: SettingsProvider;
   defaultLocale: Locale;
   logger: Logger;
-}): EventHandler {
+};
+
+/**
+ * Tells a member in Telegram what happened to their account. A member who blocked the bot (403)
+ * is marked unreachable and skipped until they start the bot again; either way the notice goes
+ * to their next channel.
+ */
+export function telegramNotices(deps: TelegramNoticeDeps): NoticeChannel {
   return {
-    name: 'telegram-notify',
-    async handle(event) {
-      const memberId = event.payload.member_id;
-      if (typeof memberId !== 'string') return;
-      const identities = (await deps.memberStore.identities(memberId)).filter((i) => i.channel === 'telegram' && i.chatId && !i.unreachableAt);
-      if (!identities.length) return;
+    channel: 'telegram',
+    ready: async (merchantId) => (await deps.telegram.api(merchantId)) !== null,
+    async deliver(event, identity) {
+      const memberId = String(event.payload.member_id);
       const member = await deps.members.get(event.merchantId, memberId);
       const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
       const c = await deps.screens.context(event.merchantId, locale);
@@ -37,26 +39,30 @@ export function telegramNotifier(deps: {
       const username = event.type === 'purchase.recorded' && referrals.enabled && referrals.suggestAfterPurchase ? await deps.telegram.usernameOf(event.merchantId) : null;
       const inviteLink = username ? `https://t.me/${username}?start=r_${member.referralCode}` : undefined;
       const screen = notificationScreen(event, c, { inviteLink });
-      if (!screen) return;
+      if (!screen) return 'nothing';
       const api = await deps.telegram.api(event.merchantId);
-      if (!api) return;
-      for (const identity of identities) {
-        try {
-          await sendScreen(api, identity.chatId!, screen, c.t);
-        } catch (err) {
-          if (memberUnreachable(err)) {
-            await deps.memberStore.markUnreachable(event.merchantId, 'telegram', identity.externalUserId, true);
-            deps.logger.info({ memberId, userId: identity.externalUserId }, 'member blocked the bot; marked unreachable');
-            continue;
-          }
-          if (chatNotFound(err)) {
-            // Not a block: the member keeps getting later messages (a retry would not find the chat).
-            deps.logger.warn({ memberId, userId: identity.externalUserId }, 'telegram chat not found; notice skipped');
-            continue;
-          }
-          throw err;
+      if (!api) return 'unreachable';
+      try {
+        await sendScreen(api, identity.chatId, screen, c.t);
+        return 'sent';
+      } catch (err) {
+        if (memberUnreachable(err)) {
+          await deps.memberStore.markUnreachable(event.merchantId, 'telegram', identity.externalUserId, true);
+          deps.logger.info({ memberId, userId: identity.externalUserId }, 'member blocked the bot; marked unreachable');
+          return 'unreachable';
         }
+        if (chatNotFound(err)) {
+          // Not a block: the member keeps getting later messages (a retry would not find the chat).
+          deps.logger.warn({ memberId, userId: identity.externalUserId }, 'telegram chat not found; notice skipped');
+          return 'unreachable';
+        }
+        throw err;
       }
     },
   };
+}
+
+/** Notices for a club on Telegram only. */
+export function telegramNotifier(deps: TelegramNoticeDeps): EventHandler {
+  return memberNotifier({ memberStore: deps.memberStore, channels: [telegramNotices(deps)], name: 'telegram-notify' });
 }

@@ -3,14 +3,15 @@ import type { DeliveryChannel } from '../../jobs/broadcast-sender.js';
 import { WhatsAppSendError } from './client.js';
 import { renderScreen } from './render.js';
 import { sendWhatsApp, type WhatsAppChannel } from './whatsapp-channel.js';
-import { whatsappJoinLink } from './whatsapp-chat.js';
+import { shortJoinLink } from './whatsapp-chat.js';
+import type { ShortLinks } from '../../domain/links/short-links.js';
 
 /**
  * Broadcasts on WhatsApp: the number's pace (recipients wrote to the club when they joined, so
  * they are not first contacts), a wa.me link carrying the campaign, and "stop" in words instead
  * of an opt-out button. A number without WhatsApp counts as blocked.
  */
-export function whatsappDelivery(channel: WhatsAppChannel, limiter: WhatsAppRateLimiter): DeliveryChannel {
+export function whatsappDelivery(channel: WhatsAppChannel, limiter: WhatsAppRateLimiter, shortLinks: ShortLinks): DeliveryChannel {
   const numberOf = (merchantId: string) => {
     const number = channel.number(merchantId);
     if (!number) throw new WhatsAppSendError(`merchant ${merchantId} has no WhatsApp number running here`, 'not_ready');
@@ -19,7 +20,7 @@ export function whatsappDelivery(channel: WhatsAppChannel, limiter: WhatsAppRate
   return {
     name: 'whatsapp',
     book: async (merchantId) => limiter.book(numberOf(merchantId), { cold: false }),
-    clubLink: async (merchantId, campaignId, c) => whatsappJoinLink(numberOf(merchantId), c.t, c.clubName, `s_c${campaignId}`),
+    clubLink: async (merchantId, campaignId, c) => shortJoinLink(shortLinks, merchantId, numberOf(merchantId), c.t, c.clubName, `s_c${campaignId}`),
     async send(merchantId, chatId, screen, c) {
       const client = channel.client(merchantId);
       if (!client) throw new WhatsAppSendError('WhatsApp is not running', 'not_ready');

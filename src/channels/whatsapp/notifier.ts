@@ -6,60 +6,66 @@ import type { MemberStore } from '../../domain/members/types.js';
 import type { MerchantService } from '../../domain/merchants/merchant-service.js';
 import type { SettingsProvider } from '../../domain/merchants/settings.js';
 import type { EventHandler } from '../../jobs/event-worker.js';
+import { memberNotifier, type NoticeChannel } from '../../jobs/member-notices.js';
 import type { WhatsAppOutbox } from '../../jobs/whatsapp-sender.js';
 import { renderScreen } from './render.js';
-import { whatsappJoinLink } from './whatsapp-chat.js';
+import { shortJoinLink } from './whatsapp-chat.js';
+import type { ShortLinks } from '../../domain/links/short-links.js';
 
-/**
- * Tells members on WhatsApp what happened to their account: the same notification screens as
- * Telegram, queued on the club number's paced queue (the WhatsApp process sends them).
- */
-export function whatsappNotifier(deps: {
+type WhatsAppNoticeDeps = {
   outbox: WhatsAppOutbox;
   merchants: MerchantService;
   members: MemberService;
   memberStore: MemberStore;
   screens: ClubScreens;
   settings: SettingsProvider;
+  shortLinks: ShortLinks;
   defaultLocale: Locale;
-}): EventHandler {
+};
+
+/**
+ * Tells a member on WhatsApp what happened to their account: the same notification screens as
+ * Telegram, queued on the club number's paced queue (the WhatsApp process sends them).
+ */
+export function whatsappNotices(deps: WhatsAppNoticeDeps): NoticeChannel {
   let numbers: { at: number; map: Map<string, string> } = { at: 0, map: new Map() };
   const numberOf = async (merchantId: string) => {
     if (Date.now() - numbers.at > 30_000) numbers = { at: Date.now(), map: new Map((await deps.merchants.whatsappAccounts()).map((a) => [a.merchantId, a.number])) };
     return numbers.map.get(merchantId);
   };
   return {
-    name: 'whatsapp-notify',
-    async handle(event) {
-      const memberId = event.payload.member_id;
-      if (typeof memberId !== 'string') return;
-      const identities = (await deps.memberStore.identities(memberId)).filter((i) => i.channel === 'whatsapp' && i.chatId && !i.unreachableAt);
-      if (!identities.length) return;
+    channel: 'whatsapp',
+    ready: async (merchantId) => (await numberOf(merchantId)) !== undefined,
+    async deliver(event, identity) {
       const number = await numberOf(event.merchantId);
-      if (!number) return;
-      const member = await deps.members.get(event.merchantId, memberId);
+      if (!number) return 'unreachable';
+      const member = await deps.members.get(event.merchantId, String(event.payload.member_id));
       const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
       const c = await deps.screens.context(event.merchantId, locale);
       const { referrals } = await deps.settings.get(event.merchantId);
       const suggest = event.type === 'purchase.recorded' && referrals.enabled && referrals.suggestAfterPurchase;
-      const screen = notificationScreen(event, c, { inviteLink: suggest ? whatsappJoinLink(number, c.t, c.clubName, `r_${member.referralCode}`) : undefined });
-      if (!screen) return;
+      const screen = notificationScreen(event, c, { inviteLink: suggest ? await shortJoinLink(deps.shortLinks, event.merchantId, number, c.t, c.clubName, `r_${member.referralCode}`) : undefined });
+      if (!screen) return 'nothing';
       const view = renderScreen(screen, c.t, locale);
-      for (const identity of identities) {
-        await deps.outbox.notify(
-          `evt${event.id}_${identity.externalUserId.replace(/[^A-Za-z0-9]/g, '')}`,
-          view.messages.map((m, i) => ({
-            merchantId: event.merchantId,
-            chatId: identity.chatId!,
-            externalUserId: identity.externalUserId,
-            text: m.text,
-            png: m.image?.png?.toString('base64'),
-            imageUrl: m.image?.url,
-            cold: false,
-            ...(i === view.messages.length - 1 ? { options: view.options, optionBase: view.optionBase } : {}),
-          })),
-        );
-      }
+      await deps.outbox.notify(
+        `evt${event.id}_${identity.externalUserId.replace(/[^A-Za-z0-9]/g, '')}`,
+        view.messages.map((m, i) => ({
+          merchantId: event.merchantId,
+          chatId: identity.chatId,
+          externalUserId: identity.externalUserId,
+          text: m.text,
+          png: m.image?.png?.toString('base64'),
+          imageUrl: m.image?.url,
+          cold: false,
+          ...(i === view.messages.length - 1 ? { options: view.options, optionBase: view.optionBase } : {}),
+        })),
+      );
+      return 'sent';
     },
   };
+}
+
+/** Notices for a club on WhatsApp only. */
+export function whatsappNotifier(deps: WhatsAppNoticeDeps): EventHandler {
+  return memberNotifier({ memberStore: deps.memberStore, channels: [whatsappNotices(deps)], name: 'whatsapp-notify' });
 }

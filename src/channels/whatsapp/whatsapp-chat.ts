@@ -3,17 +3,20 @@ import { decodeAction, type Action } from '../../chat/actions.js';
 import { stripIsolates } from '../../chat/bidi.js';
 import { allTranslations, isLocale, translator, type Translate } from '../../chat/i18n.js';
 import type { ChatInput } from '../../chat/input.js';
-import { actionForLabel, MAIN_MENU } from '../../chat/menu.js';
+import { actionForTyped, MAIN_MENU } from '../../chat/menu.js';
 import { ChatRouter, type RouterDeps } from '../../chat/router.js';
 import type { Screen } from '../../chat/screens/types.js';
 import { SessionStore, type ChatSession } from '../../chat/session.js';
 import { campaignOf } from '../../chat/start-payload.js';
 import type { Member } from '../../domain/members/types.js';
 import { toLatinDigits } from '../../lib/digits.js';
+import { foldForMatch } from '../../chat/text-match.js';
+import type { ShortLinks } from '../../domain/links/short-links.js';
 import type { IncomingWhatsAppMessage } from './client.js';
 import { mainMenuView, renderScreen, type WhatsAppMessage } from './render.js';
 
 export interface WhatsAppChatDeps extends RouterDeps {
+  shortLinks: ShortLinks;
   redis: Redis;
   redisPrefix: string;
 }
@@ -42,10 +45,15 @@ export function whatsappJoinLink(clubNumber: string, t: Translate, club: string,
   return `https://wa.me/${clubNumber.replace(/^\+/, '')}?text=${encodeURIComponent(t('whatsapp.join_text', { club, code: payload }))}`;
 }
 
+/** The wa.me join link as members get it: a short link on the club's host that redirects there. */
+export function shortJoinLink(links: ShortLinks, merchantId: string, clubNumber: string, t: Translate, club: string, payload: string): Promise<string> {
+  return links.shorten(merchantId, whatsappJoinLink(clubNumber, t, club, payload));
+}
+
 /** The deep-link payload (r_<code> / s_<tag>) anywhere in a message, as Telegram's /start carries it. */
 const payloadIn = (text: string) => /(?:^|[\s(])([rs]_[A-Za-z0-9_-]{1,62})(?=$|[\s).،,])/.exec(text)?.[1];
 
-const keyword = (text: string, key: string) => allTranslations(`whatsapp.keywords.${key}`).some((k) => k.toLowerCase() === text.toLowerCase());
+const keyword = (text: string, key: string) => allTranslations(`whatsapp.keywords.${key}`).some((k) => foldForMatch(k) === foldForMatch(text));
 
 /**
  * The club on WhatsApp, over numbered text menus: words, numbers and labels become ChatInput for
@@ -94,12 +102,13 @@ export class WhatsAppChat {
       inputs.push(input);
     }
     const out: WhatsAppMessage[] = [];
-    const peer = { merchantId: this.merchantId, channel: 'whatsapp' as const, chatId, member, name: incoming.name, inviteLink: (m: Member, c: { t: Translate; clubName: string }) => whatsappJoinLink(this.clubNumber, c.t, c.clubName, `r_${m.referralCode}`) };
+    const peer = { merchantId: this.merchantId, channel: 'whatsapp' as const, chatId, member, name: incoming.name, inviteLink: (m: Member, c: { t: Translate; clubName: string }) => shortJoinLink(this.deps.shortLinks, this.merchantId, this.clubNumber, c.t, c.clubName, `r_${m.referralCode}`) };
     for (const input of inputs) {
       const result = await this.router.handle(peer, input, session);
       session = result.session;
-      out.push(...this.render(result.screens, session, member));
+      out.push(...(await this.render(result.screens, session, member)));
     }
+    await this.deps.members.markSeen(this.merchantId, 'whatsapp', chatId);
     await this.sessions.save(this.merchantId, chatId, session);
     return out;
   }
@@ -122,24 +131,36 @@ export class WhatsAppChat {
     const action: Action | null = item ? { kind: 'menu', item } : option ? decodeAction(option) : null;
     if (session.flow && !(session.flow.kind === 'feedback' && action)) return { kind: 'text', text };
     if (action) return { kind: 'action', action };
-    const label = actionForLabel(text);
+    const label = actionForTyped(text);
     if (label) return { kind: 'action', action: { kind: 'menu', item: label } };
     if (session.options?.some((o) => decodeAction(o)?.kind.startsWith('survey.')) && session.prompt) return null;
     return { kind: 'text', text };
   }
 
   /** Screens as messages; the last screen with numbered options makes them the chat's options. */
-  private render(screens: Screen[], session: ChatSession, member: Member | null): WhatsAppMessage[] {
+  private async render(screens: Screen[], session: ChatSession, member: Member | null): Promise<WhatsAppMessage[]> {
     const locale = session.locale ?? (isLocale(member?.locale) ? member.locale : this.deps.defaultLocale);
     const t = translator(locale);
-    return screens.flatMap((screen) => {
-      if (screen.role === 'note') return [{ text: screen.text }];
-      if (screen.role === 'menu') return mainMenuView(screen.text, t, locale).messages;
-      const view = renderScreen(screen, t, locale);
-      session.options = view.options ?? undefined;
-      session.optionBase = view.options ? view.optionBase : undefined;
-      session.prompt = view.options ? view.messages.at(-1)?.text : undefined;
-      return view.messages;
-    });
+    const out: WhatsAppMessage[] = [];
+    for (const screen of screens) {
+      if (screen.role === 'note') out.push({ text: screen.text });
+      else if (screen.role === 'menu') out.push(...mainMenuView(screen.text, t, locale).messages);
+      else {
+        const view = renderScreen(await this.shortenLinks(screen), t, locale);
+        session.options = view.options ?? undefined;
+        session.optionBase = view.options ? view.optionBase : undefined;
+        session.prompt = view.options ? view.messages.at(-1)?.text : undefined;
+        out.push(...view.messages);
+      }
+    }
+    return out;
+  }
+
+  /** WhatsApp shows a button's link as text: a long one (the share link with its text) becomes a short link. */
+  private async shortenLinks(screen: Screen): Promise<Screen> {
+    if (!screen.buttons?.some((row) => row.some((b) => b.url))) return screen;
+    const short = (url: string) => (url.length > 80 ? this.deps.shortLinks.shorten(this.merchantId, url) : url);
+    const buttons = await Promise.all(screen.buttons.map((row) => Promise.all(row.map(async (b) => (b.url ? { ...b, url: await short(b.url) } : b)))));
+    return { ...screen, buttons };
   }
 }

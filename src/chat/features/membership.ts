@@ -15,7 +15,7 @@ export async function menuItem(turn: Turn, item: MenuAction) {
     case 'balance':
       return turn.show(await screens.balance(member, locale));
     case 'invite':
-      return turn.show(await screens.invite(merchantId, member, locale, turn.peer.inviteLink(member, c), turn.peer.channel));
+      return turn.show(await screens.invite(merchantId, member, locale, await turn.peer.inviteLink(member, c), turn.peer.channel));
     case 'history':
       return turn.show(await screens.history(merchantId, member.id, locale));
     case 'profile':

@@ -38,6 +38,9 @@ export async function rewardAction(turn: Turn, action: Action): Promise<boolean>
       return replace(await rewards.gifts(member, locale, action.page));
     case 'gift.view':
       return replace(await rewards.gift(member, locale, action.giftId, action.page));
+    case 'gift.ask':
+    case 'gift.askOld':
+      return replace(await rewards.confirmGift(member, locale, action.giftId));
     case 'gift.request':
       return replace(await rewards.requestGift(member, locale, action.giftId, action.nonce));
     case 'gift.mine':
@@ -52,6 +55,7 @@ export async function rewardAction(turn: Turn, action: Action): Promise<boolean>
       return true;
     case 'raffle.buy':
       return replace(await rewards.buyTickets(member, locale, action.raffleId, action.count, action.nonce));
+    case 'gift.cancel':
     case 'voucher.cancel':
     case 'raffle.cancel':
       turn.note(turn.t('vouchers.cancelled'), true);

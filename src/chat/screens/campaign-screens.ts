@@ -1,5 +1,6 @@
 import type { CampaignMessage } from '../../domain/campaigns/campaign-schemas.js';
 import { formatNumber } from '../format.js';
+import { fillName } from './name-placeholder.js';
 import type { Screen, ScreenButton, ScreenContext } from './types.js';
 
 /**
@@ -12,8 +13,7 @@ export function campaignMessageScreen(
   extra: { clubLink: string | null; voucherCode?: string | null },
   c: ScreenContext,
 ): Screen {
-  const text = m.text
-    .replaceAll('{name}', member.firstName ?? c.t('campaign.friend'))
+  const text = fillName(m.text, member.firstName, c.t)
     .replaceAll('{points}', formatNumber(member.points, c.locale))
     .replaceAll('{coins}', formatNumber(member.coins, c.locale))
     .replaceAll('{voucher}', extra.voucherCode ?? '');

@@ -36,17 +36,25 @@ export function giftCatalogScreen(gifts: CatalogGift[], member: Member, page: nu
   return { text: lines.join('\n'), buttons };
 }
 
-export function giftDetailScreen(g: CatalogGift, page: number, nonce: string, c: ScreenContext): Screen {
+export function giftDetailScreen(g: CatalogGift, page: number, c: ScreenContext): Screen {
   const lines = [`🎁 ${g.title}`];
   if (g.description) lines.push('', g.description);
   lines.push('', c.t('gifts.cost', { cost: cost(g, c) }));
   if (g.stock !== null) lines.push(g.stock > 0 ? c.t('gifts.stock', { count: formatNumber(g.stock, c.locale) }) : c.t('gifts.out_of_stock'));
   if (g.available) lines.push(c.t(g.affordable ? 'gifts.afford_yes' : 'gifts.afford_no'));
   const buttons: ScreenButton[][] = [];
-  if (g.available && g.affordable) buttons.push([{ label: c.t('gifts.request'), action: { kind: 'gift.request', giftId: g.id, nonce } }]);
+  if (g.available && g.affordable) buttons.push([{ label: c.t('gifts.request'), action: { kind: 'gift.ask', giftId: g.id } }]);
   if (g.imageUrl) buttons.push([{ label: c.t('gifts.image'), url: g.imageUrl }]);
   buttons.push([{ label: c.t('gifts.back'), action: { kind: 'gift.page', page } }]);
   return { text: lines.join('\n'), buttons };
+}
+
+/** The one question before a gift request spends: its cost, the balance it comes from, yes or cancel. */
+export function giftConfirmScreen(g: CatalogGift, balance: number, nonce: string, c: ScreenContext): Screen {
+  return {
+    text: c.t('gifts.confirm', { title: g.title, cost: cost(g, c), balance: formatAmount(g.costCurrency, balance, c.moneyUnit, c.locale, c.t) }),
+    buttons: [[{ label: c.t('gifts.yes'), action: { kind: 'gift.request', giftId: g.id, nonce } }, { label: c.t('vouchers.no'), action: { kind: 'gift.cancel' } }]],
+  };
 }
 
 export function giftRequestedScreen(r: GiftRequest, c: ScreenContext): Screen {

@@ -2,6 +2,7 @@ import type { Currency } from '../../domain/ledger/types.js';
 import { formatAmount, formatDate, formatMoney, formatNumber } from '../format.js';
 import { balancesLine, reasonLabel } from './member-screens.js';
 import { surveyPromptScreen } from './feedback-screens.js';
+import { fillName } from './name-placeholder.js';
 import type { Screen, ScreenContext } from './types.js';
 
 export interface EventForMember {
@@ -89,7 +90,7 @@ export function notificationScreen(event: EventForMember, c: ScreenContext, extr
       const name = (p.first_name as string | null) ?? c.t('campaign.friend');
       const reward = p.reward as { currency?: Currency; amount?: number; voucher?: string } | null;
       const rewardText = reward?.voucher ? c.t('automation.voucher', { code: reward.voucher }) : reward?.currency ? formatAmount(reward.currency, reward.amount!, c.moneyUnit, c.locale, c.t) : '';
-      const custom = p.text ? String(p.text).replaceAll('{name}', name) : null;
+      const custom = p.text ? fillName(String(p.text), p.first_name as string | null, c.t) : null;
       const key = `automation.${String(p.kind)}${reward ? '_reward' : ''}`;
       const lines = [custom ?? c.t(key, { name, reward: rewardText, days: formatNumber(Number(p.days ?? 0), c.locale) })];
       if (custom && rewardText) lines.push(c.t('automation.reward_line', { reward: rewardText }));

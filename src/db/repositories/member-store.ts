@@ -223,9 +223,13 @@ export class PrismaMemberStore implements MemberStore {
   async identities(memberId: string): Promise<ChannelIdentity[]> {
     return this.prisma.channelIdentity.findMany({
       where: { memberId },
-      select: { channel: true, externalUserId: true, chatId: true, unreachableAt: true },
+      select: { channel: true, externalUserId: true, chatId: true, unreachableAt: true, lastSeenAt: true, createdAt: true },
       orderBy: { createdAt: 'asc' },
     });
+  }
+
+  async markSeen(merchantId: string, channel: ChannelName, externalUserId: string) {
+    await this.prisma.channelIdentity.updateMany({ where: { merchantId, channel, externalUserId }, data: { lastSeenAt: this.clock.now() } });
   }
 
   async markUnreachable(merchantId: string, channel: ChannelName, externalUserId: string, unreachable: boolean) {

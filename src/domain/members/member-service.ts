@@ -97,6 +97,11 @@ export class MemberService {
     return (await this.store.identities(memberId)).some((i) => i.channel === channel && i.externalUserId === externalUserId);
   }
 
+  /** Notices follow the member to the channel they used last. */
+  markSeen(merchantId: string, channel: ChannelName, externalUserId: string): Promise<void> {
+    return this.store.markSeen(merchantId, channel, externalUserId);
+  }
+
   /** A member who talks to us again on a channel can be reached there again. */
   markReachable(merchantId: string, channel: ChannelName, externalUserId: string): Promise<void> {
     return this.store.markUnreachable(merchantId, channel, externalUserId, false);

@@ -39,6 +39,9 @@ export interface ChannelIdentity {
   externalUserId: string;
   chatId: string | null;
   unreachableAt: Date | null;
+  /** The member's last message here; null until they write after this was recorded (then `createdAt` counts). */
+  lastSeenAt: Date | null;
+  createdAt: Date;
 }
 
 export interface ProfileUpdate {
@@ -87,4 +90,6 @@ export interface MemberStore {
   setOptOut(merchantId: string, id: string, optedOut: boolean): Promise<Member>;
   identities(memberId: string): Promise<ChannelIdentity[]>;
   markUnreachable(merchantId: string, channel: ChannelName, externalUserId: string, unreachable: boolean): Promise<void>;
+  /** The member wrote (or pressed a button) on this channel now. */
+  markSeen(merchantId: string, channel: ChannelName, externalUserId: string): Promise<void>;
 }

@@ -279,10 +279,13 @@ export function adminBroadcastConversation(deps: BotDeps) {
     const preview = await conversation.external(async () => {
       const c = await deps.screens.context(deps.merchantId, s.locale);
       const screen = campaignMessageScreen({ text }, { firstName: ctx.from?.first_name ?? null, points: 0, coins: 0 }, { clubLink: null }, c);
-      return { text: screen.text, buttons: screen.buttons ?? [] };
+      // Members who never gave a name get the placeholder's fallback: show that sentence as well.
+      const nameless = text.includes('{name}') ? campaignMessageScreen({ text }, { firstName: null, points: 0, coins: 0 }, { clubLink: null }, c).text : null;
+      return { text: screen.text, buttons: screen.buttons ?? [], nameless };
     });
     await ctx.reply(t('admin.bc_preview'));
     await ctx.reply(preview.text, { reply_markup: inlineKeyboard(preview.buttons) });
+    if (preview.nameless) await ctx.reply(t('admin.bc_preview_nameless', { text: preview.nameless }));
     const when = await askOr(conversation, ctx, t, t('admin.bc_when'), [t('admin.bc_now'), t('admin.bc_later')], (x) =>
       allTranslations('admin.bc_now').includes(x) ? { ok: 'now' as const } : allTranslations('admin.bc_later').includes(x) ? { ok: 'later' as const } : { error: 'profile_steps.bad_choice' },
     );

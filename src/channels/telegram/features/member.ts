@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import type { Action, ActionKind } from '../../../chat/actions.js';
 import type { ChatInput } from '../../../chat/input.js';
-import { actionForLabel, MAIN_MENU } from '../../../chat/menu.js';
+import { actionForLabel, actionForTyped, MAIN_MENU } from '../../../chat/menu.js';
 import { translator } from '../../../chat/i18n.js';
 import { ChatRouter } from '../../../chat/router.js';
 import type { Screen } from '../../../chat/screens/types.js';
@@ -12,7 +12,7 @@ import { editScreen, replyScreen } from '../render.js';
 /** The member's buttons Telegram leaves to the ChatRouter (profile and referral code still open conversations here). */
 const ROUTED = [
   'history.page', 'language.set', 'promo.optOut', 'promo.optIn',
-  'wheel.spin', 'gift.page', 'gift.view', 'gift.request', 'gift.mine', 'voucher.offer', 'voucher.buy', 'voucher.cancel', 'raffle.offer', 'raffle.buy', 'raffle.cancel',
+  'wheel.spin', 'gift.page', 'gift.view', 'gift.ask', 'gift.askOld', 'gift.request', 'gift.cancel', 'gift.mine', 'voucher.offer', 'voucher.buy', 'voucher.cancel', 'raffle.offer', 'raffle.buy', 'raffle.cancel',
   'survey.rate', 'survey.nps', 'survey.noComment', 'survey.start', 'survey.answer', 'ticket.new', 'ticket.mine', 'ticket.view', 'ticket.reply', 'ticket.close',
 ] as const satisfies ActionKind[];
 
@@ -53,8 +53,8 @@ export function memberFeature(router: ChatRouter) {
   chats.on('message:text', async (ctx, next) => {
     const text = ctx.message.text;
     if (text.startsWith('/')) return next();
-    // A menu label leaves any question in progress; anything else may be its answer.
-    const item = actionForLabel(text);
+    // A menu label leaves any question in progress (only as shown, then); anything else may be its answer.
+    const item = ctx.session.flow ? actionForLabel(text) : actionForTyped(text);
     await route(ctx, item ? { kind: 'action', action: { kind: 'menu', item } } : { kind: 'text', text });
   });
   chats.on('message:photo', (ctx) => route(ctx, { kind: 'media', caption: ctx.message.caption ?? '', file: ctx.message.photo.at(-1)!.file_id }));
