@@ -4,6 +4,7 @@ import { notificationScreen } from '../../chat/screens/notification-screens.js';
 import type { MemberService } from '../../domain/members/member-service.js';
 import type { SettingsProvider } from '../../domain/merchants/settings.js';
 import type { MemberStore } from '../../domain/members/types.js';
+import { memberOf } from '../../domain/events/catalog.js';
 import type { EventHandler } from '../../jobs/event-worker.js';
 import type { Logger } from '../../logger.js';
 import { sendScreen } from './render.js';
@@ -26,8 +27,8 @@ export function telegramNotifier(deps: {
   return {
     name: 'telegram-notify',
     async handle(event) {
-      const memberId = event.payload.member_id;
-      if (typeof memberId !== 'string') return;
+      const memberId = memberOf(event);
+      if (!memberId) return;
       const identities = (await deps.memberStore.identities(memberId)).filter((i) => i.channel === 'telegram' && i.chatId && !i.unreachableAt);
       if (!identities.length) return;
       const member = await deps.members.get(event.merchantId, memberId);

@@ -5,6 +5,7 @@ import type { MemberService } from '../../domain/members/member-service.js';
 import type { MemberStore } from '../../domain/members/types.js';
 import type { MerchantService } from '../../domain/merchants/merchant-service.js';
 import type { SettingsProvider } from '../../domain/merchants/settings.js';
+import { memberOf } from '../../domain/events/catalog.js';
 import type { EventHandler } from '../../jobs/event-worker.js';
 import type { WhatsAppOutbox } from '../../jobs/whatsapp-sender.js';
 import { renderScreen } from './render.js';
@@ -31,8 +32,8 @@ export function whatsappNotifier(deps: {
   return {
     name: 'whatsapp-notify',
     async handle(event) {
-      const memberId = event.payload.member_id;
-      if (typeof memberId !== 'string') return;
+      const memberId = memberOf(event);
+      if (!memberId) return;
       const identities = (await deps.memberStore.identities(memberId)).filter((i) => i.channel === 'whatsapp' && i.chatId && !i.unreachableAt);
       if (!identities.length) return;
       const number = await numberOf(event.merchantId);
