@@ -31,7 +31,7 @@ async function outboxRows() {
   return rows.map((row) => ({ type: row.type, parsed: parseEvent(row.type, row.payload), payload: row.payload }));
 }
 
-// campaign.rewarded is written by the broadcast sender (jobs) with only the common ledger fields, the same schema as gift.paid.
+// The broadcast sender's campaign.rewarded is checked in test/campaigns/campaigns.test.ts.
 const NOT_DRIVEN_HERE: EventType[] = ['campaign.rewarded'];
 
 describe('the event catalogue', () => {
