@@ -1,12 +1,20 @@
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { parseEvent, type DeliveredEvent } from '../domain/events/catalog.js';
 import type { Logger } from '../logger.js';
 import { QueueName, type DomainEvent, type QueueContext } from './queues.js';
 
 /** Something that reacts to domain events (member notifications, referral rewards, …). */
 export interface EventHandler {
   name: string;
-  handle(event: DomainEvent): Promise<void>;
+  handle(event: DeliveredEvent): Promise<void>;
+}
+
+/** The queued row checked against the catalogue, or why it does not fit. */
+export function deliveredEvent(job: DomainEvent): { ok: true; event: DeliveredEvent } | { ok: false; problem: string } {
+  const parsed = parseEvent(job.type, job.payload);
+  if (!parsed.ok) return parsed;
+  return { ok: true, event: { ...parsed.event, id: job.id, merchantId: job.merchantId, createdAt: job.createdAt } };
 }
 
 const DONE_TTL = 7 * 86_400;
@@ -14,16 +22,22 @@ const DONE_TTL = 7 * 86_400;
 /**
  * One worker for the domain-events queue that gives every event to every handler. A handler
  * that succeeded is marked done for that event, so a retry (another handler failed, or the
- * worker died) runs only the ones still owed.
+ * worker died) runs only the ones still owed. An event that does not fit its schema reaches no
+ * handler: it is logged and left failed without retries (the failed set keeps it a week).
  */
 export function startEventWorker(ctx: QueueContext & { redis: Redis }, handlers: EventHandler[], logger: Logger, concurrency = 10): Worker<DomainEvent> {
   const worker = new Worker<DomainEvent>(
     QueueName.events,
     async (job) => {
+      const parsed = deliveredEvent(job.data);
+      if (!parsed.ok) {
+        logger.error({ event: job.data.type, id: job.data.id, problem: parsed.problem }, 'event does not fit its schema; dead-lettered');
+        throw new UnrecoverableError(`invalid event: ${parsed.problem}`);
+      }
       for (const handler of handlers) {
         const key = `${ctx.prefix}:event-done:${job.data.id}:${handler.name}`;
         if (await ctx.redis.exists(key)) continue;
-        await handler.handle(job.data);
+        await handler.handle(parsed.event);
         await ctx.redis.set(key, '1', 'EX', DONE_TTL);
       }
     },

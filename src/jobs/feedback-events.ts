@@ -12,6 +12,7 @@ import type { InboxStore } from '../domain/feedback/types.js';
 import type { MemberService } from '../domain/members/member-service.js';
 import type { MemberStore } from '../domain/members/types.js';
 import type { Logger } from '../logger.js';
+import { memberOf } from '../domain/events/catalog.js';
 import type { EventHandler } from './event-worker.js';
 import { KEEP, QueueName, type QueueContext } from './queues.js';
 
@@ -27,10 +28,10 @@ export function surveyScheduler(surveys: SurveyService, queue: Queue<SurveyJob>)
   return {
     name: 'post-purchase-survey',
     async handle({ merchantId, type, payload: p }) {
-      if (type !== 'purchase.recorded' || !(p.entries as unknown[] | undefined)?.length) return;
+      if (type !== 'purchase.recorded' || !p.entries.length) return;
       const delay = await surveys.postPurchaseDelayMs(merchantId);
       if (delay === null) return;
-      const data: SurveyJob = { merchantId, memberId: String(p.member_id), orderId: String(p.order_id), branch: (p.branch as string | null) ?? null };
+      const data: SurveyJob = { merchantId, memberId: p.member_id, orderId: p.order_id, branch: p.branch };
       await queue.add('survey', data, { jobId: `survey_${merchantId}_${Buffer.from(data.orderId).toString('hex').slice(0, 120)}`, delay, attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP });
     },
   };
@@ -61,8 +62,8 @@ export function inboxRecorder(deps: { inbox: InboxStore; members: MemberService;
   return {
     name: 'inbox',
     async handle(event) {
-      const memberId = event.payload.member_id;
-      if (typeof memberId !== 'string' || event.type === 'survey.requested') return;
+      const memberId = memberOf(event);
+      if (!memberId || event.type === 'survey.requested') return;
       const member = await deps.members.get(event.merchantId, memberId).catch(() => null);
       if (!member || member.status !== 'active') return;
       const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
@@ -87,20 +88,20 @@ export function staffAlerts(deps: { operators: OperatorService; chat: OperatorCh
     name: 'staff-alerts',
     async handle({ merchantId, type, payload: p }) {
       if (type !== 'ticket.opened' && type !== 'ticket.member_replied') return;
-      const branch = (p.branch as string | null) ?? null;
+      const branch = p.branch;
       const staff = (await deps.operators.list(merchantId)).filter((o) => !o.disabledAt && o.telegramUserId && can(o.role, 'tickets') && (o.branch === null || branch === null || o.branch === branch));
       if (!staff.length) return;
       const t = translator(deps.defaultLocale);
       const c = { t, locale: deps.defaultLocale } as Parameters<typeof categoryLabel>[1];
-      const number = formatNumber(Number(p.number), deps.defaultLocale);
+      const number = formatNumber(p.number, deps.defaultLocale);
       const where = branch ? t('admin_support.branch', { branch }) : '';
       const text =
         type === 'ticket.member_replied'
-          ? t('admin_support.alert_member_replied', { number, text: String(p.text) })
+          ? t('admin_support.alert_member_replied', { number, text: p.text })
           : p.source === 'survey'
-            ? t('admin_support.alert_low_rating', { number, rating: formatNumber(Number(p.rating), deps.defaultLocale), branch: where })
-            : t('admin_support.alert_opened', { number, category: categoryLabel(String(p.category), c), branch: where, text: String(p.text) });
-      const screen: Screen = { text, buttons: [[{ label: t('admin_support.open'), action: { kind: 'staffTicket.view', ticketId: String(p.ticket_id) } }]] };
+            ? t('admin_support.alert_low_rating', { number, rating: formatNumber(p.rating ?? 0, deps.defaultLocale), branch: where })
+            : t('admin_support.alert_opened', { number, category: categoryLabel(p.category, c), branch: where, text: p.text });
+      const screen: Screen = { text, buttons: [[{ label: t('admin_support.open'), action: { kind: 'staffTicket.view', ticketId: p.ticket_id } }]] };
       for (const op of staff) {
         await deps.chat.send(merchantId, op.telegramUserId!, screen).catch((err: Error) => deps.logger.info({ operator: op.id, err: err.message }, 'staff alert not delivered'));
       }

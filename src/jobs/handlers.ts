@@ -7,9 +7,9 @@ export function referralEvents(referrals: ReferralService): EventHandler {
   return {
     name: 'referrals',
     async handle({ merchantId, type, payload: p }) {
-      if (type === 'member.joined') await referrals.onJoined(merchantId, String(p.member_id), (p.referrer_id as string | null) ?? null, p.new_phone === true);
-      if (type === 'purchase.recorded') await referrals.onPurchase(merchantId, String(p.member_id), (p.referrer_id as string | null) ?? null, String(p.order_id), Number(p.amount), Number(p.purchase_count));
-      if (type === 'purchase.refunded') await referrals.onRefund(merchantId, String(p.member_id), String(p.order_id), p.full === true);
+      if (type === 'member.joined') await referrals.onJoined(merchantId, p.member_id, p.referrer_id, p.new_phone);
+      if (type === 'purchase.recorded') await referrals.onPurchase(merchantId, p.member_id, p.referrer_id, p.order_id, p.amount, p.purchase_count);
+      if (type === 'purchase.refunded') await referrals.onRefund(merchantId, p.member_id, p.order_id, p.full);
     },
   };
 }
@@ -19,8 +19,8 @@ export function staffEvents(staff: StaffService): EventHandler {
   return {
     name: 'staff-commission',
     async handle({ merchantId, type, payload: p }) {
-      if (type === 'purchase.recorded') await staff.onPurchase(merchantId, String(p.order_id), Number(p.amount), p.staff_code as string | null);
-      if (type === 'purchase.refunded') await staff.onRefund(merchantId, String(p.order_id), String(p.refund_id), Number(p.amount), p.full === true);
+      if (type === 'purchase.recorded') await staff.onPurchase(merchantId, p.order_id, p.amount, p.staff_code);
+      if (type === 'purchase.refunded') await staff.onRefund(merchantId, p.order_id, p.refund_id, p.amount, p.full);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { ChannelIdentity, ChannelName, MemberStore } from '../domain/members/types.js';
 import type { EventHandler } from './event-worker.js';
-import type { DomainEvent } from './queues.js';
+import { memberOf, type DeliveredEvent } from '../domain/events/catalog.js';
 
 /** What became of a notice on one channel: `unreachable` hands it to the member's next channel. */
 export type NoticeOutcome = 'sent' | 'nothing' | 'unreachable';
@@ -10,7 +10,7 @@ export interface NoticeChannel {
   channel: ChannelName;
   /** The club runs this channel here (a bot, a WhatsApp number). */
   ready(merchantId: string): Promise<boolean>;
-  deliver(event: DomainEvent, identity: ChannelIdentity & { chatId: string }): Promise<NoticeOutcome>;
+  deliver(event: DeliveredEvent, identity: ChannelIdentity & { chatId: string }): Promise<NoticeOutcome>;
 }
 
 /**
@@ -35,8 +35,8 @@ export function memberNotifier(deps: { memberStore: MemberStore; channels: Notic
   return {
     name: deps.name ?? 'member-notify',
     async handle(event) {
-      const memberId = event.payload.member_id;
-      if (typeof memberId !== 'string') return;
+      const memberId = memberOf(event);
+      if (!memberId) return;
       for (const identity of noticeOrder(await deps.memberStore.identities(memberId))) {
         const channel = deps.channels.find((c) => c.channel === identity.channel);
         if (!channel || !(await channel.ready(event.merchantId))) continue;

@@ -29,10 +29,11 @@ export function openQueue<T = unknown>(name: string, ctx: QueueContext): Queue<T
   return new Queue<T>(name, { connection: ctx.connection, prefix: ctx.prefix });
 }
 
+/** An outbox row as queued: the payload is checked against the event catalogue when it is handled. */
 export interface DomainEvent {
   id: number;
   merchantId: string;
   type: string;
-  payload: Record<string, unknown>;
+  payload: unknown;
   createdAt: string;
 }

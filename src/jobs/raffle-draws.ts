@@ -17,16 +17,15 @@ export interface RaffleDrawJob {
 export function raffleEvents(raffles: RaffleService, draws: Queue<RaffleDrawJob>, now: () => number): EventHandler {
   return {
     name: 'raffles',
-    async handle({ merchantId, type, payload: p, createdAt }) {
+    async handle({ merchantId, type, payload: p }) {
       if (type === 'raffle.opened') {
-        const raffleId = String(p.raffle_id);
-        const delay = Math.max(0, new Date(String(p.closes_at)).getTime() - now());
+        const raffleId = p.raffle_id;
+        const delay = Math.max(0, new Date(p.closes_at).getTime() - now());
         await draws.add('draw', { merchantId, raffleId }, { jobId: `raffle-draw-${raffleId}`, delay, attempts: 8, backoff: { type: 'exponential', delay: 1000 }, ...KEEP });
       }
-      if (type === 'purchase.recorded' && p.member_id) {
-        const entries = (p.entries as { currency: string; amount: number }[] | undefined) ?? [];
-        const points = entries.filter((e) => e.currency === 'points' && e.amount > 0).reduce((s, e) => s + Number(e.amount), 0);
-        await raffles.onPurchase(merchantId, String(p.member_id), String(p.order_id), points, new Date(String(p.occurred_at ?? createdAt)));
+      if (type === 'purchase.recorded') {
+        const points = p.entries.filter((e) => e.currency === 'points' && e.amount > 0).reduce((s, e) => s + e.amount, 0);
+        await raffles.onPurchase(merchantId, p.member_id, p.order_id, points, new Date(p.occurred_at));
       }
     },
   };

@@ -3,6 +3,7 @@ import { toGregorian } from 'jalaali-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translator } from '../../src/chat/i18n.js';
 import { notificationScreen } from '../../src/chat/screens/notification-screens.js';
+import { parseEvent } from '../../src/domain/events/catalog.js';
 import { tehranParts } from '../../src/lib/jalali.js';
 import { MAINTENANCE_SCHEDULES, scheduleMaintenance } from '../../src/jobs/maintenance.js';
 import { QueueName } from '../../src/jobs/queues.js';
@@ -30,7 +31,11 @@ const tehranNoon = (jy: number, jm: number, jd: number) => new Date(`${jalali(jy
 async function messages(merchantId: string) {
   const { rows } = await w.db.pool.query("SELECT payload FROM outbox_events WHERE merchant_id = $1 AND type = 'automation.message' ORDER BY id", [merchantId]);
   const c = { t: translator('fa'), locale: 'fa' as const, clubName: 'x', moneyUnit: 'IRT' as const, tierName: (k: string) => k };
-  return rows.map((x) => ({ member: x.payload.member_id as string, kind: x.payload.kind as string, text: notificationScreen({ type: 'automation.message', payload: x.payload }, c)!.text }));
+  return rows.map((x) => {
+    const parsed = parseEvent('automation.message', x.payload);
+    if (!parsed.ok || parsed.event.type !== 'automation.message') throw new Error(`automation.message does not fit its schema: ${parsed.ok ? '' : parsed.problem}`);
+    return { member: parsed.event.payload.member_id, kind: parsed.event.payload.kind, text: notificationScreen(parsed.event, c)!.text };
+  });
 }
 
 describe('automations', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEvent } from '../../src/domain/events/catalog.js';
 import { storedBalances } from '../helpers/services.js';
 import { createBroadcastRig, type BroadcastRig } from './broadcast-engine.js';
 
@@ -35,6 +36,10 @@ describe('campaigns', () => {
     // The reward is one ledger operation per member, even if the job ran again.
     const ops = await rig.w.db.pool.query("SELECT count(*)::int AS n FROM ledger_operations WHERE merchant_id = $1 AND idempotency_key LIKE $2", [rig.merchantId, `campaign:${campaign.id}:%`]);
     expect(ops.rows[0].n).toBe(done.counts.sent);
+    // Its events (campaign.rewarded) fit the catalogue.
+    const events = await rig.w.db.pool.query("SELECT type, payload FROM outbox_events WHERE merchant_id = $1 AND type = 'campaign.rewarded'", [rig.merchantId]);
+    expect(events.rows).toHaveLength(done.counts.sent);
+    expect(events.rows.filter((e) => !parseEvent(e.type, e.payload).ok)).toEqual([]);
   });
 
   it('KPIs: delivered, clicks on the tracked link, purchases and revenue of recipients vs the holdout', async () => {

@@ -1,13 +1,14 @@
-import type { EventHandler } from '../../src/jobs/event-worker.js';
-import type { DomainEvent } from '../../src/jobs/queues.js';
+import type { DeliveredEvent } from '../../src/domain/events/catalog.js';
+import { deliveredEvent, type EventHandler } from '../../src/jobs/event-worker.js';
 import type { TestDatabase } from './db.js';
 
 /**
  * The outbox → handlers path without BullMQ, for tests that want events handled right now:
- * repeats until no unpublished event is left (handlers may write new ones).
+ * repeats until no unpublished event is left (handlers may write new ones). Every event is
+ * checked against the catalogue first: one that does not fit fails the test.
  */
-export async function drainEvents(db: TestDatabase, handlers: EventHandler[]): Promise<DomainEvent[]> {
-  const seen: DomainEvent[] = [];
+export async function drainEvents(db: TestDatabase, handlers: EventHandler[]): Promise<DeliveredEvent[]> {
+  const seen: DeliveredEvent[] = [];
   for (;;) {
     const { rows } = await db.pool.query(
       "UPDATE outbox_events SET published_at = now() WHERE id IN (SELECT id FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT 200) RETURNING id, merchant_id, type, payload, created_at",
@@ -15,9 +16,10 @@ export async function drainEvents(db: TestDatabase, handlers: EventHandler[]): P
     if (!rows.length) return seen;
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     for (const r of rows) {
-      const event: DomainEvent = { id: Number(r.id), merchantId: r.merchant_id, type: r.type, payload: r.payload, createdAt: r.created_at.toISOString() };
-      for (const h of handlers) await h.handle(event);
-      seen.push(event);
+      const parsed = deliveredEvent({ id: Number(r.id), merchantId: r.merchant_id, type: r.type, payload: r.payload, createdAt: r.created_at.toISOString() });
+      if (!parsed.ok) throw new Error(`outbox event ${r.type} does not fit its schema: ${parsed.problem} (${JSON.stringify(r.payload)})`);
+      for (const h of handlers) await h.handle(parsed.event);
+      seen.push(parsed.event);
     }
   }
 }

@@ -131,7 +131,7 @@ describe('notifications from the outbox', () => {
     h.api.forgetChat(h.token, 302);
     await signedPurchase({ orderId: 'n-4', phone: lostPhone, amount: 100_000 });
     const member = (await h.w.services.members.findByPhone(h.merchantId, lostPhone))!;
-    const handled = async () => (await queue.getJobs(['completed', 'failed'])).find((j) => j.data.type === 'purchase.recorded' && j.data.payload.member_id === member.id);
+    const handled = async () => (await queue.getJobs(['completed', 'failed'])).find((j) => j.data.type === 'purchase.recorded' && (j.data.payload as { member_id?: string }).member_id === member.id);
     for (let i = 0; i < 200 && !(await handled()); i++) await new Promise((r) => setTimeout(r, 50));
     expect(await (await handled())!.getState()).toBe('completed');
     expect((await h.w.services.memberStore.identities(member.id))[0]!.unreachableAt).toBeNull();

@@ -4,6 +4,7 @@ import { notificationScreen } from '../../chat/screens/notification-screens.js';
 import type { MemberService } from '../../domain/members/member-service.js';
 import type { SettingsProvider } from '../../domain/merchants/settings.js';
 import type { MemberStore } from '../../domain/members/types.js';
+import { memberOf } from '../../domain/events/catalog.js';
 import type { EventHandler } from '../../jobs/event-worker.js';
 import { memberNotifier, type NoticeChannel } from '../../jobs/member-notices.js';
 import type { Logger } from '../../logger.js';
@@ -31,7 +32,7 @@ export function telegramNotices(deps: TelegramNoticeDeps): NoticeChannel {
     channel: 'telegram',
     ready: async (merchantId) => (await deps.telegram.api(merchantId)) !== null,
     async deliver(event, identity) {
-      const memberId = String(event.payload.member_id);
+      const memberId = memberOf(event)!;
       const member = await deps.members.get(event.merchantId, memberId);
       const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
       const c = await deps.screens.context(event.merchantId, locale);

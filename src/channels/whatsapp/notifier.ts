@@ -5,6 +5,7 @@ import type { MemberService } from '../../domain/members/member-service.js';
 import type { MemberStore } from '../../domain/members/types.js';
 import type { MerchantService } from '../../domain/merchants/merchant-service.js';
 import type { SettingsProvider } from '../../domain/merchants/settings.js';
+import { memberOf } from '../../domain/events/catalog.js';
 import type { EventHandler } from '../../jobs/event-worker.js';
 import { memberNotifier, type NoticeChannel } from '../../jobs/member-notices.js';
 import type { WhatsAppOutbox } from '../../jobs/whatsapp-sender.js';
@@ -39,7 +40,7 @@ export function whatsappNotices(deps: WhatsAppNoticeDeps): NoticeChannel {
     async deliver(event, identity) {
       const number = await numberOf(event.merchantId);
       if (!number) return 'unreachable';
-      const member = await deps.members.get(event.merchantId, String(event.payload.member_id));
+      const member = await deps.members.get(event.merchantId, memberOf(event)!);
       const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
       const c = await deps.screens.context(event.merchantId, locale);
       const { referrals } = await deps.settings.get(event.merchantId);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { DomainError } from '../../domain/errors.js';
 import type { ErrorCode } from '../../domain/error-codes.js';
-import type { AppliedLine, ApplyCommand, LedgerEntryView, LedgerLine, LedgerQueries, LedgerStore, MemberReference, OperationOutcome, OperationResult, ReferenceOutcome } from '../../domain/ledger/types.js';
+import type { AppliedLine, ApplyCommand, ApplyCommandWithout, LedgerEntryView, LedgerLine, LedgerQueries, LedgerStore, MemberReference, OperationOutcome, OperationResult, ReferenceOutcome } from '../../domain/ledger/types.js';
 
 const KNOWN = new Set(['operation_id', 'member_id', 'balances', 'debts', 'lines', 'shortfall', 'tier', 'previous_tier', 'member_status', 'purchase_id']);
 
@@ -77,7 +77,7 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
     return { replayed: out.replayed, result: toOperationResult(out.result) };
   }
 
-  async applyByReference(cmd: Omit<ApplyCommand, 'memberId'> & { member: MemberReference; expectedTier: string }): Promise<ReferenceOutcome> {
+  async applyByReference(cmd: ApplyCommandWithout<'memberId'> & { member: MemberReference; expectedTier: string }): Promise<ReferenceOutcome> {
     const member = 'phone' in cmd.member ? { phone: cmd.member.phone } : { member_code: cmd.member.memberCode };
     const out = await this.call(null, cmd, { member, expected_tier: cmd.expectedTier });
     if ('member_missing' in out) return { kind: 'member_missing' };
@@ -92,8 +92,8 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
     return { replayed: out.replayed, result: toOperationResult(out.result) };
   }
 
-  private async call(memberId: string | null, cmd: Omit<ApplyCommand, 'memberId'>, more: Record<string, unknown>, queryable: pg.Pool | pg.PoolClient = this.pool) {
-    const options: Record<string, unknown> = { ...more, day: cmd.day, tiers: cmd.tiers, result: cmd.extra, event: cmd.event, event_type: cmd.eventType, events: cmd.events };
+  private async call(memberId: string | null, cmd: ApplyCommandWithout<'memberId'>, more: Record<string, unknown>, queryable: pg.Pool | pg.PoolClient = this.pool) {
+    const options: Record<string, unknown> = { ...more, day: cmd.day, tiers: cmd.tiers, result: cmd.extra, event: cmd.event, event_type: cmd.eventType };
     if (cmd.purchase) {
       const p = cmd.purchase;
       options.purchase = { order_id: p.orderId, amount: p.amount, items: p.items, branch: p.branch, occurred_at: p.occurredAt.toISOString(), voucher_code: p.voucherCode, staff_code: p.staffCode, rules: p.rules };

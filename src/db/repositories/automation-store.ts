@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { AutomationKind, AutomationStore } from '../../domain/campaigns/automation-service.js';
+import type { EventPayload } from '../../domain/events/catalog.js';
 
 const ACTIVE = "m.status = 'active'";
 
@@ -38,7 +39,7 @@ export class PgAutomationStore implements AutomationStore {
     return rows.map((r) => ({ id: r.id, firstName: r.first_name }));
   }
 
-  async claimAndAnnounce(merchantId: string, kind: AutomationKind, memberId: string, period: string, payload: Record<string, unknown>) {
+  async claimAndAnnounce(merchantId: string, kind: AutomationKind, memberId: string, period: string, payload: EventPayload<'automation.message'>) {
     const { rows } = await this.pool.query(
       `WITH claimed AS (
          INSERT INTO automation_sends (merchant_id, kind, member_id, period) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING member_id

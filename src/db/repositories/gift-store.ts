@@ -4,6 +4,7 @@ import type { ApplyCommand } from '../../domain/ledger/types.js';
 import type { PgLedgerStore } from '../ledger/pg-ledger-store.js';
 import { inTransaction } from '../transaction.js';
 import { isUuid } from './merchant-store.js';
+import { insertEvent } from './outbox-store.js';
 
 const GIFT_COLUMNS = 'id, title, description, group_name, image_url, cost_currency, cost, remaining, visible_from, visible_to, tiers, groups, active, position';
 const REQUEST_COLUMNS = `r.id, r.member_id, r.gift_id, g.title AS gift_title, r.status, r.cost_currency, r.cost, r.source, r.tracking_note, r.history, r.created_at, r.updated_at`;
@@ -108,10 +109,7 @@ export class PgGiftStore implements GiftStore {
          VALUES (gen_random_uuid(), $1, $2, $3, $4::currency, $5, $6, jsonb_build_array(jsonb_build_object('status', 'requested', 'at', now()))) RETURNING id`,
         [i.merchantId, i.memberId, i.gift.id, i.gift.costCurrency, i.gift.cost, i.idempotencyKey],
       );
-      await client.query("INSERT INTO outbox_events (merchant_id, type, payload) VALUES ($1, 'gift.requested', $2)", [
-        i.merchantId,
-        JSON.stringify({ member_id: i.memberId, request_id: rows[0].id, gift_id: i.gift.id, gift_title: i.gift.title }),
-      ]);
+      await insertEvent(client, i.merchantId, 'gift.requested', { member_id: i.memberId, request_id: rows[0].id, gift_id: i.gift.id, gift_title: i.gift.title });
       const created = await client.query(`SELECT ${REQUEST_COLUMNS} FROM gift_requests r JOIN gifts g ON g.id = r.gift_id WHERE r.id = $1`, [rows[0].id]);
       return { request: toRequest(created.rows[0]), replayed: false };
     });
@@ -151,17 +149,14 @@ export class PgGiftStore implements GiftStore {
         if (rows[0].source === 'catalog') await client.query('UPDATE gifts SET remaining = remaining + 1 WHERE id = $1 AND remaining IS NOT NULL', [rows[0].gift_id]);
       }
       const updated = toRequest((await client.query(`SELECT ${REQUEST_COLUMNS} FROM gift_requests r JOIN gifts g ON g.id = r.gift_id WHERE r.id = $1`, [i.id])).rows[0]);
-      await client.query("INSERT INTO outbox_events (merchant_id, type, payload) VALUES ($1, 'gift.status_changed', $2)", [
-        i.merchantId,
-        JSON.stringify({
-          member_id: updated.memberId,
-          request_id: i.id,
-          gift_title: updated.giftTitle,
-          status: i.to,
-          note: i.note ?? null,
-          refunded: i.to === 'rejected' && i.refund ? { currency: updated.costCurrency, amount: updated.cost } : null,
-        }),
-      ]);
+      await insertEvent(client, i.merchantId, 'gift.status_changed', {
+        member_id: updated.memberId,
+        request_id: i.id,
+        gift_title: updated.giftTitle,
+        status: i.to,
+        note: i.note ?? null,
+        refunded: i.to === 'rejected' && i.refund ? { currency: updated.costCurrency, amount: updated.cost } : null,
+      });
       return updated;
     });
   }

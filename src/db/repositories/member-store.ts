@@ -5,6 +5,7 @@ import { forbidden } from '../../domain/errors.js';
 import { generateCode, MEMBER_CODE_LENGTH, REFERRAL_CODE_LENGTH } from '../../domain/members/codes.js';
 import type { ChannelIdentity, ChannelName, Member, MemberStatus, MemberStore, ProfileUpdate, RegisterInput, RegisterOutcome } from '../../domain/members/types.js';
 import { isUuid } from './merchant-store.js';
+import { outboxEvent } from '../../domain/events/catalog.js';
 import type { Clock } from '../../domain/clock.js';
 
 export function toMember(r: MemberRow): Member {
@@ -176,8 +177,7 @@ export class PrismaMemberStore implements MemberStore {
           await tx.outboxEvent.create({
             data: {
               merchantId: input.merchantId,
-              type: 'member.joined',
-              payload: { member_id: row.id, channel: input.channel, claimed, new_phone: row.joinedNew, referrer_id: row.referrerId, source_tag: row.sourceTag },
+              ...outboxEvent('member.joined', { member_id: row.id, channel: input.channel, claimed, new_phone: row.joinedNew, referrer_id: row.referrerId, source_tag: row.sourceTag }),
             },
           });
         }

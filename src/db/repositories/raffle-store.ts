@@ -6,6 +6,7 @@ import type { SecretBox } from '../../lib/secret-box.js';
 import type { PgLedgerStore } from '../ledger/pg-ledger-store.js';
 import { inTransaction } from '../transaction.js';
 import { isUuid } from './merchant-store.js';
+import { insertEvent } from './outbox-store.js';
 
 const COLUMNS = 'id, merchant_id, title, prizes, entry_rule, opens_at, closes_at, status, seed_hash, seed, ticket_count, public_value, winners, drawn_at';
 
@@ -113,10 +114,7 @@ export class PgRaffleStore implements RaffleStore {
         [raffleId, seed, publicValue, JSON.stringify(winners)],
       );
       for (const w of winners) {
-        await client.query("INSERT INTO outbox_events (merchant_id, type, payload) VALUES ($1, 'raffle.won', $2)", [
-          merchantId,
-          JSON.stringify({ member_id: w.memberId, raffle_id: raffleId, raffle_title: rows[0].title, prize: w.prize, ticket: w.ticket }),
-        ]);
+        await insertEvent(client, merchantId, 'raffle.won', { member_id: w.memberId, raffle_id: raffleId, raffle_title: rows[0].title, prize: w.prize, ticket: w.ticket });
       }
       return toRaffle(drawn.rows[0]);
     });

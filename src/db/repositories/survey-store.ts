@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Survey, SurveyQuestion, SurveyResponse, SurveyStore } from '../../domain/feedback/types.js';
 import { inTransaction } from '../transaction.js';
 import { isUuid } from './merchant-store.js';
+import { insertEvent } from './outbox-store.js';
 
 /** The post-purchase survey's questions; its texts come from the locale files when shown. */
 const POST_PURCHASE_QUESTIONS: SurveyQuestion[] = [
@@ -74,10 +75,7 @@ export class PgSurveyStore implements SurveyStore {
       );
       if (!rows[0]) return null;
       if (r.event) {
-        await client.query("INSERT INTO outbox_events (merchant_id, type, payload) VALUES ($1, 'survey.requested', $2)", [
-          r.merchantId,
-          JSON.stringify({ member_id: r.memberId, response_id: rows[0].id, branch: r.branch, order_id: r.subject }),
-        ]);
+        await insertEvent(client, r.merchantId, 'survey.requested', { member_id: r.memberId, response_id: rows[0].id, branch: r.branch, order_id: r.subject });
       }
       return toResponse(rows[0]);
     });

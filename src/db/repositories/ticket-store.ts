@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type { Ticket, TicketMessage, TicketStatus, TicketStore } from '../../domain/feedback/types.js';
 import { inTransaction } from '../transaction.js';
 import { isUuid } from './merchant-store.js';
+import { insertEvent } from './outbox-store.js';
+import type { EventPayload } from '../../domain/events/catalog.js';
 
 const TICKET = 'id, merchant_id, member_id, number, category, status, branch, source, created_at, first_response_at, closed_at';
 
@@ -19,12 +21,11 @@ const toTicket = (r: Record<string, unknown>): Ticket => ({
   closedAt: r.closed_at as Date | null,
 });
 
-const event = (client: pg.PoolClient, t: Ticket, type: string, extra: Record<string, unknown> = {}) =>
-  client.query('INSERT INTO outbox_events (merchant_id, type, payload) VALUES ($1, $2, $3)', [
-    t.merchantId,
-    type,
-    JSON.stringify({ member_id: t.memberId, ticket_id: t.id, number: t.number, branch: t.branch, category: t.category, source: t.source, ...extra }),
-  ]);
+type TicketEvent = 'ticket.opened' | 'ticket.replied' | 'ticket.member_replied' | 'ticket.closed';
+type TicketFields = 'member_id' | 'ticket_id' | 'number' | 'branch' | 'category' | 'source';
+
+const event = <T extends TicketEvent>(client: pg.PoolClient, t: Ticket, type: T, extra: Omit<EventPayload<T>, TicketFields>) =>
+  insertEvent(client, t.merchantId, type, { member_id: t.memberId, ticket_id: t.id, number: t.number, branch: t.branch, category: t.category, source: t.source, ...extra } as EventPayload<T>);
 
 export class PgTicketStore implements TicketStore {
   constructor(private readonly pool: pg.Pool) {}

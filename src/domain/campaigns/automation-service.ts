@@ -5,6 +5,9 @@ import type { SettingsProvider } from '../merchants/settings.js';
 import type { VoucherService } from '../rewards/voucher-service.js';
 import { tehranDay } from '../../lib/jalali.js';
 import type { CampaignReward } from './campaign-schemas.js';
+import type { EventPayload } from '../events/catalog.js';
+
+type AutomationPayload = EventPayload<'automation.message'>;
 
 export type AutomationKind = 'birthday' | 'win_back' | 'welcome';
 
@@ -24,7 +27,7 @@ export interface AutomationStore {
   /** Active, opted-in members who joined in [from, to) and have not had this welcome step. */
   joinedBetween(merchantId: string, from: Date, to: Date, step: string): Promise<AutomationCandidate[]>;
   /** Records the send once per (kind, member, period) and, only then, queues the member's message. */
-  claimAndAnnounce(merchantId: string, kind: AutomationKind, memberId: string, period: string, payload: Record<string, unknown>): Promise<boolean>;
+  claimAndAnnounce(merchantId: string, kind: AutomationKind, memberId: string, period: string, payload: EventPayload<'automation.message'>): Promise<boolean>;
 }
 
 const DAY = 86_400_000;
@@ -91,9 +94,9 @@ export class AutomationService {
     return sent;
   }
 
-  private async send(merchantId: string, kind: AutomationKind, m: AutomationCandidate, period: string, reward: CampaignReward | undefined, text: string | undefined, extra: Record<string, unknown>) {
-    let given: Record<string, unknown> | null = null;
-    let balances: unknown;
+  private async send(merchantId: string, kind: AutomationKind, m: AutomationCandidate, period: string, reward: CampaignReward | undefined, text: string | undefined, extra: { days?: number }) {
+    let given: AutomationPayload['reward'] = null;
+    let balances: AutomationPayload['balances'] = null;
     if (reward && 'voucherCampaignId' in reward) {
       given = { voucher: await this.deps.vouchers.giveOnce(merchantId, reward.voucherCampaignId, m.id, `automation:${kind}:${period}`) };
     } else if (reward) {
@@ -111,6 +114,6 @@ export class AutomationService {
       given = { currency: reward.currency, amount: reward.amount };
       balances = out.result.balances;
     }
-    return this.deps.store.claimAndAnnounce(merchantId, kind, m.id, period, { member_id: m.id, kind, first_name: m.firstName, text: text ?? null, reward: given, balances: balances ?? null, ...extra });
+    return this.deps.store.claimAndAnnounce(merchantId, kind, m.id, period, { member_id: m.id, kind, first_name: m.firstName, text: text ?? null, reward: given, balances, ...extra });
   }
 }

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { invalid } from '../errors.js';
 import type { SettingsProvider } from '../merchants/settings.js';
 import { tierOptions } from '../tiers/tiers.js';
-import { CURRENCIES, type ApplyCommand, type Currency, type GiftRestrictions, type LedgerLine, type LedgerStore, type MemberReference, type OperationOutcome, type ReferenceOutcome, type SpendContext } from './types.js';
+import { CURRENCIES, type ApplyCommand, type ApplyCommandWithout, type Currency, type GiftRestrictions, type LedgerLine, type LedgerStore, type MemberReference, type OperationOutcome, type ReferenceOutcome, type SpendContext } from './types.js';
 
 export const MAX_AMOUNT = 1e15;
 const DAY_MS = 86_400_000;
@@ -90,7 +90,7 @@ export class LedgerService {
   }
 
   /** A purchase-style operation for a member named by phone or code (see LedgerStore.applyByReference). */
-  async applyByReference(cmd: Omit<ApplyCommand, 'memberId' | 'day' | 'tiers'> & { member: MemberReference; expectedTier: string; at: Date }): Promise<ReferenceOutcome> {
+  async applyByReference(cmd: ApplyCommandWithout<'memberId' | 'day' | 'tiers'> & { member: MemberReference; expectedTier: string; at: Date }): Promise<ReferenceOutcome> {
     const settings = await this.settings.get(cmd.merchantId);
     const { at, ...rest } = cmd;
     return this.store.applyByReference({ ...rest, day: tehranDay(at), tiers: tierOptions(settings.tiers) });
@@ -104,7 +104,7 @@ export class LedgerService {
    * A complete command (hash, Tehran day, tier levels) for a store that applies it inside a
    * transaction of its own, together with other writes.
    */
-  async prepare(cmd: Omit<ApplyCommand, 'requestHash' | 'day' | 'tiers'> & { requestHash?: string; at?: Date }): Promise<ApplyCommand> {
+  async prepare(cmd: ApplyCommandWithout<'requestHash' | 'day' | 'tiers'> & { requestHash?: string; at?: Date }): Promise<ApplyCommand> {
     const settings = await this.settings.get(cmd.merchantId);
     const { at, ...rest } = cmd;
     const requestHash = cmd.requestHash ?? contentHash({ kind: cmd.kind, memberId: cmd.memberId, lines: cmd.lines, purchase: cmd.purchase, refund: cmd.refund });
@@ -115,7 +115,7 @@ export class LedgerService {
    * Applies lines as one operation. The request hash covers everything but the key, so a retry
    * with the same content replays and one with other content conflicts.
    */
-  async apply(cmd: Omit<ApplyCommand, 'requestHash' | 'day' | 'tiers'> & { requestHash?: string; at?: Date }): Promise<OperationOutcome> {
+  async apply(cmd: ApplyCommandWithout<'requestHash' | 'day' | 'tiers'> & { requestHash?: string; at?: Date }): Promise<OperationOutcome> {
     return this.store.apply(await this.prepare(cmd));
   }
 }

@@ -1,3 +1,4 @@
+import type { LedgerEvent } from '../events/catalog.js';
 export const CURRENCIES = ['points', 'coins', 'credit'] as const;
 export type Currency = (typeof CURRENCIES)[number];
 
@@ -68,7 +69,8 @@ export type ReferenceOutcome = ({ kind: 'applied' } & OperationOutcome) | { kind
 
 export type MemberReference = { phone: string } | { memberCode: string };
 
-export interface ApplyCommand {
+/** A ledger command's own fields; ApplyCommand adds its event (see LedgerEvent). */
+export interface LedgerCommandFields {
   merchantId: string;
   memberId: string;
   idempotencyKey: string;
@@ -84,13 +86,16 @@ export interface ApplyCommand {
   refund?: RefundRecord;
   /** Extra fields stored in the result and returned on replay. */
   extra?: Record<string, unknown>;
-  /** Extra fields for the operation's event (e.g. the purchase it belongs to). */
-  event?: Record<string, unknown>;
-  /** The operation's event type (default ledger.changed); when given, it is sent even if nothing changed. */
-  eventType?: string;
-  /** More outbox events, written in the same transaction. */
-  events?: { type: string; payload: Record<string, unknown> }[];
 }
+
+/**
+ * A ledger command with its event: `eventType` (default ledger.changed; when given, the event is
+ * sent even if nothing changed) and `event`, the fields of its own (e.g. the purchase it belongs to).
+ */
+export type ApplyCommand = LedgerCommandFields & LedgerEvent;
+
+/** ApplyCommand without some of its fields, still typed per event. */
+export type ApplyCommandWithout<K extends keyof LedgerCommandFields> = Omit<LedgerCommandFields, K> & LedgerEvent;
 
 export interface PurchaseRecord {
   orderId: string;
@@ -116,7 +121,7 @@ export interface RefundRecord {
 export interface LedgerStore {
   apply(cmd: ApplyCommand): Promise<OperationOutcome>;
   /** The same, for a member named by phone or code, whose rules assumed `expectedTier`. */
-  applyByReference(cmd: Omit<ApplyCommand, 'memberId'> & { member: MemberReference; expectedTier: string }): Promise<ReferenceOutcome>;
+  applyByReference(cmd: ApplyCommandWithout<'memberId'> & { member: MemberReference; expectedTier: string }): Promise<ReferenceOutcome>;
   /** A stored operation by key, to answer replays before doing any work. */
   findOperation(merchantId: string, idempotencyKey: string): Promise<{ requestHash: string; result: OperationResult | null } | null>;
 }
