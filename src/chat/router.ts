@@ -42,8 +42,11 @@ export class ChatRouter {
 
   private async route(turn: Turn, input: ChatInput) {
     const member = turn.peer.member;
-    // Telegram joins in its own conversation; its buttons are for active members only.
-    if (!turn.whatsapp && member?.status !== 'active') return turn.note(turn.t(turn.peer.staff ? 'admin.hint' : 'not_member'));
+    if (!turn.whatsapp && member?.status !== 'active') {
+      // Telegram: joining runs from /start to the shared contact; anything else is for members.
+      if (input.kind === 'start' || input.kind === 'contact' || turn.session.flow?.kind === 'join') return join(turn, input);
+      return turn.note(turn.t(turn.peer.staff ? 'admin.hint' : 'not_member'));
+    }
     if (!member) return join(turn, input);
     if (member.status === 'blocked') return turn.note(turn.t('start.blocked'));
     switch (input.kind) {
@@ -64,6 +67,11 @@ export class ChatRouter {
   private async start(turn: Turn, payload: string | undefined) {
     const campaign = campaignOf(payload);
     if (campaign) await turn.deps.campaigns.recordClick(turn.merchantId, campaign, turn.member.id);
+    if (!turn.whatsapp) {
+      turn.session.flow = undefined;
+      return turn.show({ text: turn.t('start.already_member'), keyboard: { kind: 'main' }, role: 'note' });
+    }
+    if (campaign) turn.session.flow = undefined;
     else if (turn.member.optedOut) {
       await turn.deps.members.setOptOut(turn.merchantId, turn.member.id, false);
       turn.note(turn.t('whatsapp.opted_in'));
@@ -87,9 +95,9 @@ export class ChatRouter {
     turn.session.flow = undefined;
     switch (flow?.kind) {
       case 'profile':
-        return profileAnswer(turn, flow.step, text);
+        return profileAnswer(turn, flow, photo ? null : text);
       case 'code':
-        return referralCodeAnswer(turn, text);
+        return referralCodeAnswer(turn, flow.tries, text);
       case 'feedback':
         return feedbackAnswer(turn, flow.awaiting, text, photo);
     }

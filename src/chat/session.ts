@@ -4,7 +4,13 @@ import type { Locale } from './i18n.js';
 import type { StartPayload } from './start-payload.js';
 
 /** A question in progress: what the member's next message answers. */
-export type Flow = { kind: 'profile'; step: number } | { kind: 'code' } | { kind: 'feedback'; awaiting: Awaiting };
+export type Flow =
+  /** Telegram: between /start and the shared contact. */
+  | { kind: 'join' }
+  /** `edit`: from the profile screen (the menu does not follow). */
+  | { kind: 'profile'; step: number; edit?: boolean }
+  | { kind: 'code'; tries: number }
+  | { kind: 'feedback'; awaiting: Awaiting };
 
 /** One chat's state, for every channel: plain JSON, kept in Redis so any replica continues where the member was. */
 export interface ChatSession {

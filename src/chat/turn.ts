@@ -6,7 +6,7 @@ import type { ReferralService } from '../domain/referrals/referral-service.js';
 import type { Logger } from '../logger.js';
 import type { ClubScreens } from './club-screens.js';
 import type { FeedbackChat } from './feedback-chat.js';
-import type { Locale } from './i18n.js';
+import { allTranslations, type Locale } from './i18n.js';
 import type { RewardChat } from './reward-chat.js';
 import { mainMenuScreen } from './screens/member-screens.js';
 import type { Screen, ScreenContext } from './screens/types.js';
@@ -100,6 +100,11 @@ export class Turn {
     this.session.options = undefined;
     if (typeof question === 'string') this.note(question);
     else this.show(question);
+  }
+
+  /** The skip button's label, in either language. */
+  isSkip(text: string) {
+    return allTranslations('profile_steps.skip').includes(text.trim());
   }
 
   async switchLocale(locale: Locale) {

@@ -27,14 +27,17 @@ async function journey(channel: 'telegram' | 'whatsapp', phone: string) {
   // One prize, so both spins win the same.
   await s.wheel.replace(merchantId, { costCoins: 0, perDay: 3, prizes: [{ label: '۲۰ سکه', kind: 'coins', amount: 20, weight: 1 }] });
   const chatId = `parity-${channel}`;
-  // Joining itself differs by messenger (Telegram's contact button, WhatsApp's number): the journey starts a member.
-  const { member } = await s.members.register({ merchantId, phone, channel, externalUserId: chatId, chatId });
-  await s.ledger.adjust({ merchantId, memberId: member.id, currency: 'coins', amount: 500, reason: 'test', idempotencyKey: `parity-${member.id}`, actor: 'test' });
   const deps = { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, defaultLocale: 'fa' as const, logger: createLogger('silent'), clock: w.clock };
   const chat = new MemoryChannel(deps, merchantId, chatId, channel);
 
-  await chat.input({ kind: 'action', action: { kind: 'profile.edit' } });
-  for (const answer of ['سارا', 'احمدی', '۱۳۷۰/۶/۳۱', '2', 'تهران']) await chat.text(answer);
+  // Joining and the profile are asked per messenger (a contact button and answer buttons, or a number and hint lines).
+  await chat.input({ kind: 'start', payload: 's_parity' });
+  await chat.input({ kind: 'contact', phone, own: true });
+  for (const answer of ['سارا', 'احمدی', '۱۳۷۰/۶/۳۱', channel === 'whatsapp' ? '2' : t('profile_steps.female'), 'تهران']) await chat.text(answer);
+  const joined = chat.transcript.length;
+  const member = (await s.members.findByIdentity(merchantId, channel, chatId))!;
+  await s.ledger.adjust({ merchantId, memberId: member.id, currency: 'coins', amount: 500, reason: 'test', idempotencyKey: `parity-${member.id}`, actor: 'test' });
+
   await chat.text(t('menu.balance'));
   await chat.text(t('menu.invite'));
   await chat.text(t('menu.wheel'));
@@ -63,7 +66,9 @@ async function journey(channel: 'telegram' | 'whatsapp', phone: string) {
   const fresh = (await s.members.get(merchantId, member.id))!;
   // Codes are the member's own (member code, referral code, a bought voucher's code), a raffle's seed its own; ids are the club's.
   const masked = (text: string) => [fresh.memberCode, fresh.referralCode].reduce((x, code) => x.replaceAll(code, '<code>'), text).replace(/\b[A-Z0-9]{8,}\b/g, '<voucher>').replace(/\b[0-9a-f]{12,}/g, '<seed>');
-  return { ledger, screens: chat.transcript, shown: chat.transcript.map((x) => ({ text: masked(x.text), role: x.role, buttons: x.buttons?.map((row) => row.map((b) => b.action?.kind ?? 'link')) })) };
+  const after = chat.transcript.slice(joined);
+  const profile = { firstName: fresh.firstName, lastName: fresh.lastName, birthDate: fresh.birthDate, gender: fresh.gender, city: fresh.city, sourceTag: fresh.sourceTag, status: fresh.status };
+  return { ledger, profile, screens: after, shown: after.map((x) => ({ text: masked(x.text), role: x.role, buttons: x.buttons?.map((row) => row.map((b) => b.action?.kind ?? 'link')) })) };
 }
 
 /** What each channel's renderer makes of a screen's buttons: the action kinds a press or a number sends back. */
@@ -74,11 +79,13 @@ function renderedKinds(screen: Screen) {
 }
 
 describe('one router for every messenger: the same journey on Telegram and on WhatsApp', () => {
-  it('profile, balance, invite, wheel, gift request, voucher, raffle ticket, survey, ticket, language: same ledger, same screens, rendered per channel', async () => {
+  it('join, profile, balance, invite, wheel, gift request, voucher, raffle ticket, survey, ticket, language: same ledger, same screens, rendered per channel', async () => {
     const phone = newPhone();
     const telegram = await journey('telegram', phone);
     const whatsapp = await journey('whatsapp', phone);
 
+    expect(telegram.profile).toEqual(whatsapp.profile);
+    expect(telegram.profile).toMatchObject({ firstName: 'سارا', gender: 'female', city: 'تهران', sourceTag: 'parity', status: 'active' });
     expect(telegram.ledger).toEqual(whatsapp.ledger);
     expect(telegram.ledger.map((l) => l.reason)).toEqual(expect.arrayContaining(['wheel', 'gift', 'voucher', 'raffle']));
     expect(telegram.shown).toEqual(whatsapp.shown);

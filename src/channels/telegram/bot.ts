@@ -10,10 +10,7 @@ import { commandList } from '../../chat/menu.js';
 import type { Member } from '../../domain/members/types.js';
 import type { Operator } from '../../domain/admin/permissions.js';
 import type { BotContext, BotDeps, SessionData } from './context.js';
-import { editProfileConversation, registerConversation } from './conversations/register.js';
-import { startFeature } from './features/start.js';
 import { unhandledFeature } from './features/unhandled.js';
-import { enterCodeConversation, referralFeature } from './features/referrals.js';
 import { adminFeature } from './features/admin.js';
 import { memberFeature } from './features/member.js';
 import { ChatRouter } from '../../chat/router.js';
@@ -109,9 +106,6 @@ export function createBot(opts: BotOptions, deps: BotDeps): Bot<BotContext> {
       ],
     }),
   );
-  bot.use(createConversation(registerConversation(deps), 'register'));
-  bot.use(createConversation(editProfileConversation(deps), 'editProfile'));
-  bot.use(createConversation(enterCodeConversation(deps), 'enterCode'));
   bot.use(createConversation(adminSaleConversation(deps), 'adminSale'));
   bot.use(createConversation(adminReturnConversation(deps), 'adminReturn'));
   bot.use(createConversation(adminLookupConversation(deps), 'adminLookup'));
@@ -124,11 +118,9 @@ export function createBot(opts: BotOptions, deps: BotDeps): Bot<BotContext> {
     await err.ctx.reply(err.ctx.t ? err.ctx.t('error') : translator(deps.defaultLocale)('error')).catch(() => {});
   });
   const router = new ChatRouter(deps);
-  features.use(startFeature);
   features.use(adminSupportFeature);
   features.use(adminFeature);
   features.use(memberFeature(router));
-  features.use(referralFeature);
   features.use(unhandledFeature);
 
   bot.catch((err) => deps.logger.error({ err: err.error }, 'bot error'));

@@ -62,7 +62,7 @@ export async function membershipAction(turn: Turn, action: Action): Promise<bool
       turn.menu();
       return true;
     case 'profile.edit':
-      startProfile(turn);
+      startProfile(turn, true);
       return true;
     case 'referral.code':
       askReferralCode(turn);

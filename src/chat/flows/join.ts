@@ -3,6 +3,7 @@ import { formatIranianPhone } from '../../domain/members/phone.js';
 import { toPersianDigits } from '../../lib/digits.js';
 import type { ChatInput } from '../input.js';
 import { balancesLine } from '../screens/member-screens.js';
+import type { Screen } from '../screens/types.js';
 import { parseStartPayload } from '../start-payload.js';
 import type { Turn } from '../turn.js';
 import { startProfile } from './profile.js';
@@ -10,51 +11,49 @@ import { startProfile } from './profile.js';
 /**
  * Someone who is not a member yet: a link's payload is remembered (and counts as an invitation
  * reached), the shared phone registers them or claims the pending member with that phone, then
- * the short profile.
+ * the short profile. On WhatsApp the phone comes with the first message; on Telegram the member
+ * shares their own contact with the button, asked for from /start on.
  */
 export async function join(turn: Turn, input: ChatInput) {
   const { t, peer, deps } = turn;
+  const ask = (text: string): Screen => ({ text, keyboard: { kind: 'contact' }, role: 'note' });
   if (input.kind === 'start') {
     const payload = parseStartPayload(input.payload);
     if (payload.referralCode) await deps.referrals.recordInvite(turn.merchantId, payload.referralCode, peer.channel, peer.chatId);
     if (payload.referralCode || payload.source) turn.session.start = { ...turn.session.start, ...payload };
+    if (!turn.whatsapp) turn.ask({ kind: 'join' }, ask(t('start.welcome', { name: peer.name ?? '', club: turn.c.clubName })));
     return;
   }
-  if (input.kind !== 'contact' || !input.phone) return turn.note(t('whatsapp.no_phone'));
+  if (turn.whatsapp && (input.kind !== 'contact' || !input.phone)) return turn.note(t('whatsapp.no_phone'));
+  if (input.kind !== 'contact') return turn.ask({ kind: 'join' }, ask(t('start.use_button')));
+  if (!input.own) return turn.ask({ kind: 'join' }, ask(t('start.not_your_contact')));
   const start = turn.session.start ?? {};
   const referrer = start.referralCode ? await deps.members.findByReferralCode(turn.merchantId, start.referralCode) : null;
   let outcome;
   try {
-    outcome = await deps.members.register({
-      merchantId: turn.merchantId,
-      phone: input.phone,
-      channel: peer.channel,
-      externalUserId: peer.chatId,
-      chatId: peer.chatId,
-      locale: turn.locale,
-      sourceTag: start.source,
-      referrerId: referrer?.id,
-    });
+    outcome = await deps.members.register({ merchantId: turn.merchantId, phone: input.phone, channel: peer.channel, externalUserId: peer.chatId, chatId: peer.chatId, locale: turn.locale, sourceTag: start.source, referrerId: referrer?.id });
   } catch (err) {
-    if (isDomainError(err, 'member_blocked')) return turn.note(t('start.blocked'));
-    if (isDomainError(err, 'invalid_phone')) return turn.note(t('whatsapp.no_phone'));
+    if (isDomainError(err, 'member_blocked')) return turn.show({ text: t('start.blocked'), keyboard: { kind: 'remove' }, role: 'note' });
+    if (isDomainError(err, 'invalid_phone')) return turn.whatsapp ? turn.note(t('whatsapp.no_phone')) : turn.ask({ kind: 'join' }, ask(t('start.invalid_phone')));
     throw err;
   }
   turn.session.start = undefined;
+  turn.session.flow = undefined;
   const { member } = outcome;
   const c = turn.c;
   if (outcome.alreadyActive) {
+    if (!turn.whatsapp) return turn.show({ text: t('start.already_member'), keyboard: { kind: 'main' }, role: 'note' });
     turn.note(t('whatsapp.linked', { club: c.clubName }));
     return turn.menu();
   }
-  const name = peer.name?.trim() ? ` ${peer.name.trim()}` : '';
-  const phone = formatIranianPhone(member.phone);
-  turn.note(
-    outcome.claimed
-      ? t('whatsapp.claimed', { name, club: c.clubName, balances: balancesLine(member.balances, c), code: member.memberCode })
-      : t('whatsapp.joined', { name, club: c.clubName, phone: turn.locale === 'fa' ? toPersianDigits(phone) : phone, code: member.memberCode }),
-  );
-  turn.note(t('whatsapp.profile_intro'));
+  const balances = balancesLine(member.balances, c);
+  const code = member.memberCode;
+  if (turn.whatsapp) {
+    const name = peer.name?.trim() ? ` ${peer.name.trim()}` : '';
+    const phone = formatIranianPhone(member.phone);
+    turn.note(outcome.claimed ? t('whatsapp.claimed', { name, club: c.clubName, balances, code }) : t('whatsapp.joined', { name, club: c.clubName, phone: turn.locale === 'fa' ? toPersianDigits(phone) : phone, code }));
+  } else turn.note(outcome.claimed ? t('start.claimed', { balances, code }) : t('start.joined', { code }));
+  turn.note(t(turn.whatsapp ? 'whatsapp.profile_intro' : 'start.profile_intro'));
   turn.peer.member = member;
   startProfile(turn);
 }

@@ -13,6 +13,7 @@ import { editScreen, replyScreen } from '../render.js';
 const ROUTED = [
   'history.page', 'language.set', 'promo.optOut', 'promo.optIn',
   'wheel.spin', 'gift.page', 'gift.view', 'gift.ask', 'gift.askOld', 'gift.request', 'gift.cancel', 'gift.mine', 'voucher.offer', 'voucher.buy', 'voucher.cancel', 'raffle.offer', 'raffle.buy', 'raffle.cancel',
+  'profile.edit', 'referral.code',
   'survey.rate', 'survey.nps', 'survey.noComment', 'survey.start', 'survey.answer', 'ticket.new', 'ticket.mine', 'ticket.view', 'ticket.reply', 'ticket.close',
 ] as const satisfies ActionKind[];
 
@@ -21,7 +22,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * The member side on Telegram, one composer: commands, menu labels, typed answers, photos and
  * the member's buttons become ChatInput for the ChatRouter; its screens are sent, edited in
- * place or animated. Joining, the profile and a referral code still run as conversations.
+ * place or animated. Admin mode alone runs on grammY conversations.
  */
 export function memberFeature(router: ChatRouter) {
   const feature = new Composer<BotContext>();
@@ -29,7 +30,7 @@ export function memberFeature(router: ChatRouter) {
   const route = async (ctx: BotContext, input: ChatInput) => {
     const { deps } = ctx;
     const [member, operator] = await Promise.all([ctx.member(), ctx.operator()]);
-    const peer = { merchantId: deps.merchantId, channel: 'telegram' as const, chatId: String(ctx.chat!.id), member, staff: !!operator, inviteLink: (m: { referralCode: string }) => `https://t.me/${ctx.me.username}?start=r_${m.referralCode}` };
+    const peer = { merchantId: deps.merchantId, channel: 'telegram' as const, chatId: String(ctx.from!.id), member, staff: !!operator, name: ctx.from?.first_name, inviteLink: (m: { referralCode: string }) => `https://t.me/${ctx.me.username}?start=r_${m.referralCode}` };
     const result = await router.handle(peer, input, ctx.session);
     ctx.session = result.session;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery(result.toast ? { text: result.toast } : undefined);
@@ -41,12 +42,24 @@ export function memberFeature(router: ChatRouter) {
     for (const screen of result.screens) await show(ctx, screen);
   };
   const action = (ctx: BotContext, a: Action) => route(ctx, { kind: 'action', action: a });
-  onAction(chats, [...ROUTED], action);
-  onAction(chats, 'profile.edit', async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await ctx.conversation.enter('editProfile');
+  // A command leaves any question in progress (/start goes on joining).
+  chats.on('message:text', async (ctx, next) => {
+    if (/^\/(?!start\b)/.test(ctx.message.text)) ctx.session.flow = undefined;
+    await next();
   });
+  chats.command('start', async (ctx) => {
+    // Unblocking the bot shows the Start button: whoever presses it can get our messages again.
+    if (await ctx.member()) await ctx.deps.members.markReachable(ctx.deps.merchantId, 'telegram', String(ctx.from.id));
+    await route(ctx, { kind: 'start', payload: ctx.match });
+  });
+  chats.on('message:contact', (ctx) => route(ctx, { kind: 'contact', phone: ctx.message.contact.phone_number, own: ctx.message.contact.user_id === ctx.from.id }));
+  onAction(chats, [...ROUTED], action);
   chats.command('menu', (ctx) => action(ctx, { kind: 'home' }));
+  chats.command('code', (ctx) => action(ctx, { kind: 'referral.code' }));
+  chats.command('top', async (ctx) => {
+    const member = await ctx.member();
+    await replyScreen(ctx, await ctx.deps.screens.leaderboard(ctx.deps.merchantId, member?.id ?? null, ctx.locale), ctx.t);
+  });
   for (const m of MAIN_MENU) chats.command(m.command, (ctx) => action(ctx, { kind: 'menu', item: m.action }));
   // /stop: no more promotions (account messages still arrive), as the button under campaign messages.
   chats.command('stop', (ctx) => action(ctx, { kind: 'promo.optOut' }));
