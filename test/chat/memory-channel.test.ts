@@ -48,7 +48,8 @@ describe('a messenger is an adapter: the in-memory test channel runs the whole m
 
     await chat.text(t('menu.gifts'));
     await chat.press('۱.');
-    expect((await chat.press(t('gifts.request'))).at(-1)!.text).toContain('۵۰۰'); // asks first, with the balance
+    const prompt = (await chat.press(t('gifts.request'))).at(-1)!; // asks first, spending nothing yet
+    expect(prompt.buttons!.flat().map((b) => b.action?.kind)).toEqual(['gift.request', 'gift.cancel']);
     expect((await chat.press(t('gifts.yes'))).at(-1)!.text).toContain(t('gifts.requested', { title: '', cost: '' }).slice(0, 8));
 
     await chat.text(t('menu.vouchers'));
@@ -79,5 +80,16 @@ describe('a messenger is an adapter: the in-memory test channel runs the whole m
     const { rows } = await w.db.pool.query<{ reason: string }>('SELECT DISTINCT reason FROM ledger_entries WHERE member_id = $1', [member.id]);
     expect(rows.map((r) => r.reason)).toEqual(expect.arrayContaining(['gift', 'voucher', 'raffle']));
     expect(chat.transcript.map((x) => x.text)).not.toContain(t('error'));
+  });
+
+  it.each(['telegram', 'whatsapp'] as const)('a failure inside the router answers on %s with the friendly error and the menu', async (channel) => {
+    const s = w.services;
+    const deps = { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, defaultLocale: 'fa' as const, logger: createLogger('silent'), clock: w.clock };
+    const chatId = `broken-${channel}`;
+    await s.members.register({ merchantId, phone: newPhone(), channel, externalUserId: chatId, chatId });
+    const chat = new MemoryChannel({ ...deps, rewards: Object.assign(Object.create(s.rewardChat), { wheel: () => Promise.reject(new Error('the database went away')) }) }, merchantId, chatId, channel);
+    const screens = await chat.text(t('menu.wheel'));
+    expect(screens.map((x) => x.text)).toEqual([t('error'), t('menu.title', { club: 'HTTP Shop' })]);
+    expect(screens[1]!.role).toBe('menu');
   });
 });

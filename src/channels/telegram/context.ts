@@ -25,7 +25,7 @@ import type { Clock } from '../../domain/clock.js';
 export interface SessionData extends ChatSession {
   /** Admin mode: the ticket the operator's next message replies to. */
   staffReply?: string;
-  /** The conversations plugin's state (a member halfway through joining). */
+  /** The conversations plugin's state (admin mode halfway through a sale, a return, a broadcast…). */
   conversation?: VersionedState<ConversationData>;
 }
 

@@ -71,6 +71,8 @@ export function memberFeature(router: ChatRouter) {
     await route(ctx, item ? { kind: 'action', action: { kind: 'menu', item } } : { kind: 'text', text });
   });
   chats.on('message:photo', (ctx) => route(ctx, { kind: 'media', caption: ctx.message.caption ?? '', file: ctx.message.photo.at(-1)!.file_id }));
+  // Anything else (a sticker, an unknown command): the router's hint, or the question asked again.
+  chats.on('message', (ctx) => route(ctx, { kind: 'text', text: '' }));
   return feature;
 }
 
