@@ -9,17 +9,26 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/bashgah'),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only').default('bashgah'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, : _ - only')
+    .default('bashgah'),
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLE: z.enum(['all', 'api', 'bot', 'worker', 'whatsapp']).default('all'),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
-  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-...').optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-...')
+    .optional(),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
   DEFAULT_LOCALE: z.enum(['fa', 'en']).default('fa'),
   DATA_DIR: z.string().min(1).default('.data'),
-  ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
+    .optional(),
   /** Name of the merchant created for TELEGRAM_BOT_TOKEN, or for the local demo. */
   DEFAULT_MERCHANT_NAME: z.string().min(1).default('Bashgah Demo'),
   /** Merchant API and webhook requests per second per merchant (a merchant setting can change it). */
@@ -34,7 +43,10 @@ export const configSchema = z.object({
   /** WhatsApp: off, local (the built-in stand-in; the default in demo mode) or web (whatsapp-web.js). */
   WHATSAPP: z.enum(['off', 'local', 'web']).optional(),
   /** The default merchant's WhatsApp number (E.164 or 0912…); other clubs: merchant whatsapp in the CLI. */
-  WHATSAPP_NUMBER: z.string().regex(/^[+0-9۰-۹ ()-]{8,20}$/, 'must be a phone number like +989121234567').optional(),
+  WHATSAPP_NUMBER: z
+    .string()
+    .regex(/^[+0-9۰-۹ ()-]{8,20}$/, 'must be a phone number like +989121234567')
+    .optional(),
   /** Milliseconds between two messages from one WhatsApp number (notifications and broadcasts). */
   WHATSAPP_SEND_INTERVAL_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).default(1000),
   /** Messages per hour from one number to people who have not written to it first. */
@@ -50,7 +62,10 @@ export function whatsappMode(config: Config): 'off' | 'local' | 'web' {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`Invalid configuration: ${variable} ${reason}`);
   }
 }

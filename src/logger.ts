@@ -10,7 +10,10 @@ export function createLogger(level: string, opts: { destination?: 1 | 2 | NodeJS
   const fd = opts.destination ?? 1;
   const isTty = fd === 1 ? process.stdout.isTTY : process.stderr.isTTY;
   if (isTty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: fd, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { destination: fd, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+    });
   }
   return pino(base, pino.destination({ dest: fd, sync: fd === 2 }));
 }

@@ -53,10 +53,14 @@ async function start(): Promise<void> {
   running = await startRoles(container);
   logger.info({ roles: rolesFor(config), url: baseUrl }, 'bashgah started');
   // Demo mode: the Bot API is this process's own, so the bot's name is at hand.
-  if (showCredentials && prepared.demo) await printCredentials(prepared, await container.telegram.usernameOf(prepared.creds.id).catch(() => null));
+  if (showCredentials && prepared.demo)
+    await printCredentials(prepared, await container.telegram.usernameOf(prepared.creds.id).catch(() => null));
 }
 
-async function printCredentials(prepared: NonNullable<Awaited<ReturnType<typeof prepareDefaultMerchant>>>, bot: string | null): Promise<void> {
+async function printCredentials(
+  prepared: NonNullable<Awaited<ReturnType<typeof prepareDefaultMerchant>>>,
+  bot: string | null,
+): Promise<void> {
   const playground = container.localBotApi ? `${baseUrl}/playground` : undefined;
   const ownerCode = (await container.operators.invite(prepared.creds.id, 'owner', null, 'startup')).code;
   const number = container.whatsapp ? (await container.merchants.get(prepared.creds.id)).whatsappNumber : null;
@@ -94,4 +98,3 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }
 }
-

@@ -16,7 +16,13 @@ describe('config', () => {
   });
 
   it('reads and coerces values, treating empty strings as unset', () => {
-    const c = parseConfig({ PORT: '3111', ROLE: 'worker', PUBLIC_URL: 'https://club.example.ir', TELEGRAM_BOT_TOKEN: '', LOG_LEVEL: 'debug' });
+    const c = parseConfig({
+      PORT: '3111',
+      ROLE: 'worker',
+      PUBLIC_URL: 'https://club.example.ir',
+      TELEGRAM_BOT_TOKEN: '',
+      LOG_LEVEL: 'debug',
+    });
     expect(c.PORT).toBe(3111);
     expect(c.ROLE).toBe('worker');
     expect(c.PUBLIC_URL).toBe('https://club.example.ir');

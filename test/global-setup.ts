@@ -53,7 +53,9 @@ export default async function setup(project: TestProject) {
     );
     for (const { datname, age } of rows) {
       const pid = Number(/^bashgah_t_(\d+)_/.exec(datname)?.[1]);
-      const stale = datname.startsWith('bashgah_tpl_') ? datname !== name && !datname.endsWith('_building') && (age ?? 0) > 86_400 : pid && !isAlive(pid);
+      const stale = datname.startsWith('bashgah_tpl_')
+        ? datname !== name && !datname.endsWith('_building') && (age ?? 0) > 86_400
+        : pid && !isAlive(pid);
       if (stale) await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).catch(() => {});
     }
   });

@@ -23,13 +23,23 @@ afterAll(async () => {
 });
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { DATABASE_URL: db.url, DATA_DIR: dataDir, ENCRYPTION_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'info', REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`, ...extra };
+  return {
+    DATABASE_URL: db.url,
+    DATA_DIR: dataDir,
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'info',
+    REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+    ...extra,
+  };
 }
 
 describe('the bashgah process', () => {
   it('starts in demo mode, answers health checks, and exits 0 on SIGTERM without a stack trace', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env({ PORT: String(port), HOST: '127.0.0.1' }) } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env({ PORT: String(port), HOST: '127.0.0.1' }) },
+    });
     const finished = collect(child);
     const base = `http://127.0.0.1:${port}`;
     const health = await waitFor(() => fetch(`${base}/healthz`).then((r) => r.json()));
@@ -66,12 +76,14 @@ describe('the bashgah process', () => {
     const unreachable = await runNode('src/main.ts', [], env({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/bashgah' }));
     expect(unreachable.code).not.toBe(0);
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
-    expect(unreachable.stderr).toMatch(/^Cannot prepare PostgreSQL at postgresql:\/\/postgres@127\.0\.0\.1:1\/bashgah \(DATABASE_URL\): .*ECONNREFUSED/);
+    expect(unreachable.stderr).toMatch(
+      /^Cannot prepare PostgreSQL at postgresql:\/\/postgres@127\.0\.0\.1:1\/bashgah \(DATABASE_URL\): .*ECONNREFUSED/,
+    );
   });
 });
 
 describe('a first production start with no route to Telegram', () => {
-  it('prints the new merchant\'s credentials at once, and /readyz answers 503 naming the bot', async () => {
+  it("prints the new merchant's credentials at once, and /readyz answers 503 naming the bot", async () => {
     // A Bot API that accepts connections and never answers, as when packets to Telegram are dropped.
     const sockets = new Set<Socket>();
     const silent = createNetServer((socket) => void sockets.add(socket));
@@ -82,7 +94,17 @@ describe('a first production start with no route to Telegram', () => {
     const fresh = await createTestDatabase();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, ...env({ DATABASE_URL: fresh.url, PORT: String(port), HOST: '127.0.0.1', TELEGRAM_BOT_TOKEN: '7654321:AAnoRouteToTelegramXYZ123', TELEGRAM_API_ROOT: apiRoot, LOG_LEVEL: 'warn' }) },
+      env: {
+        ...process.env,
+        ...env({
+          DATABASE_URL: fresh.url,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          TELEGRAM_BOT_TOKEN: '7654321:AAnoRouteToTelegramXYZ123',
+          TELEGRAM_API_ROOT: apiRoot,
+          LOG_LEVEL: 'warn',
+        }),
+      },
     });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -12,7 +12,14 @@ import { freePort, ROOT, runNode, waitFor } from './helpers/process.js';
 
 const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const BROWSER_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 if (!hasChromium) console.warn(`playground browser test skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 
 let db: TestDatabase;
@@ -28,10 +35,23 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', REDIS_PREFIX: `pg-${randomBytes(4).toString('hex')}`, TELEGRAM_BOT_TOKEN: '', TELEGRAM_API_ROOT: '' },
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      REDIS_PREFIX: `pg-${randomBytes(4).toString('hex')}`,
+      TELEGRAM_BOT_TOKEN: '',
+      TELEGRAM_API_ROOT: '',
+    },
     stdio: 'ignore',
   });
-  await waitFor(async () => ((await fetch(`${base}/local-bot-api/client/bots`).then((r) => r.json())) as unknown[]).length || undefined, 30_000);
+  await waitFor(
+    async () => ((await fetch(`${base}/local-bot-api/client/bots`).then((r) => r.json())) as unknown[]).length || undefined,
+    30_000,
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -56,7 +76,9 @@ async function expectChatAppLayout(page: Page, size: { width: number; height: nu
   expect(composer).not.toBeNull();
   expect(composer!.y).toBeGreaterThanOrEqual(0);
   expect(composer!.y + composer!.height).toBeLessThanOrEqual(size.height);
-  expect(await page.evaluate(() => (globalThis as unknown as { document: Doc }).document.documentElement.scrollHeight)).toBeLessThanOrEqual(size.height);
+  expect(await page.evaluate(() => (globalThis as unknown as { document: Doc }).document.documentElement.scrollHeight)).toBeLessThanOrEqual(
+    size.height,
+  );
   const chat = (await page.locator('#chat').boundingBox())!;
   expect(chat.height).toBeGreaterThan(150);
   const start = (await page.locator('.msg.user').first().boundingBox())!; // "/start"
@@ -74,7 +96,11 @@ async function joinInTelegramTab(page: Page, phone: string, expectText: string) 
   for (let i = 0; i < 8 && !(await page.locator('.msg.bot >> text=پروفایل شما ذخیره شد').count()); i++) {
     const before = await page.locator('.msg.bot').count();
     await page.click('#keyboard button >> nth=-1');
-    await page.waitForFunction((n) => (globalThis as unknown as { document: Doc }).document.querySelectorAll('.msg.bot').length > n, before, { timeout: 10_000 });
+    await page.waitForFunction(
+      (n) => (globalThis as unknown as { document: Doc }).document.querySelectorAll('.msg.bot').length > n,
+      before,
+      { timeout: 10_000 },
+    );
   }
   await page.waitForSelector('#keyboard button:has-text("موجودی من")', { timeout: 10_000 });
 }
@@ -85,7 +111,12 @@ async function postPurchase(creds: { id: string; webhookSecret: string }, purcha
   const ts = Math.floor(Date.now() / 1000);
   return fetch(`${base}/v1/webhooks/purchases`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-bashgah-merchant': creds.id, 'x-bashgah-timestamp': String(ts), 'x-bashgah-signature': `v1=${signWebhook(creds.webhookSecret, ts, body)}` },
+    headers: {
+      'content-type': 'application/json',
+      'x-bashgah-merchant': creds.id,
+      'x-bashgah-timestamp': String(ts),
+      'x-bashgah-signature': `v1=${signWebhook(creds.webhookSecret, ts, body)}`,
+    },
     body,
   });
 }
@@ -130,7 +161,10 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       expect(await lastBot()).toContain('اثر انگشت بذر قرعه‌کشی');
 
       // The merchant links as owner with a code from the CLI, records a purchase, and broadcasts.
-      const invited = await runNode('src/cli/main.ts', ['operator', 'invite', creds.id, '--role', 'owner', '--json'], { DATABASE_URL: db.url, DATA_DIR: dataDir });
+      const invited = await runNode('src/cli/main.ts', ['operator', 'invite', creds.id, '--role', 'owner', '--json'], {
+        DATABASE_URL: db.url,
+        DATA_DIR: dataDir,
+      });
       const { code } = JSON.parse(invited.stdout);
       const say = async (text: string) => {
         await page.fill('#text', text);
@@ -190,7 +224,9 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       await page.waitForSelector('#keyboard button:has-text("پشتیبانی")', { timeout: 10_000 });
 
       // The shop records the purchase; the demo club asks right away.
-      expect((await postPurchase(creds, { orderId: 'pg-rate-1', phone: '09121112233', amount: 300_000, branch: 'مرکزی' })).status).toBe(200);
+      expect((await postPurchase(creds, { orderId: 'pg-rate-1', phone: '09121112233', amount: 300_000, branch: 'مرکزی' })).status).toBe(
+        200,
+      );
       await page.waitForSelector('text=تجربه‌تان چطور بود', { timeout: 20_000 });
       await page.click('.msg.bot button:text-is("⭐⭐⭐⭐")');
       await page.waitForSelector('text=/پیشنهاد کنید|اگر نکته‌ای دارید/', { timeout: 10_000 });
@@ -205,7 +241,9 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       await page.waitForSelector('text=پیامتان را دربارهٔ «سفارش و خرید» بنویسید', { timeout: 10_000 });
       await say('فاکتور خریدم را می‌خواهم');
       await page.waitForSelector('text=/تیکت شمارهٔ [۰-۹]+ ثبت شد/', { timeout: 10_000 });
-      const tickets = await db.pool.query("SELECT t.category, m.text FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id WHERE t.source = 'member'");
+      const tickets = await db.pool.query(
+        "SELECT t.category, m.text FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id WHERE t.source = 'member'",
+      );
       expect(tickets.rows).toEqual([{ category: 'order', text: 'فاکتور خریدم را می‌خواهم' }]);
       const rating = await db.pool.query("SELECT rating, comment FROM survey_responses WHERE subject = 'pg-rate-1'");
       expect(rating.rows).toEqual([{ rating: 4, comment: 'قهوه عالی بود' }]);
@@ -215,7 +253,7 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
     }
   }, 90_000);
 
-  it('like a chat app at phone and desktop size: Start for a fresh user, composer pinned under the 12-button menu, the chosen user kept, the printed sample purchase in user 1\'s chat', async () => {
+  it("like a chat app at phone and desktop size: Start for a fresh user, composer pinned under the 12-button menu, the chosen user kept, the printed sample purchase in user 1's chat", async () => {
     const { chromium } = await import('playwright-core');
     const creds = JSON.parse(await readFile(join(dataDir, 'demo-merchant.json'), 'utf8'));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
@@ -229,7 +267,11 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       const firstPhone = await page.inputValue('#phone');
       expect(samplePurchaseCurl(base, creds)).toMatch(new RegExp(`"phone\\W+${firstPhone}\\W`));
       await joinInTelegramTab(page, firstPhone, 'عضویت شما با موفقیت انجام شد');
-      await page.waitForFunction(() => (globalThis as unknown as { document: Doc }).document.querySelectorAll('#keyboard button').length >= 10, null, { timeout: 10_000 });
+      await page.waitForFunction(
+        () => (globalThis as unknown as { document: Doc }).document.querySelectorAll('#keyboard button').length >= 10,
+        null,
+        { timeout: 10_000 },
+      );
       expect(await page.isVisible('#start')).toBe(false);
       await expectChatAppLayout(page, PHONE);
       await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-phone.png') });
@@ -305,7 +347,14 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
         const before = await page.locator('.msg.bot').count();
         await page.fill('#text', text);
         await page.click('#composer button');
-        await page.waitForFunction((n) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('.msg.bot').length > n, before, { timeout: 10_000 });
+        await page.waitForFunction(
+          (n) =>
+            (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll(
+              '.msg.bot',
+            ).length > n,
+          before,
+          { timeout: 10_000 },
+        );
         await page.waitForTimeout(150); // the rest of the answer
         const all = (await page.locator('.msg.bot').allInnerTexts()).slice(before).join('\n');
         if (typeof expected === 'string') expect(all).toContain(expected);

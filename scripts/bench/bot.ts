@@ -30,34 +30,47 @@ try {
   const secret = randomBytes(16).toString('hex');
   await services.merchants.setTelegramWebhookSecret(merchant.id, secret);
   for (let i = 0; i < MEMBERS; i++) {
-    await services.members.register({ merchantId: merchant.id, phone: phoneFor(i), channel: 'telegram', externalUserId: String(10_000 + i), chatId: String(10_000 + i) });
+    await services.members.register({
+      merchantId: merchant.id,
+      phone: phoneFor(i),
+      channel: 'telegram',
+      externalUserId: String(10_000 + i),
+      chatId: String(10_000 + i),
+    });
   }
   await bench.db.pool.query('ANALYZE');
 
   const apiPort = await freePort();
-  const botApi = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/local-bot-api.ts', String(apiPort)], { env: { ...process.env, BENCH_OPEN_CHATS: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const botApi = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/local-bot-api.ts', String(apiPort)], {
+    env: { ...process.env, BENCH_OPEN_CHATS: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(botApi);
   await once(botApi.stdout!, 'data');
 
   const appPort = await freePort();
-  const app = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof-bot'] : []), '--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      ROLE: 'api',
-      PORT: String(appPort),
-      HOST: '127.0.0.1',
-      DATABASE_URL: bench.url,
-      ENCRYPTION_KEY: bench.encryptionKey,
-      TELEGRAM_API_ROOT: `http://127.0.0.1:${apiPort}`,
-      TELEGRAM_BOT_TOKEN: token,
-      PUBLIC_URL: `http://127.0.0.1:${appPort}`,
-      LOG_LEVEL: 'warn',
-      REDIS_PREFIX: `bench-bot-${randomBytes(3).toString('hex')}`,
-      DATA_DIR: `/tmp/bashgah-bench-bot-${process.pid}`,
-      NODE_ENV: 'production',
+  const app = spawn(
+    process.execPath,
+    [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof-bot'] : []), '--import', 'tsx', 'src/main.ts'],
+    {
+      env: {
+        ...process.env,
+        ROLE: 'api',
+        PORT: String(appPort),
+        HOST: '127.0.0.1',
+        DATABASE_URL: bench.url,
+        ENCRYPTION_KEY: bench.encryptionKey,
+        TELEGRAM_API_ROOT: `http://127.0.0.1:${apiPort}`,
+        TELEGRAM_BOT_TOKEN: token,
+        PUBLIC_URL: `http://127.0.0.1:${appPort}`,
+        LOG_LEVEL: 'warn',
+        REDIS_PREFIX: `bench-bot-${randomBytes(3).toString('hex')}`,
+        DATA_DIR: `/tmp/bashgah-bench-bot-${process.pid}`,
+        NODE_ENV: 'production',
+      },
+      stdio: ['ignore', 'inherit', 'ignore'],
     },
-    stdio: ['ignore', 'inherit', 'ignore'],
-  });
+  );
   children.push(app);
   for (let i = 0; ; i++) {
     try {
@@ -73,7 +86,13 @@ try {
     const user = 10_000 + (k % MEMBERS);
     return JSON.stringify({
       update_id: updateId++,
-      message: { message_id: k + 1, date: Math.floor(Date.now() / 1000), chat: { id: user, type: 'private', first_name: 'Member' }, from: { id: user, is_bot: false, first_name: 'Member', language_code: 'fa' }, text: '💰 موجودی من' },
+      message: {
+        message_id: k + 1,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user, type: 'private', first_name: 'Member' },
+        from: { id: user, is_bot: false, first_name: 'Member', language_code: 'fa' },
+        text: '💰 موجودی من',
+      },
     });
   };
   const fire = async (count: number, connections: number) => {
@@ -84,7 +103,17 @@ try {
       url: `http://127.0.0.1:${appPort}`,
       connections,
       amount: count,
-      requests: [{ setupRequest: (req) => ({ ...req, method: 'POST', path: `/telegram/${merchant.id}`, headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: update(i++) }) }],
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            method: 'POST',
+            path: `/telegram/${merchant.id}`,
+            headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+            body: update(i++),
+          }),
+        },
+      ],
     });
     run.on('response', () => (last = performance.now()));
     const result = await run;
@@ -92,7 +121,11 @@ try {
   };
 
   // A wrong secret must be refused before measuring anything.
-  const refused = await fetch(`http://127.0.0.1:${appPort}/telegram/${merchant.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: update(0) });
+  const refused = await fetch(`http://127.0.0.1:${appPort}/telegram/${merchant.id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: update(0),
+  });
   if (refused.status !== 401) throw new Error(`webhook without secret answered ${refused.status}`);
 
   await fire(2_000, 20);
@@ -100,11 +133,15 @@ try {
   console.log('concurrency | updates/s | p50 ms | p99 ms | non-2xx');
   for (const connections of [10, 50]) {
     const r = await fire(UPDATES, connections);
-    console.log(`${String(connections).padStart(11)} | ${fmt(r.perSecond).padStart(9)} | ${fmt(r.latency.p50, 1).padStart(6)} | ${fmt(r.latency.p99, 1).padStart(6)} | ${String(r.non2xx).padStart(7)}`);
+    console.log(
+      `${String(connections).padStart(11)} | ${fmt(r.perSecond).padStart(9)} | ${fmt(r.latency.p50, 1).padStart(6)} | ${fmt(r.latency.p99, 1).padStart(6)} | ${String(r.non2xx).padStart(7)}`,
+    );
   }
   // Every update must have been answered with a balance card: check one member's chat.
   const [bot] = (await (await fetch(`http://127.0.0.1:${apiPort}/client/bots`)).json()) as { username: string }[];
-  const chat = (await (await fetch(`http://127.0.0.1:${apiPort}/client/${bot!.username}/chats/10000`)).json()) as { messages: { outgoing: boolean; text?: string }[] };
+  const chat = (await (await fetch(`http://127.0.0.1:${apiPort}/client/${bot!.username}/chats/10000`)).json()) as {
+    messages: { outgoing: boolean; text?: string }[];
+  };
   const cards = chat.messages.filter((m) => m.outgoing && m.text?.includes('۰')).length;
   const expected = Math.ceil((2_000 + 2 * UPDATES) / MEMBERS);
   console.log(`answers in one member's chat: ${cards} of ${expected} updates sent to them`);

@@ -14,13 +14,20 @@ import { telegramBroadcasts } from '../../src/channels/telegram/delivery.js';
 import { SecretBox } from '../../src/lib/secret-box.js';
 import { createLogger } from '../../src/logger.js';
 
-const env = (name: string) => process.env[name] ?? (() => { throw new Error(`${name} is required`); })();
+const env = (name: string) =>
+  process.env[name] ??
+  (() => {
+    throw new Error(`${name} is required`);
+  })();
 const redis = new Redis(env('REDIS_URL'), { maxRetriesPerRequest: null });
 const prefix = env('REDIS_PREFIX');
 const db = createDatabase(env('DATABASE_URL'));
 const queues = new BullBroadcastQueues({ connection: redis, prefix, redis });
 const rate = Number(env('RATE'));
-const services = createServices(db, new SecretBox(env('ENCRYPTION_KEY')), undefined, { broadcastQueue: queues, broadcastRatePerSecond: rate });
+const services = createServices(db, new SecretBox(env('ENCRYPTION_KEY')), undefined, {
+  broadcastQueue: queues,
+  broadcastRatePerSecond: rate,
+});
 // A plain client, as the worker role gives the senders: 429s are the sender's to handle.
 const api = new Api(env('BOT_TOKEN'), { apiRoot: env('API_ROOT') });
 const broadcasting = await startBroadcasting({

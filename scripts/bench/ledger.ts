@@ -11,7 +11,14 @@ try {
   const { id: merchantId } = await services.merchants.create({ name: 'Bench' });
   const memberIds: string[] = [];
   for (let i = 0; i < MEMBERS; i++) memberIds.push((await services.members.ensurePending(merchantId, phoneFor(i))).member.id);
-  const tiers = JSON.stringify({ window_days: null, levels: [{ key: 'bronze', threshold: 0 }, { key: 'silver', threshold: 500 }, { key: 'gold', threshold: 2000 }] });
+  const tiers = JSON.stringify({
+    window_days: null,
+    levels: [
+      { key: 'bronze', threshold: 0 },
+      { key: 'silver', threshold: 500 },
+      { key: 'gold', threshold: 2000 },
+    ],
+  });
   const day = new Date().toISOString().slice(0, 10);
 
   console.log(`ledger earn benchmark: ${OPS} operations per run, ${MEMBERS} members, PostgreSQL at ${bench.url.replace(/\/[^/]+$/, '/…')}`);
@@ -20,9 +27,27 @@ try {
   for (const concurrency of [1, 10, 40]) {
     run++;
     // Warm up both paths (connections, plan cache) before measuring.
-    await runConcurrent(200, concurrency, (i) => services.ledger.earn({ merchantId, memberId: memberIds[i % MEMBERS]!, currency: 'points', amount: 1, reason: 'warmup', idempotencyKey: `w${run}-${i}`, actor: 'bench' }));
+    await runConcurrent(200, concurrency, (i) =>
+      services.ledger.earn({
+        merchantId,
+        memberId: memberIds[i % MEMBERS]!,
+        currency: 'points',
+        amount: 1,
+        reason: 'warmup',
+        idempotencyKey: `w${run}-${i}`,
+        actor: 'bench',
+      }),
+    );
     const service = await runConcurrent(OPS, concurrency, (i) =>
-      services.ledger.earn({ merchantId, memberId: memberIds[(i * 7919) % MEMBERS]!, currency: 'points', amount: 10, reason: 'bonus', idempotencyKey: `s${run}-${i}`, actor: 'bench' }),
+      services.ledger.earn({
+        merchantId,
+        memberId: memberIds[(i * 7919) % MEMBERS]!,
+        currency: 'points',
+        amount: 10,
+        reason: 'bonus',
+        idempotencyKey: `s${run}-${i}`,
+        actor: 'bench',
+      }),
     );
     const direct = await runConcurrent(OPS, concurrency, (i) =>
       db.pool.query('SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8)', [

@@ -35,10 +35,26 @@ for (let i = 0; i < MEMBERS; i++) memberIds.push((await services.members.ensureP
 await db.pool.query('ANALYZE');
 
 const port = await freePort();
-const server = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'src/main.ts'], {
-  env: { ...process.env, ROLE: 'api', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: bench.url, ENCRYPTION_KEY: bench.encryptionKey, LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '1000000', REDIS_PREFIX: `bench-${randomBytes(3).toString('hex')}`, DATA_DIR: `/tmp/bashgah-bench-${process.pid}`, NODE_ENV: 'production' },
-  stdio: ['ignore', 'inherit', 'ignore'],
-});
+const server = spawn(
+  process.execPath,
+  [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'src/main.ts'],
+  {
+    env: {
+      ...process.env,
+      ROLE: 'api',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: bench.url,
+      ENCRYPTION_KEY: bench.encryptionKey,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_SECOND: '1000000',
+      REDIS_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
+      DATA_DIR: `/tmp/bashgah-bench-${process.pid}`,
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'inherit', 'ignore'],
+  },
+);
 process.on('exit', () => server.kill('SIGKILL'));
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
@@ -52,12 +68,22 @@ for (let i = 0; ; i++) {
 
 let seq = 0;
 function signedPurchase(orderId: string, member: number) {
-  const body = JSON.stringify({ orderId, phone: `0${phoneFor(member).slice(3)}`, amount: 100_000 + (member % 50) * 10_000, branch: 'main' });
+  const body = JSON.stringify({
+    orderId,
+    phone: `0${phoneFor(member).slice(3)}`,
+    amount: 100_000 + (member % 50) * 10_000,
+    branch: 'main',
+  });
   const ts = Math.floor(Date.now() / 1000);
   return {
     method: 'POST' as const,
     path: '/v1/webhooks/purchases',
-    headers: { 'content-type': 'application/json', 'x-bashgah-merchant': merchant.id, 'x-bashgah-timestamp': String(ts), 'x-bashgah-signature': `v1=${signWebhook(merchant.webhookSecret, ts, body)}` },
+    headers: {
+      'content-type': 'application/json',
+      'x-bashgah-merchant': merchant.id,
+      'x-bashgah-timestamp': String(ts),
+      'x-bashgah-signature': `v1=${signWebhook(merchant.webhookSecret, ts, body)}`,
+    },
     body,
   };
 }
@@ -86,7 +112,10 @@ const settings = DEFAULT_SETTINGS;
 const directTiers: string[] = [];
 const tiers = tierOptions(settings.tiers);
 for (const connections of LEVELS) {
-  await fire(Array.from({ length: 2_000 }, (_, k) => signedPurchase(`warm-${connections}-${k}`, k % MEMBERS)), connections);
+  await fire(
+    Array.from({ length: 2_000 }, (_, k) => signedPurchase(`warm-${connections}-${k}`, k % MEMBERS)),
+    connections,
+  );
   const requests = Array.from({ length: REQUESTS }, (_, k) => signedPurchase(`o-${connections}-${k}`, (k * 7919) % MEMBERS));
   const http = await fire(requests, connections);
 
@@ -98,34 +127,36 @@ for (const connections of LEVELS) {
     const amount = 100_000 + (member % 50) * 10_000;
     const occurredAt = new Date();
     for (;;) {
-    const tier = directTiers[member] ?? 'bronze';
-    const earning = evaluateEarningRules(settings.earning, { amount, occurredAt, branch: 'main', tier });
-    const { rows } = await db.pool.query('SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8) AS out', [
-      merchant.id,
-      null,
-      `purchase:${orderId}`,
-      contentHash({ orderId, amount }),
-      'purchase',
-      'webhook',
-      JSON.stringify([{ currency: 'points', amount: earning.points, mode: 'earn', reason: 'purchase', ref_type: 'purchase', ref_id: orderId }]),
-      JSON.stringify({
-        member: { phone: phoneFor(member) },
-        expected_tier: tier,
-        day: tehranDay(occurredAt),
-        tiers,
-        result: { rules: earning.applied.map((r) => r.id) },
-        purchase: { order_id: orderId, amount, branch: 'main', occurred_at: occurredAt.toISOString(), rules: earning.applied },
-        event_type: 'purchase.recorded',
-        event: { order_id: orderId, amount, branch: 'main', staff_code: null, voucher_code: null },
-      }),
-    ]);
-    // As the service does: a tier that changed meanwhile means evaluate again.
-    if (rows[0].out.tier_mismatch) {
-      directTiers[member] = rows[0].out.tier;
-      continue;
-    }
-    directTiers[member] = rows[0].out.result.tier;
-    return;
+      const tier = directTiers[member] ?? 'bronze';
+      const earning = evaluateEarningRules(settings.earning, { amount, occurredAt, branch: 'main', tier });
+      const { rows } = await db.pool.query('SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8) AS out', [
+        merchant.id,
+        null,
+        `purchase:${orderId}`,
+        contentHash({ orderId, amount }),
+        'purchase',
+        'webhook',
+        JSON.stringify([
+          { currency: 'points', amount: earning.points, mode: 'earn', reason: 'purchase', ref_type: 'purchase', ref_id: orderId },
+        ]),
+        JSON.stringify({
+          member: { phone: phoneFor(member) },
+          expected_tier: tier,
+          day: tehranDay(occurredAt),
+          tiers,
+          result: { rules: earning.applied.map((r) => r.id) },
+          purchase: { order_id: orderId, amount, branch: 'main', occurred_at: occurredAt.toISOString(), rules: earning.applied },
+          event_type: 'purchase.recorded',
+          event: { order_id: orderId, amount, branch: 'main', staff_code: null, voucher_code: null },
+        }),
+      ]);
+      // As the service does: a tier that changed meanwhile means evaluate again.
+      if (rows[0].out.tier_mismatch) {
+        directTiers[member] = rows[0].out.tier;
+        continue;
+      }
+      directTiers[member] = rows[0].out.result.tier;
+      return;
     }
   });
   const httpRate = http.perSecond;

@@ -8,7 +8,9 @@ try {
   const { DATABASE_URL } = parseConfig();
   const { created, applied } = await migrate({ databaseUrl: DATABASE_URL });
   if (created) console.error(`Created database ${redactUrl(DATABASE_URL)}`);
-  console.error(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date; no migration to apply.');
+  console.error(
+    applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date; no migration to apply.',
+  );
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : `Migration failed: ${(err as Error).message}`);
   process.exit(1);

@@ -37,9 +37,13 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
         const quiet = { logLevel: 'warn' } as const;
         if (local) {
           await app.register(localBotApiRoutes(local), { prefix: LOCAL_BOT_API_PREFIX, ...quiet });
-          await app.register(playgroundRoutes(LOCAL_BOT_API_PREFIX, { whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined }), quiet);
+          await app.register(
+            playgroundRoutes(LOCAL_BOT_API_PREFIX, { whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined }),
+            quiet,
+          );
         }
-        if (c.localWhatsApp) await app.register(localWhatsAppRoutes(c.localWhatsApp, c.merchants), { prefix: LOCAL_WHATSAPP_PREFIX, ...quiet });
+        if (c.localWhatsApp)
+          await app.register(localWhatsAppRoutes(c.localWhatsApp, c.merchants), { prefix: LOCAL_WHATSAPP_PREFIX, ...quiet });
       },
     ],
   });

@@ -107,10 +107,23 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const operatorStore = new PgOperatorStore(db.pool);
   const operators = new OperatorService(operatorStore, clock);
   const broadcastStore = new PgBroadcastStore(db.pool);
-  const broadcasts = new BroadcastService({ store: broadcastStore, queue: opts.broadcastQueue ?? noBroadcastQueue, ratePerSecond: opts.broadcastRatePerSecond ?? 25, whatsappIntervalMs: opts.whatsappIntervalMs, clock });
+  const broadcasts = new BroadcastService({
+    store: broadcastStore,
+    queue: opts.broadcastQueue ?? noBroadcastQueue,
+    ratePerSecond: opts.broadcastRatePerSecond ?? 25,
+    whatsappIntervalMs: opts.whatsappIntervalMs,
+    clock,
+  });
   const campaignStore = new PgCampaignStore(db.pool);
   const campaigns = new CampaignService({ store: campaignStore, broadcasts, segments: campaignStore, references, clock });
-  const purchases = new PurchaseService({ store: new PgPurchaseStore(db.pool), ledger, members, settings, campaignRules: (m) => campaigns.activeRules(m), clock });
+  const purchases = new PurchaseService({
+    store: new PgPurchaseStore(db.pool),
+    ledger,
+    members,
+    settings,
+    campaignRules: (m) => campaigns.activeRules(m),
+    clock,
+  });
   const screens = new ClubScreens({ merchants, settings, memberQueries, referrals, clock });
   const tickets = new TicketService({ store: new PgTicketStore(db.pool), settings });
   const surveys = new SurveyService({ store: new PgSurveyStore(db.pool), tickets, settings, ledger });
@@ -142,7 +155,19 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     broadcasts,
     broadcastStore,
     automations: new AutomationService({ store: new PgAutomationStore(db.pool), settings, ledger, vouchers, clock }),
-    admin: new AdminService({ operators, audit: operatorStore, purchases, members, memberQueries, gifts, campaigns, broadcasts, reports: reportStore, settings, clock }),
+    admin: new AdminService({
+      operators,
+      audit: operatorStore,
+      purchases,
+      members,
+      memberQueries,
+      gifts,
+      campaigns,
+      broadcasts,
+      reports: reportStore,
+      settings,
+      clock,
+    }),
     tickets,
     surveys,
     inbox,
@@ -208,7 +233,26 @@ export function createContainer(config: Config, logger: Logger): Container {
     apiRoot,
     publicUrl: config.PUBLIC_URL,
     merchants: services.merchants,
-    deps: { members: services.members, memberQueries: services.memberQueries, screens: services.screens, referrals: services.referrals, rewards: services.rewardChat, feedback: services.feedbackChat, tickets: services.tickets, monthlyReport: services.monthlyReport, admin: services.admin, operators: services.operators, campaigns: services.campaigns, broadcasts: services.broadcasts, wheelFrameMs: config.WHEEL_FRAME_MS, redis, redisPrefix: config.REDIS_PREFIX, defaultLocale: config.DEFAULT_LOCALE, logger, clock: services.clock },
+    deps: {
+      members: services.members,
+      memberQueries: services.memberQueries,
+      screens: services.screens,
+      referrals: services.referrals,
+      rewards: services.rewardChat,
+      feedback: services.feedbackChat,
+      tickets: services.tickets,
+      monthlyReport: services.monthlyReport,
+      admin: services.admin,
+      operators: services.operators,
+      campaigns: services.campaigns,
+      broadcasts: services.broadcasts,
+      wheelFrameMs: config.WHEEL_FRAME_MS,
+      redis,
+      redisPrefix: config.REDIS_PREFIX,
+      defaultLocale: config.DEFAULT_LOCALE,
+      logger,
+      clock: services.clock,
+    },
     logger,
   });
   const queues = { connection: redis, prefix: config.REDIS_PREFIX };
@@ -221,7 +265,20 @@ export function createContainer(config: Config, logger: Logger): Container {
           mode: waMode,
           local: localWhatsApp,
           merchants: services.merchants,
-          chat: { members: services.members, screens: services.screens, rewards: services.rewardChat, feedback: services.feedbackChat, referrals: services.referrals, campaigns: services.campaigns, shortLinks: services.shortLinks, redis, redisPrefix: config.REDIS_PREFIX, defaultLocale: config.DEFAULT_LOCALE, logger, clock: services.clock },
+          chat: {
+            members: services.members,
+            screens: services.screens,
+            rewards: services.rewardChat,
+            feedback: services.feedbackChat,
+            referrals: services.referrals,
+            campaigns: services.campaigns,
+            shortLinks: services.shortLinks,
+            redis,
+            redisPrefix: config.REDIS_PREFIX,
+            defaultLocale: config.DEFAULT_LOCALE,
+            logger,
+            clock: services.clock,
+          },
           dataDir: config.DATA_DIR,
           redis,
           redisPrefix: config.REDIS_PREFIX,

@@ -19,7 +19,10 @@ export interface DemoCredentials {
  */
 export async function ensureDemoMerchant(c: Container): Promise<DemoCredentials> {
   const file = join(c.config.DATA_DIR, 'demo-merchant.json');
-  const saved = await readFile(file, 'utf8').then((t) => JSON.parse(t) as DemoCredentials, () => null);
+  const saved = await readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as DemoCredentials,
+    () => null,
+  );
   const merchants = await c.merchants.list();
   const existing = merchants.find((m) => m.id === saved?.id) ?? merchants.find((m) => m.isDefault);
   let creds: DemoCredentials;
@@ -88,20 +91,35 @@ export function samplePurchaseCurl(baseUrl: string, creds: DemoCredentials): str
   ].join(' ');
 }
 
-export function demoBanner(baseUrl: string, creds: DemoCredentials, extra: { demo: boolean; playground?: string; bot?: string | null; ownerCode?: string; whatsapp?: { number: string; local: boolean } }): string {
+export function demoBanner(
+  baseUrl: string,
+  creds: DemoCredentials,
+  extra: { demo: boolean; playground?: string; bot?: string | null; ownerCode?: string; whatsapp?: { number: string; local: boolean } },
+): string {
   return [
     '',
-    extra.demo ? '  Bashgah is running in local demo mode (no TELEGRAM_BOT_TOKEN).' : '  Bashgah created its default merchant for your bot. Keep these: they are shown once.',
+    extra.demo
+      ? '  Bashgah is running in local demo mode (no TELEGRAM_BOT_TOKEN).'
+      : '  Bashgah created its default merchant for your bot. Keep these: they are shown once.',
     ...(extra.playground ? [`  Playground:      ${extra.playground}   (chat with the bot in your browser)`] : []),
     ...(extra.bot ? [`  Bot:             @${extra.bot}`] : []),
     ...(extra.whatsapp
-      ? [extra.whatsapp.local ? `  WhatsApp:        ${extra.whatsapp.number} (local stand-in: the playground's WhatsApp tab, or POST ${baseUrl}/local-whatsapp/${creds.id}/messages)` : `  WhatsApp:        ${extra.whatsapp.number} (pair it: scan the QR in the log, or GET ${baseUrl}/v1/whatsapp/qr.png with the API key)`]
+      ? [
+          extra.whatsapp.local
+            ? `  WhatsApp:        ${extra.whatsapp.number} (local stand-in: the playground's WhatsApp tab, or POST ${baseUrl}/local-whatsapp/${creds.id}/messages)`
+            : `  WhatsApp:        ${extra.whatsapp.number} (pair it: scan the QR in the log, or GET ${baseUrl}/v1/whatsapp/qr.png with the API key)`,
+        ]
       : []),
     `  Merchant:        ${creds.name} (${creds.id})`,
     `  API key:         ${creds.apiKey}`,
     `  Webhook secret:  ${creds.webhookSecret}`,
     `  Health:          ${baseUrl}/readyz`,
-    ...(extra.ownerCode ? ['', `  Run the club from the bot: send  /admin ${extra.ownerCode}  (owner, one use, 24 h; more with npm run cli -- operator invite)`] : []),
+    ...(extra.ownerCode
+      ? [
+          '',
+          `  Run the club from the bot: send  /admin ${extra.ownerCode}  (owner, one use, 24 h; more with npm run cli -- operator invite)`,
+        ]
+      : []),
     '',
     '  Post a signed sample purchase:',
     `  ${samplePurchaseCurl(baseUrl, creds)}`,

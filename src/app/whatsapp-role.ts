@@ -19,7 +19,10 @@ export async function startWhatsAppRole(c: Container): Promise<RunningRole> {
     return { name: 'whatsapp', stop: async () => {} };
   }
   await channel.start();
-  const limiter = new WhatsAppRateLimiter(c.redis, c.config.REDIS_PREFIX, { intervalMs: c.config.WHATSAPP_SEND_INTERVAL_MS, coldPerHour: c.config.WHATSAPP_FIRST_CONTACTS_PER_HOUR });
+  const limiter = new WhatsAppRateLimiter(c.redis, c.config.REDIS_PREFIX, {
+    intervalMs: c.config.WHATSAPP_SEND_INTERVAL_MS,
+    coldPerHour: c.config.WHATSAPP_FIRST_CONTACTS_PER_HOUR,
+  });
   const sender: SenderDeps = {
     store: c.broadcastStore,
     broadcasts: c.broadcasts,
@@ -34,9 +37,15 @@ export async function startWhatsAppRole(c: Container): Promise<RunningRole> {
     logger: c.logger,
     clock: c.clock,
   };
-  const workers: { worker: Worker; queue: { close(): Promise<void> } }[] = channel
-    .accounts()
-    .map((a) => startWhatsAppSender({ ...c.queues, redis: c.redis }, a.merchantId, { channel: whatsappNotifications(channel), limiter, memberStore: c.memberStore, sender, logger: c.logger }));
+  const workers: { worker: Worker; queue: { close(): Promise<void> } }[] = channel.accounts().map((a) =>
+    startWhatsAppSender({ ...c.queues, redis: c.redis }, a.merchantId, {
+      channel: whatsappNotifications(channel),
+      limiter,
+      memberStore: c.memberStore,
+      sender,
+      logger: c.logger,
+    }),
+  );
   return {
     name: 'whatsapp',
     async stop() {

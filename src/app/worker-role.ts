@@ -43,13 +43,39 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       raffleEvents(c.raffles, raffleDraws, () => c.clock.now().getTime()),
       surveyScheduler(c.surveys, feedback),
       inboxRecorder({ inbox: c.inbox, members: c.members, screens: c.screens, defaultLocale: c.config.DEFAULT_LOCALE }),
-      staffAlerts({ operators: c.operators, chat: telegramOperatorChat(c.telegram), defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
+      staffAlerts({
+        operators: c.operators,
+        chat: telegramOperatorChat(c.telegram),
+        defaultLocale: c.config.DEFAULT_LOCALE,
+        logger: c.logger,
+      }),
       // One notice per event, on the channel the member used last (Telegram or WhatsApp).
       memberNotifier({
         memberStore: c.memberStore,
         channels: [
-          telegramNotices({ telegram: c.telegram, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, defaultLocale: c.config.DEFAULT_LOCALE, logger: c.logger }),
-          ...(c.whatsapp ? [whatsappNotices({ outbox: c.whatsappOutbox, merchants: c.merchants, members: c.members, memberStore: c.memberStore, screens: c.screens, settings: c.settings, shortLinks: c.shortLinks, defaultLocale: c.config.DEFAULT_LOCALE })] : []),
+          telegramNotices({
+            telegram: c.telegram,
+            members: c.members,
+            memberStore: c.memberStore,
+            screens: c.screens,
+            settings: c.settings,
+            defaultLocale: c.config.DEFAULT_LOCALE,
+            logger: c.logger,
+          }),
+          ...(c.whatsapp
+            ? [
+                whatsappNotices({
+                  outbox: c.whatsappOutbox,
+                  merchants: c.merchants,
+                  members: c.members,
+                  memberStore: c.memberStore,
+                  screens: c.screens,
+                  settings: c.settings,
+                  shortLinks: c.shortLinks,
+                  defaultLocale: c.config.DEFAULT_LOCALE,
+                }),
+              ]
+            : []),
         ],
       }),
     ],
@@ -61,7 +87,11 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
     ctx: { ...c.queues, redis: c.redis },
     queues: c.broadcastQueues,
     services: c,
-    telegram: telegramBroadcasts(c.telegram, { redis: c.redis, prefix: c.queues.prefix, ratePerSecond: c.config.BROADCAST_RATE_PER_SECOND }),
+    telegram: telegramBroadcasts(c.telegram, {
+      redis: c.redis,
+      prefix: c.queues.prefix,
+      ratePerSecond: c.config.BROADCAST_RATE_PER_SECOND,
+    }),
     defaultLocale: c.config.DEFAULT_LOCALE,
     logger: c.logger,
     refreshMs: 60_000,

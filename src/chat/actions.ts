@@ -12,11 +12,20 @@ const field = <T>(decode: z.ZodType<T, string>, encode?: (value: T) => string): 
 const uuid = field(z.string().regex(/^[0-9a-f-]{36}$/));
 /** A UUID without its hyphens, where 36 characters would not fit Telegram's 64 bytes. */
 const compactUuid = field(
-  z.string().regex(/^[0-9a-f]{32}$/).transform((h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`),
+  z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .transform((h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`),
   (id: string) => id.replaceAll('-', ''),
 );
 const nonce = field(z.string().regex(/^[0-9a-f]{8}$/));
-const digits = (max: number) => field(z.string().regex(new RegExp(`^\\d{1,${max}}$`)).transform(Number));
+const digits = (max: number) =>
+  field(
+    z
+      .string()
+      .regex(new RegExp(`^\\d{1,${max}}$`))
+      .transform(Number),
+  );
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => field(z.enum(values));
 const MENU_ITEMS = MAIN_MENU.map((m) => m.action) as [(typeof MAIN_MENU)[number]['action'], ...(typeof MAIN_MENU)[number]['action'][]];
 
@@ -26,9 +35,9 @@ const MENU_ITEMS = MAIN_MENU.map((m) => m.action) as [(typeof MAIN_MENU)[number]
  * outside this file builds or parses it.
  */
 const SPECS = {
-  'none': { tag: 'noop', fields: {} },
-  'home': { tag: 'home', fields: {} },
-  'menu': { tag: 'menu', fields: { item: oneOf(MENU_ITEMS) } },
+  none: { tag: 'noop', fields: {} },
+  home: { tag: 'home', fields: {} },
+  menu: { tag: 'menu', fields: { item: oneOf(MENU_ITEMS) } },
   'history.page': { tag: 'hist', fields: { dir: oneOf(['a', 'b'] as const), id: digits(16), page: digits(6) } },
   'language.set': { tag: 'lang', fields: { locale: oneOf(LOCALES) } },
   'profile.edit': { tag: 'profile:edit', fields: {} },
@@ -48,11 +57,25 @@ const SPECS = {
   'raffle.offer': { tag: 'raf:b', fields: { raffleId: uuid, count: digits(3) } },
   'raffle.buy': { tag: 'raf:ok', fields: { raffleId: uuid, count: digits(3), nonce } },
   'raffle.cancel': { tag: 'raf:no', fields: {} },
-  'survey.rate': { tag: 'sv:r', fields: { responseId: uuid, stars: field(z.string().regex(/^[1-5]$/).transform(Number)) } },
+  'survey.rate': {
+    tag: 'sv:r',
+    fields: {
+      responseId: uuid,
+      stars: field(
+        z
+          .string()
+          .regex(/^[1-5]$/)
+          .transform(Number),
+      ),
+    },
+  },
   'survey.nps': { tag: 'sv:n', fields: { responseId: uuid, score: digits(2) } },
   'survey.noComment': { tag: 'sv:c', fields: { responseId: uuid } },
   'survey.start': { tag: 'sv:s', fields: { surveyId: uuid } },
-  'survey.answer': { tag: 'sv:a', fields: { responseId: compactUuid, questionId: field(z.string().regex(/^[a-z0-9_-]{1,20}$/)), value: digits(2) } },
+  'survey.answer': {
+    tag: 'sv:a',
+    fields: { responseId: compactUuid, questionId: field(z.string().regex(/^[a-z0-9_-]{1,20}$/)), value: digits(2) },
+  },
   'ticket.new': { tag: 'tk:n', fields: { category: digits(1) } },
   'ticket.mine': { tag: 'tk:mine', fields: {} },
   'ticket.view': { tag: 'tk:v', fields: { ticketId: uuid } },
@@ -87,9 +110,12 @@ const byTag = new Map<string, { kind: ActionKind; fields: [string, Field<unknown
 export function encodeAction(action: Action): string {
   const spec = SPECS[action.kind];
   const values = action as unknown as Record<string, unknown>;
-  const parts = Object.entries(spec.fields as Record<string, Field<unknown>>).map(([name, f]) => (f.encode ? f.encode(values[name]) : String(values[name])));
+  const parts = Object.entries(spec.fields as Record<string, Field<unknown>>).map(([name, f]) =>
+    f.encode ? f.encode(values[name]) : String(values[name]),
+  );
   const wire = [spec.tag, ...parts].join(':');
-  if (Buffer.byteLength(wire) > ACTION_MAX_BYTES) throw new Error(`action ${action.kind} is ${Buffer.byteLength(wire)} bytes, over ${ACTION_MAX_BYTES}`);
+  if (Buffer.byteLength(wire) > ACTION_MAX_BYTES)
+    throw new Error(`action ${action.kind} is ${Buffer.byteLength(wire)} bytes, over ${ACTION_MAX_BYTES}`);
   return wire;
 }
 

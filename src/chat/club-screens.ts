@@ -20,7 +20,15 @@ export const HISTORY_PAGE_SIZE = 10;
 export class ClubScreens {
   private readonly names = new LRUCache<string, string>({ max: 10_000, ttl: 60_000 });
 
-  constructor(private readonly deps: { merchants: MerchantService; settings: SettingsProvider; memberQueries: MemberQueries; referrals: ReferralService; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      merchants: MerchantService;
+      settings: SettingsProvider;
+      memberQueries: MemberQueries;
+      referrals: ReferralService;
+      clock: Clock;
+    },
+  ) {}
 
   async context(merchantId: string, locale: Locale): Promise<ScreenContext> {
     const t = translator(locale);
@@ -30,7 +38,8 @@ export class ClubScreens {
       locale,
       clubName,
       moneyUnit: settings.currency,
-      tierName: (key) => settings.tiers.levels.find((l) => l.key === key)?.name?.[locale] ?? (t(`tier.${key}`, { defaultValue: key }) as string),
+      tierName: (key) =>
+        settings.tiers.levels.find((l) => l.key === key)?.name?.[locale] ?? (t(`tier.${key}`, { defaultValue: key }) as string),
     };
   }
 
@@ -53,7 +62,13 @@ export class ClubScreens {
   }
 
   /** The member's invitation: link (the channel's own), QR, share button and their figures. */
-  async invite(merchantId: string, member: Member, locale: Locale, link: string, channel: 'telegram' | 'whatsapp' = 'telegram'): Promise<Screen> {
+  async invite(
+    merchantId: string,
+    member: Member,
+    locale: Locale,
+    link: string,
+    channel: 'telegram' | 'whatsapp' = 'telegram',
+  ): Promise<Screen> {
     const [c, qrPng, figures, settings] = await Promise.all([
       this.context(merchantId, locale),
       QRCode.toBuffer(link, { type: 'png', width: 512, margin: 2, errorCorrectionLevel: 'M' }),
@@ -62,7 +77,10 @@ export class ClubScreens {
     ]);
     const joinedAt = member.joinedAt?.getTime() ?? 0;
     const canEnterCode = !member.referrerId && this.deps.clock.now().getTime() - joinedAt <= settings.referrals.codeEntryDays * 86_400_000;
-    return inviteScreen({ link, referralCode: member.referralCode, qrPng, figures: referralFiguresText(figures, c), canEnterCode, channel }, c);
+    return inviteScreen(
+      { link, referralCode: member.referralCode, qrPng, figures: referralFiguresText(figures, c), canEnterCode, channel },
+      c,
+    );
   }
 
   /** This Jalali month's top inviters, names masked. */
@@ -76,7 +94,12 @@ export class ClubScreens {
   }
 
   /** `page` carries the cursor: older than `before`, or newer than `after`. */
-  async history(merchantId: string, memberId: string, locale: Locale, page: { before?: number; after?: number; number: number } = { number: 1 }): Promise<Screen> {
+  async history(
+    merchantId: string,
+    memberId: string,
+    locale: Locale,
+    page: { before?: number; after?: number; number: number } = { number: 1 },
+  ): Promise<Screen> {
     const [c, rows] = await Promise.all([
       this.context(merchantId, locale),
       this.deps.memberQueries.history(merchantId, memberId, { before: page.before, after: page.after, limit: HISTORY_PAGE_SIZE }),

@@ -6,7 +6,16 @@ import type { Member } from '../domain/members/types.js';
 import type { ClubScreens } from './club-screens.js';
 import { formatNumber } from './format.js';
 import type { Locale } from './i18n.js';
-import { categoryLabel, commentScreen, inboxScreen, myTicketsScreen, npsScreen, questionScreen, supportScreen, ticketScreen } from './screens/feedback-screens.js';
+import {
+  categoryLabel,
+  commentScreen,
+  inboxScreen,
+  myTicketsScreen,
+  npsScreen,
+  questionScreen,
+  supportScreen,
+  ticketScreen,
+} from './screens/feedback-screens.js';
 import type { Screen, ScreenContext } from './screens/types.js';
 import type { Action, ActionKind } from './actions.js';
 
@@ -26,7 +35,18 @@ export interface FeedbackStep {
 const INBOX_SIZE = 10;
 
 /** The button actions `act` answers. */
-export const FEEDBACK_ACTIONS = ['survey.rate', 'survey.nps', 'survey.noComment', 'survey.start', 'survey.answer', 'ticket.new', 'ticket.mine', 'ticket.view', 'ticket.reply', 'ticket.close'] as const satisfies ActionKind[];
+export const FEEDBACK_ACTIONS = [
+  'survey.rate',
+  'survey.nps',
+  'survey.noComment',
+  'survey.start',
+  'survey.answer',
+  'ticket.new',
+  'ticket.mine',
+  'ticket.view',
+  'ticket.reply',
+  'ticket.close',
+] as const satisfies ActionKind[];
 
 /**
  * Surveys, support tickets and the inbox as member screens for any channel: their button actions
@@ -73,7 +93,10 @@ export class FeedbackChat {
         case 'survey.start': {
           const { survey, response, next } = await surveys.start(merchantId, member.id, action.surveyId);
           if (!next) return { screen: { text: c.t('survey.already') }, awaiting: null };
-          return { screen: questionScreen(survey, response.id, next, c), awaiting: next.kind === 'text' ? { kind: 'answer', responseId: response.id, questionId: next.id } : null };
+          return {
+            screen: questionScreen(survey, response.id, next, c),
+            awaiting: next.kind === 'text' ? { kind: 'answer', responseId: response.id, questionId: next.id } : null,
+          };
         }
         case 'survey.answer':
           return await this.answer(member, c, action.responseId, action.questionId, action.value);
@@ -81,7 +104,10 @@ export class FeedbackChat {
           const { items } = await tickets.categories(merchantId);
           const category = items[action.category];
           if (category === undefined) return null;
-          return { screen: { text: c.t('support.ask_text', { category: categoryLabel(category, c) }) }, awaiting: { kind: 'ticket', category: action.category } };
+          return {
+            screen: { text: c.t('support.ask_text', { category: categoryLabel(category, c) }) },
+            awaiting: { kind: 'ticket', category: action.category },
+          };
         }
         case 'ticket.mine':
           return { screen: myTicketsScreen(await tickets.listMine(merchantId, member.id), c), awaiting: null };
@@ -94,7 +120,10 @@ export class FeedbackChat {
           const { ticket } = await tickets.get(merchantId, action.ticketId);
           if (ticket.memberId !== member.id) return null;
           if (ticket.status === 'closed') return { screen: { text: c.t('support.is_closed') }, awaiting: null };
-          return { screen: { text: c.t('support.ask_reply', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: { kind: 'reply', ticketId: ticket.id } };
+          return {
+            screen: { text: c.t('support.ask_reply', { number: formatNumber(ticket.number, c.locale) }) },
+            awaiting: { kind: 'reply', ticketId: ticket.id },
+          };
         }
         case 'ticket.close': {
           const ticket = await tickets.close(merchantId, action.ticketId, 'member', member.id);
@@ -102,7 +131,8 @@ export class FeedbackChat {
         }
       }
     } catch (err) {
-      if (isDomainError(err) && ['survey_not_found', 'ticket_not_found', 'question_not_found', 'not_a_custom_survey'].includes(err.code)) return null;
+      if (isDomainError(err) && ['survey_not_found', 'ticket_not_found', 'question_not_found', 'not_a_custom_survey'].includes(err.code))
+        return null;
       throw err;
     }
     return null;
@@ -124,7 +154,13 @@ export class FeedbackChat {
       }
       case 'reply': {
         try {
-          const ticket = await this.deps.tickets.memberReply(member.merchantId, member.id, awaiting.ticketId, clean || c.t('support.photo'), photo);
+          const ticket = await this.deps.tickets.memberReply(
+            member.merchantId,
+            member.id,
+            awaiting.ticketId,
+            clean || c.t('support.photo'),
+            photo,
+          );
           return { screen: { text: c.t('support.reply_sent', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: null };
         } catch (err) {
           if (isDomainError(err, 'ticket_closed')) return { screen: { text: c.t('support.is_closed') }, awaiting: null };
@@ -137,16 +173,29 @@ export class FeedbackChat {
   private async finish(member: Member, c: ScreenContext, responseId: string, comment: string | null): Promise<FeedbackStep> {
     const { coins, replayed } = await this.deps.surveys.finish(member.merchantId, member.id, responseId, comment);
     if (replayed) return { screen: { text: c.t('survey.already') }, awaiting: null };
-    return { screen: { text: coins ? c.t('survey.thanks_coins', { coins: formatNumber(coins, c.locale) }) : c.t('survey.thanks') }, awaiting: null };
+    return {
+      screen: { text: coins ? c.t('survey.thanks_coins', { coins: formatNumber(coins, c.locale) }) : c.t('survey.thanks') },
+      awaiting: null,
+    };
   }
 
-  private async answer(member: Member, c: ScreenContext, responseId: string, questionId: string, value: string | number): Promise<FeedbackStep> {
+  private async answer(
+    member: Member,
+    c: ScreenContext,
+    responseId: string,
+    questionId: string,
+    value: string | number,
+  ): Promise<FeedbackStep> {
     try {
       const { survey, response, next } = await this.deps.surveys.answer(member.merchantId, member.id, responseId, questionId, value);
       if (!next) return { screen: { text: c.t('survey.done', { title: survey.title }) }, awaiting: null };
-      return { screen: questionScreen(survey, response.id, next, c), awaiting: next.kind === 'text' ? { kind: 'answer', responseId: response.id, questionId: next.id } : null };
+      return {
+        screen: questionScreen(survey, response.id, next, c),
+        awaiting: next.kind === 'text' ? { kind: 'answer', responseId: response.id, questionId: next.id } : null,
+      };
     } catch (err) {
-      if (isDomainError(err, 'invalid_answer')) return { screen: { text: c.t('survey.bad_answer') }, awaiting: { kind: 'answer', responseId, questionId } };
+      if (isDomainError(err, 'invalid_answer'))
+        return { screen: { text: c.t('survey.bad_answer') }, awaiting: { kind: 'answer', responseId, questionId } };
       throw err;
     }
   }

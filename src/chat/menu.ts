@@ -24,11 +24,10 @@ export function menuLabels(t: Translate): string[] {
 }
 
 /** Every way to type a menu entry, folded: its label in either language, its command, its extra words. */
-const typedForms = (m: (typeof MAIN_MENU)[number]): string[] => [
-  ...allTranslations(m.label),
-  m.command,
-  ...allTranslations(`menu_words.${m.action}`).flatMap((w) => w.split('|')),
-].map(foldForMatch).filter(Boolean);
+const typedForms = (m: (typeof MAIN_MENU)[number]): string[] =>
+  [...allTranslations(m.label), m.command, ...allTranslations(`menu_words.${m.action}`).flatMap((w) => w.split('|'))]
+    .map(foldForMatch)
+    .filter(Boolean);
 
 /** Which action a pressed label means, in either language. */
 export function actionForLabel(text: string): MenuAction | undefined {

@@ -8,7 +8,13 @@ import type { WheelService } from '../domain/rewards/wheel-service.js';
 import type { ClubScreens } from './club-screens.js';
 import { formatAmount, formatNumber } from './format.js';
 import type { Locale } from './i18n.js';
-import { giftCatalogScreen, giftConfirmScreen, giftDetailScreen, giftRequestedScreen, myGiftRequestsScreen } from './screens/gift-screens.js';
+import {
+  giftCatalogScreen,
+  giftConfirmScreen,
+  giftDetailScreen,
+  giftRequestedScreen,
+  myGiftRequestsScreen,
+} from './screens/gift-screens.js';
 import { spendItem, type SpendOffers } from './spend-offers.js';
 import { rafflesScreen, ticketConfirmScreen, ticketsBoughtScreen } from './screens/raffle-screens.js';
 import type { Screen, ScreenContext } from './screens/types.js';
@@ -27,7 +33,17 @@ const RESULTS_DAYS = 30;
  * screen to show, including the friendly refusals.
  */
 export class RewardChat {
-  constructor(private readonly deps: { screens: ClubScreens; wheel: WheelService; gifts: GiftService; vouchers: VoucherService; raffles: RaffleService; offers: SpendOffers; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      screens: ClubScreens;
+      wheel: WheelService;
+      gifts: GiftService;
+      vouchers: VoucherService;
+      raffles: RaffleService;
+      offers: SpendOffers;
+      clock: Clock;
+    },
+  ) {}
 
   /** A confirmation prompt for `item`: its nonce replaces any earlier prompt's. */
   private async offer(member: Member, item: string): Promise<string> {
@@ -49,8 +65,22 @@ export class RewardChat {
     const [c, availability] = await Promise.all([this.context(member, locale), this.deps.wheel.availability(member.merchantId, member)]);
     if (!availability) return wheelScreen({ config: null, coins: 0, spinsLeft: null, nonce: '' }, c);
     const { config } = availability;
-    const block = !availability.allowed ? (availability.reason as WheelBlock) : config.prizes.every((p) => p.remaining === 0) ? 'empty' : undefined;
-    return wheelScreen({ config, coins: member.balances.coins, spinsLeft: availability.spinsLeft, block, tierName: config.minTier ? c.tierName(config.minTier) : undefined, nonce: newNonce() }, c);
+    const block = !availability.allowed
+      ? (availability.reason as WheelBlock)
+      : config.prizes.every((p) => p.remaining === 0)
+        ? 'empty'
+        : undefined;
+    return wheelScreen(
+      {
+        config,
+        coins: member.balances.coins,
+        spinsLeft: availability.spinsLeft,
+        block,
+        tierName: config.minTier ? c.tierName(config.minTier) : undefined,
+        nonce: newNonce(),
+      },
+      c,
+    );
   }
 
   /** The spin: frames for channels that animate, then the prize. A replayed nonce shows nothing new. */
@@ -62,12 +92,34 @@ export class RewardChat {
       const labels = config?.prizes.map((p) => p.label) ?? [result.prize.label];
       const after = { ...member, balances: result.balances };
       const again = await this.deps.wheel.availability(member.merchantId, after);
-      return { replayed: result.replayed, frames: wheelFrames(labels, result.prize.label, c), screen: spinResultScreen(result, again?.allowed ? { nonce: newNonce() } : null, c) };
+      return {
+        replayed: result.replayed,
+        frames: wheelFrames(labels, result.prize.label, c),
+        screen: spinResultScreen(result, again?.allowed ? { nonce: newNonce() } : null, c),
+      };
     } catch (err) {
-      const codes: Record<string, WheelBlock> = { limit_per_day: 'limit_per_day', limit_per_week: 'limit_per_week', insufficient_balance: 'coins', tier_too_low: 'tier', wheel_empty: 'empty' };
+      const codes: Record<string, WheelBlock> = {
+        limit_per_day: 'limit_per_day',
+        limit_per_week: 'limit_per_week',
+        insufficient_balance: 'coins',
+        tier_too_low: 'tier',
+        wheel_empty: 'empty',
+      };
       if (isDomainError(err) && codes[err.code]) {
         const config = await this.deps.wheel.config(member.merchantId);
-        return { replayed: false, frames: [], screen: { text: blockText(codes[err.code]!, config?.costCoins ?? 0, member.balances.coins, config?.minTier ? c.tierName(config.minTier) : '', c) } };
+        return {
+          replayed: false,
+          frames: [],
+          screen: {
+            text: blockText(
+              codes[err.code]!,
+              config?.costCoins ?? 0,
+              member.balances.coins,
+              config?.minTier ? c.tierName(config.minTier) : '',
+              c,
+            ),
+          },
+        };
       }
       if (isDomainError(err, 'no_wheel')) return { replayed: false, frames: [], screen: { text: c.t('wheel.none') } };
       throw err;
@@ -82,7 +134,8 @@ export class RewardChat {
   async gift(member: Member, locale: Locale, giftId: string, page: number): Promise<Screen> {
     const [c, catalog] = await Promise.all([this.context(member, locale), this.deps.gifts.catalog(member.merchantId, member)]);
     const gift = catalog.find((g) => g.id === giftId);
-    if (!gift) return { text: c.t('gifts.unavailable'), buttons: [[{ label: c.t('gifts.back'), action: { kind: 'gift.page' as const, page: 1 } }]] };
+    if (!gift)
+      return { text: c.t('gifts.unavailable'), buttons: [[{ label: c.t('gifts.back'), action: { kind: 'gift.page' as const, page: 1 } }]] };
     return giftDetailScreen(gift, page, c);
   }
 
@@ -92,7 +145,11 @@ export class RewardChat {
     const gift = catalog.find((g) => g.id === giftId);
     const back = [[{ label: c.t('gifts.back'), action: { kind: 'gift.page' as const, page: 1 } }]];
     if (!gift || !gift.available) return { text: c.t(gift ? 'gifts.out_of_stock' : 'gifts.unavailable'), buttons: back };
-    if (!gift.affordable) return { text: c.t('gifts.not_enough', { cost: formatAmount(gift.costCurrency, gift.cost, c.moneyUnit, c.locale, c.t) }), buttons: back };
+    if (!gift.affordable)
+      return {
+        text: c.t('gifts.not_enough', { cost: formatAmount(gift.costCurrency, gift.cost, c.moneyUnit, c.locale, c.t) }),
+        buttons: back,
+      };
     return giftConfirmScreen(gift, member.balances[gift.costCurrency], await this.offer(member, spendItem.gift(giftId)), c);
   }
 
@@ -107,7 +164,10 @@ export class RewardChat {
     } catch (err) {
       if (isDomainError(err, 'insufficient_balance')) {
         const gift = (await this.deps.gifts.catalog(member.merchantId, member)).find((g) => g.id === giftId);
-        return { text: c.t('gifts.not_enough', { cost: gift ? formatAmount(gift.costCurrency, gift.cost, c.moneyUnit, c.locale, c.t) : '' }), buttons: back };
+        return {
+          text: c.t('gifts.not_enough', { cost: gift ? formatAmount(gift.costCurrency, gift.cost, c.moneyUnit, c.locale, c.t) : '' }),
+          buttons: back,
+        };
       }
       if (isDomainError(err, 'out_of_stock')) return { text: c.t('gifts.out_of_stock'), buttons: back };
       if (isDomainError(err, 'gift_not_found')) return { text: c.t('gifts.unavailable'), buttons: back };
@@ -116,12 +176,19 @@ export class RewardChat {
   }
 
   async myGiftRequests(member: Member, locale: Locale): Promise<Screen> {
-    const [c, requests] = await Promise.all([this.context(member, locale), this.deps.gifts.requests(member.merchantId, { memberId: member.id, limit: 10 })]);
+    const [c, requests] = await Promise.all([
+      this.context(member, locale),
+      this.deps.gifts.requests(member.merchantId, { memberId: member.id, limit: 10 }),
+    ]);
     return myGiftRequestsScreen(requests, c);
   }
 
   async vouchers(member: Member, locale: Locale): Promise<Screen> {
-    const [c, mine, forSale] = await Promise.all([this.context(member, locale), this.deps.vouchers.memberVouchers(member.merchantId, member.id), this.deps.vouchers.exchangeable(member.merchantId)]);
+    const [c, mine, forSale] = await Promise.all([
+      this.context(member, locale),
+      this.deps.vouchers.memberVouchers(member.merchantId, member.id),
+      this.deps.vouchers.exchangeable(member.merchantId),
+    ]);
     return vouchersScreen(mine, forSale, member.balances.coins, c);
   }
 
@@ -129,7 +196,13 @@ export class RewardChat {
     const [c, forSale] = await Promise.all([this.context(member, locale), this.deps.vouchers.exchangeable(member.merchantId)]);
     const campaign = forSale.find((v) => v.id === campaignId);
     if (!campaign) return { text: c.t('vouchers.unavailable') };
-    if (member.balances.coins < campaign.coinPrice!) return { text: c.t('vouchers.not_enough', { price: formatNumber(campaign.coinPrice!, c.locale), coins: formatNumber(member.balances.coins, c.locale) }) };
+    if (member.balances.coins < campaign.coinPrice!)
+      return {
+        text: c.t('vouchers.not_enough', {
+          price: formatNumber(campaign.coinPrice!, c.locale),
+          coins: formatNumber(member.balances.coins, c.locale),
+        }),
+      };
     return voucherConfirmScreen(campaign, member.balances.coins, await this.offer(member, spendItem.voucher(campaignId)), c);
   }
 
@@ -143,18 +216,35 @@ export class RewardChat {
       const code = await this.deps.vouchers.exchange(member.merchantId, member.id, campaignId, `${member.id}:${nonce}`);
       return voucherBoughtScreen(code, campaign, c);
     } catch (err) {
-      if (isDomainError(err, 'insufficient_balance')) return { text: c.t('vouchers.not_enough', { price: formatNumber(campaign.coinPrice!, c.locale), coins: formatNumber(member.balances.coins, c.locale) }) };
+      if (isDomainError(err, 'insufficient_balance'))
+        return {
+          text: c.t('vouchers.not_enough', {
+            price: formatNumber(campaign.coinPrice!, c.locale),
+            coins: formatNumber(member.balances.coins, c.locale),
+          }),
+        };
       if (isDomainError(err, 'not_exchangeable') || isDomainError(err, 'voucher_expired')) return { text: c.t('vouchers.unavailable') };
       throw err;
     }
   }
 
   async raffles(member: Member, locale: Locale): Promise<Screen> {
-    const [c, open, recent] = await Promise.all([this.context(member, locale), this.deps.raffles.open(member.merchantId), this.deps.raffles.list(member.merchantId, 20)]);
+    const [c, open, recent] = await Promise.all([
+      this.context(member, locale),
+      this.deps.raffles.open(member.merchantId),
+      this.deps.raffles.list(member.merchantId, 20),
+    ]);
     const since = this.deps.clock.now().getTime() - RESULTS_DAYS * 86_400_000;
     const drawn = recent.filter((r) => r.status === 'drawn' && (r.drawnAt?.getTime() ?? 0) >= since).slice(0, 3);
-    const withTickets = await Promise.all(open.map(async (raffle) => ({ raffle, tickets: await this.deps.raffles.memberTickets(raffle.id, member.id) })));
-    return rafflesScreen(withTickets, drawn.map((raffle) => ({ raffle, tickets: [] })), member.id, c);
+    const withTickets = await Promise.all(
+      open.map(async (raffle) => ({ raffle, tickets: await this.deps.raffles.memberTickets(raffle.id, member.id) })),
+    );
+    return rafflesScreen(
+      withTickets,
+      drawn.map((raffle) => ({ raffle, tickets: [] })),
+      member.id,
+      c,
+    );
   }
 
   async confirmTickets(member: Member, locale: Locale, raffleId: string, count: number): Promise<Screen> {
@@ -162,7 +252,10 @@ export class RewardChat {
     const raffle = (await this.deps.raffles.open(member.merchantId)).find((r) => r.id === raffleId);
     if (!raffle || raffle.entryRule.kind !== 'coins') return { text: c.t('raffles.closed') };
     const price = raffle.entryRule.price * count;
-    if (member.balances.coins < price) return { text: c.t('raffles.not_enough', { price: formatNumber(price, c.locale), coins: formatNumber(member.balances.coins, c.locale) }) };
+    if (member.balances.coins < price)
+      return {
+        text: c.t('raffles.not_enough', { price: formatNumber(price, c.locale), coins: formatNumber(member.balances.coins, c.locale) }),
+      };
     return ticketConfirmScreen(raffle, count, member.balances.coins, await this.offer(member, spendItem.raffle(raffleId)), c);
   }
 
@@ -178,9 +271,12 @@ export class RewardChat {
       if (isDomainError(err, 'insufficient_balance')) {
         const raffle = await this.deps.raffles.get(member.merchantId, raffleId);
         const price = raffle.entryRule.kind === 'coins' ? raffle.entryRule.price * count : 0;
-        return { text: c.t('raffles.not_enough', { price: formatNumber(price, c.locale), coins: formatNumber(member.balances.coins, c.locale) }) };
+        return {
+          text: c.t('raffles.not_enough', { price: formatNumber(price, c.locale), coins: formatNumber(member.balances.coins, c.locale) }),
+        };
       }
-      if (isDomainError(err, 'raffle_closed') || isDomainError(err, 'raffle_not_found') || isDomainError(err, 'not_for_coins')) return { text: c.t('raffles.closed') };
+      if (isDomainError(err, 'raffle_closed') || isDomainError(err, 'raffle_not_found') || isDomainError(err, 'not_for_coins'))
+        return { text: c.t('raffles.closed') };
       throw err;
     }
   }

@@ -25,7 +25,11 @@ export type { ChatPeer, RouterDeps } from './turn.js';
 export class ChatRouter {
   constructor(private readonly deps: RouterDeps) {}
 
-  async handle<S extends ChatSession>(peer: ChatPeer, input: ChatInput, session: S): Promise<{ screens: Screen[]; session: S; toast?: string; spent: boolean }> {
+  async handle<S extends ChatSession>(
+    peer: ChatPeer,
+    input: ChatInput,
+    session: S,
+  ): Promise<{ screens: Screen[]; session: S; toast?: string; spent: boolean }> {
     const locale = session.locale ?? (isLocale(peer.member?.locale) ? peer.member.locale : this.deps.defaultLocale);
     const turn = new Turn(this.deps, { ...peer }, { ...session }, await this.deps.screens.context(peer.merchantId, locale));
     try {

@@ -32,7 +32,8 @@ async function run(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CliError) process.stderr.write(`${err.message}\n`);
     else if (isDomainError(err)) process.stderr.write(`${err.message}\n`);
-    else if ((err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    else if ((err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      process.stderr.write(`${(err as Error).message}\n${usage}\n`);
     else process.stderr.write(`Failed: ${(err as Error).message}\n`);
     return err instanceof CliError ? err.exitCode : 1;
   } finally {

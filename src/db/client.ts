@@ -21,7 +21,10 @@ export interface Database {
  * `connectTimeoutMs` bounds the wait for a pooled connection (queueing behind busy ones
  * included): past it a request fails instead of hanging when PostgreSQL is overwhelmed.
  */
-export function createDatabase(url: string, opts: { max?: number; connectTimeoutMs?: number; onError?: (err: Error) => void } = {}): Database {
+export function createDatabase(
+  url: string,
+  opts: { max?: number; connectTimeoutMs?: number; onError?: (err: Error) => void } = {},
+): Database {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000 });
   pool.on('error', (err) => opts.onError?.(err));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

@@ -9,7 +9,9 @@ import { parseCalendarDate } from '../lib/jalali.js';
 export const dayOrMoment = (edge: 'start' | 'end') =>
   z.string().transform((text, ctx) => {
     const day = /^\d{4}[/-]\d{1,2}[/-]\d{1,2}$/.test(toLatinDigits(text).trim()) ? parseCalendarDate(text) : null;
-    const moment = day ? new Date(`${day.toISOString().slice(0, 10)}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}+03:30`) : new Date(text);
+    const moment = day
+      ? new Date(`${day.toISOString().slice(0, 10)}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}+03:30`)
+      : new Date(text);
     if (Number.isNaN(moment.getTime())) {
       ctx.addIssue({ code: 'custom', message: `not a date: ${text}` });
       return z.NEVER;

@@ -81,7 +81,10 @@ export const ERROR_CODES = {
   unknown_referral_code: { kind: 'invalid', message: 'No member of this club has that referral code' },
   own_referral_code: { kind: 'invalid', message: 'That is your own code' },
   already_referred: { kind: 'unprocessable', message: 'A referrer is already recorded for this member' },
-  circular_referral: { kind: 'unprocessable', message: 'This member joined through you (directly or down the line), so they cannot be your referrer' },
+  circular_referral: {
+    kind: 'unprocessable',
+    message: 'This member joined through you (directly or down the line), so they cannot be your referrer',
+  },
   code_entry_closed: { kind: 'unprocessable', message: 'Referral codes can be entered only within some days of joining' },
   // Wheel
   invalid_wheel: { kind: 'invalid', message: 'The wheel is not valid; details name each field' },

@@ -35,7 +35,8 @@ type Details = Record<string, unknown>;
 export const invalid = (code: CodeOf<'invalid'>, message?: string, details?: Details) => new DomainError(code, message, details);
 export const notFound = (code: CodeOf<'not_found'>, message?: string, details?: Details) => new DomainError(code, message, details);
 export const conflict = (code: CodeOf<'conflict'>, message?: string, details?: Details) => new DomainError(code, message, details);
-export const unprocessable = (code: CodeOf<'unprocessable'>, message?: string, details?: Details) => new DomainError(code, message, details);
+export const unprocessable = (code: CodeOf<'unprocessable'>, message?: string, details?: Details) =>
+  new DomainError(code, message, details);
 export const forbidden = (code: CodeOf<'forbidden'>, message?: string, details?: Details) => new DomainError(code, message, details);
 export const unauthorized = (code: CodeOf<'unauthorized'>, message?: string, details?: Details) => new DomainError(code, message, details);
 

@@ -38,12 +38,24 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
     return reply.status(STATUS_BY_KIND[err.kind]).send(errorBody(err.code, err.message, err.details));
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const details = err.validation.map((v) => ({ field: [err.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'), problem: v.message }));
-    return reply.status(400).send(errorBody('validation_failed', `Invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details));
+    const details = err.validation.map((v) => ({
+      field: [err.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      problem: v.message,
+    }));
+    return reply
+      .status(400)
+      .send(
+        errorBody(
+          'validation_failed',
+          `Invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`,
+          details,
+        ),
+      );
   }
   const known = err.code ? FASTIFY_CODES[err.code] : undefined;
   if (known) return reply.status(known.status).send(errorBody(known.code, known.message));
-  if (err instanceof SyntaxError && err.statusCode === 400) return reply.status(400).send(errorBody('invalid_json', 'Body is not valid JSON'));
+  if (err instanceof SyntaxError && err.statusCode === 400)
+    return reply.status(400).send(errorBody('invalid_json', 'Body is not valid JSON'));
   const status = err.statusCode ?? 500;
   if (status >= 500) {
     request.log.error({ err }, 'request failed');

@@ -23,21 +23,42 @@ const WEBHOOK_HEADERS: JsonSchema = {
   type: 'object',
   properties: {
     'X-Bashgah-Merchant': { type: 'string', format: 'uuid', description: 'The merchant id (from `bashgah merchant create`)' },
-    'X-Bashgah-Timestamp': { type: 'string', pattern: '^\\d{1,12}$', description: 'Unix seconds when signed; more than 300 s of skew is refused' },
-    'X-Bashgah-Signature': { type: 'string', description: 'v1=<hex HMAC-SHA256(webhookSecret, timestamp + "." + raw body)>; several comma-separated v1= values while rotating' },
+    'X-Bashgah-Timestamp': {
+      type: 'string',
+      pattern: '^\\d{1,12}$',
+      description: 'Unix seconds when signed; more than 300 s of skew is refused',
+    },
+    'X-Bashgah-Signature': {
+      type: 'string',
+      description: 'v1=<hex HMAC-SHA256(webhookSecret, timestamp + "." + raw body)>; several comma-separated v1= values while rotating',
+    },
   },
   required: ['X-Bashgah-Merchant', 'X-Bashgah-Timestamp', 'X-Bashgah-Signature'],
 };
 
-const IDEMPOTENT_REPLAYED = { 'Idempotent-Replayed': { type: 'string', enum: ['true'], description: 'Present when this answer replays an earlier request with the same key and body (nothing was written again)' } };
+const IDEMPOTENT_REPLAYED = {
+  'Idempotent-Replayed': {
+    type: 'string',
+    enum: ['true'],
+    description: 'Present when this answer replays an earlier request with the same key and body (nothing was written again)',
+  },
+};
 const RETRY_AFTER = { 'Retry-After': { type: 'integer', description: 'Seconds until the per-merchant budget allows another request' } };
 
 const API_KEY_CODES: ErrorCode[] = ['missing_api_key', 'invalid_api_key', 'rate_limited', 'too_many_failed_auth'];
-const WEBHOOK_CODES: ErrorCode[] = ['unknown_merchant', 'missing_signature', 'stale_timestamp', 'invalid_signature', 'rate_limited', 'too_many_failed_auth'];
+const WEBHOOK_CODES: ErrorCode[] = [
+  'unknown_merchant',
+  'missing_signature',
+  'stale_timestamp',
+  'invalid_signature',
+  'rate_limited',
+  'too_many_failed_auth',
+];
 const BODY_CODES: ErrorCode[] = ['invalid_json', 'payload_too_large', 'unsupported_media_type'];
 const INPUT_CODES: ErrorCode[] = ['validation_failed', 'invalid_text'];
 
-const toJson = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+const toJson = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
 
 function securityNames(schema: Record<string, unknown>): string[] {
   return ((schema.security as Record<string, unknown>[] | undefined) ?? []).flatMap((s) => Object.keys(s));

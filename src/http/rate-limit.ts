@@ -8,7 +8,10 @@ import type { SettingsProvider } from '../domain/merchants/settings.js';
  * after authentication (onRequest / preValidation) has named the merchant: unauthenticated
  * callers cannot spend a merchant's budget.
  */
-export async function registerRateLimit(app: FastifyInstance, opts: { redis: Redis; prefix: string; perSecond: number; settings: SettingsProvider }) {
+export async function registerRateLimit(
+  app: FastifyInstance,
+  opts: { redis: Redis; prefix: string; perSecond: number; settings: SettingsProvider },
+) {
   await app.register(rateLimit, {
     global: true,
     hook: 'preHandler',
@@ -22,7 +25,9 @@ export async function registerRateLimit(app: FastifyInstance, opts: { redis: Red
       return settings?.api.rateLimitPerSecond ?? opts.perSecond;
     },
     errorResponseBuilder: (_request, context) => {
-      const err = new Error(`More than ${context.max} requests per second for this merchant; retry after ${context.after}`) as Error & { statusCode: number };
+      const err = new Error(`More than ${context.max} requests per second for this merchant; retry after ${context.after}`) as Error & {
+        statusCode: number;
+      };
       err.statusCode = 429;
       return err;
     },

@@ -62,7 +62,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       info: {
         title: 'Bashgah merchant API',
         version: '1',
-        description: 'Signed webhooks for purchases and refunds, and the API-key merchant API. Errors are `{ "error": { "code", "message", "details"? } }`.',
+        description:
+          'Signed webhooks for purchases and refunds, and the API-key merchant API. Errors are `{ "error": { "code", "message", "details"? } }`.',
       },
       components: {
         securitySchemes: {
@@ -71,7 +72,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
             type: 'apiKey',
             in: 'header',
             name: 'X-Bashgah-Signature',
-            description: 'v1=<hex HMAC-SHA256(webhookSecret, X-Bashgah-Timestamp + "." + raw body)>, with X-Bashgah-Merchant and X-Bashgah-Timestamp',
+            description:
+              'v1=<hex HMAC-SHA256(webhookSecret, X-Bashgah-Timestamp + "." + raw body)>, with X-Bashgah-Merchant and X-Bashgah-Timestamp',
           },
         },
       },
@@ -84,7 +86,12 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   await app.register(healthRoutes, { checks: deps.checks });
   if (deps.api) {
-    await registerRateLimit(app, { redis: deps.api.redis, prefix: deps.api.redisPrefix, perSecond: deps.api.rateLimitPerSecond, settings: deps.api.services.settings });
+    await registerRateLimit(app, {
+      redis: deps.api.redis,
+      prefix: deps.api.redisPrefix,
+      perSecond: deps.api.rateLimitPerSecond,
+      settings: deps.api.services.settings,
+    });
     await app.register(v1Routes, { prefix: '/v1', ...deps.api });
     await app.register(shortLinkRoutes, { links: deps.api.services.shortLinks });
   }

@@ -31,7 +31,11 @@ function findUnstorable(value: unknown, path: string, depth = 0): string | null 
  * error (500) halfway through a request.
  */
 export async function rejectUnstorableText(request: FastifyRequest): Promise<void> {
-  for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+  for (const [part, value] of [
+    ['params', request.params],
+    ['query', request.query],
+    ['body', request.body],
+  ] as const) {
     const field = findUnstorable(value, part);
     if (field) throw invalid('invalid_text', `${field} holds a NUL byte or a lone surrogate, which text cannot contain`, { field });
   }

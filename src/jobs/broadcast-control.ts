@@ -8,7 +8,12 @@ import { QueueName, type QueueContext } from './queues.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 
 const PROGRESS_EVERY_MS = 2_000;
-const CONTROL_JOB = { removeOnComplete: true, removeOnFail: { age: 7 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 2000 } } as const;
+const CONTROL_JOB = {
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 86_400 },
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2000 },
+} as const;
 
 export interface ControlJob {
   b: string;
@@ -27,10 +32,20 @@ export class BullBroadcastQueues implements BroadcastQueue {
   private readonly clock: Clock;
 
   /** `retryDelayMs`: first backoff of a failed send (doubling each time); `clock`: the one the schedule times are on. */
-  constructor(private readonly ctx: QueueContext & { redis: Redis }, opts: { retryDelayMs?: number; clock?: Clock } = {}) {
+  constructor(
+    private readonly ctx: QueueContext & { redis: Redis },
+    opts: { retryDelayMs?: number; clock?: Clock } = {},
+  ) {
     this.clock = opts.clock ?? systemClock;
-    this.sendOptions = { ...SEND_JOB_OPTIONS, backoff: { type: 'exponential', delay: opts.retryDelayMs ?? SEND_JOB_OPTIONS.backoff.delay } };
-    this.control = new Queue<ControlJob>(QueueName.broadcastControl, { connection: ctx.connection, prefix: ctx.prefix, ...BROADCAST_QUEUE_OPTIONS });
+    this.sendOptions = {
+      ...SEND_JOB_OPTIONS,
+      backoff: { type: 'exponential', delay: opts.retryDelayMs ?? SEND_JOB_OPTIONS.backoff.delay },
+    };
+    this.control = new Queue<ControlJob>(QueueName.broadcastControl, {
+      connection: ctx.connection,
+      prefix: ctx.prefix,
+      ...BROADCAST_QUEUE_OPTIONS,
+    });
   }
 
   sendQueue(merchantId: string, channel: ChannelName = 'telegram'): Queue<BroadcastJob> {
@@ -46,23 +61,41 @@ export class BullBroadcastQueues implements BroadcastQueue {
   async enqueue(merchantId: string, broadcastId: string, recipients: Recipient[]) {
     for (const channel of ['telegram', 'whatsapp'] as const) {
       const mine = recipients.filter((r) => r.channel === channel);
-      if (mine.length) await this.sendQueue(merchantId, channel).addBulk(mine.map((r) => ({ name: 'send', data: { b: broadcastId, m: r.memberId }, opts: { ...this.sendOptions, jobId: `${broadcastId}_${r.memberId}` } })));
+      if (mine.length)
+        await this.sendQueue(merchantId, channel).addBulk(
+          mine.map((r) => ({
+            name: 'send',
+            data: { b: broadcastId, m: r.memberId },
+            opts: { ...this.sendOptions, jobId: `${broadcastId}_${r.memberId}` },
+          })),
+        );
     }
   }
 
   async scheduleStart(_merchantId: string, broadcastId: string, at: Date) {
-    await this.control.add('start', { b: broadcastId }, { ...CONTROL_JOB, jobId: `start_${broadcastId}_${at.getTime()}`, delay: Math.max(0, at.getTime() - this.clock.now().getTime()) });
+    await this.control.add(
+      'start',
+      { b: broadcastId },
+      { ...CONTROL_JOB, jobId: `start_${broadcastId}_${at.getTime()}`, delay: Math.max(0, at.getTime() - this.clock.now().getTime()) },
+    );
   }
 
   /** At most one progress job per broadcast every two seconds, run at the end of the window. */
   async progress(broadcastId: string) {
     const fresh = await this.ctx.redis.set(`${this.ctx.prefix}:bc-progress:${broadcastId}`, '1', 'PX', PROGRESS_EVERY_MS, 'NX');
-    if (fresh) await this.control.add('progress', { b: broadcastId }, { ...CONTROL_JOB, jobId: `progress_${broadcastId}_${Date.now()}`, delay: PROGRESS_EVERY_MS });
+    if (fresh)
+      await this.control.add(
+        'progress',
+        { b: broadcastId },
+        { ...CONTROL_JOB, jobId: `progress_${broadcastId}_${Date.now()}`, delay: PROGRESS_EVERY_MS },
+      );
   }
 
   /** A finished broadcast leaves nothing behind: its jobs are gone already, this empties the event streams. */
   async tidy(merchantId: string) {
-    await Promise.all([this.sendQueue(merchantId, 'telegram'), this.sendQueue(merchantId, 'whatsapp'), this.control].map((q) => q.trimEvents(0)));
+    await Promise.all(
+      [this.sendQueue(merchantId, 'telegram'), this.sendQueue(merchantId, 'whatsapp'), this.control].map((q) => q.trimEvents(0)),
+    );
   }
 
   async close() {
@@ -91,6 +124,8 @@ export function startBroadcastControlWorker(
     },
     { connection: ctx.connection, prefix: ctx.prefix, concurrency: 4 },
   );
-  worker.on('failed', (job, err) => deps.logger.warn({ job: job?.name, broadcast: job?.data.b, err: err.message }, 'broadcast control job failed'));
+  worker.on('failed', (job, err) =>
+    deps.logger.warn({ job: job?.name, broadcast: job?.data.b, err: err.message }, 'broadcast control job failed'),
+  );
   return worker;
 }

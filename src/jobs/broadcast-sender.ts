@@ -21,12 +21,18 @@ export interface BroadcastJob {
 }
 
 /** Telegram sends have a queue per bot; WhatsApp sends share the club number's queue with its notifications. */
-export const broadcastQueueName = (merchantId: string, channel: ChannelName) => (channel === 'telegram' ? `broadcast-${merchantId}` : `whatsapp-${merchantId}`);
+export const broadcastQueueName = (merchantId: string, channel: ChannelName) =>
+  channel === 'telegram' ? `broadcast-${merchantId}` : `whatsapp-${merchantId}`;
 /** BullMQ keeps an events stream per queue (10,000 entries by default); a broadcast needs few. */
 export const BROADCAST_QUEUE_OPTIONS = { streams: { events: { maxLen: 1000 } } } as const;
 export const MAX_SEND_ATTEMPTS = 5;
 /** Completed jobs are removed at once: the delivery rows in PostgreSQL are the record. */
-export const SEND_JOB_OPTIONS: { attempts: number; backoff: { type: 'exponential'; delay: number }; removeOnComplete: true; removeOnFail: { age: number } } = {
+export const SEND_JOB_OPTIONS: {
+  attempts: number;
+  backoff: { type: 'exponential'; delay: number };
+  removeOnComplete: true;
+  removeOnFail: { age: number };
+} = {
   attempts: MAX_SEND_ATTEMPTS,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: true,
@@ -37,7 +43,11 @@ export const SEND_JOB_OPTIONS: { attempts: number; backoff: { type: 'exponential
 export type Booking = { ok: true } | { ok: false; waitMs: number; reason: 'bot' | 'chat' | 'paused' };
 
 /** What a failed send means for the delivery. */
-export type SendFailure = { kind: 'rate'; retryAfterSeconds: number } | { kind: 'blocked'; reason: string } | { kind: 'failed'; reason: string } | { kind: 'retry' };
+export type SendFailure =
+  | { kind: 'rate'; retryAfterSeconds: number }
+  | { kind: 'blocked'; reason: string }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'retry' };
 
 /** A channel broadcasts go out on (Telegram, WhatsApp): pace, link, send, and what its errors mean. */
 export interface DeliveryChannel {
@@ -69,19 +79,39 @@ export interface SenderDeps {
 }
 
 /** Gives the campaign's reward once (idempotent on campaign and member); the voucher code, if any. */
-async function grantReward(d: SenderDeps, ctx: DeliveryContext, memberId: string): Promise<{ voucherCode: string | null; balances?: { points: number; coins: number } }> {
+async function grantReward(
+  d: SenderDeps,
+  ctx: DeliveryContext,
+  memberId: string,
+): Promise<{ voucherCode: string | null; balances?: { points: number; coins: number } }> {
   const reward = ctx.reward;
   if (!reward) return { voucherCode: null };
-  if ('voucherCampaignId' in reward) return { voucherCode: await d.vouchers.giveOnce(ctx.merchantId, reward.voucherCampaignId, memberId, `campaign:${ctx.campaignId}`) };
+  if ('voucherCampaignId' in reward)
+    return { voucherCode: await d.vouchers.giveOnce(ctx.merchantId, reward.voucherCampaignId, memberId, `campaign:${ctx.campaignId}`) };
   const now = d.clock.now();
-  const expiresAt = reward.expiresInDays ? new Date(now.getTime() + reward.expiresInDays * 86_400_000) : reward.currency === 'coins' ? null : await d.ledger.defaultExpiry(ctx.merchantId, reward.currency, now);
+  const expiresAt = reward.expiresInDays
+    ? new Date(now.getTime() + reward.expiresInDays * 86_400_000)
+    : reward.currency === 'coins'
+      ? null
+      : await d.ledger.defaultExpiry(ctx.merchantId, reward.currency, now);
   const out = await d.ledger.apply({
     merchantId: ctx.merchantId,
     memberId,
     idempotencyKey: `campaign:${ctx.campaignId}:${memberId}`,
     kind: 'campaign',
     actor: 'campaign',
-    lines: [{ mode: 'earn', currency: reward.currency, amount: reward.amount, reason: 'campaign', refType: 'campaign', refId: ctx.campaignId, expiresAt, countsForTier: false }],
+    lines: [
+      {
+        mode: 'earn',
+        currency: reward.currency,
+        amount: reward.amount,
+        reason: 'campaign',
+        refType: 'campaign',
+        refId: ctx.campaignId,
+        expiresAt,
+        countsForTier: false,
+      },
+    ],
     // The campaign message itself tells the member.
     eventType: 'campaign.rewarded',
   });
@@ -145,7 +175,9 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
   try {
     const messageId = await channel.send(ctx.merchantId, ctx.chatId, screen, c);
     await d.store.settle(b, m, 'sent', { messageId: messageId ?? undefined });
-    await d.inbox?.add({ merchantId: ctx.merchantId, memberId: m, kind: 'campaign', text: screen.text, source: `bc:${b}` }).catch((err: Error) => d.logger.warn({ err: err.message }, 'inbox write failed'));
+    await d.inbox
+      ?.add({ merchantId: ctx.merchantId, memberId: m, kind: 'campaign', text: screen.text, source: `bc:${b}` })
+      .catch((err: Error) => d.logger.warn({ err: err.message }, 'inbox write failed'));
     await d.progress(b);
     return 'sent';
   } catch (err) {
@@ -190,7 +222,11 @@ export function startBroadcastWorker(
     ...workerOptions,
   });
   worker.on('failed', (job, err) => {
-    if (!(err instanceof RateLimitError) && !(err instanceof DelayedError)) deps.logger.warn({ broadcast: job?.data.b, member: job?.data.m, attempt: job?.attemptsMade, err: err.message }, 'broadcast send failed');
+    if (!(err instanceof RateLimitError) && !(err instanceof DelayedError))
+      deps.logger.warn(
+        { broadcast: job?.data.b, member: job?.data.m, attempt: job?.attemptsMade, err: err.message },
+        'broadcast send failed',
+      );
   });
   return { worker, queue };
 }

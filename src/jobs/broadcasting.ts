@@ -87,13 +87,19 @@ export async function startBroadcasting(d: BroadcastingDeps): Promise<{ stop(): 
 
   async function refresh() {
     for (const bot of await s.merchants.telegramBots()) {
-      if (!senders.has(bot.merchantId)) senders.set(bot.merchantId, startBroadcastWorker(d.ctx, bot.merchantId, senderDeps, d.workerOptions));
+      if (!senders.has(bot.merchantId))
+        senders.set(bot.merchantId, startBroadcastWorker(d.ctx, bot.merchantId, senderDeps, d.workerOptions));
     }
   }
 
   const control = startBroadcastControlWorker(d.ctx, { broadcasts: s.broadcasts, queues: d.queues, showProgress, logger: d.logger });
   await refresh();
-  const timer = d.refreshMs ? setInterval(() => void refresh().catch((err) => d.logger.warn({ err: (err as Error).message }, 'broadcast senders refresh failed')), d.refreshMs) : undefined;
+  const timer = d.refreshMs
+    ? setInterval(
+        () => void refresh().catch((err) => d.logger.warn({ err: (err as Error).message }, 'broadcast senders refresh failed')),
+        d.refreshMs,
+      )
+    : undefined;
   timer?.unref();
   return {
     refresh,

@@ -25,7 +25,12 @@ const DONE_TTL = 7 * 86_400;
  * worker died) runs only the ones still owed. An event that does not fit its schema reaches no
  * handler: it is logged and left failed without retries (the failed set keeps it a week).
  */
-export function startEventWorker(ctx: QueueContext & { redis: Redis }, handlers: EventHandler[], logger: Logger, concurrency = 10): Worker<DomainEvent> {
+export function startEventWorker(
+  ctx: QueueContext & { redis: Redis },
+  handlers: EventHandler[],
+  logger: Logger,
+  concurrency = 10,
+): Worker<DomainEvent> {
   const worker = new Worker<DomainEvent>(
     QueueName.events,
     async (job) => {

@@ -32,13 +32,22 @@ export function surveyScheduler(surveys: SurveyService, queue: Queue<SurveyJob>)
       const delay = await surveys.postPurchaseDelayMs(merchantId);
       if (delay === null) return;
       const data: SurveyJob = { merchantId, memberId: p.member_id, orderId: p.order_id, branch: p.branch };
-      await queue.add('survey', data, { jobId: `survey_${merchantId}_${Buffer.from(data.orderId).toString('hex').slice(0, 120)}`, delay, attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP });
+      await queue.add('survey', data, {
+        jobId: `survey_${merchantId}_${Buffer.from(data.orderId).toString('hex').slice(0, 120)}`,
+        delay,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 5_000 },
+        ...KEEP,
+      });
     },
   };
 }
 
 /** Opens the survey when its time comes: the response row's event sends the question. */
-export function startSurveyWorker(ctx: QueueContext, deps: { surveys: SurveyService; memberStore: MemberStore; logger: Logger }): Worker<SurveyJob> {
+export function startSurveyWorker(
+  ctx: QueueContext,
+  deps: { surveys: SurveyService; memberStore: MemberStore; logger: Logger },
+): Worker<SurveyJob> {
   const worker = new Worker<SurveyJob>(
     QueueName.feedback,
     async (job) => {
@@ -55,10 +64,19 @@ export function startSurveyWorker(ctx: QueueContext, deps: { surveys: SurveyServ
   return worker;
 }
 
-const INBOX_KIND: Record<string, 'account' | 'support' | 'campaign'> = { 'ticket.replied': 'support', 'ticket.closed': 'support', 'automation.message': 'campaign' };
+const INBOX_KIND: Record<string, 'account' | 'support' | 'campaign'> = {
+  'ticket.replied': 'support',
+  'ticket.closed': 'support',
+  'automation.message': 'campaign',
+};
 
 /** Keeps what members are told (account news, support replies) for "my messages". */
-export function inboxRecorder(deps: { inbox: InboxStore; members: MemberService; screens: ClubScreens; defaultLocale: Locale }): EventHandler {
+export function inboxRecorder(deps: {
+  inbox: InboxStore;
+  members: MemberService;
+  screens: ClubScreens;
+  defaultLocale: Locale;
+}): EventHandler {
   return {
     name: 'inbox',
     async handle(event) {
@@ -69,7 +87,13 @@ export function inboxRecorder(deps: { inbox: InboxStore; members: MemberService;
       const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
       const screen = notificationScreen(event, await deps.screens.context(event.merchantId, locale));
       if (!screen) return;
-      await deps.inbox.add({ merchantId: event.merchantId, memberId, kind: INBOX_KIND[event.type] ?? 'account', text: screen.text, source: `evt:${event.id}` });
+      await deps.inbox.add({
+        merchantId: event.merchantId,
+        memberId,
+        kind: INBOX_KIND[event.type] ?? 'account',
+        text: screen.text,
+        source: `evt:${event.id}`,
+      });
     },
   };
 }
@@ -89,7 +113,9 @@ export function staffAlerts(deps: { operators: OperatorService; chat: OperatorCh
     async handle({ merchantId, type, payload: p }) {
       if (type !== 'ticket.opened' && type !== 'ticket.member_replied') return;
       const branch = p.branch;
-      const staff = (await deps.operators.list(merchantId)).filter((o) => !o.disabledAt && o.telegramUserId && can(o.role, 'tickets') && (o.branch === null || branch === null || o.branch === branch));
+      const staff = (await deps.operators.list(merchantId)).filter(
+        (o) => !o.disabledAt && o.telegramUserId && can(o.role, 'tickets') && (o.branch === null || branch === null || o.branch === branch),
+      );
       if (!staff.length) return;
       const t = translator(deps.defaultLocale);
       const c = { t, locale: deps.defaultLocale } as Parameters<typeof categoryLabel>[1];
@@ -101,9 +127,14 @@ export function staffAlerts(deps: { operators: OperatorService; chat: OperatorCh
           : p.source === 'survey'
             ? t('admin_support.alert_low_rating', { number, rating: formatNumber(p.rating ?? 0, deps.defaultLocale), branch: where })
             : t('admin_support.alert_opened', { number, category: categoryLabel(p.category, c), branch: where, text: p.text });
-      const screen: Screen = { text, buttons: [[{ label: t('admin_support.open'), action: { kind: 'staffTicket.view', ticketId: p.ticket_id } }]] };
+      const screen: Screen = {
+        text,
+        buttons: [[{ label: t('admin_support.open'), action: { kind: 'staffTicket.view', ticketId: p.ticket_id } }]],
+      };
       for (const op of staff) {
-        await deps.chat.send(merchantId, op.telegramUserId!, screen).catch((err: Error) => deps.logger.info({ operator: op.id, err: err.message }, 'staff alert not delivered'));
+        await deps.chat
+          .send(merchantId, op.telegramUserId!, screen)
+          .catch((err: Error) => deps.logger.info({ operator: op.id, err: err.message }, 'staff alert not delivered'));
       }
     },
   };

@@ -8,7 +8,8 @@ export function referralEvents(referrals: ReferralService): EventHandler {
     name: 'referrals',
     async handle({ merchantId, type, payload: p }) {
       if (type === 'member.joined') await referrals.onJoined(merchantId, p.member_id, p.referrer_id, p.new_phone);
-      if (type === 'purchase.recorded') await referrals.onPurchase(merchantId, p.member_id, p.referrer_id, p.order_id, p.amount, p.purchase_count);
+      if (type === 'purchase.recorded')
+        await referrals.onPurchase(merchantId, p.member_id, p.referrer_id, p.order_id, p.amount, p.purchase_count);
       if (type === 'purchase.refunded') await referrals.onRefund(merchantId, p.member_id, p.order_id, p.full);
     },
   };

@@ -39,7 +39,13 @@ export class OutboxRelay {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string; merchant_id: string; type: string; payload: Record<string, unknown>; created_at: Date }>(
+      const { rows } = await client.query<{
+        id: string;
+        merchant_id: string;
+        type: string;
+        payload: Record<string, unknown>;
+        created_at: Date;
+      }>(
         `SELECT id, merchant_id, type, payload, created_at FROM outbox_events
          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],

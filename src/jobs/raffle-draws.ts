@@ -21,7 +21,11 @@ export function raffleEvents(raffles: RaffleService, draws: Queue<RaffleDrawJob>
       if (type === 'raffle.opened') {
         const raffleId = p.raffle_id;
         const delay = Math.max(0, new Date(p.closes_at).getTime() - now());
-        await draws.add('draw', { merchantId, raffleId }, { jobId: `raffle-draw-${raffleId}`, delay, attempts: 8, backoff: { type: 'exponential', delay: 1000 }, ...KEEP });
+        await draws.add(
+          'draw',
+          { merchantId, raffleId },
+          { jobId: `raffle-draw-${raffleId}`, delay, attempts: 8, backoff: { type: 'exponential', delay: 1000 }, ...KEEP },
+        );
       }
       if (type === 'purchase.recorded') {
         const points = p.entries.filter((e) => e.currency === 'points' && e.amount > 0).reduce((s, e) => s + e.amount, 0);

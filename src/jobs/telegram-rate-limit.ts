@@ -27,7 +27,11 @@ const REASONS = { 1: 'bot', 2: 'chat', 3: 'paused' } as const;
 export class TelegramRateLimiter {
   private readonly interval: number;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string, ratePerSecond: number) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    ratePerSecond: number,
+  ) {
     this.interval = 1000 / ratePerSecond;
     redis.defineCommand('bashgahBookSend', { numberOfKeys: 3, lua: BOOK });
   }
@@ -38,7 +42,12 @@ export class TelegramRateLimiter {
 
   /** Books a send slot for this bot and chat, or says how long to wait and why. */
   async book(botId: string, chatId: string): Promise<Booking> {
-    const [code, ms] = await (this.redis as unknown as { bashgahBookSend(...a: unknown[]): Promise<[number, number]> }).bashgahBookSend(...this.keys(botId, chatId), Date.now(), this.interval, this.interval / 2);
+    const [code, ms] = await (this.redis as unknown as { bashgahBookSend(...a: unknown[]): Promise<[number, number]> }).bashgahBookSend(
+      ...this.keys(botId, chatId),
+      Date.now(),
+      this.interval,
+      this.interval / 2,
+    );
     return code === 0 ? { ok: true } : { ok: false, waitMs: Math.ceil(Number(ms)), reason: REASONS[code as 1 | 2 | 3] };
   }
 

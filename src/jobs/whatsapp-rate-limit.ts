@@ -39,7 +39,11 @@ const HOUR_MS = 3_600_000;
 export class WhatsAppRateLimiter {
   private seq = 0;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly pace: WhatsAppPace) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly pace: WhatsAppPace,
+  ) {
     redis.defineCommand('bashgahBookWhatsApp', { numberOfKeys: 2, lua: BOOK });
   }
 
@@ -47,7 +51,9 @@ export class WhatsAppRateLimiter {
   async book(number: string, opts: { cold: boolean }, now = Date.now()): Promise<Booking> {
     const keys = [`${this.prefix}:wa-rate:${number}`, `${this.prefix}:wa-cold:${number}`];
     const id = `${now}:${process.pid}:${this.seq++}`;
-    const [code, ms] = await (this.redis as unknown as { bashgahBookWhatsApp(...a: unknown[]): Promise<[number, number]> }).bashgahBookWhatsApp(...keys, now, this.pace.intervalMs, this.pace.coldPerHour, HOUR_MS, opts.cold ? '1' : '0', id);
+    const [code, ms] = await (
+      this.redis as unknown as { bashgahBookWhatsApp(...a: unknown[]): Promise<[number, number]> }
+    ).bashgahBookWhatsApp(...keys, now, this.pace.intervalMs, this.pace.coldPerHour, HOUR_MS, opts.cold ? '1' : '0', id);
     if (code === 0) return { ok: true };
     return { ok: false, waitMs: Math.max(1, Math.ceil(Number(ms))), reason: code === 1 ? 'bot' : 'chat' };
   }

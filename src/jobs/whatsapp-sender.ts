@@ -27,7 +27,12 @@ export interface WhatsAppNotifyJob {
 
 type WhatsAppJob = Job<BroadcastJob | WhatsAppNotifyJob>;
 
-const NOTIFY_JOB = { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } } as const;
+const NOTIFY_JOB = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 86_400 },
+} as const;
 
 /** The worker role's side: notifications wait in the number's queue like broadcast sends. */
 export class WhatsAppOutbox {
@@ -48,7 +53,9 @@ export class WhatsAppOutbox {
   /** `key` makes a retried event add nothing twice. */
   async notify(key: string, messages: WhatsAppNotifyJob[]): Promise<void> {
     if (!messages.length) return;
-    await this.queue(messages[0]!.merchantId).addBulk(messages.map((data, i) => ({ name: 'notify', data, opts: { ...NOTIFY_JOB, jobId: `${key}_${i}` } })));
+    await this.queue(messages[0]!.merchantId).addBulk(
+      messages.map((data, i) => ({ name: 'notify', data, opts: { ...NOTIFY_JOB, jobId: `${key}_${i}` } })),
+    );
   }
 
   async close() {
@@ -92,16 +99,25 @@ async function notify(d: WhatsAppSenderDeps, job: Job<WhatsAppNotifyJob>, token:
  * The number's queue, in the process that holds its WhatsApp session: notifications and
  * broadcast sends, one at a time behind the number's limiter.
  */
-export function startWhatsAppSender(ctx: QueueContext & { redis: Redis }, merchantId: string, d: WhatsAppSenderDeps, workerOptions: { lockDuration?: number; stalledInterval?: number } = {}) {
+export function startWhatsAppSender(
+  ctx: QueueContext & { redis: Redis },
+  merchantId: string,
+  d: WhatsAppSenderDeps,
+  workerOptions: { lockDuration?: number; stalledInterval?: number } = {},
+) {
   const name = broadcastQueueName(merchantId, 'whatsapp');
   const queue = new Queue<BroadcastJob>(name, { connection: ctx.connection, prefix: ctx.prefix, ...BROADCAST_QUEUE_OPTIONS });
   const worker = new Worker(
     name,
-    (job: WhatsAppJob, token) => (job.name === 'notify' ? notify(d, job as Job<WhatsAppNotifyJob>, token) : processDelivery(d.sender, job as Job<BroadcastJob>, token, queue)),
+    (job: WhatsAppJob, token) =>
+      job.name === 'notify'
+        ? notify(d, job as Job<WhatsAppNotifyJob>, token)
+        : processDelivery(d.sender, job as Job<BroadcastJob>, token, queue),
     { connection: ctx.connection, prefix: ctx.prefix, concurrency: 1, ...workerOptions },
   );
   worker.on('failed', (job, err) => {
-    if (!(err instanceof DelayedError) && err.name !== 'RateLimitError') d.logger.warn({ job: job?.name, attempt: job?.attemptsMade, err: err.message }, 'whatsapp send failed');
+    if (!(err instanceof DelayedError) && err.name !== 'RateLimitError')
+      d.logger.warn({ job: job?.name, attempt: job?.attemptsMade, err: err.message }, 'whatsapp send failed');
   });
   return { worker, queue };
 }

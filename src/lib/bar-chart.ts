@@ -50,9 +50,11 @@ export function renderBarChart(chart: BarChart): Buffer {
     g.values.forEach((v, k) => {
       const h = Math.round(((bottom - top - 30) * Math.max(0, v)) / max);
       // The first bar (last month) on the reading side: right in Persian, left in English.
-      const bx = chart.rtl ? (k === 0 ? center + 4 : center - barWidth - 4) : (k === 0 ? center - barWidth - 4 : center + 4);
+      const bx = chart.rtl ? (k === 0 ? center + 4 : center - barWidth - 4) : k === 0 ? center - barWidth - 4 : center + 4;
       parts.push(`<rect x="${bx}" y="${bottom - h}" width="${barWidth}" height="${h}" fill="${COLORS[k]}" rx="4"/>`);
-      parts.push(`<text x="${bx + barWidth / 2}" y="${bottom - h - 8}" font-size="16" text-anchor="middle" fill="#333">${esc(g.texts[k] ?? "")}</text>`);
+      parts.push(
+        `<text x="${bx + barWidth / 2}" y="${bottom - h - 8}" font-size="16" text-anchor="middle" fill="#333">${esc(g.texts[k] ?? '')}</text>`,
+      );
     });
     parts.push(`<text x="${center}" y="${bottom + 30}" font-size="18" text-anchor="middle" fill="#222">${esc(g.label)}</text>`);
   });
@@ -60,7 +62,9 @@ export function renderBarChart(chart: BarChart): Buffer {
   chart.legend.forEach((name, k) => {
     const x = CHART_WIDTH / 2 + (k === 0 ? 40 : -160) * (chart.rtl ? 1 : -1);
     parts.push(`<rect x="${x}" y="${legendY - 14}" width="18" height="18" fill="${COLORS[k]}" rx="3"/>`);
-    parts.push(`<text x="${x + (chart.rtl ? -8 : 26)}" y="${legendY}" font-size="17" text-anchor="${chart.rtl ? 'end' : 'start'}" fill="#222">${esc(name)}</text>`);
+    parts.push(
+      `<text x="${x + (chart.rtl ? -8 : 26)}" y="${legendY}" font-size="17" text-anchor="${chart.rtl ? 'end' : 'start'}" fill="#222">${esc(name)}</text>`,
+    );
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" font-family="Vazirmatn" direction="${chart.rtl ? 'rtl' : 'ltr'}">${parts.join('')}</svg>`;
   const resvg = new Resvg(svg, { font: { fontFiles: [FONT], loadSystemFonts: false, defaultFontFamily: 'Vazirmatn' } });

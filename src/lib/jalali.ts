@@ -68,7 +68,14 @@ export function tehranDay(moment: Date): string {
 }
 
 const partsFormat = new Intl.DateTimeFormat('en-US', {
-  timeZone: TEHRAN, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23',
+  timeZone: TEHRAN,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  weekday: 'short',
+  hourCycle: 'h23',
 });
 
 export interface TehranParts {

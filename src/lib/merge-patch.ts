@@ -13,4 +13,3 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   }
   return out;
 }
-

@@ -15,7 +15,11 @@ afterAll(async () => {
 });
 
 let tgIds = 900_000;
-async function operator(merchantId: string, role: 'owner' | 'manager' | 'cashier', branch: string | null = role === 'cashier' ? 'vanak' : null): Promise<Operator> {
+async function operator(
+  merchantId: string,
+  role: 'owner' | 'manager' | 'cashier',
+  branch: string | null = role === 'cashier' ? 'vanak' : null,
+): Promise<Operator> {
   const { code } = await w.services.operators.invite(merchantId, role, branch, 'cli');
   return w.services.operators.link(merchantId, code, String(++tgIds), `${role} person`);
 }
@@ -45,16 +49,28 @@ describe('operator invitations', () => {
 
     const codes = await w.db.pool.query('SELECT code_hash FROM operator_invites WHERE merchant_id = $1', [m]);
     expect(JSON.stringify(codes.rows)).not.toContain(code);
-    const refusals = await w.db.pool.query("SELECT details->>'reason' AS reason FROM audit_log WHERE merchant_id = $1 AND action = 'operators.link' AND NOT allowed ORDER BY id", [m]);
+    const refusals = await w.db.pool.query(
+      "SELECT details->>'reason' AS reason FROM audit_log WHERE merchant_id = $1 AND action = 'operators.link' AND NOT allowed ORDER BY id",
+      [m],
+    );
     expect(refusals.rows.map((x) => x.reason)).toEqual(['used', 'expired', 'unknown']);
   });
 });
 
 describe('roles', () => {
   it('the permission table: cashiers at the till, managers run the club, owners also settings and operators', () => {
-    const allowed = (role: 'owner' | 'manager' | 'cashier') => Object.keys(ADMIN_ACTIONS).filter((a) => can(role, a as keyof typeof ADMIN_ACTIONS));
+    const allowed = (role: 'owner' | 'manager' | 'cashier') =>
+      Object.keys(ADMIN_ACTIONS).filter((a) => can(role, a as keyof typeof ADMIN_ACTIONS));
     expect(allowed('cashier')).toEqual(['purchase.record', 'purchase.refund', 'member.lookup']);
-    expect(allowed('manager')).toEqual(['purchase.record', 'purchase.refund', 'member.lookup', 'gifts.queue', 'tickets', 'campaigns', 'reports']);
+    expect(allowed('manager')).toEqual([
+      'purchase.record',
+      'purchase.refund',
+      'member.lookup',
+      'gifts.queue',
+      'tickets',
+      'campaigns',
+      'reports',
+    ]);
     expect(allowed('owner')).toEqual(Object.keys(ADMIN_ACTIONS));
   });
 
@@ -87,8 +103,18 @@ describe('roles', () => {
     w.clock.set('2026-11-23T08:00:00Z');
     expect((await a.inviteOperator(owner, 'cashier', 'tajrish')).code).toHaveLength(10);
 
-    const log = await w.db.pool.query('SELECT action, allowed FROM audit_log WHERE merchant_id = $1 AND operator_id = $2 ORDER BY id', [m, cashier.id]);
-    expect(log.rows.filter((x) => !x.allowed).map((x) => x.action)).toEqual(['gifts.queue', 'gifts.queue', 'campaigns', 'campaigns', 'reports', 'operators']);
+    const log = await w.db.pool.query('SELECT action, allowed FROM audit_log WHERE merchant_id = $1 AND operator_id = $2 ORDER BY id', [
+      m,
+      cashier.id,
+    ]);
+    expect(log.rows.filter((x) => !x.allowed).map((x) => x.action)).toEqual([
+      'gifts.queue',
+      'gifts.queue',
+      'campaigns',
+      'campaigns',
+      'reports',
+      'operators',
+    ]);
     const managerLog = await w.db.pool.query('SELECT action FROM audit_log WHERE operator_id = $1 AND allowed ORDER BY id', [manager.id]);
     expect(managerLog.rows.map((x) => x.action)).toEqual(['operators.link', 'gifts.approve']);
   });
@@ -98,14 +124,33 @@ describe('roles', () => {
     const cashier = await operator(m, 'cashier', 'vanak');
     const manager = await operator(m, 'manager');
     const member = await joinedMember(w, m);
-    const sale = await w.services.admin.recordPurchase(cashier, { phone: member.phone, amount: 500_000, branch: 'tajrish', category: 'coffee', nonce: 'n1' });
+    const sale = await w.services.admin.recordPurchase(cashier, {
+      phone: member.phone,
+      amount: 500_000,
+      branch: 'tajrish',
+      category: 'coffee',
+      nonce: 'n1',
+    });
     expect(sale).toMatchObject({ status: 'credited', awarded: { points: 50 } });
-    const again = await w.services.admin.recordPurchase(cashier, { phone: member.phone, amount: 500_000, branch: 'tajrish', category: 'coffee', nonce: 'n1' });
+    const again = await w.services.admin.recordPurchase(cashier, {
+      phone: member.phone,
+      amount: 500_000,
+      branch: 'tajrish',
+      category: 'coffee',
+      nonce: 'n1',
+    });
     expect(again.replayed).toBe(true); // a double tap on "confirm" records once
     expect((await w.services.purchases.find(m, sale.orderId))!.branch).toBe('vanak');
 
-    const elsewhere = await w.services.admin.recordPurchase(manager, { memberCode: member.memberCode, amount: 300_000, branch: 'tajrish', nonce: 'n2' });
-    await expect(w.services.admin.recordReturn(cashier, { orderId: elsewhere.orderId, nonce: 'r1' })).rejects.toMatchObject({ code: 'other_branch' });
+    const elsewhere = await w.services.admin.recordPurchase(manager, {
+      memberCode: member.memberCode,
+      amount: 300_000,
+      branch: 'tajrish',
+      nonce: 'n2',
+    });
+    await expect(w.services.admin.recordReturn(cashier, { orderId: elsewhere.orderId, nonce: 'r1' })).rejects.toMatchObject({
+      code: 'other_branch',
+    });
     const back = await w.services.admin.recordReturn(cashier, { orderId: sale.orderId, nonce: 'r2' });
     expect(back).toMatchObject({ amount: 500_000, reversed: { points: 50 } });
     const profile = await w.services.admin.lookupMember(cashier, member.phone.replace('+98', '0'));
@@ -113,6 +158,14 @@ describe('roles', () => {
     // A member code (not a phone) finds the member too, typed in either case.
     expect((await w.services.admin.lookupMember(cashier, member.memberCode.toLowerCase())).member.id).toBe(member.id);
     const log = await w.db.pool.query('SELECT action, allowed, target FROM audit_log WHERE operator_id = $1 ORDER BY id', [cashier.id]);
-    expect(log.rows.map((x) => `${x.action}:${x.allowed}`)).toEqual(['operators.link:true', 'purchase.record:true', 'purchase.record:true', 'purchase.refund:false', 'purchase.refund:true', 'member.lookup:true', 'member.lookup:true']);
+    expect(log.rows.map((x) => `${x.action}:${x.allowed}`)).toEqual([
+      'operators.link:true',
+      'purchase.record:true',
+      'purchase.record:true',
+      'purchase.refund:false',
+      'purchase.refund:true',
+      'member.lookup:true',
+      'member.lookup:true',
+    ]);
   });
 });

@@ -29,11 +29,15 @@ const jalali = (jy: number, jm: number, jd: number) => {
 const tehranNoon = (jy: number, jm: number, jd: number) => new Date(`${jalali(jy, jm, jd)}T12:00:00+03:30`);
 
 async function messages(merchantId: string) {
-  const { rows } = await w.db.pool.query("SELECT payload FROM outbox_events WHERE merchant_id = $1 AND type = 'automation.message' ORDER BY id", [merchantId]);
+  const { rows } = await w.db.pool.query(
+    "SELECT payload FROM outbox_events WHERE merchant_id = $1 AND type = 'automation.message' ORDER BY id",
+    [merchantId],
+  );
   const c = { t: translator('fa'), locale: 'fa' as const, clubName: 'x', moneyUnit: 'IRT' as const, tierName: (k: string) => k };
   return rows.map((x) => {
     const parsed = parseEvent('automation.message', x.payload);
-    if (!parsed.ok || parsed.event.type !== 'automation.message') throw new Error(`automation.message does not fit its schema: ${parsed.ok ? '' : parsed.problem}`);
+    if (!parsed.ok || parsed.event.type !== 'automation.message')
+      throw new Error(`automation.message does not fit its schema: ${parsed.ok ? '' : parsed.problem}`);
     return { member: parsed.event.payload.member_id, kind: parsed.event.payload.kind, text: notificationScreen(parsed.event, c)!.text };
   });
 }
@@ -59,7 +63,8 @@ describe('automations', () => {
     const sara = await joinedMember(w, m);
     const ali = await joinedMember(w, m);
     const leapBorn = await joinedMember(w, m);
-    const set = (id: string, birth: string, name: string) => w.db.pool.query('UPDATE members SET birth_date = $2, first_name = $3 WHERE id = $1', [id, birth, name]);
+    const set = (id: string, birth: string, name: string) =>
+      w.db.pool.query('UPDATE members SET birth_date = $2, first_name = $3 WHERE id = $1', [id, birth, name]);
     await set(sara.id, jalali(1370, 6, 31), 'سارا');
     await set(ali.id, jalali(1375, 6, 30), 'علی');
     await set(leapBorn.id, jalali(1399, 12, 30), 'نیما'); // 1399 had a 30 Esfand; 1405 does not
@@ -69,7 +74,9 @@ describe('automations', () => {
     expect(await w.services.automations.runFor(m)).toBe(0); // a second run the same day (or year) sends nothing
     expect((await storedBalances(w.db, sara.id)).balances.coins).toBe(50);
     expect((await storedBalances(w.db, ali.id)).balances.coins).toBe(0);
-    expect(await messages(m)).toEqual([{ member: sara.id, kind: 'birthday', text: '🎂 سارا، تولدتان مبارک! هدیهٔ ما: ۵۰ سکه 🎁\nموجودی فعلی: ۰ امتیاز | ۵۰ سکه | ۰ تومان' }]);
+    expect(await messages(m)).toEqual([
+      { member: sara.id, kind: 'birthday', text: '🎂 سارا، تولدتان مبارک! هدیهٔ ما: ۵۰ سکه 🎁\nموجودی فعلی: ۰ امتیاز | ۵۰ سکه | ۰ تومان' },
+    ]);
 
     w.clock.set(tehranNoon(1405, 12, 29));
     expect(await w.services.automations.runFor(m)).toBe(1);
@@ -82,8 +89,17 @@ describe('automations', () => {
 
   it('win-back after N days without a purchase, once per lapse, never to members who opted out', async () => {
     const m = await w.newMerchant({ automations: { winBack: { enabled: true, days: 30, text: '{name} جان، با کد BACK10 برگرد!' } } });
-    const [gone, recent, optedOut, never] = await Promise.all([joinedMember(w, m), joinedMember(w, m), joinedMember(w, m), joinedMember(w, m)]);
-    const last = (id: string, days: number) => w.db.pool.query("UPDATE members SET last_purchase_at = $2, first_name = 'Reza' WHERE id = $1", [id, new Date(w.clock.now().getTime() - days * 86_400_000)]);
+    const [gone, recent, optedOut, never] = await Promise.all([
+      joinedMember(w, m),
+      joinedMember(w, m),
+      joinedMember(w, m),
+      joinedMember(w, m),
+    ]);
+    const last = (id: string, days: number) =>
+      w.db.pool.query("UPDATE members SET last_purchase_at = $2, first_name = 'Reza' WHERE id = $1", [
+        id,
+        new Date(w.clock.now().getTime() - days * 86_400_000),
+      ]);
     await last(gone.id, 40);
     await last(recent.id, 10);
     await last(optedOut.id, 40);
@@ -98,7 +114,17 @@ describe('automations', () => {
   });
 
   it('welcome steps after joining, each once', async () => {
-    const m = await w.newMerchant({ automations: { welcome: { enabled: true, steps: [{ afterDays: 0, text: 'خوش آمدی {name}!' }, { afterDays: 3, text: 'سه روز است که عضوی؛ گردونه را چرخاندی؟' }] } } });
+    const m = await w.newMerchant({
+      automations: {
+        welcome: {
+          enabled: true,
+          steps: [
+            { afterDays: 0, text: 'خوش آمدی {name}!' },
+            { afterDays: 3, text: 'سه روز است که عضوی؛ گردونه را چرخاندی؟' },
+          ],
+        },
+      },
+    });
     const a = await joinedMember(w, m);
     w.clock.advance(60_000); // joined a minute ago, on the club's clock
     expect(await w.services.automations.runFor(m)).toBe(1);

@@ -67,7 +67,11 @@ export interface BroadcastRig {
   apiRoot: string;
   start(): Promise<{ stop(): Promise<void> }>;
   members(n: number, extra?: (i: number) => { tags?: string[]; firstName?: string }): Promise<{ id: string; chat: number }[]>;
-  waitUntil(broadcastId: string, done: (s: Awaited<ReturnType<TestWorld['services']['broadcasts']['status']>>) => boolean, timeoutMs?: number): Promise<Awaited<ReturnType<TestWorld['services']['broadcasts']['status']>>>;
+  waitUntil(
+    broadcastId: string,
+    done: (s: Awaited<ReturnType<TestWorld['services']['broadcasts']['status']>>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Awaited<ReturnType<TestWorld['services']['broadcasts']['status']>>>;
   close(): Promise<void>;
 }
 
@@ -98,7 +102,10 @@ export async function createBroadcastRig(opts: { ratePerSecond?: number } = {}):
         ctx: { connection: r.redis, prefix: r.prefix, redis: r.redis },
         queues: w.broadcastQueues!,
         services: w.services,
-        telegram: telegramBroadcasts({ api: async () => api, usernameOf: async () => 'cafe_club_bot' }, { redis: r.redis, prefix: r.prefix, ratePerSecond: rate }),
+        telegram: telegramBroadcasts(
+          { api: async () => api, usernameOf: async () => 'cafe_club_bot' },
+          { redis: r.redis, prefix: r.prefix, ratePerSecond: rate },
+        ),
         defaultLocale: 'fa',
         logger: createLogger('silent'),
         workerOptions: { lockDuration: 1000, stalledInterval: 500 },
@@ -111,7 +118,14 @@ export async function createBroadcastRig(opts: { ratePerSecond?: number } = {}):
       for (let i = 0; i < n; i++) {
         const chat = ++chatIds;
         const e = extra(i);
-        const { member } = await w.services.members.register({ merchantId, phone: newPhone(), channel: 'telegram', externalUserId: String(chat), chatId: String(chat), firstName: e.firstName });
+        const { member } = await w.services.members.register({
+          merchantId,
+          phone: newPhone(),
+          channel: 'telegram',
+          externalUserId: String(chat),
+          chatId: String(chat),
+          firstName: e.firstName,
+        });
         if (e.tags) await w.services.members.tag(merchantId, member.id, e.tags);
         out.push({ id: member.id, chat });
       }
@@ -122,7 +136,8 @@ export async function createBroadcastRig(opts: { ratePerSecond?: number } = {}):
       for (;;) {
         const s = await w.services.broadcasts.status(merchantId, broadcastId);
         if (done(s)) return s;
-        if (Date.now() > deadline) throw new Error(`broadcast ${broadcastId} stuck: ${JSON.stringify({ status: s.status, counts: s.counts })}`);
+        if (Date.now() > deadline)
+          throw new Error(`broadcast ${broadcastId} stuck: ${JSON.stringify({ status: s.status, counts: s.counts })}`);
         await new Promise((res) => setTimeout(res, 50));
       }
     },

@@ -37,9 +37,15 @@ describe('broadcasts', () => {
     expect([...rig.tg.received.keys()].length).toBe(35);
     expect(rig.tg.received.get(chats[0]!)![0]).toBe('سلام سارا! این هفته دو برابر امتیاز بگیرید.');
 
-    const unreachable = await rig.w.db.pool.query("SELECT count(*)::int AS n FROM channel_identities WHERE merchant_id = $1 AND unreachable_at IS NOT NULL", [rig.merchantId]);
+    const unreachable = await rig.w.db.pool.query(
+      'SELECT count(*)::int AS n FROM channel_identities WHERE merchant_id = $1 AND unreachable_at IS NOT NULL',
+      [rig.merchantId],
+    );
     expect(unreachable.rows[0].n).toBe(3);
-    const attempts = await rig.w.db.pool.query('SELECT member_id, attempts, state FROM broadcast_deliveries WHERE broadcast_id = $1 AND state = $2', [broadcast!.id, 'failed']);
+    const attempts = await rig.w.db.pool.query(
+      'SELECT member_id, attempts, state FROM broadcast_deliveries WHERE broadcast_id = $1 AND state = $2',
+      [broadcast!.id, 'failed'],
+    );
     // Five tries each; the one injected 429 may land on one of these two chats, and that
     // rate-limited try is counted too (BullMQ does not count it against the five).
     const tries = attempts.rows.map((x) => x.attempts as number).sort();
@@ -58,7 +64,10 @@ describe('broadcasts', () => {
     expect(done.counts).toMatchObject({ sent: 2, blocked: 0, failed: 1 });
     const identity = await rig.w.db.pool.query('SELECT unreachable_at FROM channel_identities WHERE member_id = $1', [members[0]!.id]);
     expect(identity.rows).toEqual([{ unreachable_at: null }]);
-    const attempts = await rig.w.db.pool.query('SELECT attempts FROM broadcast_deliveries WHERE broadcast_id = $1 AND member_id = $2', [broadcast!.id, members[0]!.id]);
+    const attempts = await rig.w.db.pool.query('SELECT attempts FROM broadcast_deliveries WHERE broadcast_id = $1 AND member_id = $2', [
+      broadcast!.id,
+      members[0]!.id,
+    ]);
     expect(attempts.rows).toEqual([{ attempts: 1 }]);
     rig.tg.alwaysFail.clear();
   });
@@ -72,7 +81,12 @@ describe('broadcasts', () => {
     expect(done.heldOut).toBeGreaterThan(0);
     expect(done.counts.sent).toBe(done.recipients);
     expect(rig.tg.received.has(members[0]!.chat)).toBe(false);
-    const message = rig.tg.api.transcript(rig.w.services.merchants ? (await rig.w.services.merchants.telegramBots()).find((b) => b.merchantId === rig.merchantId)!.token : '', [...members].reverse().find((m) => rig.tg.received.has(m.chat))!.chat).messages.at(-1)!;
+    const message = rig.tg.api
+      .transcript(
+        rig.w.services.merchants ? (await rig.w.services.merchants.telegramBots()).find((b) => b.merchantId === rig.merchantId)!.token : '',
+        [...members].reverse().find((m) => rig.tg.received.has(m.chat))!.chat,
+      )
+      .messages.at(-1)!;
     const buttons = message.reply_markup!.inline_keyboard.flat();
     expect(buttons[0]).toMatchObject({ text: '🛍 ورود به باشگاه', url: `https://t.me/cafe_club_bot?start=s_c${campaign.id}` });
     expect(buttons.at(-1)).toMatchObject({ text: '🔕 پیام تبلیغاتی نفرست', callback_data: 'optout' });
@@ -116,7 +130,16 @@ describe('broadcasts', () => {
     rig.tg.slow.set(victim.chat, 1500);
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/broadcast-worker-process.ts'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: rig.w.db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: rig.r.prefix, RATE: '200', ENCRYPTION_KEY: rig.w.secretKey, BOT_TOKEN: rig.token, API_ROOT: rig.apiRoot },
+      env: {
+        ...process.env,
+        DATABASE_URL: rig.w.db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: rig.r.prefix,
+        RATE: '200',
+        ENCRYPTION_KEY: rig.w.secretKey,
+        BOT_TOKEN: rig.token,
+        API_ROOT: rig.apiRoot,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve) => child.stdout!.on('data', (d) => String(d).includes('ready') && resolve()));

@@ -19,26 +19,91 @@ afterAll(() => w.close());
  */
 async function seed() {
   let n = 0;
-  const add = async (f: { tier?: string; tags?: string[]; source?: string; joined?: string; lastPurchase?: string; total?: number; points?: number; birth?: string; optedOut?: boolean; status?: string; telegram?: boolean; whatsapp?: boolean }) => {
+  const add = async (f: {
+    tier?: string;
+    tags?: string[];
+    source?: string;
+    joined?: string;
+    lastPurchase?: string;
+    total?: number;
+    points?: number;
+    birth?: string;
+    optedOut?: boolean;
+    status?: string;
+    telegram?: boolean;
+    whatsapp?: boolean;
+  }) => {
     n++;
     const { rows } = await w.db.pool.query(
       `INSERT INTO members (id, merchant_id, phone, member_code, referral_code, tier, status, tags, source_tag, joined_at, last_purchase_at, purchase_total, points, birth_date, opted_out)
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::member_status, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-      [m, `+98915000${String(n).padStart(4, '0')}`, `S${String(n).padStart(6, '3')}`, `Q${String(n).padStart(5, '3')}`, f.tier ?? 'bronze', f.status ?? 'active', f.tags ?? [], f.source ?? null, f.joined ?? '2026-10-01T10:00:00+03:30', f.lastPurchase ?? null, f.total ?? 0, f.points ?? 0, f.birth ?? null, f.optedOut ?? false],
+      [
+        m,
+        `+98915000${String(n).padStart(4, '0')}`,
+        `S${String(n).padStart(6, '3')}`,
+        `Q${String(n).padStart(5, '3')}`,
+        f.tier ?? 'bronze',
+        f.status ?? 'active',
+        f.tags ?? [],
+        f.source ?? null,
+        f.joined ?? '2026-10-01T10:00:00+03:30',
+        f.lastPurchase ?? null,
+        f.total ?? 0,
+        f.points ?? 0,
+        f.birth ?? null,
+        f.optedOut ?? false,
+      ],
     );
-    if (f.telegram !== false) await w.db.pool.query("INSERT INTO channel_identities (id, merchant_id, member_id, channel, external_user_id, chat_id) VALUES (gen_random_uuid(), $1, $2, 'telegram', $3, $3)", [m, rows[0].id, String(70_000 + n)]);
-    if (f.whatsapp) await w.db.pool.query("INSERT INTO channel_identities (id, merchant_id, member_id, channel, external_user_id, chat_id) VALUES (gen_random_uuid(), $1, $2, 'whatsapp', $3, $3)", [m, rows[0].id, `98915000${n}@c.us`]);
+    if (f.telegram !== false)
+      await w.db.pool.query(
+        "INSERT INTO channel_identities (id, merchant_id, member_id, channel, external_user_id, chat_id) VALUES (gen_random_uuid(), $1, $2, 'telegram', $3, $3)",
+        [m, rows[0].id, String(70_000 + n)],
+      );
+    if (f.whatsapp)
+      await w.db.pool.query(
+        "INSERT INTO channel_identities (id, merchant_id, member_id, channel, external_user_id, chat_id) VALUES (gen_random_uuid(), $1, $2, 'whatsapp', $3, $3)",
+        [m, rows[0].id, `98915000${n}@c.us`],
+      );
   };
-  await add({ tier: 'gold', tags: ['vip'], total: 9_000_000, points: 2500, lastPurchase: '2026-11-20T12:00:00+03:30', birth: '1990-11-21' }); // 1
-  await add({ tier: 'silver', tags: ['vip', 'coffee'], total: 3_000_000, points: 800, lastPurchase: '2026-08-01T12:00:00+03:30', birth: '1985-12-10' }); // 2
-  await add({ tier: 'bronze', tags: ['coffee'], source: 'instagram', total: 500_000, points: 60, lastPurchase: '2026-09-15T12:00:00+03:30', birth: '2000-11-25' }); // 3
+  await add({
+    tier: 'gold',
+    tags: ['vip'],
+    total: 9_000_000,
+    points: 2500,
+    lastPurchase: '2026-11-20T12:00:00+03:30',
+    birth: '1990-11-21',
+  }); // 1
+  await add({
+    tier: 'silver',
+    tags: ['vip', 'coffee'],
+    total: 3_000_000,
+    points: 800,
+    lastPurchase: '2026-08-01T12:00:00+03:30',
+    birth: '1985-12-10',
+  }); // 2
+  await add({
+    tier: 'bronze',
+    tags: ['coffee'],
+    source: 'instagram',
+    total: 500_000,
+    points: 60,
+    lastPurchase: '2026-09-15T12:00:00+03:30',
+    birth: '2000-11-25',
+  }); // 3
   await add({ tier: 'bronze', source: 'instagram', joined: '2026-11-22T00:10:00+03:30', birth: '1970-06-01' }); // 4: joined on 1 Azar, never bought
   await add({ tier: 'bronze', source: 'poster', joined: '2026-11-21T23:50:00+03:30', whatsapp: true, telegram: false }); // 5: 30 Aban, WhatsApp only
   await add({ tier: 'gold', total: 12_000_000, points: 5000, lastPurchase: '2026-11-22T09:00:00+03:30', whatsapp: true }); // 6: both channels
   await add({ tier: 'silver', tags: ['vip'], optedOut: true, total: 4_000_000, birth: '1999-11-23' }); // 7: opted out
   await add({ tier: 'gold', status: 'pending', total: 7_000_000 }); // 8: not joined
   await add({ tier: 'bronze', total: 100_000, points: 10, lastPurchase: '2026-05-01T12:00:00+03:30' }); // 9
-  await add({ tier: 'silver', tags: ['coffee'], total: 1_500_000, points: 300, lastPurchase: '2026-11-01T12:00:00+03:30', birth: '1992-12-21' }); // 10
+  await add({
+    tier: 'silver',
+    tags: ['coffee'],
+    total: 1_500_000,
+    points: 300,
+    lastPurchase: '2026-11-01T12:00:00+03:30',
+    birth: '1992-12-21',
+  }); // 10
 }
 
 const count = async (segment: object) => (await w.services.campaigns.countSegment(m, segment)).members;
@@ -85,7 +150,10 @@ describe('segments', () => {
   it('channel: reachable in Telegram or WhatsApp', async () => {
     expect(await count({ channel: 'whatsapp' })).toBe(2);
     expect(await count({ channel: 'telegram' })).toBe(7);
-    await w.db.pool.query("UPDATE channel_identities SET unreachable_at = now() WHERE merchant_id = $1 AND channel = 'telegram' AND external_user_id = '70001'", [m]);
+    await w.db.pool.query(
+      "UPDATE channel_identities SET unreachable_at = now() WHERE merchant_id = $1 AND channel = 'telegram' AND external_user_id = '70001'",
+      [m],
+    );
     expect(await count({ channel: 'telegram' })).toBe(6);
   });
 

@@ -51,11 +51,14 @@ const EVERY_KIND: Action[] = [
 ];
 
 describe('button actions: one typed codec', () => {
-  it.each(EVERY_KIND.map((a) => [a.kind, a] as const))('%s reads back as written, within Telegram\'s 64 bytes of callback_data', (_kind, action) => {
-    const wire = encodeAction(action);
-    expect(Buffer.byteLength(wire)).toBeLessThanOrEqual(ACTION_MAX_BYTES);
-    expect(decodeAction(wire)).toEqual(action);
-  });
+  it.each(EVERY_KIND.map((a) => [a.kind, a] as const))(
+    "%s reads back as written, within Telegram's 64 bytes of callback_data",
+    (_kind, action) => {
+      const wire = encodeAction(action);
+      expect(Buffer.byteLength(wire)).toBeLessThanOrEqual(ACTION_MAX_BYTES);
+      expect(decodeAction(wire)).toEqual(action);
+    },
+  );
 
   it('keeps the wire form buttons already sent carry', () => {
     expect(encodeAction({ kind: 'gift.view', giftId: id, page: 2 })).toBe(`gift:v:${id}:2`);
@@ -65,7 +68,18 @@ describe('button actions: one typed codec', () => {
   });
 
   it('refuses forged, stale or overlong data instead of guessing', () => {
-    for (const wire of ['', 'gift', 'gift:v:not-a-uuid:1', `gift:v:${id}`, `gift:v:${id}:1:2`, 'lang:de', `sv:r:${id}:6`, 'hist:c:1:1', 'test:handled', `gift:mine:${'x'.repeat(64)}`]) {
+    for (const wire of [
+      '',
+      'gift',
+      'gift:v:not-a-uuid:1',
+      `gift:v:${id}`,
+      `gift:v:${id}:1:2`,
+      'lang:de',
+      `sv:r:${id}:6`,
+      'hist:c:1:1',
+      'test:handled',
+      `gift:mine:${'x'.repeat(64)}`,
+    ]) {
       expect(decodeAction(wire), wire).toBeNull();
     }
     expect(() => encodeAction({ kind: 'survey.answer', responseId: id, questionId: 'q'.repeat(40), value: 1 })).toThrow(/over 64/);
@@ -76,7 +90,8 @@ describe('button actions: one typed codec', () => {
  * An action string literal (`'gift:v:…'`, `` `tk:r:${…}` ``, 'optout') or a regex/string callbackQuery handler.
  * Idempotency keys and inbox sources (`gift:${key}`, `bc:${id}`) share some prefixes, not the shape.
  */
-const ACTION_STRING = /['"`](?:(?:menu|hist|lang|profile|referral|wheel|gift|vch|raf|sv|tk|at|gq|bc):[a-z]|(?:menu|hist|lang|vch|raf|sv|tk|at|gq):\$\{)|['"`](?:noop|optout|optin)['"`]|callbackQuery\(\s*['"`/]/;
+const ACTION_STRING =
+  /['"`](?:(?:menu|hist|lang|profile|referral|wheel|gift|vch|raf|sv|tk|at|gq|bc):[a-z]|(?:menu|hist|lang|vch|raf|sv|tk|at|gq):\$\{)|['"`](?:noop|optout|optin)['"`]|callbackQuery\(\s*['"`/]/;
 
 describe('no action string outside src/chat/actions.ts', () => {
   it('no file under src builds or matches a button action by hand', async () => {

@@ -15,7 +15,9 @@ describe('Latin runs inside Persian messages are isolated so they read left to r
     expect(fa('not_member')).not.toContain(`${LRI}/start:`);
     expect(fa('wheel.title', { club: 'HTTP Shop' })).toBe(`🎡 گردونه شانس ${LRI}HTTP Shop${PDI}`);
     expect(fa('wheel.won_voucher', { code: 'YALDA-7K2Q' })).toContain(`${LRI}YALDA-7K2Q${PDI}`);
-    expect(fa('help.text', { club: 'کافه' })).toContain(`${LRI}/menu /balance /wheel /gifts /vouchers /raffles /invite /history /profile /lang /support /inbox /stop /help${PDI}`);
+    expect(fa('help.text', { club: 'کافه' })).toContain(
+      `${LRI}/menu /balance /wheel /gifts /vouchers /raffles /invite /history /profile /lang /support /inbox /stop /help${PDI}`,
+    );
   });
 
   it('Persian text, Persian digits and English messages are left as they are; a message built from parts is not wrapped twice', () => {

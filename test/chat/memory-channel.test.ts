@@ -22,7 +22,17 @@ afterAll(() => w.close());
 describe('a messenger is an adapter: the in-memory test channel runs the whole member journey', () => {
   it('join, profile, balance, invite, wheel, gift request, voucher, raffle ticket, survey, ticket, language', async () => {
     const s = w.services;
-    const deps = { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, defaultLocale: 'fa' as const, logger: createLogger('silent'), clock: w.clock };
+    const deps = {
+      members: s.members,
+      screens: s.screens,
+      rewards: s.rewardChat,
+      feedback: s.feedbackChat,
+      referrals: s.referrals,
+      campaigns: s.campaigns,
+      defaultLocale: 'fa' as const,
+      logger: createLogger('silent'),
+      clock: w.clock,
+    };
     const chat = new MemoryChannel(deps, merchantId, 'memory-1');
     const phone = newPhone();
     const texts = (screens: { text: string }[]) => screens.map((x) => x.text);
@@ -37,7 +47,15 @@ describe('a messenger is an adapter: the in-memory test channel runs the whole m
     expect(done.at(-1)!.role).toBe('menu');
     const member = (await s.members.findByIdentity(merchantId, 'whatsapp', 'memory-1'))!;
     expect(member).toMatchObject({ firstName: 'سارا', lastName: 'احمدی', gender: 'female', city: 'تهران' });
-    await s.ledger.adjust({ merchantId, memberId: member.id, currency: 'coins', amount: 500, reason: 'test', idempotencyKey: `journey-${member.id}`, actor: 'test' });
+    await s.ledger.adjust({
+      merchantId,
+      memberId: member.id,
+      currency: 'coins',
+      amount: 500,
+      reason: 'test',
+      idempotencyKey: `journey-${member.id}`,
+      actor: 'test',
+    });
 
     expect((await chat.text(t('menu.balance')))[0]!.text).toContain('۵۰۰');
     expect((await chat.text(t('menu.invite')))[0]!.text).toContain(`memory://join/r_${member.referralCode}`);
@@ -61,8 +79,16 @@ describe('a messenger is an adapter: the in-memory test channel runs the whole m
     await chat.press(t('raffles.buy', { count: '۱', title: '' }).trim().slice(0, 6));
     await chat.press(t('vouchers.yes'));
 
-    const survey = await s.surveys.create(merchantId, { title: 'شعبهٔ تازه', questions: [{ kind: 'choice', text: 'از کدام شعبه؟', options: ['ونک', 'تجریش'] }, { kind: 'text', text: 'چه چیزی کم است؟' }] });
-    expect((await chat.input({ kind: 'action', action: { kind: 'survey.start', surveyId: survey.id } }))[0]!.text).toContain('از کدام شعبه؟');
+    const survey = await s.surveys.create(merchantId, {
+      title: 'شعبهٔ تازه',
+      questions: [
+        { kind: 'choice', text: 'از کدام شعبه؟', options: ['ونک', 'تجریش'] },
+        { kind: 'text', text: 'چه چیزی کم است؟' },
+      ],
+    });
+    expect((await chat.input({ kind: 'action', action: { kind: 'survey.start', surveyId: survey.id } }))[0]!.text).toContain(
+      'از کدام شعبه؟',
+    );
     await chat.press('ونک');
     expect((await chat.text('پارکینگ'))[0]!.text).toBe(t('survey.done', { title: 'شعبهٔ تازه' }));
 
@@ -77,19 +103,42 @@ describe('a messenger is an adapter: the in-memory test channel runs the whole m
 
     // Every spend went through the ledger: the entries add up to the stored balances, and each kind left its line.
     expect(await ledgerSums(w.db, member.id)).toEqual((await storedBalances(w.db, member.id)).balances);
-    const { rows } = await w.db.pool.query<{ reason: string }>('SELECT DISTINCT reason FROM ledger_entries WHERE member_id = $1', [member.id]);
+    const { rows } = await w.db.pool.query<{ reason: string }>('SELECT DISTINCT reason FROM ledger_entries WHERE member_id = $1', [
+      member.id,
+    ]);
     expect(rows.map((r) => r.reason)).toEqual(expect.arrayContaining(['gift', 'voucher', 'raffle']));
     expect(chat.transcript.map((x) => x.text)).not.toContain(t('error'));
   });
 
-  it.each(['telegram', 'whatsapp'] as const)('a failure inside the router answers on %s with the friendly error and the menu', async (channel) => {
-    const s = w.services;
-    const deps = { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, defaultLocale: 'fa' as const, logger: createLogger('silent'), clock: w.clock };
-    const chatId = `broken-${channel}`;
-    await s.members.register({ merchantId, phone: newPhone(), channel, externalUserId: chatId, chatId });
-    const chat = new MemoryChannel({ ...deps, rewards: Object.assign(Object.create(s.rewardChat), { wheel: () => Promise.reject(new Error('the database went away')) }) }, merchantId, chatId, channel);
-    const screens = await chat.text(t('menu.wheel'));
-    expect(screens.map((x) => x.text)).toEqual([t('error'), t('menu.title', { club: 'HTTP Shop' })]);
-    expect(screens[1]!.role).toBe('menu');
-  });
+  it.each(['telegram', 'whatsapp'] as const)(
+    'a failure inside the router answers on %s with the friendly error and the menu',
+    async (channel) => {
+      const s = w.services;
+      const deps = {
+        members: s.members,
+        screens: s.screens,
+        rewards: s.rewardChat,
+        feedback: s.feedbackChat,
+        referrals: s.referrals,
+        campaigns: s.campaigns,
+        defaultLocale: 'fa' as const,
+        logger: createLogger('silent'),
+        clock: w.clock,
+      };
+      const chatId = `broken-${channel}`;
+      await s.members.register({ merchantId, phone: newPhone(), channel, externalUserId: chatId, chatId });
+      const chat = new MemoryChannel(
+        {
+          ...deps,
+          rewards: Object.assign(Object.create(s.rewardChat), { wheel: () => Promise.reject(new Error('the database went away')) }),
+        },
+        merchantId,
+        chatId,
+        channel,
+      );
+      const screens = await chat.text(t('menu.wheel'));
+      expect(screens.map((x) => x.text)).toEqual([t('error'), t('menu.title', { club: 'HTTP Shop' })]);
+      expect(screens[1]!.role).toBe('menu');
+    },
+  );
 });

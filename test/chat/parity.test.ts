@@ -27,16 +27,35 @@ async function journey(channel: 'telegram' | 'whatsapp', phone: string) {
   // One prize, so both spins win the same.
   await s.wheel.replace(merchantId, { costCoins: 0, perDay: 3, prizes: [{ label: '۲۰ سکه', kind: 'coins', amount: 20, weight: 1 }] });
   const chatId = `parity-${channel}`;
-  const deps = { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, defaultLocale: 'fa' as const, logger: createLogger('silent'), clock: w.clock };
+  const deps = {
+    members: s.members,
+    screens: s.screens,
+    rewards: s.rewardChat,
+    feedback: s.feedbackChat,
+    referrals: s.referrals,
+    campaigns: s.campaigns,
+    defaultLocale: 'fa' as const,
+    logger: createLogger('silent'),
+    clock: w.clock,
+  };
   const chat = new MemoryChannel(deps, merchantId, chatId, channel);
 
   // Joining and the profile are asked per messenger (a contact button and answer buttons, or a number and hint lines).
   await chat.input({ kind: 'start', payload: 's_parity' });
   await chat.input({ kind: 'contact', phone, own: true });
-  for (const answer of ['سارا', 'احمدی', '۱۳۷۰/۶/۳۱', channel === 'whatsapp' ? '2' : t('profile_steps.female'), 'تهران']) await chat.text(answer);
+  for (const answer of ['سارا', 'احمدی', '۱۳۷۰/۶/۳۱', channel === 'whatsapp' ? '2' : t('profile_steps.female'), 'تهران'])
+    await chat.text(answer);
   const joined = chat.transcript.length;
   const member = (await s.members.findByIdentity(merchantId, channel, chatId))!;
-  await s.ledger.adjust({ merchantId, memberId: member.id, currency: 'coins', amount: 500, reason: 'test', idempotencyKey: `parity-${member.id}`, actor: 'test' });
+  await s.ledger.adjust({
+    merchantId,
+    memberId: member.id,
+    currency: 'coins',
+    amount: 500,
+    reason: 'test',
+    idempotencyKey: `parity-${member.id}`,
+    actor: 'test',
+  });
 
   await chat.text(t('menu.balance'));
   await chat.text(t('menu.invite'));
@@ -52,7 +71,13 @@ async function journey(channel: 'telegram' | 'whatsapp', phone: string) {
   await chat.text(t('menu.raffles'));
   await chat.press(t('raffles.buy', { count: '۱', title: '' }).trim().slice(0, 6));
   await chat.press(t('vouchers.yes'));
-  const survey = await s.surveys.create(merchantId, { title: 'شعبهٔ تازه', questions: [{ kind: 'choice', text: 'از کدام شعبه؟', options: ['ونک', 'تجریش'] }, { kind: 'text', text: 'چه چیزی کم است؟' }] });
+  const survey = await s.surveys.create(merchantId, {
+    title: 'شعبهٔ تازه',
+    questions: [
+      { kind: 'choice', text: 'از کدام شعبه؟', options: ['ونک', 'تجریش'] },
+      { kind: 'text', text: 'چه چیزی کم است؟' },
+    ],
+  });
   await chat.input({ kind: 'action', action: { kind: 'survey.start', surveyId: survey.id } });
   await chat.press('ونک');
   await chat.text('پارکینگ');
@@ -62,18 +87,44 @@ async function journey(channel: 'telegram' | 'whatsapp', phone: string) {
   await chat.text(t('menu.language'));
   await chat.press('English');
 
-  const { rows: ledger } = await w.db.pool.query<{ reason: string; currency: string; amount: string }>('SELECT reason, currency, amount::text FROM ledger_entries WHERE member_id = $1 ORDER BY id', [member.id]);
+  const { rows: ledger } = await w.db.pool.query<{ reason: string; currency: string; amount: string }>(
+    'SELECT reason, currency, amount::text FROM ledger_entries WHERE member_id = $1 ORDER BY id',
+    [member.id],
+  );
   const fresh = (await s.members.get(merchantId, member.id))!;
   // Codes are the member's own (member code, referral code, a bought voucher's code), a raffle's seed its own; ids are the club's.
-  const masked = (text: string) => [fresh.memberCode, fresh.referralCode].reduce((x, code) => x.replaceAll(code, '<code>'), text).replace(/\b[A-Z0-9]{8,}\b/g, '<voucher>').replace(/\b[0-9a-f]{12,}/g, '<seed>');
+  const masked = (text: string) =>
+    [fresh.memberCode, fresh.referralCode]
+      .reduce((x, code) => x.replaceAll(code, '<code>'), text)
+      .replace(/\b[A-Z0-9]{8,}\b/g, '<voucher>')
+      .replace(/\b[0-9a-f]{12,}/g, '<seed>');
   const after = chat.transcript.slice(joined);
-  const profile = { firstName: fresh.firstName, lastName: fresh.lastName, birthDate: fresh.birthDate, gender: fresh.gender, city: fresh.city, sourceTag: fresh.sourceTag, status: fresh.status };
-  return { ledger, profile, screens: after, shown: after.map((x) => ({ text: masked(x.text), role: x.role, buttons: x.buttons?.map((row) => row.map((b) => b.action?.kind ?? 'link')) })) };
+  const profile = {
+    firstName: fresh.firstName,
+    lastName: fresh.lastName,
+    birthDate: fresh.birthDate,
+    gender: fresh.gender,
+    city: fresh.city,
+    sourceTag: fresh.sourceTag,
+    status: fresh.status,
+  };
+  return {
+    ledger,
+    profile,
+    screens: after,
+    shown: after.map((x) => ({
+      text: masked(x.text),
+      role: x.role,
+      buttons: x.buttons?.map((row) => row.map((b) => b.action?.kind ?? 'link')),
+    })),
+  };
 }
 
 /** What each channel's renderer makes of a screen's buttons: the action kinds a press or a number sends back. */
 function renderedKinds(screen: Screen) {
-  const telegram = inlineKeyboard(screen.buttons ?? []).inline_keyboard.flat().flatMap((b) => ('callback_data' in b ? [decodeAction(b.callback_data!)?.kind] : []));
+  const telegram = inlineKeyboard(screen.buttons ?? [])
+    .inline_keyboard.flat()
+    .flatMap((b) => ('callback_data' in b ? [decodeAction(b.callback_data!)?.kind] : []));
   const whatsapp = (renderScreen(screen, translator('fa'), 'fa').options ?? []).map((o) => decodeAction(o)?.kind);
   return { telegram, whatsapp };
 }

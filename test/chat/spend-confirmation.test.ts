@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => w.close());
 
 /** The nonce on a prompt's confirm button (the action of that kind). */
-const nonceOf = (s: Screen, kind: 'gift.request' | 'raffle.buy' | 'voucher.buy') => (s.buttons!.flat().find((b) => b.action?.kind === kind)!.action as { nonce: string }).nonce;
+const nonceOf = (s: Screen, kind: 'gift.request' | 'raffle.buy' | 'voucher.buy') =>
+  (s.buttons!.flat().find((b) => b.action?.kind === kind)!.action as { nonce: string }).nonce;
 
 describe('every spend asks once; a newer prompt for the item replaces the older one', () => {
   it('a gift: two prompts and two confirms make one request, and the stale prompt says it was replaced', async () => {
@@ -32,7 +33,12 @@ describe('every spend asks once; a newer prompt for the item replaces the older 
   });
 
   it('raffle tickets: the older prompt buys nothing', async () => {
-    const raffle = await w.services.raffles.create(merchantId, { title: 'Yalda', prizes: [{ title: 'TV', count: 1 }], entryRule: { kind: 'coins', price: 5 }, closesAt: new Date(w.clock.now().getTime() + 3_600_000).toISOString() });
+    const raffle = await w.services.raffles.create(merchantId, {
+      title: 'Yalda',
+      prizes: [{ title: 'TV', count: 1 }],
+      entryRule: { kind: 'coins', price: 5 },
+      closesAt: new Date(w.clock.now().getTime() + 3_600_000).toISOString(),
+    });
     const member = await joinedMember(w, merchantId, { coins: 100 });
     const first = await w.services.rewardChat.confirmTickets(member, 'en', raffle.id, 2);
     const second = await w.services.rewardChat.confirmTickets(member, 'en', raffle.id, 2);

@@ -92,4 +92,3 @@ describe('bashgah merchant', () => {
     expect((await db.pool.query('SELECT whatsapp_number FROM merchants WHERE id = $1', [a.id])).rows[0].whatsapp_number).toBeNull();
   });
 });
-

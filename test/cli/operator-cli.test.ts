@@ -39,7 +39,9 @@ describe('bashgah operator', () => {
     const noBranch = await cli('operator', 'invite', merchant.id, '--role', 'cashier');
     expect(noBranch.code).toBe(1);
     expect(noBranch.stderr).toContain('A cashier works in a branch');
-    expect((await cli('operator', 'invite', merchant.id, '--role', 'king')).stderr).toContain('role must be one of owner, manager, cashier');
+    expect((await cli('operator', 'invite', merchant.id, '--role', 'king')).stderr).toContain(
+      'role must be one of owner, manager, cashier',
+    );
     expect((await cli('operator', 'invite', '00000000-0000-0000-0000-000000000000', '--role', 'owner')).code).toBe(1);
     expect((await cli('operator', 'list', merchant.id)).stdout).toBe('No operators yet.\n');
   });

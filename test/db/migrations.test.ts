@@ -53,7 +53,9 @@ describe('migrations', () => {
   });
 
   it('record each migration in _prisma_migrations as prisma migrate deploy does', async () => {
-    const { rows } = await migrated.pool.query('SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name');
+    const { rows } = await migrated.pool.query(
+      'SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
+    );
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       const sql = await readFile(join(PRISMA_DIR, 'migrations', row.migration_name, 'migration.sql'));
@@ -122,7 +124,12 @@ describe('function sources (prisma/functions/*.sql)', () => {
       await writeFile(file, (await readFile(file, 'utf8')).replace("'ledger_entries are immutable'", "'ledger entries never change'"));
       expect((await staleFunctions(dir)).map((s) => s.name)).toEqual(['bashgah_forbid_change']);
 
-      const made = await createMigration({ databaseUrl: scratch.url, prismaDir: dir, name: 'forbid_message', now: new Date('2099-01-02T03:04:05Z') });
+      const made = await createMigration({
+        databaseUrl: scratch.url,
+        prismaDir: dir,
+        name: 'forbid_message',
+        now: new Date('2099-01-02T03:04:05Z'),
+      });
       expect(made).toBe(join(dir, 'migrations', '20990102030405_forbid_message'));
       const sql = await readFile(join(made!, 'migration.sql'), 'utf8');
       expect(sql).toMatch(/^CREATE OR REPLACE FUNCTION bashgah_forbid_change\(\)/m);
@@ -131,7 +138,10 @@ describe('function sources (prisma/functions/*.sql)', () => {
       expect(await staleFunctions(dir)).toEqual([]);
       expect(await createMigration({ databaseUrl: scratch.url, prismaDir: dir, name: 'again' })).toBeNull();
 
-      expect(await migrate({ databaseUrl: deployed.url, prismaDir: dir })).toEqual({ created: false, applied: ['20990102030405_forbid_message'] });
+      expect(await migrate({ databaseUrl: deployed.url, prismaDir: dir })).toEqual({
+        created: false,
+        applied: ['20990102030405_forbid_message'],
+      });
       expect(await storedBody(deployed, 'bashgah_forbid_change')).toContain("'ledger entries never change'");
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -170,7 +180,9 @@ describe('migration 20261201012410_tier_points', () => {
       );
 
       expect(await migrate({ databaseUrl: db.url })).toMatchObject({ applied: [TIER_POINTS] });
-      const { rows } = await db.pool.query("SELECT member_id, to_char(day, 'YYYY-MM-DD') AS day, points::int, tier_points::int FROM member_earning_days ORDER BY member_id, day");
+      const { rows } = await db.pool.query(
+        "SELECT member_id, to_char(day, 'YYYY-MM-DD') AS day, points::int, tier_points::int FROM member_earning_days ORDER BY member_id, day",
+      );
       expect(rows).toEqual([
         { member_id: referrer, day: '2026-10-01', points: 80, tier_points: 30 },
         { member_id: referrer, day: '2026-10-05', points: -30, tier_points: 20 },

@@ -9,8 +9,17 @@ import { reversalFor } from '../../src/domain/purchases/reversal.js';
 
 describe('phone numbers', () => {
   it.each([
-    '09121234567', '9121234567', '+989121234567', '00989121234567', '989121234567', '۰۹۱۲۱۲۳۴۵۶۷', '٠٩١٢١٢٣٤٥٦٧',
-    '0912 123 4567', '0912-123-4567', '+98 (912) 123 4567', '+9809121234567',
+    '09121234567',
+    '9121234567',
+    '+989121234567',
+    '00989121234567',
+    '989121234567',
+    '۰۹۱۲۱۲۳۴۵۶۷',
+    '٠٩١٢١٢٣٤٥٦٧',
+    '0912 123 4567',
+    '0912-123-4567',
+    '+98 (912) 123 4567',
+    '+9809121234567',
   ])('%s → +989121234567', (input) => {
     expect(normalizePhone(input)).toBe('+989121234567');
   });
@@ -80,14 +89,23 @@ describe('tiers', () => {
     expect(tierForPoints(tiers, 499)).toBe('bronze');
     expect(tierForPoints(tiers, 500)).toBe('silver');
     expect(tierForPoints(tiers, 10_000)).toBe('gold');
-    expect(tierProgress(tiers, 'silver', 1_250)).toEqual({ tier: 'silver', qualifyingPoints: 1_250, next: { tier: 'gold', threshold: 2_000, pointsToGo: 750, percent: 50 } });
+    expect(tierProgress(tiers, 'silver', 1_250)).toEqual({
+      tier: 'silver',
+      qualifyingPoints: 1_250,
+      next: { tier: 'gold', threshold: 2_000, pointsToGo: 750, percent: 50 },
+    });
     expect(tierProgress(tiers, 'gold', 9_000)).toEqual({ tier: 'gold', qualifyingPoints: 9_000 });
   });
 });
 
 describe('refund reversal', () => {
   it('is cumulative: partial refunds add up to exactly the award', () => {
-    const purchase = { amount: 1_000, refundedAmount: 0, awarded: { points: 10, coins: 7, credit: 99 }, reversed: { points: 0, coins: 0, credit: 0 } };
+    const purchase = {
+      amount: 1_000,
+      refundedAmount: 0,
+      awarded: { points: 10, coins: 7, credit: 99 },
+      reversed: { points: 0, coins: 0, credit: 0 },
+    };
     const first = reversalFor(purchase, 333);
     expect(first).toEqual({ points: 3, coins: 2, credit: 32 });
     const second = reversalFor({ ...purchase, refundedAmount: 333, reversed: first }, 333);

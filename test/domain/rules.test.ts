@@ -37,15 +37,28 @@ describe('earning rules', () => {
   });
 
   it('a category rule does not fire for a basket without that category', () => {
-    const s = settings({ rules: [{ id: 'coffee_x3', when: { categories: ['coffee'] }, multiplier: 3 }, { id: 'coffee_bonus', when: { categories: ['coffee'] }, bonus: { coins: 5 } }] });
-    const r = evaluateEarningRules(s, { ...base, amount: 300_000, items: [{ sku: 'cake', category: 'food', quantity: 1, unitPrice: 300_000 }] });
+    const s = settings({
+      rules: [
+        { id: 'coffee_x3', when: { categories: ['coffee'] }, multiplier: 3 },
+        { id: 'coffee_bonus', when: { categories: ['coffee'] }, bonus: { coins: 5 } },
+      ],
+    });
+    const r = evaluateEarningRules(s, {
+      ...base,
+      amount: 300_000,
+      items: [{ sku: 'cake', category: 'food', quantity: 1, unitPrice: 300_000 }],
+    });
     expect(r).toMatchObject({ points: 30, coins: 0 });
     expect(r.applied.map((a) => a.id)).toEqual(['base']);
   });
 
   it('items beyond the paid amount do not earn more than the amount (discounts)', () => {
     const s = settings({ rules: [{ id: 'x2', when: { categories: ['coffee'] }, multiplier: 2 }] });
-    const r = evaluateEarningRules(s, { ...base, amount: 100_000, items: [{ sku: 'a', category: 'coffee', quantity: 3, unitPrice: 100_000 }] });
+    const r = evaluateEarningRules(s, {
+      ...base,
+      amount: 100_000,
+      items: [{ sku: 'a', category: 'coffee', quantity: 3, unitPrice: 100_000 }],
+    });
     expect(r.points).toBe(20);
   });
 
@@ -97,7 +110,12 @@ describe('earning rules', () => {
       ],
       tierBenefits: { silver: { pointsMultiplier: 1.1 } },
     });
-    const r = evaluateEarningRules(s, { ...base, tier: 'silver', amount: 123_456, items: [{ sku: 'c', category: 'coffee', quantity: 1, unitPrice: 123_456 }] });
+    const r = evaluateEarningRules(s, {
+      ...base,
+      tier: 'silver',
+      amount: 123_456,
+      items: [{ sku: 'c', category: 'coffee', quantity: 1, unitPrice: 123_456 }],
+    });
     // 123,456 × 2 × 1.5 × 1.1 = 407,404.8 → 40.74 points → 40
     expect(r.points).toBe(40);
   });
@@ -134,12 +152,35 @@ describe('settings validation', () => {
 
   it.each([
     [{ earning: { rules: [{ id: 'x' }] } }, 'a rule needs a multiplier or a bonus'],
-    [{ earning: { rules: [{ id: 'x', multiplier: 2, when: { hours: { from: '25:00', to: '02:00' } } } ] } }, 'HH:MM'],
-    [{ earning: { rules: [{ id: 'x', multiplier: 2, when: { dates: { from: '1405/12/31', to: '1406/01/05' } } }] } }, 'not a valid date: 1405/12/31'],
-    [{ earning: { rules: [{ id: 'a', multiplier: 2 }, { id: 'a', multiplier: 3 }] } }, 'duplicate rule id a'],
+    [{ earning: { rules: [{ id: 'x', multiplier: 2, when: { hours: { from: '25:00', to: '02:00' } } }] } }, 'HH:MM'],
+    [
+      { earning: { rules: [{ id: 'x', multiplier: 2, when: { dates: { from: '1405/12/31', to: '1406/01/05' } } }] } },
+      'not a valid date: 1405/12/31',
+    ],
+    [
+      {
+        earning: {
+          rules: [
+            { id: 'a', multiplier: 2 },
+            { id: 'a', multiplier: 3 },
+          ],
+        },
+      },
+      'duplicate rule id a',
+    ],
     [{ earning: { pointsPerAmount: { points: 10, amount: 0 } } }, ''],
     [{ earning: { unknownKnob: 1 } }, ''],
-    [{ tiers: { levels: [{ key: 'bronze', threshold: 0 }, { key: 'gold', threshold: 0 }] } }, 'thresholds must increase'],
+    [
+      {
+        tiers: {
+          levels: [
+            { key: 'bronze', threshold: 0 },
+            { key: 'gold', threshold: 0 },
+          ],
+        },
+      },
+      'thresholds must increase',
+    ],
     [{ tiers: { levels: [{ key: 'silver', threshold: 10 }] } }, 'the first tier starts at 0 points'],
     [{ tiers: { levels: [] } }, 'levels'],
   ])('rejects %j', (input, message) => {
@@ -150,7 +191,8 @@ describe('settings validation', () => {
 
   it('accepts 30 Esfand only in a leap year', () => {
     expect(tierSettingsSchema.safeParse({}).success).toBe(true);
-    const rule = (d: string) => earningSettingsSchema.safeParse({ rules: [{ id: 'r', multiplier: 2, when: { dates: { from: d, to: d } } }] }).success;
+    const rule = (d: string) =>
+      earningSettingsSchema.safeParse({ rules: [{ id: 'r', multiplier: 2, when: { dates: { from: d, to: d } } }] }).success;
     expect(rule('1403/12/30')).toBe(true); // 1403 is a leap year
     expect(rule('1404/12/30')).toBe(false);
   });

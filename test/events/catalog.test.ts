@@ -1,6 +1,13 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_TYPES, eventJsonSchema, outboxEvent, parseEvent, type DeliveredEvent, type EventType } from '../../src/domain/events/catalog.js';
+import {
+  EVENT_TYPES,
+  eventJsonSchema,
+  outboxEvent,
+  parseEvent,
+  type DeliveredEvent,
+  type EventType,
+} from '../../src/domain/events/catalog.js';
 import type { ApplyCommandWithout } from '../../src/domain/ledger/types.js';
 import { startEventWorker, type EventHandler } from '../../src/jobs/event-worker.js';
 import { referralEvents, staffEvents } from '../../src/jobs/handlers.js';
@@ -37,8 +44,16 @@ const NOT_DRIVEN_HERE: EventType[] = ['campaign.rewarded'];
 describe('the event catalogue', () => {
   it('every event the club writes, through its services, fits its schema', async () => {
     const m = await w.newMerchant({
-      referrals: { onJoin: { referrer: { currency: 'coins', amount: 20 }, friend: { currency: 'coins', amount: 10 } }, onFirstPurchase: { referrer: { currency: 'points', amount: 5 } } },
-      tiers: { levels: [{ key: 'bronze', threshold: 0 }, { key: 'silver', threshold: 10 }] },
+      referrals: {
+        onJoin: { referrer: { currency: 'coins', amount: 20 }, friend: { currency: 'coins', amount: 10 } },
+        onFirstPurchase: { referrer: { currency: 'points', amount: 5 } },
+      },
+      tiers: {
+        levels: [
+          { key: 'bronze', threshold: 0 },
+          { key: 'silver', threshold: 10 },
+        ],
+      },
       expiry: { creditDays: 10, reminderDaysBefore: 3 },
       feedback: { postPurchase: { delayMinutes: 0, npsPercent: 0, rewardCoins: 5, ticketAtOrBelow: 2 } },
       automations: { winBack: { enabled: true, days: 30, reward: { currency: 'coins', amount: 7 } } },
@@ -47,7 +62,15 @@ describe('the event catalogue', () => {
 
     // Joins, a referral, a purchase (tier up, first-purchase reward), a refund, an adjustment.
     const referrer = await joinedMember(w, m, { coins: 200 });
-    const friend = (await w.services.members.register({ merchantId: m, phone: newPhone(), channel: 'whatsapp', externalUserId: '989120000001', referrerId: referrer.id })).member;
+    const friend = (
+      await w.services.members.register({
+        merchantId: m,
+        phone: newPhone(),
+        channel: 'whatsapp',
+        externalUserId: '989120000001',
+        referrerId: referrer.id,
+      })
+    ).member;
     await drain();
     await w.services.purchases.record(m, { orderId: 'o-1', phone: friend.phone, amount: 900_000, branch: 'ونک' }, 'api');
     await w.services.purchases.refund(m, { refundId: 'r-1', orderId: 'o-1', amount: 100_000 }, 'api');
@@ -67,7 +90,12 @@ describe('the event catalogue', () => {
     await w.services.vouchers.exchange(m, referrer.id, campaign.id, 'v-1');
     await w.services.wheel.replace(m, { costCoins: 5, prizes: [{ label: '۵ سکه', kind: 'coins', amount: 5, weight: 1 }] });
     await w.services.wheel.spin(m, member, 'w-1');
-    const raffle = await w.services.raffles.create(m, { title: 'Yalda', prizes: [{ title: 'TV', count: 1 }], entryRule: { kind: 'coins', price: 5 }, closesAt: new Date(w.clock.now().getTime() + 3_600_000).toISOString() });
+    const raffle = await w.services.raffles.create(m, {
+      title: 'Yalda',
+      prizes: [{ title: 'TV', count: 1 }],
+      entryRule: { kind: 'coins', price: 5 },
+      closesAt: new Date(w.clock.now().getTime() + 3_600_000).toISOString(),
+    });
     await w.services.raffles.buyTickets(m, referrer.id, raffle.id, 2, 't-1');
 
     // The post-purchase survey: a low rating opens a ticket, the comment joins it, the coins follow.
@@ -80,31 +108,67 @@ describe('the event catalogue', () => {
     await w.services.tickets.close(m, ticket!.id, 'staff');
 
     // Credit about to expire, a win-back with a reward, the raffle drawn.
-    await w.services.ledger.earn({ merchantId: m, memberId: friend.id, currency: 'credit', amount: 1_000, reason: 'cashback', idempotencyKey: 'c-1', actor: 'test' });
-    await w.db.pool.query('UPDATE members SET last_purchase_at = $2 WHERE id = $1', [referrer.id, new Date(w.clock.now().getTime() - 40 * DAY)]);
+    await w.services.ledger.earn({
+      merchantId: m,
+      memberId: friend.id,
+      currency: 'credit',
+      amount: 1_000,
+      reason: 'cashback',
+      idempotencyKey: 'c-1',
+      actor: 'test',
+    });
+    await w.db.pool.query('UPDATE members SET last_purchase_at = $2 WHERE id = $1', [
+      referrer.id,
+      new Date(w.clock.now().getTime() - 40 * DAY),
+    ]);
     w.clock.advance(8 * DAY);
     await w.services.expiry.remindExpiring();
     await w.services.automations.runFor(m);
     await w.services.raffles.draw(m, raffle.id);
 
     // A rolling tier window that lapses: the review moves the member down.
-    const rolling = await w.newMerchant({ tiers: { window: '12m', levels: [{ key: 'bronze', threshold: 0 }, { key: 'gold', threshold: 100 }] } });
+    const rolling = await w.newMerchant({
+      tiers: {
+        window: '12m',
+        levels: [
+          { key: 'bronze', threshold: 0 },
+          { key: 'gold', threshold: 100 },
+        ],
+      },
+    });
     const climber = await joinedMember(w, rolling);
-    await w.services.ledger.earn({ merchantId: rolling, memberId: climber.id, currency: 'points', amount: 150, reason: 'purchase', idempotencyKey: 'tier-1', actor: 'test' });
+    await w.services.ledger.earn({
+      merchantId: rolling,
+      memberId: climber.id,
+      currency: 'points',
+      amount: 150,
+      reason: 'purchase',
+      idempotencyKey: 'tier-1',
+      actor: 'test',
+    });
     w.clock.advance(400 * DAY);
     expect(await w.services.tierReview.review()).toBe(1);
 
     const rows = await outboxRows();
-    expect(rows.filter((row) => !row.parsed.ok).map((row) => ({ type: row.type, problem: row.parsed.ok ? '' : row.parsed.problem, payload: row.payload }))).toEqual([]);
+    expect(
+      rows
+        .filter((row) => !row.parsed.ok)
+        .map((row) => ({ type: row.type, problem: row.parsed.ok ? '' : row.parsed.problem, payload: row.payload })),
+    ).toEqual([]);
     const written = new Set(rows.map((row) => row.type));
     expect(EVENT_TYPES.filter((type) => !written.has(type) && !NOT_DRIVEN_HERE.includes(type))).toEqual([]);
-    const directions = rows.flatMap((row) => (row.parsed.ok && row.parsed.event.type === 'tier.changed' ? [row.parsed.event.payload.direction] : []));
+    const directions = rows.flatMap((row) =>
+      row.parsed.ok && row.parsed.event.type === 'tier.changed' ? [row.parsed.event.payload.direction] : [],
+    );
     expect(new Set(directions)).toEqual(new Set(['up', 'down']));
   });
 
   it('refuses a payload that does not fit, and an unknown type', () => {
     expect(parseEvent('gift.requested', { member_id: 'm', request_id: 'r', gift_id: 'g', gift_title: 'Mug' })).toMatchObject({ ok: true });
-    expect(parseEvent('gift.requested', { member_id: 'm', request_id: 'r', gift_title: 42 })).toEqual({ ok: false, problem: expect.stringMatching(/gift_id.*gift_title|gift_title.*gift_id/s) });
+    expect(parseEvent('gift.requested', { member_id: 'm', request_id: 'r', gift_title: 42 })).toEqual({
+      ok: false,
+      problem: expect.stringMatching(/gift_id.*gift_title|gift_title.*gift_id/s),
+    });
     expect(parseEvent('tier.changed', { member_id: 'm', from: 'a', to: 'b', direction: 'sideways' })).toMatchObject({ ok: false });
     expect(parseEvent('member.left', { member_id: 'm' })).toEqual({ ok: false, problem: 'unknown event type "member.left"' });
     expect(parseEvent('ticket.closed', null)).toMatchObject({ ok: false });
@@ -157,8 +221,16 @@ describe('the event catalogue', () => {
     outboxEvent('member.left', { member_id: 'm' });
     // @ts-expect-error: gift.requested needs gift_id
     outboxEvent('gift.requested', { member_id: 'm', request_id: 'r', gift_title: 'Mug' });
-    // @ts-expect-error: ticket numbers are numbers
-    outboxEvent('ticket.closed', { member_id: 'm', ticket_id: 't', number: '7', branch: null, category: 'x', source: 'member', by: 'staff' });
+    outboxEvent('ticket.closed', {
+      member_id: 'm',
+      ticket_id: 't',
+      // @ts-expect-error: ticket numbers are numbers
+      number: '7',
+      branch: null,
+      category: 'x',
+      source: 'member',
+      by: 'staff',
+    });
     type Command = ApplyCommandWithout<'requestHash' | 'day' | 'tiers'>;
     const base = { merchantId: 'm', memberId: 'x', idempotencyKey: 'k', kind: 'k', actor: 'a', lines: [] };
     // @ts-expect-error: a ledger operation cannot name an event the catalogue does not have

@@ -29,7 +29,15 @@ beforeAll(async () => {
   queue = new Queue<SurveyJob>(QueueName.feedback, { connection: h.r.redis, prefix: h.r.prefix });
   worker = startSurveyWorker({ connection: h.r.redis, prefix: h.r.prefix }, { surveys: s.surveys, memberStore: s.memberStore, logger });
   handlers = [
-    telegramNotifier({ telegram: h.channel, members: s.members, memberStore: s.memberStore, screens: s.screens, settings: s.settings, defaultLocale: 'fa', logger }),
+    telegramNotifier({
+      telegram: h.channel,
+      members: s.members,
+      memberStore: s.memberStore,
+      screens: s.screens,
+      settings: s.settings,
+      defaultLocale: 'fa',
+      logger,
+    }),
     surveyScheduler(s.surveys, queue),
     inboxRecorder({ inbox: s.inbox, members: s.members, screens: s.screens, defaultLocale: 'fa' }),
     staffAlerts({ operators: s.operators, chat: telegramOperatorChat(h.channel), defaultLocale: 'fa', logger }),
@@ -51,9 +59,26 @@ afterAll(async () => {
 async function purchaseAndSurvey(orderId: string, branch = 'ونک') {
   await h.w.services.purchases.record(h.merchantId, { orderId, phone, amount: 400_000, branch }, 'test');
   await drainEvents(h.w.db, handlers);
-  await waitFor(async () => ((await h.w.db.pool.query('SELECT 1 FROM survey_responses WHERE subject = $1', [orderId])).rowCount ? true : undefined), 10_000, 50);
+  await waitFor(
+    async () => ((await h.w.db.pool.query('SELECT 1 FROM survey_responses WHERE subject = $1', [orderId])).rowCount ? true : undefined),
+    10_000,
+    50,
+  );
   await drainEvents(h.w.db, handlers);
-  return waitFor(async () => member.botMessages().find((m) => m.text?.includes('تجربه‌تان چطور بود') && m.reply_markup?.inline_keyboard.flat().some((b) => 'callback_data' in b && b.callback_data.includes(':5') && b.callback_data.startsWith('sv:r:'))) ?? undefined, 10_000, 50);
+  return waitFor(
+    async () =>
+      member
+        .botMessages()
+        .find(
+          (m) =>
+            m.text?.includes('تجربه‌تان چطور بود') &&
+            m.reply_markup?.inline_keyboard
+              .flat()
+              .some((b) => 'callback_data' in b && b.callback_data.includes(':5') && b.callback_data.startsWith('sv:r:')),
+        ) ?? undefined,
+    10_000,
+    50,
+  );
 }
 
 describe('post-purchase survey in Telegram', () => {
@@ -78,12 +103,20 @@ describe('post-purchase survey in Telegram', () => {
     const [thanks] = await member.send('صف خیلی طولانی بود');
     expect(thanks!.text).toBe('🌷 ممنون از وقتی که گذاشتید! ۵ سکه به حسابتان اضافه شد.');
     const m = (await h.w.services.members.findByPhone(h.merchantId, phone))!;
-    const coins = await h.w.db.pool.query("SELECT count(*)::int AS n, sum(amount)::int AS total FROM ledger_entries WHERE member_id = $1 AND reason = 'survey'", [m.id]);
+    const coins = await h.w.db.pool.query(
+      "SELECT count(*)::int AS n, sum(amount)::int AS total FROM ledger_entries WHERE member_id = $1 AND reason = 'survey'",
+      [m.id],
+    );
     expect(coins.rows[0]).toEqual({ n: 1, total: 5 });
-    const response = await h.w.db.pool.query('SELECT rating, nps, comment, completed_at FROM survey_responses WHERE subject = $1', ['fb-1']);
+    const response = await h.w.db.pool.query('SELECT rating, nps, comment, completed_at FROM survey_responses WHERE subject = $1', [
+      'fb-1',
+    ]);
     expect(response.rows[0]).toMatchObject({ rating: 2, nps: null, comment: 'صف خیلی طولانی بود' });
     expect(response.rows[0].completed_at).not.toBeNull();
-    const ticket = await h.w.db.pool.query("SELECT t.number, t.branch, t.source, array_agg(m.text ORDER BY m.id) AS texts FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id WHERE t.member_id = $1 GROUP BY t.id", [m.id]);
+    const ticket = await h.w.db.pool.query(
+      'SELECT t.number, t.branch, t.source, array_agg(m.text ORDER BY m.id) AS texts FROM tickets t JOIN ticket_messages m ON m.ticket_id = t.id WHERE t.member_id = $1 GROUP BY t.id',
+      [m.id],
+    );
     expect(ticket.rows).toEqual([{ number: 1, branch: 'ونک', source: 'survey', texts: ['★★☆☆☆', 'صف خیلی طولانی بود'] }]);
   });
 
@@ -113,7 +146,13 @@ describe('support tickets in Telegram', () => {
   it('a member opens a ticket from the menu; the manager answers from admin mode; the member replies back; the manager closes it', async () => {
     const [categories] = await member.send('🆘 پشتیبانی');
     expect(categories!.text).toContain('موضوع پیام را انتخاب کنید');
-    expect(categories!.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(['سفارش و خرید', 'امتیاز و جوایز', 'پیشنهاد و انتقاد', 'سایر', '🎫 تیکت‌های من']);
+    expect(categories!.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual([
+      'سفارش و خرید',
+      'امتیاز و جوایز',
+      'پیشنهاد و انتقاد',
+      'سایر',
+      '🎫 تیکت‌های من',
+    ]);
     const [ask] = await member.press(categories!, 'tk:n:1');
     expect(ask!.text).toBe('پیامتان را دربارهٔ «امتیاز و جوایز» بنویسید (می‌توانید عکس هم بفرستید):');
     const [opened] = await member.send('امتیاز خرید دیروزم نیامده');
@@ -136,7 +175,11 @@ describe('support tickets in Telegram', () => {
     expect(replied!.text).toBe('✅ پاسخ برای مشتری فرستاده شد (تیکت #۲).');
 
     await drainEvents(h.w.db, handlers);
-    const answer = await waitFor(async () => member.botMessages().find((m) => m.text?.startsWith('💬 پاسخ پشتیبانی به تیکت #۲')) ?? undefined, 5_000, 50);
+    const answer = await waitFor(
+      async () => member.botMessages().find((m) => m.text?.startsWith('💬 پاسخ پشتیبانی به تیکت #۲')) ?? undefined,
+      5_000,
+      50,
+    );
     expect(answer.text).toContain('بررسی شد و ۴۰ امتیاز اضافه شد');
     const [askReply] = await member.press(answer, `tk:r:${ticketId}`);
     expect(askReply!.text).toBe('پاسخ خود را برای تیکت #۲ بنویسید:');

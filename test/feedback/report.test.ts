@@ -29,10 +29,12 @@ describe('/report', () => {
     // Last Jalali month: 2 purchases; this month: 3 purchases and 1 new member (the clock is real here).
     const lastMonth = new Date(jalaliMonthRange(new Date()).from.getTime() - 12 * 3_600_000);
     const phones = [newPhone(), newPhone()];
-    for (const [i, phone] of phones.entries()) await s.members.register({ merchantId: m, phone, channel: 'telegram', externalUserId: String(9100 + i), chatId: String(9100 + i) });
+    for (const [i, phone] of phones.entries())
+      await s.members.register({ merchantId: m, phone, channel: 'telegram', externalUserId: String(9100 + i), chatId: String(9100 + i) });
     await s.purchases.record(m, { orderId: 'old-1', phone: phones[0]!, amount: 100_000, occurredAt: lastMonth }, 'test');
     await s.purchases.record(m, { orderId: 'old-2', phone: phones[0]!, amount: 100_000, occurredAt: lastMonth }, 'test');
-    for (const [i, branch] of ['ونک', 'ونک', 'تجریش'].entries()) await s.purchases.record(m, { orderId: `new-${i}`, phone: phones[i % 2]!, amount: 300_000, branch }, 'test');
+    for (const [i, branch] of ['ونک', 'ونک', 'تجریش'].entries())
+      await s.purchases.record(m, { orderId: `new-${i}`, phone: phones[i % 2]!, amount: 300_000, branch }, 'test');
     // Ratings this month: ونک 5 and 3 (NPS 10 and 6), تجریش 4 (NPS 9).
     const survey = await s.surveys.openPostPurchase(m, (await s.members.findByPhone(m, phones[0]!))!.id, 'new-0', 'ونک');
     await s.surveys.rate(m, survey!.memberId, survey!.id, 5);
@@ -70,7 +72,18 @@ describe('/report', () => {
 
 describe('the report’s numbers', () => {
   const month = (from: string, over: Partial<MonthFigures> = {}): MonthFigures => ({
-    purchases: 0, revenue: 0, buyers: 0, newMembers: 0, pointsIssued: 0, pointsSpent: 0, refunds: 0, jy: 1405, jm: 9, from: new Date(from), kFactor: 0, ...over,
+    purchases: 0,
+    revenue: 0,
+    buyers: 0,
+    newMembers: 0,
+    pointsIssued: 0,
+    pointsSpent: 0,
+    refunds: 0,
+    jy: 1405,
+    jm: 9,
+    from: new Date(from),
+    kFactor: 0,
+    ...over,
   });
 
   it('keeps decimals (Persian separator) and names the month before the year', async () => {
@@ -89,7 +102,15 @@ describe('the report’s numbers', () => {
     expect(text).toContain('📊 گزارش کافه تهران: آذر ۱۴۰۵ در برابر آبان ۱۴۰۵');
     expect(text).toContain('ضریب دعوت (K): ۰٫۲۵ (ماه قبل ۱٫۵) ⬇️');
     expect(text).toContain('ونک: میانگین ۲٫۵ از ۵ (۲ نظر)');
-    const en = monthlyReportScreen({ thisMonth: month('2026-11-21T20:30:00Z'), lastMonth: month('2026-10-22T20:30:00Z'), branches: [], support: { opened: 0, answered: 0, medianMinutes: null, averageMinutes: null } }, await h.w.services.screens.context(h.merchantId, 'en'));
+    const en = monthlyReportScreen(
+      {
+        thisMonth: month('2026-11-21T20:30:00Z'),
+        lastMonth: month('2026-10-22T20:30:00Z'),
+        branches: [],
+        support: { opened: 0, answered: 0, medianMinutes: null, averageMinutes: null },
+      },
+      await h.w.services.screens.context(h.merchantId, 'en'),
+    );
     expect(en.text).toContain('Azar 1405 vs Aban 1405');
   });
 
@@ -100,7 +121,15 @@ describe('the report’s numbers', () => {
     const { member } = await s.members.register({ merchantId: m, phone, channel: 'telegram', externalUserId: '9200', chatId: '9200' });
     await s.purchases.record(m, { orderId: 'a', phone, amount: 250_000 }, 'test');
     await s.purchases.record(m, { orderId: 'b', phone, amount: 250_000 }, 'test');
-    await s.ledger.spend({ merchantId: m, memberId: member.id, currency: 'points', amount: 10, reason: 'gift', idempotencyKey: 'spend-1', actor: 'test' });
+    await s.ledger.spend({
+      merchantId: m,
+      memberId: member.id,
+      currency: 'points',
+      amount: 10,
+      reason: 'gift',
+      idempotencyKey: 'spend-1',
+      actor: 'test',
+    });
     await s.purchases.refund(m, { refundId: 'r-a', orderId: 'a' }, 'test');
     const figures = await new PgReportStore(h.w.db.pool).figures(m, new Date(Date.now() - 3_600_000), new Date(Date.now() + 3_600_000));
     expect(figures.pointsIssued).toBe(50);

@@ -24,7 +24,13 @@ describe('merchant surveys over HTTP', () => {
     const m = t.merchant.id;
     const members = [];
     for (let i = 0; i < 10; i++) {
-      const { member } = await s.members.register({ merchantId: m, phone: newPhone(), channel: 'telegram', externalUserId: String(7700 + i), chatId: String(7700 + i) });
+      const { member } = await s.members.register({
+        merchantId: m,
+        phone: newPhone(),
+        channel: 'telegram',
+        externalUserId: String(7700 + i),
+        chatId: String(7700 + i),
+      });
       await s.members.tag(m, member.id, ['regulars']);
       members.push(member);
     }
@@ -77,7 +83,11 @@ describe('merchant surveys over HTTP', () => {
     expect(bad.json().error.code).toBe('invalid_survey');
     const noMessage = await t.api('POST', '/v1/surveys', { title: 'x', questions: [{ kind: 'rating', text: 'ok?' }], segment: {} });
     expect(noMessage.statusCode).toBe(400);
-    const noSegment = await t.api('POST', '/v1/surveys', { title: 'x', questions: [{ kind: 'rating', text: 'ok?' }], message: { text: 'نظرتان؟' } });
+    const noSegment = await t.api('POST', '/v1/surveys', {
+      title: 'x',
+      questions: [{ kind: 'rating', text: 'ok?' }],
+      message: { text: 'نظرتان؟' },
+    });
     expect(noSegment.statusCode).toBe(400);
     expect(noSegment.json().error).toMatchObject({ code: 'invalid_survey', details: { field: 'segment' } });
     expect((await t.w.db.pool.query("SELECT 1 FROM surveys WHERE title = 'x'")).rowCount).toBe(0);

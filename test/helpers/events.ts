@@ -11,12 +11,18 @@ export async function drainEvents(db: TestDatabase, handlers: EventHandler[]): P
   const seen: DeliveredEvent[] = [];
   for (;;) {
     const { rows } = await db.pool.query(
-      "UPDATE outbox_events SET published_at = now() WHERE id IN (SELECT id FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT 200) RETURNING id, merchant_id, type, payload, created_at",
+      'UPDATE outbox_events SET published_at = now() WHERE id IN (SELECT id FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT 200) RETURNING id, merchant_id, type, payload, created_at',
     );
     if (!rows.length) return seen;
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     for (const r of rows) {
-      const parsed = deliveredEvent({ id: Number(r.id), merchantId: r.merchant_id, type: r.type, payload: r.payload, createdAt: r.created_at.toISOString() });
+      const parsed = deliveredEvent({
+        id: Number(r.id),
+        merchantId: r.merchant_id,
+        type: r.type,
+        payload: r.payload,
+        createdAt: r.created_at.toISOString(),
+      });
       if (!parsed.ok) throw new Error(`outbox event ${r.type} does not fit its schema: ${parsed.problem} (${JSON.stringify(r.payload)})`);
       for (const h of handlers) await h.handle(parsed.event);
       seen.push(parsed.event);

@@ -13,13 +13,24 @@ export interface TestApi {
   merchant: { id: string; apiKey: string; webhookSecret: string };
   newMerchant(settings?: unknown): Promise<{ id: string; apiKey: string; webhookSecret: string }>;
   /** A signed webhook, as a merchant's backend sends it. */
-  webhook(path: string, body: unknown, opts?: { merchant?: { id: string; webhookSecret: string }; timestamp?: number; signature?: string; raw?: string }): Promise<LightMyRequestResponse>;
+  webhook(
+    path: string,
+    body: unknown,
+    opts?: { merchant?: { id: string; webhookSecret: string }; timestamp?: number; signature?: string; raw?: string },
+  ): Promise<LightMyRequestResponse>;
   /** The API-key merchant API. */
   api(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown, apiKey?: string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
-export async function createTestApi(opts: { rateLimitPerSecond?: number; failedAuthPerMinute?: number; settings?: unknown; plugins?: (w: TestWorld) => ((app: FastifyInstance) => Promise<void>)[] } = {}): Promise<TestApi> {
+export async function createTestApi(
+  opts: {
+    rateLimitPerSecond?: number;
+    failedAuthPerMinute?: number;
+    settings?: unknown;
+    plugins?: (w: TestWorld) => ((app: FastifyInstance) => Promise<void>)[];
+  } = {},
+): Promise<TestApi> {
   const r = createTestRedis();
   const w = await createTestWorld({ redis: r });
   const app = await buildHttpServer({
@@ -65,7 +76,12 @@ export async function createTestApi(opts: { rateLimitPerSecond?: number; failedA
       });
     },
     api(method, url, body, apiKey = merchant.apiKey) {
-      return app.inject({ method, url, headers: { authorization: `Bearer ${apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, payload: body === undefined ? undefined : JSON.stringify(body) });
+      return app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        payload: body === undefined ? undefined : JSON.stringify(body),
+      });
     },
     async close() {
       await app.close();

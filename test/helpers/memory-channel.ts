@@ -27,10 +27,20 @@ export class MemoryChannel {
 
   async input(input: ChatInput): Promise<Screen[]> {
     const member = await this.deps.members.findByIdentity(this.merchantId, this.channel, this.chatId);
-    const peer = { merchantId: this.merchantId, channel: this.channel, chatId: this.chatId, member, inviteLink: (m: { referralCode: string }) => `memory://join/r_${m.referralCode}` };
+    const peer = {
+      merchantId: this.merchantId,
+      channel: this.channel,
+      chatId: this.chatId,
+      member,
+      inviteLink: (m: { referralCode: string }) => `memory://join/r_${m.referralCode}`,
+    };
     const { screens, session } = await this.router.handle(peer, input, this.session);
     this.session = session;
-    const shown = screens.map((s) => ({ ...s, text: stripIsolates(s.text), buttons: s.buttons?.map((row) => row.map((b) => ({ ...b, label: stripIsolates(b.label) }))) }));
+    const shown = screens.map((s) => ({
+      ...s,
+      text: stripIsolates(s.text),
+      buttons: s.buttons?.map((row) => row.map((b) => ({ ...b, label: stripIsolates(b.label) }))),
+    }));
     this.transcript.push(...shown);
     return shown;
   }
@@ -41,7 +51,10 @@ export class MemoryChannel {
 
   /** Presses the newest button whose label contains `label`. */
   press(label: string) {
-    const button = this.transcript.flatMap((s) => (s.buttons ?? []).flat()).reverse().find((b) => b.action && b.label.includes(label));
+    const button = this.transcript
+      .flatMap((s) => (s.buttons ?? []).flat())
+      .reverse()
+      .find((b) => b.action && b.label.includes(label));
     if (!button) throw new Error(`no button "${label}" on screen`);
     return this.input({ kind: 'action', action: button.action! });
   }

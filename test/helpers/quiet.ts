@@ -23,10 +23,15 @@ const pendingJobs = async (queues: Queue[]) => {
  * in question were added (an awaited enqueue or drained outbox), else it may return too early.
  */
 export async function waitForDrainedQueues(queues: Queue[], timeoutMs = 20_000): Promise<void> {
-  await until(async () => (await pendingJobs(queues)) === 0, async () => `drained queues (${await pendingJobs(queues)} jobs pending)`, timeoutMs);
+  await until(
+    async () => (await pendingJobs(queues)) === 0,
+    async () => `drained queues (${await pendingJobs(queues)} jobs pending)`,
+    timeoutMs,
+  );
 }
 
-const unpublished = async (pool: pg.Pool) => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL')).rows[0]!.n;
+const unpublished = async (pool: pg.Pool) =>
+  (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL')).rows[0]!.n;
 
 /**
  * The outbox relay and the event workers at rest: no unpublished outbox row, then the queues
@@ -36,7 +41,11 @@ const unpublished = async (pool: pg.Pool) => (await pool.query<{ n: number }>('S
 export async function waitForQuietOutbox(pool: pg.Pool, queues: Queue[], timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    await until(async () => (await unpublished(pool)) === 0, async () => `an empty outbox (${await unpublished(pool)} unpublished)`, Math.max(0, deadline - Date.now()));
+    await until(
+      async () => (await unpublished(pool)) === 0,
+      async () => `an empty outbox (${await unpublished(pool)} unpublished)`,
+      Math.max(0, deadline - Date.now()),
+    );
     await waitForDrainedQueues(queues, Math.max(0, deadline - Date.now()));
     if ((await unpublished(pool)) === 0) return;
   }

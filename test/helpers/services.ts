@@ -36,13 +36,23 @@ export interface TestWorld {
 }
 
 /** A database of its own with the real services on it. */
-export async function createTestWorld(opts: { redis?: TestRedis; broadcastRatePerSecond?: number; broadcastRetryDelayMs?: number } = {}): Promise<TestWorld> {
+export async function createTestWorld(
+  opts: { redis?: TestRedis; broadcastRatePerSecond?: number; broadcastRetryDelayMs?: number } = {},
+): Promise<TestWorld> {
   const db = await createTestDatabase();
   const clock = new TestClock();
   const secretKey = randomBytes(32).toString('hex');
   const secretBox = new SecretBox(secretKey);
-  const broadcastQueues = opts.redis ? new BullBroadcastQueues({ connection: opts.redis.redis, prefix: opts.redis.prefix, redis: opts.redis.redis }, { retryDelayMs: opts.broadcastRetryDelayMs, clock }) : undefined;
-  const services = createServices(db, secretBox, clock, { broadcastQueue: broadcastQueues, broadcastRatePerSecond: opts.broadcastRatePerSecond });
+  const broadcastQueues = opts.redis
+    ? new BullBroadcastQueues(
+        { connection: opts.redis.redis, prefix: opts.redis.prefix, redis: opts.redis.redis },
+        { retryDelayMs: opts.broadcastRetryDelayMs, clock },
+      )
+    : undefined;
+  const services = createServices(db, secretBox, clock, {
+    broadcastQueue: broadcastQueues,
+    broadcastRatePerSecond: opts.broadcastRatePerSecond,
+  });
   return {
     db,
     broadcastQueues,
@@ -81,7 +91,9 @@ export async function ledgerSums(db: TestDatabase, memberId: string) {
 }
 
 export async function storedBalances(db: TestDatabase, memberId: string) {
-  const { rows } = await db.pool.query('SELECT points, coins, credit, points_debt, coins_debt, credit_debt FROM members WHERE id = $1', [memberId]);
+  const { rows } = await db.pool.query('SELECT points, coins, credit, points_debt, coins_debt, credit_debt FROM members WHERE id = $1', [
+    memberId,
+  ]);
   const r = rows[0];
   return {
     balances: { points: Number(r.points), coins: Number(r.coins), credit: Number(r.credit) },
@@ -102,9 +114,23 @@ export async function bucketSums(db: TestDatabase, memberId: string) {
 let telegramIds = 0;
 /** A member who joined over Telegram, optionally given coins/points/credit to spend; read back fresh. */
 export async function joinedMember(w: TestWorld, merchantId: string, give: Partial<Record<'points' | 'coins' | 'credit', number>> = {}) {
-  const { member } = await w.services.members.register({ merchantId, phone: newPhone(), channel: 'telegram', externalUserId: `${process.pid}${String(++telegramIds).padStart(6, '0')}` });
+  const { member } = await w.services.members.register({
+    merchantId,
+    phone: newPhone(),
+    channel: 'telegram',
+    externalUserId: `${process.pid}${String(++telegramIds).padStart(6, '0')}`,
+  });
   for (const [currency, amount] of Object.entries(give)) {
-    if (amount) await w.services.ledger.adjust({ merchantId, memberId: member.id, currency: currency as 'coins', amount, reason: 'test', idempotencyKey: `seed-${currency}-${member.id}`, actor: 'test' });
+    if (amount)
+      await w.services.ledger.adjust({
+        merchantId,
+        memberId: member.id,
+        currency: currency as 'coins',
+        amount,
+        reason: 'test',
+        idempotencyKey: `seed-${currency}-${member.id}`,
+        actor: 'test',
+      });
   }
   return w.services.members.get(merchantId, member.id);
 }

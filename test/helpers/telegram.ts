@@ -8,7 +8,11 @@ import { createTestWorld, type TestWorld } from './services.js';
 import { stripIsolates } from '../../src/chat/bidi.js';
 
 /** A message as the member reads it: the bidi isolates around Latin runs are invisible (test/chat/bidi-isolates.test.ts checks them). */
-export const shown = (m: ChatMessage): ChatMessage => ({ ...m, ...(m.text ? { text: stripIsolates(m.text) } : {}), ...(m.caption ? { caption: stripIsolates(m.caption) } : {}) });
+export const shown = (m: ChatMessage): ChatMessage => ({
+  ...m,
+  ...(m.text ? { text: stripIsolates(m.text) } : {}),
+  ...(m.caption ? { caption: stripIsolates(m.caption) } : {}),
+});
 
 let tokenCounter = 0;
 export function newBotToken(): string {
@@ -18,11 +22,18 @@ export function newBotToken(): string {
 
 /** A fake Telegram user talking to the bot through the local Bot API. */
 export class TgUser {
-  constructor(readonly api: LocalBotApi, readonly token: string, readonly user: LocalUser) {}
+  constructor(
+    readonly api: LocalBotApi,
+    readonly token: string,
+    readonly user: LocalUser,
+  ) {}
 
   /** All the bot has sent in this chat, oldest first. */
   botMessages(): ChatMessage[] {
-    return this.api.transcript(this.token, this.user.id).messages.filter((m) => m.outgoing && !m.deleted).map(shown);
+    return this.api
+      .transcript(this.token, this.user.id)
+      .messages.filter((m) => m.outgoing && !m.deleted)
+      .map(shown);
   }
 
   keyboardLabels(): string[] {
@@ -44,7 +55,10 @@ export class TgUser {
         await new Promise((r) => setTimeout(r, 30));
         return this.botMessages().filter((m) => m.message_id > after);
       }
-      if (Date.now() > deadline) throw new Error(`expected ${count} bot message(s) after ${after}, got ${fresh.length}: ${JSON.stringify(fresh.map((m) => m.text ?? m.caption))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `expected ${count} bot message(s) after ${after}, got ${fresh.length}: ${JSON.stringify(fresh.map((m) => m.text ?? m.caption))}`,
+        );
       await this.api.waitForBot(this.token, this.user.id, { after, count, timeoutMs: 200 });
     }
   }
@@ -62,7 +76,7 @@ export class TgUser {
     const deadline = Date.now() + timeoutMs;
     let version = -1;
     while (!this.api.transcript(this.token, this.user.id).answers.some((a) => a.callbackQueryId === id)) {
-      if (Date.now() > deadline) throw new Error('the bot did not get to the end of this chat\'s updates');
+      if (Date.now() > deadline) throw new Error("the bot did not get to the end of this chat's updates");
       version = (await this.api.chatAfterChange(this.token, this.user, version, Math.max(0, deadline - Date.now()))).version;
     }
   }
@@ -87,7 +101,9 @@ export class TgUser {
   /** The newest bot message with a button whose action starts with `prefix`, and that action. */
   button(prefix: string): { message: ChatMessage; data: string } {
     for (const message of [...this.botMessages()].reverse()) {
-      const b = (message.reply_markup?.inline_keyboard ?? []).flat().find((x) => 'callback_data' in x && x.callback_data.startsWith(prefix));
+      const b = (message.reply_markup?.inline_keyboard ?? [])
+        .flat()
+        .find((x) => 'callback_data' in x && x.callback_data.startsWith(prefix));
       if (b && 'callback_data' in b) return { message, data: b.callback_data };
     }
     throw new Error(`no button starting with ${prefix}`);
@@ -129,7 +145,9 @@ export interface TelegramHarness {
   close(): Promise<void>;
 }
 
-export async function createTelegramHarness(opts: { settings?: unknown; clubName?: string; wheelFrameMs?: number; botApiState?: string } = {}): Promise<TelegramHarness> {
+export async function createTelegramHarness(
+  opts: { settings?: unknown; clubName?: string; wheelFrameMs?: number; botApiState?: string } = {},
+): Promise<TelegramHarness> {
   const r = createTestRedis();
   const w = await createTestWorld({ redis: r });
   const newBotApi = () => new LocalBotApi({ deliver: deliverToWebhook, stateFile: opts.botApiState });
@@ -144,7 +162,26 @@ export async function createTelegramHarness(opts: { settings?: unknown; clubName
       apiRoot: local.apiRoot,
       publicUrl: o.publicUrl,
       merchants: w.services.merchants,
-      deps: { members: w.services.members, memberQueries: w.services.memberQueries, screens, referrals: w.services.referrals, rewards: w.services.rewardChat, feedback: w.services.feedbackChat, tickets: w.services.tickets, monthlyReport: w.services.monthlyReport, admin: w.services.admin, operators: w.services.operators, campaigns: w.services.campaigns, broadcasts: w.services.broadcasts, wheelFrameMs: opts.wheelFrameMs ?? 0, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger, clock: w.clock },
+      deps: {
+        members: w.services.members,
+        memberQueries: w.services.memberQueries,
+        screens,
+        referrals: w.services.referrals,
+        rewards: w.services.rewardChat,
+        feedback: w.services.feedbackChat,
+        tickets: w.services.tickets,
+        monthlyReport: w.services.monthlyReport,
+        admin: w.services.admin,
+        operators: w.services.operators,
+        campaigns: w.services.campaigns,
+        broadcasts: w.services.broadcasts,
+        wheelFrameMs: opts.wheelFrameMs ?? 0,
+        redis: r.redis,
+        redisPrefix: r.prefix,
+        defaultLocale: 'fa',
+        logger,
+        clock: w.clock,
+      },
       logger,
     });
   const h: TelegramHarness = {

@@ -32,7 +32,11 @@ export function shortLinkIn(text: string): { url: string; code: string } {
 export class WaUser {
   private seen = 0;
 
-  constructor(private readonly h: WhatsAppHarness, readonly phone: string, readonly name = 'Sara') {}
+  constructor(
+    private readonly h: WhatsAppHarness,
+    readonly phone: string,
+    readonly name = 'Sara',
+  ) {}
 
   /** Sends a message; the club's answers to it, texts only. */
   async send(text: string): Promise<string[]> {
@@ -40,7 +44,11 @@ export class WaUser {
   }
 
   async sendFull(text: string): Promise<LocalMessage[]> {
-    const res = await this.h.api.app.inject({ method: 'POST', url: `${LOCAL_WHATSAPP_PREFIX}/${this.h.merchantId}/messages`, payload: { from: this.phone, text, name: this.name } });
+    const res = await this.h.api.app.inject({
+      method: 'POST',
+      url: `${LOCAL_WHATSAPP_PREFIX}/${this.h.merchantId}/messages`,
+      payload: { from: this.phone, text, name: this.name },
+    });
     if (res.statusCode !== 200) throw new Error(`local whatsapp answered ${res.statusCode}: ${res.body}`);
     const replies = res.json().replies as LocalMessage[];
     if (replies.length) this.seen = replies.at(-1)!.id;
@@ -49,7 +57,10 @@ export class WaUser {
 
   /** What the club sent after the last look (notifications, broadcasts), waiting up to `waitMs` for something. */
   async inbox(waitMs = 5000): Promise<LocalMessage[]> {
-    const res = await this.h.api.app.inject({ method: 'GET', url: `${LOCAL_WHATSAPP_PREFIX}/${this.h.merchantId}/chats/${encodeURIComponent(this.phone)}/messages?after=${this.seen}&wait=${waitMs}` });
+    const res = await this.h.api.app.inject({
+      method: 'GET',
+      url: `${LOCAL_WHATSAPP_PREFIX}/${this.h.merchantId}/chats/${encodeURIComponent(this.phone)}/messages?after=${this.seen}&wait=${waitMs}`,
+    });
     const messages = (res.json().messages as LocalMessage[]).filter((m) => m.direction === 'out');
     if (messages.length) this.seen = messages.at(-1)!.id;
     return messages.map(shown);
@@ -80,7 +91,20 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
     mode: 'local',
     local,
     merchants: s.merchants,
-    chat: { members: s.members, screens: s.screens, rewards: s.rewardChat, feedback: s.feedbackChat, referrals: s.referrals, campaigns: s.campaigns, shortLinks: s.shortLinks, redis: r.redis, redisPrefix: r.prefix, defaultLocale: 'fa', logger, clock: w.clock },
+    chat: {
+      members: s.members,
+      screens: s.screens,
+      rewards: s.rewardChat,
+      feedback: s.feedbackChat,
+      referrals: s.referrals,
+      campaigns: s.campaigns,
+      shortLinks: s.shortLinks,
+      redis: r.redis,
+      redisPrefix: r.prefix,
+      defaultLocale: 'fa',
+      logger,
+      clock: w.clock,
+    },
     dataDir: '/nonexistent',
     redis: r.redis,
     redisPrefix: r.prefix,
@@ -88,7 +112,19 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
   });
   await channel.start();
   const outbox = new WhatsAppOutbox({ connection: r.redis, prefix: r.prefix });
-  const handlers = [whatsappNotifier({ outbox, merchants: s.merchants, members: s.members, memberStore: s.memberStore, screens: s.screens, settings: s.settings, shortLinks: s.shortLinks, defaultLocale: 'fa' }), referralEvents(s.referrals)];
+  const handlers = [
+    whatsappNotifier({
+      outbox,
+      merchants: s.merchants,
+      members: s.members,
+      memberStore: s.memberStore,
+      screens: s.screens,
+      settings: s.settings,
+      shortLinks: s.shortLinks,
+      defaultLocale: 'fa',
+    }),
+    referralEvents(s.referrals),
+  ];
   const senders: { stop(): Promise<void> }[] = [];
   return {
     local,
@@ -102,7 +138,19 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
         channel: whatsappNotifications(channel),
         limiter,
         memberStore: s.memberStore,
-        sender: { store: s.broadcastStore, broadcasts: s.broadcasts, ledger: s.ledger, vouchers: s.vouchers, memberStore: s.memberStore, screens: s.screens, channels: { whatsapp: whatsappDelivery(channel, limiter, s.shortLinks) }, progress: (id) => w.broadcastQueues!.progress(id), defaultLocale: 'fa', logger, clock: w.clock },
+        sender: {
+          store: s.broadcastStore,
+          broadcasts: s.broadcasts,
+          ledger: s.ledger,
+          vouchers: s.vouchers,
+          memberStore: s.memberStore,
+          screens: s.screens,
+          channels: { whatsapp: whatsappDelivery(channel, limiter, s.shortLinks) },
+          progress: (id) => w.broadcastQueues!.progress(id),
+          defaultLocale: 'fa',
+          logger,
+          clock: w.clock,
+        },
         logger,
       });
       const running = {
@@ -128,7 +176,9 @@ export async function createWhatsAppHarness(opts: { settings?: unknown } = {}): 
   const local = new LocalWhatsApp();
   const api = await createTestApi({
     settings: opts.settings,
-    plugins: (w) => [async (app) => void (await app.register(localWhatsAppRoutes(local, w.services.merchants), { prefix: LOCAL_WHATSAPP_PREFIX }))],
+    plugins: (w) => [
+      async (app) => void (await app.register(localWhatsAppRoutes(local, w.services.merchants), { prefix: LOCAL_WHATSAPP_PREFIX })),
+    ],
   });
   const { w, r } = api;
   const merchantId = api.merchant.id;

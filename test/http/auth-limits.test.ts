@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const settings = (apiKey: string, remoteAddress: string) => t.app.inject({ method: 'GET', url: '/v1/settings', headers: { authorization: `Bearer ${apiKey}` }, remoteAddress });
+const settings = (apiKey: string, remoteAddress: string) =>
+  t.app.inject({ method: 'GET', url: '/v1/settings', headers: { authorization: `Bearer ${apiKey}` }, remoteAddress });
 
 describe('unauthenticated traffic', () => {
   it('keeps the webhook-secret cache bounded however many random merchant ids arrive', async () => {
@@ -30,7 +31,13 @@ describe('unauthenticated traffic', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
     // Signed webhooks from that address are refused too, before any lookup.
-    const webhook = await t.app.inject({ method: 'POST', url: '/v1/webhooks/purchases', headers: { 'content-type': 'application/json', 'x-bashgah-merchant': randomUUID() }, payload: '{}', remoteAddress: '127.0.0.2' });
+    const webhook = await t.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/purchases',
+      headers: { 'content-type': 'application/json', 'x-bashgah-merchant': randomUUID() },
+      payload: '{}',
+      remoteAddress: '127.0.0.2',
+    });
     expect(webhook.statusCode).toBe(429);
     expect((await settings('wrong-key', '127.0.0.3')).statusCode).toBe(401);
     for (let i = 0; i < 10; i++) expect((await settings(t.merchant.apiKey, '127.0.0.4')).statusCode).toBe(200);

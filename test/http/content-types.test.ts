@@ -14,7 +14,12 @@ let phone: string;
 beforeAll(async () => {
   t = await createTestApi();
   phone = newPhone();
-  const { member } = await t.w.services.members.register({ merchantId: t.merchant.id, phone, channel: 'telegram', externalUserId: '77001' });
+  const { member } = await t.w.services.members.register({
+    merchantId: t.merchant.id,
+    phone,
+    channel: 'telegram',
+    externalUserId: '77001',
+  });
   memberId = member.id;
 });
 afterAll(() => t.close());
@@ -31,7 +36,12 @@ describe('content types', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/v1/webhooks/refunds',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-bashgah-merchant': t.merchant.id, 'x-bashgah-timestamp': String(ts), 'x-bashgah-signature': `v1=${signWebhook(t.merchant.webhookSecret, ts, raw)}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-bashgah-merchant': t.merchant.id,
+        'x-bashgah-timestamp': String(ts),
+        'x-bashgah-signature': `v1=${signWebhook(t.merchant.webhookSecret, ts, raw)}`,
+      },
       payload: raw,
     });
     expect(res.statusCode).toBe(415);
@@ -45,13 +55,23 @@ describe('content types', () => {
     ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="amount"\r\n\r\n5\r\n--x--\r\n'],
     ['text/plain', '{"currency":"points","amount":5,"reason":"x","idempotencyKey":"plain-adj"}'],
   ])('%s on a JSON route is 415', async (type, payload) => {
-    const res = await t.app.inject({ method: 'POST', url: `/v1/members/${memberId}/adjustments`, headers: { authorization: `Bearer ${t.merchant.apiKey}`, 'content-type': type }, payload });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v1/members/${memberId}/adjustments`,
+      headers: { authorization: `Bearer ${t.merchant.apiKey}`, 'content-type': type },
+      payload,
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json().error.code).toBe('unsupported_media_type');
   });
 
   it('the CSV import still takes text/csv', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/members/import', headers: { authorization: `Bearer ${t.merchant.apiKey}`, 'content-type': 'text/csv' }, payload: `phone,first_name\n${newPhone()},سارا\n` });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/members/import',
+      headers: { authorization: `Bearer ${t.merchant.apiKey}`, 'content-type': 'text/csv' },
+      payload: `phone,first_name\n${newPhone()},سارا\n`,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ rows: 1, created: 1 });
   });
@@ -71,7 +91,12 @@ describe('content types', () => {
   it('a CSV import over 50 MiB is 413 payload_too_large, as the README says', async () => {
     const row = `${'x'.repeat(1023)}\n`;
     const payload = `phone\n${row.repeat(50 * 1024 + 10)}`;
-    const res = await t.app.inject({ method: 'POST', url: '/v1/members/import', headers: { authorization: `Bearer ${t.merchant.apiKey}`, 'content-type': 'text/csv' }, payload });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/members/import',
+      headers: { authorization: `Bearer ${t.merchant.apiKey}`, 'content-type': 'text/csv' },
+      payload,
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json().error.code).toBe('payload_too_large');
   });
@@ -92,7 +117,12 @@ describe('other plugins on the same server', () => {
       plugins: [async (a) => void (await a.register(localBotApiRoutes(api), { prefix: '/local-bot-api' }))],
     });
     try {
-      const res = await app.inject({ method: 'POST', url: '/local-bot-api/bot123:abc/getMe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'x=1' });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/local-bot-api/bot123:abc/getMe',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'x=1',
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ ok: true, result: { is_bot: true } });
     } finally {

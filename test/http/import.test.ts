@@ -11,11 +11,19 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 function upload(csv: string | Buffer | Readable, apiKey = t.merchant.apiKey, contentType = 'text/csv') {
-  return t.app.inject({ method: 'POST', url: '/v1/members/import', headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType }, payload: csv });
+  return t.app.inject({
+    method: 'POST',
+    url: '/v1/members/import',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },
+    payload: csv,
+  });
 }
 
 async function countMembers(phonePrefix: string): Promise<number> {
-  const { rows } = await t.w.db.pool.query('SELECT count(*)::int AS n FROM members WHERE merchant_id = $1 AND phone LIKE $2', [t.merchant.id, `${phonePrefix}%`]);
+  const { rows } = await t.w.db.pool.query('SELECT count(*)::int AS n FROM members WHERE merchant_id = $1 AND phone LIKE $2', [
+    t.merchant.id,
+    `${phonePrefix}%`,
+  ]);
   return rows[0].n;
 }
 
@@ -44,7 +52,12 @@ describe('POST /v1/members/import', () => {
       [6, 'invalid_points'],
     ]);
     const sara = await t.w.services.members.findByPhone(t.merchant.id, '09121000001');
-    expect(sara).toMatchObject({ status: 'pending', firstName: 'سارا', city: 'تهران', balances: { points: 120, coins: 5, credit: 30_000 } });
+    expect(sara).toMatchObject({
+      status: 'pending',
+      firstName: 'سارا',
+      city: 'تهران',
+      balances: { points: 120, coins: 5, credit: 30_000 },
+    });
     expect(sara!.tags.sort()).toEqual(['cake', 'vip']);
     expect(sara!.birthDate?.toISOString().slice(0, 10)).toBe('1991-09-22');
   });
@@ -85,10 +98,17 @@ describe('POST /v1/members/import', () => {
 
   it('reads a Windows-1256 file (Excel in Iran), with or without charset in Content-Type', async () => {
     // Windows-1256 has no Persian yeh: Excel writes the Arabic one (U+064A), read back as Persian.
-    const file = iconv.encode('phone,first_name,last_name,city\n09151000001,سارا,پورگل\u064A,تهران\n09151000002,ژاله,کچو\u064A\u064A,یزد\n', 'windows-1256');
+    const file = iconv.encode(
+      'phone,first_name,last_name,city\n09151000001,سارا,پورگل\u064A,تهران\n09151000002,ژاله,کچو\u064A\u064A,یزد\n',
+      'windows-1256',
+    );
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(file)).toThrow();
     expect((await upload(file)).json()).toMatchObject({ created: 2, errorCount: 0 });
-    expect(await t.w.services.members.findByPhone(t.merchant.id, '09151000001')).toMatchObject({ firstName: 'سارا', lastName: 'پورگلی', city: 'تهران' });
+    expect(await t.w.services.members.findByPhone(t.merchant.id, '09151000001')).toMatchObject({
+      firstName: 'سارا',
+      lastName: 'پورگلی',
+      city: 'تهران',
+    });
     const named = iconv.encode('phone,first_name\n09151000003,گ\u064Aت\u064A\n', 'windows-1256');
     expect((await upload(named, t.merchant.apiKey, 'text/csv; charset=windows-1256')).statusCode).toBe(200);
     expect((await t.w.services.members.findByPhone(t.merchant.id, '09151000003'))!.firstName).toBe('گیتی');
@@ -97,16 +117,32 @@ describe('POST /v1/members/import', () => {
     expect(unknown.json().error.code).toBe('unsupported_charset');
   });
 
-  it('maps a name column to the member\'s first and last name', async () => {
-    expect((await upload('phone,name\n09161000001,مریم  رضایی نژاد\n09161000002,Ali\n')).json()).toMatchObject({ created: 2, errorCount: 0 });
-    expect(await t.w.services.members.findByPhone(t.merchant.id, '09161000001')).toMatchObject({ firstName: 'مریم', lastName: 'رضایی نژاد' });
+  it("maps a name column to the member's first and last name", async () => {
+    expect((await upload('phone,name\n09161000001,مریم  رضایی نژاد\n09161000002,Ali\n')).json()).toMatchObject({
+      created: 2,
+      errorCount: 0,
+    });
+    expect(await t.w.services.members.findByPhone(t.merchant.id, '09161000001')).toMatchObject({
+      firstName: 'مریم',
+      lastName: 'رضایی نژاد',
+    });
     expect(await t.w.services.members.findByPhone(t.merchant.id, '09161000002')).toMatchObject({ firstName: 'Ali', lastName: null });
   });
 
   it('takes the last row of a phone that appears more than once, and reports it', async () => {
     const res = await upload('phone,first_name,city,points\n09171000001,Old,Qom,5\n09171000002,Other,,\n09171000001,New,Karaj,7\n');
-    expect(res.json()).toMatchObject({ rows: 3, created: 2, balancesApplied: 1, duplicateCount: 1, duplicates: [{ phone: '+989171000001', rows: [1, 3], kept: 3 }] });
-    expect(await t.w.services.members.findByPhone(t.merchant.id, '09171000001')).toMatchObject({ firstName: 'New', city: 'Karaj', balances: { points: 7 } });
+    expect(res.json()).toMatchObject({
+      rows: 3,
+      created: 2,
+      balancesApplied: 1,
+      duplicateCount: 1,
+      duplicates: [{ phone: '+989171000001', rows: [1, 3], kept: 3 }],
+    });
+    expect(await t.w.services.members.findByPhone(t.merchant.id, '09171000001')).toMatchObject({
+      firstName: 'New',
+      city: 'Karaj',
+      balances: { points: 7 },
+    });
   });
 
   it('imports a 50,000-row file', async () => {
@@ -116,7 +152,8 @@ describe('POST /v1/members/import', () => {
       read() {
         if (i === 0) this.push('phone,first_name,points\n');
         const batch: string[] = [];
-        for (let n = 0; n < 2_000 && i < rows; n++, i++) batch.push(`0913${String(i).padStart(7, '0')},Member ${i},${i % 100 === 0 ? 10 : ''}`);
+        for (let n = 0; n < 2_000 && i < rows; n++, i++)
+          batch.push(`0913${String(i).padStart(7, '0')},Member ${i},${i % 100 === 0 ? 10 : ''}`);
         this.push(batch.length ? `${batch.join('\n')}\n` : null);
       },
     });
@@ -127,8 +164,16 @@ describe('POST /v1/members/import', () => {
   }, 120_000);
 
   it('rejects a non-CSV body and needs an API key', async () => {
-    const json = await t.app.inject({ method: 'POST', url: '/v1/members/import', headers: { authorization: `Bearer ${t.merchant.apiKey}`, 'content-type': 'application/json' }, payload: '{}' });
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/v1/members/import',
+      headers: { authorization: `Bearer ${t.merchant.apiKey}`, 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(json.statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'POST', url: '/v1/members/import', headers: { 'content-type': 'text/csv' }, payload: 'phone\n' })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/v1/members/import', headers: { 'content-type': 'text/csv' }, payload: 'phone\n' }))
+        .statusCode,
+    ).toBe(401);
   });
 });

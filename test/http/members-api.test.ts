@@ -9,7 +9,12 @@ let phone: string;
 beforeAll(async () => {
   t = await createTestApi();
   phone = newPhone();
-  const { member } = await t.w.services.members.register({ merchantId: t.merchant.id, phone, channel: 'telegram', externalUserId: '99001' });
+  const { member } = await t.w.services.members.register({
+    merchantId: t.merchant.id,
+    phone,
+    channel: 'telegram',
+    externalUserId: '99001',
+  });
   memberId = member.id;
   await t.w.services.members.updateProfile(t.merchant.id, memberId, { firstName: 'علی', birthDate: new Date('1991-09-22') });
   for (let i = 0; i < 25; i++) await t.webhook('/v1/webhooks/purchases', { orderId: `m-${i}`, phone, amount: 300_000 });
@@ -84,7 +89,15 @@ describe('GET /v1/members/:id/ledger', () => {
     expect(seen).toHaveLength(25);
     expect([...seen].sort((a, b) => b - a)).toEqual(seen);
     const first = (await t.api('GET', `/v1/members/${memberId}/ledger?limit=1`)).json().entries[0];
-    expect(first).toMatchObject({ currency: 'points', amount: 30, balanceAfter: 750, reason: 'purchase', refType: 'purchase', refId: 'm-24', actor: 'webhook' });
+    expect(first).toMatchObject({
+      currency: 'points',
+      amount: 30,
+      balanceAfter: 750,
+      reason: 'purchase',
+      refType: 'purchase',
+      refId: 'm-24',
+      actor: 'webhook',
+    });
   });
 
   it('rejects a bad cursor or limit', async () => {
@@ -95,20 +108,49 @@ describe('GET /v1/members/:id/ledger', () => {
 
 describe('POST /v1/members/:id/adjustments', () => {
   it('adds and takes away, idempotently, and refuses what does not fit', async () => {
-    const add = await t.api('POST', `/v1/members/${memberId}/adjustments`, { currency: 'coins', amount: 40, reason: 'goodwill', idempotencyKey: 'adj-1' });
+    const add = await t.api('POST', `/v1/members/${memberId}/adjustments`, {
+      currency: 'coins',
+      amount: 40,
+      reason: 'goodwill',
+      idempotencyKey: 'adj-1',
+    });
     expect(add.statusCode).toBe(200);
     expect(add.json().balances.coins).toBe(40);
-    const again = await t.api('POST', `/v1/members/${memberId}/adjustments`, { currency: 'coins', amount: 40, reason: 'goodwill', idempotencyKey: 'adj-1' });
+    const again = await t.api('POST', `/v1/members/${memberId}/adjustments`, {
+      currency: 'coins',
+      amount: 40,
+      reason: 'goodwill',
+      idempotencyKey: 'adj-1',
+    });
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json().balances.coins).toBe(40);
-    const conflict = await t.api('POST', `/v1/members/${memberId}/adjustments`, { currency: 'coins', amount: 41, reason: 'goodwill', idempotencyKey: 'adj-1' });
+    const conflict = await t.api('POST', `/v1/members/${memberId}/adjustments`, {
+      currency: 'coins',
+      amount: 41,
+      reason: 'goodwill',
+      idempotencyKey: 'adj-1',
+    });
     expect(conflict.statusCode).toBe(409);
-    const take = await t.api('POST', `/v1/members/${memberId}/adjustments`, { currency: 'coins', amount: -30, reason: 'correction', idempotencyKey: 'adj-2' });
+    const take = await t.api('POST', `/v1/members/${memberId}/adjustments`, {
+      currency: 'coins',
+      amount: -30,
+      reason: 'correction',
+      idempotencyKey: 'adj-2',
+    });
     expect(take.json().balances.coins).toBe(10);
-    const tooMuch = await t.api('POST', `/v1/members/${memberId}/adjustments`, { currency: 'coins', amount: -11, reason: 'correction', idempotencyKey: 'adj-3' });
+    const tooMuch = await t.api('POST', `/v1/members/${memberId}/adjustments`, {
+      currency: 'coins',
+      amount: -11,
+      reason: 'correction',
+      idempotencyKey: 'adj-3',
+    });
     expect(tooMuch.statusCode).toBe(422);
     expect(tooMuch.json().error).toMatchObject({ code: 'insufficient_balance', details: { balance: 10 } });
-    for (const bad of [{ currency: 'gold', amount: 1 }, { currency: 'coins', amount: 0 }, { currency: 'coins', amount: 1.5 }]) {
+    for (const bad of [
+      { currency: 'gold', amount: 1 },
+      { currency: 'coins', amount: 0 },
+      { currency: 'coins', amount: 1.5 },
+    ]) {
       const res = await t.api('POST', `/v1/members/${memberId}/adjustments`, { reason: 'x', idempotencyKey: 'adj-bad', ...bad });
       expect(res.statusCode).toBe(400);
     }
@@ -121,7 +163,13 @@ describe('totals past what a number can hold', () => {
     const phone = newPhone();
     expect((await t.webhook('/v1/webhooks/purchases', { orderId: 'big-0', phone, amount: 1_000 }, { merchant: m })).statusCode).toBe(200);
     const id = (await t.api('GET', `/v1/members?phone=${encodeURIComponent(phone)}`, undefined, m.apiKey)).json().id;
-    const adjust = (n: number) => t.api('POST', `/v1/members/${id}/adjustments`, { currency: 'credit', amount: 1e15, reason: 'big', idempotencyKey: `big-${n}` }, m.apiKey);
+    const adjust = (n: number) =>
+      t.api(
+        'POST',
+        `/v1/members/${id}/adjustments`,
+        { currency: 'credit', amount: 1e15, reason: 'big', idempotencyKey: `big-${n}` },
+        m.apiKey,
+      );
     for (let n = 1; n <= 9; n++) expect((await adjust(n)).statusCode).toBe(200);
     const tenth = await adjust(10);
     expect(tenth.statusCode).toBe(422);
@@ -132,7 +180,9 @@ describe('totals past what a number can hold', () => {
     expect((await adjust(10)).statusCode).toBe(422); // nothing was stored to replay
 
     // A points rate that turns one purchase into more points than a number holds.
-    expect((await t.api('PUT', '/v1/settings', { earning: { pointsPerAmount: { points: 1e12, amount: 1 } } }, m.apiKey)).statusCode).toBe(200);
+    expect((await t.api('PUT', '/v1/settings', { earning: { pointsPerAmount: { points: 1e12, amount: 1 } } }, m.apiKey)).statusCode).toBe(
+      200,
+    );
     for (let i = 0; i < 2; i++) {
       const huge = await t.webhook('/v1/webhooks/purchases', { orderId: 'big-1', phone, amount: 1_000_000 }, { merchant: m });
       expect(huge.statusCode).toBe(422);
@@ -158,7 +208,9 @@ describe('settings', () => {
 
   it('PATCH changes only what it names; a bad patch changes nothing; null gives a part its defaults back', async () => {
     const m = await t.newMerchant();
-    expect((await t.api('PUT', '/v1/settings', { earning: { pointsPerAmount: { points: 1, amount: 1000 } } }, m.apiKey)).statusCode).toBe(200);
+    expect((await t.api('PUT', '/v1/settings', { earning: { pointsPerAmount: { points: 1, amount: 1000 } } }, m.apiKey)).statusCode).toBe(
+      200,
+    );
     const patched = await t.api('PATCH', '/v1/settings', { feedback: { postPurchase: { delayMinutes: 5 } } }, m.apiKey);
     expect(patched.statusCode).toBe(200);
     expect(patched.json().feedback.postPurchase.delayMinutes).toBe(5);

@@ -20,7 +20,16 @@ describe('OpenAPI', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(doc.openapi).toMatch(/^3\./);
-    for (const path of ['/v1/webhooks/purchases', '/v1/webhooks/refunds', '/v1/webhooks/woocommerce/{merchantId}', '/v1/members/', '/v1/members/{id}', '/v1/members/{id}/ledger', '/v1/members/{id}/adjustments', '/v1/members/import/']) {
+    for (const path of [
+      '/v1/webhooks/purchases',
+      '/v1/webhooks/refunds',
+      '/v1/webhooks/woocommerce/{merchantId}',
+      '/v1/members/',
+      '/v1/members/{id}',
+      '/v1/members/{id}/ledger',
+      '/v1/members/{id}/adjustments',
+      '/v1/members/import/',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect(doc.paths['/v1/webhooks/purchases'].post.requestBody.content['application/json'].schema).toBeDefined();
@@ -30,8 +39,15 @@ describe('OpenAPI', () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     for (const path of ['/v1/webhooks/purchases', '/v1/webhooks/refunds']) {
       const op = doc.paths[path].post;
-      const headers = op.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string; required: boolean }) => [p.name, p.required]);
-      expect(headers).toEqual(expect.arrayContaining([['X-Bashgah-Merchant', true], ['X-Bashgah-Timestamp', true]]));
+      const headers = op.parameters
+        .filter((p: { in: string }) => p.in === 'header')
+        .map((p: { name: string; required: boolean }) => [p.name, p.required]);
+      expect(headers).toEqual(
+        expect.arrayContaining([
+          ['X-Bashgah-Merchant', true],
+          ['X-Bashgah-Timestamp', true],
+        ]),
+      );
       expect(op.security).toEqual([{ webhookSignature: [] }]); // X-Bashgah-Signature, as a security scheme
       expect(op.responses['200'].headers['Idempotent-Replayed']).toBeDefined();
       expect(op.responses['429'].headers['Retry-After']).toBeDefined();
@@ -44,19 +60,23 @@ describe('OpenAPI', () => {
 
   it('lists each route’s own error codes under their status, all from the catalogue', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    const codesOf = (path: string, method: string, status: number) => [...(doc.paths[path][method].responses[String(status)]?.description ?? '').matchAll(/`([a-z_]+)`/g)].map((m) => m[1]);
+    const codesOf = (path: string, method: string, status: number) =>
+      [...(doc.paths[path][method].responses[String(status)]?.description ?? '').matchAll(/`([a-z_]+)`/g)].map((m) => m[1]);
     expect(codesOf('/v1/wheel', 'put', 422)).toEqual(expect.arrayContaining(['unknown_voucher_campaign', 'unknown_gift']));
     expect(codesOf('/v1/members/{id}', 'get', 404)).toEqual(['member_not_found']);
     expect(doc.paths['/v1/members/{id}'].get.responses['409']).toBeUndefined();
     expect(codesOf('/v1/webhooks/refunds', 'post', 422)).toEqual(expect.arrayContaining(['refund_exceeds_purchase', 'already_refunded']));
     expect(codesOf('/v1/vouchers/redeem', 'post', 422)).toContain('voucher_already_redeemed');
-    expect(codesOf('/v1/settings/', 'put', 400)).toEqual(expect.arrayContaining(['validation_failed', 'invalid_settings', 'invalid_text', 'invalid_json']));
+    expect(codesOf('/v1/settings/', 'put', 400)).toEqual(
+      expect.arrayContaining(['validation_failed', 'invalid_settings', 'invalid_text', 'invalid_json']),
+    );
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
       for (const [method, op] of Object.entries(ops)) {
         for (const status of Object.keys(op.responses).filter((s) => Number(s) >= 400)) {
           const codes = codesOf(path, method, Number(status));
           expect(codes.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
-          for (const code of codes) expect(STATUS_BY_KIND[ERROR_CODES[code as ErrorCode].kind], `${method} ${path} ${code}`).toBe(Number(status));
+          for (const code of codes)
+            expect(STATUS_BY_KIND[ERROR_CODES[code as ErrorCode].kind], `${method} ${path} ${code}`).toBe(Number(status));
         }
       }
     }
@@ -66,7 +86,9 @@ describe('OpenAPI', () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     for (const method of ['put', 'patch']) {
       const body = doc.paths['/v1/settings/'][method].requestBody.content['application/json'].schema;
-      expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(['currency', 'earning', 'tiers', 'expiry', 'referrals', 'automations', 'feedback', 'api', 'woocommerce']));
+      expect(Object.keys(body.properties)).toEqual(
+        expect.arrayContaining(['currency', 'earning', 'tiers', 'expiry', 'referrals', 'automations', 'feedback', 'api', 'woocommerce']),
+      );
       expect(body.additionalProperties).toBe(false);
     }
     expect(Object.keys(doc.paths['/v1/settings/'].patch.requestBody.content)).toEqual(['application/json', 'application/merge-patch+json']);

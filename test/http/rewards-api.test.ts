@@ -25,7 +25,16 @@ describe('GET/PUT /v1/wheel', () => {
       ],
     });
     expect(put.statusCode).toBe(200);
-    expect(put.json()).toMatchObject({ enabled: true, costCoins: 5, perDay: 3, version: 1, prizes: [{ kind: 'points', probability: 0.25, stock: 10 }, { kind: 'nothing', probability: 0.75, stock: null }] });
+    expect(put.json()).toMatchObject({
+      enabled: true,
+      costCoins: 5,
+      perDay: 3,
+      version: 1,
+      prizes: [
+        { kind: 'points', probability: 0.25, stock: 10 },
+        { kind: 'nothing', probability: 0.75, stock: null },
+      ],
+    });
     expect((await t.api('GET', '/v1/wheel')).json()).toEqual(put.json());
   });
 });
@@ -46,7 +55,12 @@ describe('gifts and the fulfilment queue', () => {
     const ra = (await t.w.services.gifts.request(t.merchant.id, a, gift.id, 'a1')).request;
     const rb = (await t.w.services.gifts.request(t.merchant.id, b, gift.id, 'b1')).request;
     const queue = await t.api('GET', '/v1/gift-requests?status=requested');
-    expect(queue.json().requests.map((r: { id: string }) => r.id).sort()).toEqual([ra.id, rb.id].sort());
+    expect(
+      queue
+        .json()
+        .requests.map((r: { id: string }) => r.id)
+        .sort(),
+    ).toEqual([ra.id, rb.id].sort());
 
     expect((await t.api('POST', `/v1/gift-requests/${ra.id}/approve`)).json()).toMatchObject({ status: 'approved' });
     const shipped = await t.api('POST', `/v1/gift-requests/${ra.id}/ship`, { trackingNote: 'پست ۱۲۳۴' });
@@ -64,7 +78,13 @@ describe('gifts and the fulfilment queue', () => {
 
 describe('vouchers over HTTP', () => {
   it('campaign, batch of codes, validate, redeem (idempotent on orderId), refused afterwards', async () => {
-    const c = await t.api('POST', '/v1/vouchers/campaigns', { name: '۲۰٪ تا سقف ۵۰ هزار', kind: 'percent', value: 20, maxDiscount: 50_000, minPurchase: 100_000 });
+    const c = await t.api('POST', '/v1/vouchers/campaigns', {
+      name: '۲۰٪ تا سقف ۵۰ هزار',
+      kind: 'percent',
+      value: 20,
+      maxDiscount: 50_000,
+      minPurchase: 100_000,
+    });
     expect(c.statusCode).toBe(201);
     const campaign = c.json();
     const batch = await t.api('POST', `/v1/vouchers/campaigns/${campaign.id}/codes`, { count: 5 });
@@ -72,7 +92,10 @@ describe('vouchers over HTTP', () => {
     const [code] = batch.json().codes;
     const low = await t.api('POST', '/v1/vouchers/validate', { code, amount: 50_000 });
     expect(low.json()).toMatchObject({ ok: false, reason: 'below_minimum', message: expect.any(String) });
-    expect((await t.api('POST', '/v1/vouchers/validate', { code: code.toLowerCase(), amount: 400_000 })).json()).toMatchObject({ ok: true, discount: 50_000 });
+    expect((await t.api('POST', '/v1/vouchers/validate', { code: code.toLowerCase(), amount: 400_000 })).json()).toMatchObject({
+      ok: true,
+      discount: 50_000,
+    });
 
     const redeem = () => t.api('POST', '/v1/vouchers/redeem', { code, orderId: 'ord-77', amount: 200_000 });
     const first = await redeem();
@@ -106,23 +129,53 @@ describe('vouchers over HTTP', () => {
 
 describe('raffles over HTTP', () => {
   it('opens a raffle with its seed hash, and anyone can fetch the proof without a key', async () => {
-    const bad = await t.api('POST', '/v1/raffles', { title: 'x', prizes: [{ title: 'TV', count: 1 }], entryRule: { kind: 'lottery' }, closesAt: '2030-01-01T00:00:00Z' });
+    const bad = await t.api('POST', '/v1/raffles', {
+      title: 'x',
+      prizes: [{ title: 'TV', count: 1 }],
+      entryRule: { kind: 'lottery' },
+      closesAt: '2030-01-01T00:00:00Z',
+    });
     expect(bad.json().error.code).toBe('invalid_raffle');
-    const res = await t.api('POST', '/v1/raffles', { title: 'قرعه‌کشی یلدا', prizes: [{ title: 'TV', count: 1 }], entryRule: { kind: 'coins', price: 10 }, closesAt: '2030-01-01T00:00:00+03:30' });
+    const res = await t.api('POST', '/v1/raffles', {
+      title: 'قرعه‌کشی یلدا',
+      prizes: [{ title: 'TV', count: 1 }],
+      entryRule: { kind: 'coins', price: 10 },
+      closesAt: '2030-01-01T00:00:00+03:30',
+    });
     expect(res.statusCode).toBe(201);
     const raffle = res.json();
-    expect(raffle).toMatchObject({ status: 'open', seed: null, seedHash: expect.stringMatching(/^[0-9a-f]{64}$/), closesAt: '2029-12-31T20:30:00.000Z' });
+    expect(raffle).toMatchObject({
+      status: 'open',
+      seed: null,
+      seedHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      closesAt: '2029-12-31T20:30:00.000Z',
+    });
     expect((await t.api('GET', `/v1/raffles/${raffle.id}`)).json()).toEqual(raffle);
     expect((await t.api('GET', '/v1/raffles')).json().raffles.map((r: { id: string }) => r.id)).toContain(raffle.id);
     const proof = await t.app.inject({ method: 'GET', url: `/v1/public/raffles/${raffle.id}/proof` });
     expect(proof.statusCode).toBe(200);
-    expect(proof.json()).toMatchObject({ raffle: { id: raffle.id, seed: null, seedHash: raffle.seedHash }, tickets: [], algorithm: expect.stringContaining('HMAC-SHA256') });
+    expect(proof.json()).toMatchObject({
+      raffle: { id: raffle.id, seed: null, seedHash: raffle.seedHash },
+      tickets: [],
+      algorithm: expect.stringContaining('HMAC-SHA256'),
+    });
     expect(JSON.stringify(proof.json())).not.toContain(t.merchant.id);
   });
 
   it('the OpenAPI document lists the reward routes', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    for (const path of ['/v1/wheel', '/v1/gifts', '/v1/gifts/{id}', '/v1/gift-requests', '/v1/gift-requests/{id}/ship', '/v1/vouchers/validate', '/v1/vouchers/redeem', '/v1/vouchers/campaigns/{id}/codes', '/v1/raffles', '/v1/public/raffles/{id}/proof']) {
+    for (const path of [
+      '/v1/wheel',
+      '/v1/gifts',
+      '/v1/gifts/{id}',
+      '/v1/gift-requests',
+      '/v1/gift-requests/{id}/ship',
+      '/v1/vouchers/validate',
+      '/v1/vouchers/redeem',
+      '/v1/vouchers/campaigns/{id}/codes',
+      '/v1/raffles',
+      '/v1/public/raffles/{id}/proof',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
   });

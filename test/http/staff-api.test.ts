@@ -16,7 +16,9 @@ describe('staff commission API', () => {
     expect((await t.api('PUT', '/v1/staff/reza', { name: 'رضا' })).json()).toEqual({ code: 'reza', name: 'رضا' });
     expect((await t.api('PUT', '/v1/staff/bad code!', { name: null })).statusCode).toBe(400);
     for (const [i, staffCode] of ['reza', 'reza', 'neda'].entries()) {
-      expect((await t.webhook('/v1/webhooks/purchases', { orderId: `st-${i}`, phone: newPhone(), amount: 2_000_000, staffCode })).statusCode).toBe(200);
+      expect(
+        (await t.webhook('/v1/webhooks/purchases', { orderId: `st-${i}`, phone: newPhone(), amount: 2_000_000, staffCode })).statusCode,
+      ).toBe(200);
     }
     await drainEvents(t.w.db, [staffEvents(t.w.services.staff)]);
     const report = await t.api('GET', '/v1/staff/commissions');

@@ -11,7 +11,20 @@ import { joinedMember } from '../helpers/services.js';
 let t: TestApi;
 let A: Awaited<ReturnType<TestApi['newMerchant']>>;
 let B: Awaited<ReturnType<TestApi['newMerchant']>>;
-const b = {} as Record<'member' | 'memberPhone' | 'memberCode' | 'gift' | 'giftRequest' | 'voucherCampaign' | 'voucherCode' | 'raffle' | 'broadcast' | 'campaign' | 'survey', string>;
+const b = {} as Record<
+  | 'member'
+  | 'memberPhone'
+  | 'memberCode'
+  | 'gift'
+  | 'giftRequest'
+  | 'voucherCampaign'
+  | 'voucherCode'
+  | 'raffle'
+  | 'broadcast'
+  | 'campaign'
+  | 'survey',
+  string
+>;
 const a = {} as Record<'member' | 'voucherCampaign' | 'gift', string>;
 const NO_SUCH = '00000000-0000-4000-8000-000000000000';
 
@@ -30,7 +43,14 @@ beforeAll(async () => {
   b.giftRequest = (await t.w.services.gifts.request(B.id, await t.w.services.members.get(B.id, bm.id), b.gift, 'b-req-1')).request.id;
   b.voucherCampaign = (await asB('POST', '/v1/vouchers/campaigns', { name: 'B 10%', kind: 'percent', value: 10 })).json().id;
   b.voucherCode = (await asB('POST', `/v1/vouchers/campaigns/${b.voucherCampaign}/codes`, { count: 1 })).json().codes[0];
-  b.raffle = (await asB('POST', '/v1/raffles', { title: 'B raffle', prizes: [{ title: 'TV', count: 1 }], entryRule: { kind: 'purchase' }, closesAt: '2030-01-01T00:00:00Z' })).json().id;
+  b.raffle = (
+    await asB('POST', '/v1/raffles', {
+      title: 'B raffle',
+      prizes: [{ title: 'TV', count: 1 }],
+      entryRule: { kind: 'purchase' },
+      closesAt: '2030-01-01T00:00:00Z',
+    })
+  ).json().id;
   const broadcast = (await asB('POST', '/v1/broadcasts', { message: { text: 'B says hi' }, scheduleAt: '2030-01-01T00:00:00Z' })).json();
   Object.assign(b, { broadcast: broadcast.id, campaign: broadcast.campaignId });
   b.survey = (await asB('POST', '/v1/surveys', { title: 'B survey', questions: [{ kind: 'rating', text: 'ok?' }] })).json().id;
@@ -65,7 +85,9 @@ const PLANS = (): Record<string, Plan> => ({
   'GET /v1/members/': { refused: [{ query: `phone=${encodeURIComponent(b.memberPhone)}` }, { query: `code=${b.memberCode}` }] },
   'GET /v1/members/{id}': { refused: [{ path: { id: b.member } }] },
   'GET /v1/members/{id}/ledger': { refused: [{ path: { id: b.member } }] },
-  'POST /v1/members/{id}/adjustments': { refused: [{ path: { id: b.member }, body: { currency: 'points', amount: 100, reason: 'x', idempotencyKey: 'cross-1' } }] },
+  'POST /v1/members/{id}/adjustments': {
+    refused: [{ path: { id: b.member }, body: { currency: 'points', amount: 100, reason: 'x', idempotencyKey: 'cross-1' } }],
+  },
   'POST /v1/members/import/': { own: [] }, // CSV rows name phones, not ids: a phone of B's member makes a member of A's
   'GET /v1/settings/': { own: [{}] },
   'PUT /v1/settings/': { own: [] }, // no ids in settings
@@ -80,7 +102,14 @@ const PLANS = (): Record<string, Plan> => ({
     refused: [
       { body: wheelWith({ kind: 'gift', giftId: b.gift }) },
       { body: wheelWith({ kind: 'voucher', voucherCampaignId: b.voucherCampaign }) },
-      { body: { prizes: [{ label: 'ok', kind: 'gift', giftId: a.gift, weight: 1 }, { label: 'x', kind: 'voucher', voucherCampaignId: NO_SUCH, weight: 1 }] } },
+      {
+        body: {
+          prizes: [
+            { label: 'ok', kind: 'gift', giftId: a.gift, weight: 1 },
+            { label: 'x', kind: 'voucher', voucherCampaignId: NO_SUCH, weight: 1 },
+          ],
+        },
+      },
     ],
   },
   'GET /v1/gifts': { own: [{}] },
@@ -101,7 +130,12 @@ const PLANS = (): Record<string, Plan> => ({
     ],
   },
   'POST /v1/vouchers/validate': { refused: [{ body: { code: b.voucherCode, memberId: b.member, amount: 1000 } }] },
-  'POST /v1/vouchers/redeem': { refused: [{ body: { code: b.voucherCode, orderId: 'a-redeem-1', amount: 1000 } }, { body: { code: 'NOSUCHCODE', memberId: b.member, orderId: 'a-redeem-2', amount: 1000 } }] },
+  'POST /v1/vouchers/redeem': {
+    refused: [
+      { body: { code: b.voucherCode, orderId: 'a-redeem-1', amount: 1000 } },
+      { body: { code: 'NOSUCHCODE', memberId: b.member, orderId: 'a-redeem-2', amount: 1000 } },
+    ],
+  },
   'GET /v1/raffles': { own: [{}] },
   'POST /v1/raffles': { own: [] },
   'GET /v1/raffles/{id}': { refused: [{ path: { id: b.raffle } }] },
@@ -113,7 +147,9 @@ const PLANS = (): Record<string, Plan> => ({
   'POST /v1/broadcasts/{id}/cancel': { refused: [{ path: { id: b.broadcast } }] },
   'POST /v1/campaigns': {
     refused: [
-      { body: { kind: 'reward', name: 'x', message, reward: { voucherCampaignId: b.voucherCampaign }, scheduleAt: '2030-01-01T00:00:00Z' } },
+      {
+        body: { kind: 'reward', name: 'x', message, reward: { voucherCampaignId: b.voucherCampaign }, scheduleAt: '2030-01-01T00:00:00Z' },
+      },
       { body: { kind: 'message', name: 'x', message: { ...message, surveyId: b.survey }, scheduleAt: '2030-01-01T00:00:00Z' } },
     ],
   },
@@ -129,18 +165,49 @@ async function send(method: string, url: string, body: unknown) {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   if (url.startsWith('/v1/webhooks/woocommerce/')) {
     const raw = payload ?? '';
-    return t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', 'x-wc-webhook-topic': 'order.updated', 'x-wc-webhook-signature': createHmac('sha256', A.webhookSecret).update(raw).digest('base64') }, payload: raw });
+    return t.app.inject({
+      method: 'POST',
+      url,
+      headers: {
+        'content-type': 'application/json',
+        'x-wc-webhook-topic': 'order.updated',
+        'x-wc-webhook-signature': createHmac('sha256', A.webhookSecret).update(raw).digest('base64'),
+      },
+      payload: raw,
+    });
   }
   if (url.startsWith('/v1/webhooks/')) {
     const ts = Math.floor(Date.now() / 1000);
-    return t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', 'x-bashgah-merchant': A.id, 'x-bashgah-timestamp': String(ts), 'x-bashgah-signature': `v1=${signWebhook(A.webhookSecret, ts, payload ?? '')}` }, payload });
+    return t.app.inject({
+      method: 'POST',
+      url,
+      headers: {
+        'content-type': 'application/json',
+        'x-bashgah-merchant': A.id,
+        'x-bashgah-timestamp': String(ts),
+        'x-bashgah-signature': `v1=${signWebhook(A.webhookSecret, ts, payload ?? '')}`,
+      },
+      payload,
+    });
   }
   return t.api(method as 'GET', url, body);
 }
 
 /** What B (and anyone pointing at B's things) looks like, through B's key and the tables. */
 async function snapshotOfB() {
-  const gets = [`/v1/members/${b.member}`, `/v1/members/${b.member}/ledger`, '/v1/wheel', '/v1/gifts', '/v1/gift-requests', '/v1/vouchers/campaigns', '/v1/raffles', `/v1/broadcasts/${b.broadcast}`, `/v1/campaigns/${b.campaign}`, `/v1/surveys/${b.survey}/results`, '/v1/settings'];
+  const gets = [
+    `/v1/members/${b.member}`,
+    `/v1/members/${b.member}/ledger`,
+    '/v1/wheel',
+    '/v1/gifts',
+    '/v1/gift-requests',
+    '/v1/vouchers/campaigns',
+    '/v1/raffles',
+    `/v1/broadcasts/${b.broadcast}`,
+    `/v1/campaigns/${b.campaign}`,
+    `/v1/surveys/${b.survey}/results`,
+    '/v1/settings',
+  ];
   const api = await Promise.all(gets.map(async (url) => [url, (await asB('GET', url)).json()]));
   const ids = Object.values(b).filter((v) => /^[0-9a-f-]{36}$/.test(v));
   const { rows } = await t.w.db.pool.query(
@@ -158,8 +225,13 @@ describe('merchant A with merchant B’s ids, on every route of /openapi.json', 
     const before = await snapshotOfB();
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const plans = PLANS();
-    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    expect(routes.filter((r) => !(r in plans)), 'routes without a plan in this test').toEqual([]);
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(
+      routes.filter((r) => !(r in plans)),
+      'routes without a plan in this test',
+    ).toEqual([]);
     const bIds = Object.values(b);
     const seen: string[] = [];
     for (const route of routes) {
@@ -176,7 +248,9 @@ describe('merchant A with merchant B’s ids, on every route of /openapi.json', 
           expect(res.statusCode, where).toBeGreaterThanOrEqual(400);
           // …with a code the document lists for this route and status.
           const [, path] = route.split(' ');
-          expect(doc.paths[path!][method.toLowerCase()].responses[String(res.statusCode)]?.description ?? '', where).toContain(`\`${res.json().error.code}\``);
+          expect(doc.paths[path!][method.toLowerCase()].responses[String(res.statusCode)]?.description ?? '', where).toContain(
+            `\`${res.json().error.code}\``,
+          );
         } else {
           for (const id of bIds) expect(res.body, where).not.toContain(id);
         }
@@ -193,7 +267,12 @@ describe('merchant A with merchant B’s ids, on every route of /openapi.json', 
     const assign = await t.api('POST', `/v1/vouchers/campaigns/${a.voucherCampaign}/assign`, { memberId: NO_SUCH });
     expect(assign.statusCode).toBe(422);
     expect(assign.json().error).toMatchObject({ code: 'unknown_member', details: { field: 'memberId' } });
-    const reward = await t.api('POST', '/v1/campaigns', { kind: 'reward', name: 'x', message, reward: { voucherCampaignId: b.voucherCampaign } });
+    const reward = await t.api('POST', '/v1/campaigns', {
+      kind: 'reward',
+      name: 'x',
+      message,
+      reward: { voucherCampaignId: b.voucherCampaign },
+    });
     expect(reward.json().error).toMatchObject({ code: 'unknown_voucher_campaign', details: { field: 'reward.voucherCampaignId' } });
     // A's own references still work, in any letter case.
     const own = await t.api('PUT', '/v1/wheel', wheelWith({ kind: 'voucher', voucherCampaignId: a.voucherCampaign.toUpperCase() }));

@@ -14,7 +14,10 @@ const purchase = (orderId: string, extra: object = {}) => ({ orderId, phone: new
 
 describe('POST /v1/webhooks/purchases', () => {
   it('credits a signed purchase and answers with awards, balances, tier and rules', async () => {
-    const res = await t.webhook('/v1/webhooks/purchases', purchase('wh-1', { branch: 'vanak', items: [{ sku: 'latte', category: 'coffee', quantity: 2, unitPrice: 500_000 }] }));
+    const res = await t.webhook(
+      '/v1/webhooks/purchases',
+      purchase('wh-1', { branch: 'vanak', items: [{ sku: 'latte', category: 'coffee', quantity: 2, unitPrice: 500_000 }] }),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-request-id']).toBeTruthy();
     expect(res.headers['idempotent-replayed']).toBeUndefined();
@@ -38,7 +41,9 @@ describe('POST /v1/webhooks/purchases', () => {
     const conflict = await t.webhook('/v1/webhooks/purchases', { ...body, amount: 999 });
     expect(conflict.statusCode).toBe(409);
     expect(conflict.json().error.code).toBe('order_conflict');
-    const n = await t.w.db.pool.query("SELECT count(*)::int AS n FROM ledger_entries e JOIN purchases p ON p.operation_id = e.operation_id WHERE p.order_id = 'wh-2'");
+    const n = await t.w.db.pool.query(
+      "SELECT count(*)::int AS n FROM ledger_entries e JOIN purchases p ON p.operation_id = e.operation_id WHERE p.order_id = 'wh-2'",
+    );
     expect(n.rows[0].n).toBe(3);
   });
 
@@ -57,7 +62,10 @@ describe('POST /v1/webhooks/purchases', () => {
       const b = body();
       const raw = JSON.stringify(b);
       const ts = Math.floor(Date.now() / 1000);
-      const res = await t.webhook('/v1/webhooks/purchases', b, { signature: `v1=${'0'.repeat(64)}, v1=${signWebhook(t.merchant.webhookSecret, ts, raw)}`, timestamp: ts });
+      const res = await t.webhook('/v1/webhooks/purchases', b, {
+        signature: `v1=${'0'.repeat(64)}, v1=${signWebhook(t.merchant.webhookSecret, ts, raw)}`,
+        timestamp: ts,
+      });
       expect(res.statusCode).toBe(200);
     });
 
@@ -76,14 +84,22 @@ describe('POST /v1/webhooks/purchases', () => {
       ['a timestamp 301 s old', { timestamp: -301 }, 'stale_timestamp'],
       ['a timestamp 301 s ahead', { timestamp: 301 }, 'stale_timestamp'],
       ['an unknown merchant', { merchant: { id: '00000000-0000-4000-8000-000000000000', webhookSecret: 'x' } }, 'unknown_merchant'],
-      ['a body changed after signing', { raw: '{"orderId":"x","phone":"09121112233","amount":5}', signature: undefined }, 'invalid_signature'],
+      [
+        'a body changed after signing',
+        { raw: '{"orderId":"x","phone":"09121112233","amount":5}', signature: undefined },
+        'invalid_signature',
+      ],
     ])('refuses %s with 401', async (_name, opts, code) => {
       let options: Parameters<TestApi['webhook']>[2] = opts as never;
       // Skews are relative to the moment the request is sent.
       if ('timestamp' in opts) options = { timestamp: Math.floor(Date.now() / 1000) + (opts.timestamp as number) };
       if ('raw' in opts) {
         const ts = Math.floor(Date.now() / 1000);
-        options = { raw: opts.raw, timestamp: ts, signature: `v1=${signWebhook(t.merchant.webhookSecret, ts, '{"orderId":"x","phone":"09121112233","amount":6}')}` };
+        options = {
+          raw: opts.raw,
+          timestamp: ts,
+          signature: `v1=${signWebhook(t.merchant.webhookSecret, ts, '{"orderId":"x","phone":"09121112233","amount":6}')}`,
+        };
       }
       const res = await t.webhook('/v1/webhooks/purchases', body(), options);
       expect(res.statusCode).toBe(401);
@@ -91,7 +107,12 @@ describe('POST /v1/webhooks/purchases', () => {
     });
 
     it('refuses a request without any signature headers', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/v1/webhooks/purchases', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body()) });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/purchases',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body()),
+      });
       expect(res.statusCode).toBe(401);
     });
   });
@@ -126,12 +147,24 @@ describe('POST /v1/webhooks/purchases', () => {
       const bad = await t.webhook('/v1/webhooks/purchases', null, { raw: '{"orderId": "x",' });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.code).toBe('invalid_json');
-      const text = await t.app.inject({ method: 'POST', url: '/v1/webhooks/purchases', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
-      const xml = await t.app.inject({ method: 'POST', url: '/v1/webhooks/purchases', headers: { 'content-type': 'application/xml' }, payload: '<order/>' });
+      const text = await t.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/purchases',
+        headers: { 'content-type': 'text/plain' },
+        payload: 'hello',
+      });
+      const xml = await t.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/purchases',
+        headers: { 'content-type': 'application/xml' },
+        payload: '<order/>',
+      });
       expect(xml.statusCode).toBe(415);
       expect(text.statusCode).toBe(415);
       expect(text.json().error.code).toBe('unsupported_media_type');
-      const huge = await t.webhook('/v1/webhooks/purchases', null, { raw: JSON.stringify({ orderId: 'big', phone: '09121112233', amount: 1, pad: 'x'.repeat(1024 * 1024) }) });
+      const huge = await t.webhook('/v1/webhooks/purchases', null, {
+        raw: JSON.stringify({ orderId: 'big', phone: '09121112233', amount: 1, pad: 'x'.repeat(1024 * 1024) }),
+      });
       expect(huge.statusCode).toBe(413);
       expect(huge.json().error.code).toBe('payload_too_large');
     });
@@ -148,12 +181,30 @@ describe('POST /v1/webhooks/refunds', () => {
     const body = purchase('rf-order');
     const bought = (await t.webhook('/v1/webhooks/purchases', body)).json();
     // The member spends 15 of their 20 coins on the wheel.
-    await t.w.services.ledger.spend({ merchantId: t.merchant.id, memberId: bought.memberId, currency: 'coins', amount: 15, reason: 'wheel', idempotencyKey: 'spin-rf', actor: 'member' });
+    await t.w.services.ledger.spend({
+      merchantId: t.merchant.id,
+      memberId: bought.memberId,
+      currency: 'coins',
+      amount: 15,
+      reason: 'wheel',
+      idempotencyKey: 'spin-rf',
+      actor: 'member',
+    });
     const part = await t.webhook('/v1/webhooks/refunds', { refundId: 'rf-1', orderId: 'rf-order', amount: 250_000 });
     expect(part.statusCode).toBe(200);
-    expect(part.json()).toMatchObject({ reversed: { points: 25, coins: 5, credit: 5_000 }, shortfall: { coins: 0 }, balances: { points: 75, coins: 0, credit: 15_000 }, remaining: 750_000 });
+    expect(part.json()).toMatchObject({
+      reversed: { points: 25, coins: 5, credit: 5_000 },
+      shortfall: { coins: 0 },
+      balances: { points: 75, coins: 0, credit: 15_000 },
+      remaining: 750_000,
+    });
     const full = await t.webhook('/v1/webhooks/refunds', { refundId: 'rf-2', orderId: 'rf-order' });
-    expect(full.json()).toMatchObject({ reversed: { points: 75, coins: 15, credit: 15_000 }, shortfall: { coins: 15 }, balances: { points: 0, coins: 0, credit: 0 }, remaining: 0 });
+    expect(full.json()).toMatchObject({
+      reversed: { points: 75, coins: 15, credit: 15_000 },
+      shortfall: { coins: 15 },
+      balances: { points: 0, coins: 0, credit: 0 },
+      remaining: 0,
+    });
     const replay = await t.webhook('/v1/webhooks/refunds', { refundId: 'rf-2', orderId: 'rf-order' });
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.json()).toEqual(full.json());
@@ -174,7 +225,12 @@ describe('pending member, then join', () => {
   it('a purchase before joining appears in the member’s balance once they join', async () => {
     const phone = newPhone();
     await t.webhook('/v1/webhooks/purchases', { orderId: 'pj-1', phone, amount: 500_000 });
-    const { member, claimed } = await t.w.services.members.register({ merchantId: t.merchant.id, phone, channel: 'telegram', externalUserId: '424242' });
+    const { member, claimed } = await t.w.services.members.register({
+      merchantId: t.merchant.id,
+      phone,
+      channel: 'telegram',
+      externalUserId: '424242',
+    });
     expect(claimed).toBe(true);
     expect(member.balances.points).toBe(50);
     const after = await t.webhook('/v1/webhooks/purchases', { orderId: 'pj-2', phone, amount: 100_000 });

@@ -34,7 +34,12 @@ function deliver(body: unknown, topic = 'order.updated', secret = t.merchant.web
 
 describe('WooCommerce webhooks', () => {
   it('answer the creation ping (form body, unsigned) with 200', async () => {
-    const res = await t.app.inject({ method: 'POST', url: `/v1/webhooks/woocommerce/${t.merchant.id}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'webhook_id=12' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/v1/webhooks/woocommerce/${t.merchant.id}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'webhook_id=12',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().results[0]).toEqual({ action: 'ping', outcome: 'pong' });
   });
@@ -62,7 +67,13 @@ describe('WooCommerce webhooks', () => {
     const send = (body: unknown) => deliver(body, 'order.updated', m.webhookSecret, m.id);
     const first = await send({ ...order, id: 900, billing: { ...order.billing, phone: '09350001122' } });
     expect(first.json().results[0]).toMatchObject({ action: 'purchase', outcome: 'pending_member' });
-    const refunded = { ...order, id: 900, billing: { ...order.billing, phone: '09350001122' }, status: 'completed', refunds: [{ id: 905, reason: 'مرجوعی ماگ', total: '-500000' }] };
+    const refunded = {
+      ...order,
+      id: 900,
+      billing: { ...order.billing, phone: '09350001122' },
+      status: 'completed',
+      refunds: [{ id: 905, reason: 'مرجوعی ماگ', total: '-500000' }],
+    };
     const res = await send(refunded);
     expect(res.json().results).toEqual([
       { action: 'purchase', outcome: 'already_recorded', orderId: 'wc-900' },
@@ -85,7 +96,14 @@ describe('WooCommerce webhooks', () => {
   });
 
   it('converts a Rial store’s totals to the club’s Toman', async () => {
-    const res = await deliver({ ...order, id: 960, status: 'completed', currency: 'IRR', total: '14500000', billing: { ...order.billing, phone: '09121110000' } });
+    const res = await deliver({
+      ...order,
+      id: 960,
+      status: 'completed',
+      currency: 'IRR',
+      total: '14500000',
+      billing: { ...order.billing, phone: '09121110000' },
+    });
     expect(res.json().results[0].outcome).toBe('pending_member');
     expect((await t.w.services.members.findByPhone(t.merchant.id, '09121110000'))!.balances.points).toBe(145);
   });

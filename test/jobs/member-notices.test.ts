@@ -39,8 +39,25 @@ async function notify() {
     memberNotifier({
       memberStore: s.memberStore,
       channels: [
-        telegramNotices({ telegram: h.channel, members: s.members, memberStore: s.memberStore, screens: s.screens, settings: s.settings, defaultLocale: 'fa', logger }),
-        whatsappNotices({ outbox: wa.outbox, merchants: s.merchants, members: s.members, memberStore: s.memberStore, screens: s.screens, settings: s.settings, shortLinks: s.shortLinks, defaultLocale: 'fa' }),
+        telegramNotices({
+          telegram: h.channel,
+          members: s.members,
+          memberStore: s.memberStore,
+          screens: s.screens,
+          settings: s.settings,
+          defaultLocale: 'fa',
+          logger,
+        }),
+        whatsappNotices({
+          outbox: wa.outbox,
+          merchants: s.merchants,
+          members: s.members,
+          memberStore: s.memberStore,
+          screens: s.screens,
+          settings: s.settings,
+          shortLinks: s.shortLinks,
+          defaultLocale: 'fa',
+        }),
       ],
     }),
   ]);
@@ -48,7 +65,8 @@ async function notify() {
 }
 
 const onTelegram = (needle: string) => tg.botMessages().filter((m) => (m.text ?? m.caption ?? '').includes(needle)).length;
-const onWhatsApp = async (needle: string) => (await wa.local.messages(h.merchantId, phone)).filter((m) => m.direction === 'out' && stripIsolates(m.text).includes(needle)).length;
+const onWhatsApp = async (needle: string) =>
+  (await wa.local.messages(h.merchantId, phone)).filter((m) => m.direction === 'out' && stripIsolates(m.text).includes(needle)).length;
 const buy = (orderId: string, amount: number) => h.w.services.purchases.record(h.merchantId, { orderId, phone, amount }, 'test');
 
 describe('a member on Telegram and WhatsApp gets each notice once, where they wrote last', () => {

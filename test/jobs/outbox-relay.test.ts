@@ -34,23 +34,62 @@ async function jobsOfMember(memberId: string) {
 describe('outbox relay', () => {
   it('publishes committed events to BullMQ once, and nothing for a rolled-back change', async () => {
     const m = (await w.services.members.ensurePending(merchantId, newPhone())).member;
-    await w.services.ledger.earn({ merchantId, memberId: m.id, currency: 'coins', amount: 10, reason: 'bonus', idempotencyKey: `o1-${m.id}`, actor: 't' });
-    await expect(w.services.ledger.spend({ merchantId, memberId: m.id, currency: 'coins', amount: 11, reason: 'gift', idempotencyKey: `o2-${m.id}`, actor: 't' })).rejects.toMatchObject({ code: 'insufficient_balance' });
+    await w.services.ledger.earn({
+      merchantId,
+      memberId: m.id,
+      currency: 'coins',
+      amount: 10,
+      reason: 'bonus',
+      idempotencyKey: `o1-${m.id}`,
+      actor: 't',
+    });
+    await expect(
+      w.services.ledger.spend({
+        merchantId,
+        memberId: m.id,
+        currency: 'coins',
+        amount: 11,
+        reason: 'gift',
+        idempotencyKey: `o2-${m.id}`,
+        actor: 't',
+      }),
+    ).rejects.toMatchObject({ code: 'insufficient_balance' });
     const relay = new OutboxRelay(w.db.pool, queue, logger);
     await relay.drain();
     await relay.drain();
     const jobs = await jobsOfMember(m.id);
     expect(jobs.map((j) => j.name)).toEqual(['ledger.changed']);
-    expect(jobs[0]!.data).toMatchObject({ merchantId, type: 'ledger.changed', payload: { balances: { coins: 10 }, entries: [{ amount: 10, reason: 'bonus' }] } });
+    expect(jobs[0]!.data).toMatchObject({
+      merchantId,
+      type: 'ledger.changed',
+      payload: { balances: { coins: 10 }, entries: [{ amount: 10, reason: 'bonus' }] },
+    });
     const pending = await w.db.pool.query('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL');
     expect(pending.rows[0].n).toBe(0);
   });
 
   it('a crash after adding to BullMQ but before marking published does not duplicate', async () => {
     const m = (await w.services.members.ensurePending(merchantId, newPhone())).member;
-    await w.services.ledger.earn({ merchantId, memberId: m.id, currency: 'points', amount: 5, reason: 'bonus', idempotencyKey: `c1-${m.id}`, actor: 't' });
+    await w.services.ledger.earn({
+      merchantId,
+      memberId: m.id,
+      currency: 'points',
+      amount: 5,
+      reason: 'bonus',
+      idempotencyKey: `c1-${m.id}`,
+      actor: 't',
+    });
     // The first relay dies between addBulk and its UPDATE: the transaction rolls back.
-    const crashing = new OutboxRelay(w.db.pool, { addBulk: async (jobs: Parameters<Queue['addBulk']>[0]) => { await queue.addBulk(jobs as never); throw new Error('killed'); } } as unknown as Queue<DomainEvent>, logger);
+    const crashing = new OutboxRelay(
+      w.db.pool,
+      {
+        addBulk: async (jobs: Parameters<Queue['addBulk']>[0]) => {
+          await queue.addBulk(jobs as never);
+          throw new Error('killed');
+        },
+      } as unknown as Queue<DomainEvent>,
+      logger,
+    );
     await expect(crashing.drain()).rejects.toThrow('killed');
     expect((await w.db.pool.query('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL')).rows[0].n).toBeGreaterThan(0);
     await new OutboxRelay(w.db.pool, queue, logger).drain();
@@ -62,7 +101,15 @@ describe('outbox relay', () => {
     await relay.start();
     try {
       const m = (await w.services.members.ensurePending(merchantId, newPhone())).member;
-      await w.services.ledger.earn({ merchantId, memberId: m.id, currency: 'credit', amount: 1000, reason: 'bonus', idempotencyKey: `n-${m.id}`, actor: 't' });
+      await w.services.ledger.earn({
+        merchantId,
+        memberId: m.id,
+        currency: 'credit',
+        amount: 1000,
+        reason: 'bonus',
+        idempotencyKey: `n-${m.id}`,
+        actor: 't',
+      });
       const jobs = await waitFor(async () => ((await jobsOfMember(m.id)).length ? jobsOfMember(m.id) : undefined), 5_000);
       expect(jobs).toHaveLength(1);
     } finally {

@@ -26,7 +26,9 @@ describe('ledger', () => {
     await earn(m.id, 'coins', 300, `e1-${m.id}`);
     const out = await spend(m.id, 'coins', 120, `s1-${m.id}`);
     expect(out.result.balances.coins).toBe(180);
-    const { rows } = await w.db.pool.query('SELECT amount, balance_after, reason FROM ledger_entries WHERE member_id = $1 ORDER BY id', [m.id]);
+    const { rows } = await w.db.pool.query('SELECT amount, balance_after, reason FROM ledger_entries WHERE member_id = $1 ORDER BY id', [
+      m.id,
+    ]);
     expect(rows.map((r) => [Number(r.amount), Number(r.balance_after), r.reason])).toEqual([
       [300, 300, 'bonus'],
       [-120, 180, 'gift'],
@@ -65,7 +67,9 @@ describe('ledger', () => {
     for (const amount of [0, -5, 1.5, 1e16, Number.NaN]) {
       await expect(earn(m.id, 'coins', amount, `bad-${amount}-${m.id}`)).rejects.toMatchObject({ code: 'invalid_amount' });
     }
-    await expect(w.services.ledger.adjust({ merchantId, memberId: m.id, currency: 'coins', amount: 0, reason: 'x', idempotencyKey: 'z', actor: 't' })).rejects.toMatchObject({ code: 'invalid_amount' });
+    await expect(
+      w.services.ledger.adjust({ merchantId, memberId: m.id, currency: 'coins', amount: 0, reason: 'x', idempotencyKey: 'z', actor: 't' }),
+    ).rejects.toMatchObject({ code: 'invalid_amount' });
   });
 
   it('spends the soonest-expiring, then oldest, bucket first', async () => {
@@ -85,11 +89,15 @@ describe('ledger', () => {
     await w.services.members.tag(merchantId, m.id, ['vip']);
     await earn(m.id, 'credit', 500, `g1-${m.id}`, { restrictions: { branches: ['vanak'], categories: ['coffee'] } });
     await earn(m.id, 'credit', 200, `g2-${m.id}`, { restrictions: { groups: ['vip'] } });
-    await expect(spend(m.id, 'credit', 300, `s1-${m.id}`, { context: { branch: 'tajrish', categories: ['coffee'] } })).rejects.toMatchObject({
+    await expect(
+      spend(m.id, 'credit', 300, `s1-${m.id}`, { context: { branch: 'tajrish', categories: ['coffee'] } }),
+    ).rejects.toMatchObject({
       code: 'insufficient_balance',
       details: { usable: 200, balance: 700 },
     });
-    await expect(spend(m.id, 'credit', 600, `s2-${m.id}`, { context: { branch: 'vanak', categories: ['coffee', 'cake'] } })).rejects.toMatchObject({ details: { usable: 200 } });
+    await expect(
+      spend(m.id, 'credit', 600, `s2-${m.id}`, { context: { branch: 'vanak', categories: ['coffee', 'cake'] } }),
+    ).rejects.toMatchObject({ details: { usable: 200 } });
     const ok = await spend(m.id, 'credit', 650, `s3-${m.id}`, { context: { branch: 'vanak', categories: ['coffee'] } });
     expect(ok.result.balances.credit).toBe(50);
   });
@@ -113,19 +121,51 @@ describe('ledger', () => {
     const events = await w.db.pool.query('SELECT type, payload FROM outbox_events WHERE id > $1 ORDER BY id', [before.rows[0].id ?? 0]);
     expect(events.rows.map((e) => e.type)).toEqual(['ledger.changed', 'tier.changed']);
     expect(events.rows[1].payload).toMatchObject({ member_id: m.id, from: 'bronze', to: 'silver', direction: 'up' });
-    expect(events.rows[0].payload).toMatchObject({ member_id: m.id, balances: { points: 600 }, entries: [{ currency: 'points', amount: 600, balance_after: 600 }] });
+    expect(events.rows[0].payload).toMatchObject({
+      member_id: m.id,
+      balances: { points: 600 },
+      entries: [{ currency: 'points', amount: 600, balance_after: 600 }],
+    });
   });
 
   it('does not let manual adjustments move tiers', async () => {
     const m = await newMember();
-    const out = await w.services.ledger.adjust({ merchantId, memberId: m.id, currency: 'points', amount: 5_000, reason: 'correction', idempotencyKey: `a-${m.id}`, actor: 'api' });
+    const out = await w.services.ledger.adjust({
+      merchantId,
+      memberId: m.id,
+      currency: 'points',
+      amount: 5_000,
+      reason: 'correction',
+      idempotencyKey: `a-${m.id}`,
+      actor: 'api',
+    });
     expect(out.result.tier).toBe('bronze');
-    await expect(w.services.ledger.adjust({ merchantId, memberId: m.id, currency: 'points', amount: -5_001, reason: 'correction', idempotencyKey: `a2-${m.id}`, actor: 'api' })).rejects.toMatchObject({ code: 'insufficient_balance' });
+    await expect(
+      w.services.ledger.adjust({
+        merchantId,
+        memberId: m.id,
+        currency: 'points',
+        amount: -5_001,
+        reason: 'correction',
+        idempotencyKey: `a2-${m.id}`,
+        actor: 'api',
+      }),
+    ).rejects.toMatchObject({ code: 'insufficient_balance' });
   });
 
   it('answers member_not_found for another merchant’s member', async () => {
     const other = await w.newMerchant();
     const m = await newMember();
-    await expect(w.services.ledger.earn({ merchantId: other, memberId: m.id, currency: 'coins', amount: 1, reason: 'x', idempotencyKey: 'x', actor: 't' })).rejects.toMatchObject({ code: 'member_not_found', kind: 'not_found' });
+    await expect(
+      w.services.ledger.earn({
+        merchantId: other,
+        memberId: m.id,
+        currency: 'coins',
+        amount: 1,
+        reason: 'x',
+        idempotencyKey: 'x',
+        actor: 't',
+      }),
+    ).rejects.toMatchObject({ code: 'member_not_found', kind: 'not_found' });
   });
 });

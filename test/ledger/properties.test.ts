@@ -8,7 +8,10 @@ let merchantId: string;
 
 beforeAll(async () => {
   w = await createTestWorld();
-  merchantId = await w.newMerchant({ earning: { coinsPerAmount: { coins: 1, amount: 10_000 }, cashbackPercent: 5 }, expiry: { creditDays: 30, pointsExpire: true, pointsDays: 60 } });
+  merchantId = await w.newMerchant({
+    earning: { coinsPerAmount: { coins: 1, amount: 10_000 }, cashbackPercent: 5 },
+    expiry: { creditDays: 30, pointsExpire: true, pointsDays: 60 },
+  });
 });
 afterAll(() => w.close());
 
@@ -25,7 +28,11 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ op: fc.constant('earn' as const), currency, amount: fc.integer({ min: 1, max: 500 }) }),
   fc.record({ op: fc.constant('spend' as const), currency, amount: fc.integer({ min: 1, max: 500 }) }),
   fc.record({ op: fc.constant('buy' as const), amount: fc.integer({ min: 10_000, max: 3_000_000 }) }),
-  fc.record({ op: fc.constant('refund' as const), order: fc.nat(10), amount: fc.option(fc.integer({ min: 1, max: 2_000_000 }), { nil: undefined }) }),
+  fc.record({
+    op: fc.constant('refund' as const),
+    order: fc.nat(10),
+    amount: fc.option(fc.integer({ min: 1, max: 2_000_000 }), { nil: undefined }),
+  }),
   fc.record({ op: fc.constant('expire' as const), days: fc.integer({ min: 1, max: 70 }) }),
   fc.record({ op: fc.constant('replay' as const), index: fc.nat(40) }),
 );
@@ -45,10 +52,28 @@ describe('ledger invariants over random operation sequences', () => {
           let action: (() => Promise<unknown>) | undefined;
           switch (cmd.op) {
             case 'earn':
-              action = () => w.services.ledger.earn({ merchantId, memberId, currency: cmd.currency, amount: cmd.amount, reason: 'bonus', idempotencyKey: key, actor: 'prop' });
+              action = () =>
+                w.services.ledger.earn({
+                  merchantId,
+                  memberId,
+                  currency: cmd.currency,
+                  amount: cmd.amount,
+                  reason: 'bonus',
+                  idempotencyKey: key,
+                  actor: 'prop',
+                });
               break;
             case 'spend':
-              action = () => w.services.ledger.spend({ merchantId, memberId, currency: cmd.currency, amount: cmd.amount, reason: 'gift', idempotencyKey: key, actor: 'prop' });
+              action = () =>
+                w.services.ledger.spend({
+                  merchantId,
+                  memberId,
+                  currency: cmd.currency,
+                  amount: cmd.amount,
+                  reason: 'gift',
+                  idempotencyKey: key,
+                  actor: 'prop',
+                });
               break;
             case 'buy': {
               const orderId = `o-${run}-${orders++}`;
@@ -71,7 +96,12 @@ describe('ledger invariants over random operation sequences', () => {
               const target = executed[cmd.index % Math.max(executed.length, 1)];
               if (!target) continue;
               // Only operations that succeeded left a key; a replay of those must change nothing.
-              const succeededBefore = (await w.db.pool.query('SELECT 1 FROM ledger_operations WHERE merchant_id = $1 AND idempotency_key = $2', [merchantId, target.key])).rowCount;
+              const succeededBefore = (
+                await w.db.pool.query('SELECT 1 FROM ledger_operations WHERE merchant_id = $1 AND idempotency_key = $2', [
+                  merchantId,
+                  target.key,
+                ])
+              ).rowCount;
               const before = await storedBalances(w.db, memberId);
               const entries = await w.db.pool.query('SELECT count(*)::int AS n FROM ledger_entries WHERE member_id = $1', [memberId]);
               await target.run().catch((e: { code?: string }) => {
@@ -89,7 +119,11 @@ describe('ledger invariants over random operation sequences', () => {
           await action!().catch((e: { code?: string }) => {
             expect(['insufficient_balance', 'refund_exceeds_purchase', 'already_refunded']).toContain(e.code);
           });
-          executed.push({ cmd, key: cmd.op === 'buy' ? `purchase:o-${run}-${orders - 1}` : cmd.op === 'refund' ? `refund:${key}` : key, run: action! });
+          executed.push({
+            cmd,
+            key: cmd.op === 'buy' ? `purchase:o-${run}-${orders - 1}` : cmd.op === 'refund' ? `refund:${key}` : key,
+            run: action!,
+          });
         }
         const stored = await storedBalances(w.db, memberId);
         for (const c of CURRENCIES) {

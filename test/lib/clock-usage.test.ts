@@ -23,7 +23,10 @@ const REAL_CLOCK_ALLOWED: Record<string, { count: number; why: string }> = {
   'src/jobs/broadcast-control.ts': { count: 1, why: 'unique id of a throttled progress job' },
   'src/http/auth/hooks.ts': { count: 1, why: "signature replay window against the shop's real clock" },
   'src/redis.ts': { count: 1, why: 'log throttling' },
-  'src/channels/telegram/local/local-bot-api.ts': { count: 6, why: "stand-in for Telegram's servers and their clock; a lost state file numbers updates from the time" },
+  'src/channels/telegram/local/local-bot-api.ts': {
+    count: 6,
+    why: "stand-in for Telegram's servers and their clock; a lost state file numbers updates from the time",
+  },
   'src/channels/whatsapp/local/local-whatsapp.ts': { count: 1, why: "stand-in for WhatsApp's servers and their clock" },
   'src/channels/telegram/telegram-channel.ts': { count: 2, why: 'a 5 s cache of whether the Bot API answers (readiness)' },
   'src/db/migrate/new-migration.ts': { count: 1, why: 'a new migration is named by the time a developer makes it (Prisma layout)' },
@@ -55,7 +58,13 @@ describe('the clock', () => {
 
     it('a member joining and becoming unreachable is dated by the clock, and a birth date is judged by it', async () => {
       w.clock.set('2001-03-21T06:30:00Z');
-      const { member } = await w.services.members.register({ merchantId, phone: newPhone(), channel: 'telegram', externalUserId: '91001', chatId: '91001' });
+      const { member } = await w.services.members.register({
+        merchantId,
+        phone: newPhone(),
+        channel: 'telegram',
+        externalUserId: '91001',
+        chatId: '91001',
+      });
       expect(member.joinedAt?.toISOString()).toBe('2001-03-21T06:30:00.000Z');
 
       w.clock.advance(60_000);
@@ -64,9 +73,13 @@ describe('the clock', () => {
       expect(identity!.unreachableAt?.toISOString()).toBe('2001-03-21T06:31:00.000Z');
 
       // Two years old on the club's clock (the real clock would make this person an adult).
-      await expect(w.services.members.updateProfile(merchantId, member.id, { birthDate: new Date('1999-03-01') })).rejects.toMatchObject({ code: 'invalid_birth_date' });
+      await expect(w.services.members.updateProfile(merchantId, member.id, { birthDate: new Date('1999-03-01') })).rejects.toMatchObject({
+        code: 'invalid_birth_date',
+      });
       w.clock.set('2030-01-01T00:00:00Z');
-      await expect(w.services.members.updateProfile(merchantId, member.id, { birthDate: new Date('1999-03-01') })).resolves.toMatchObject({ id: member.id });
+      await expect(w.services.members.updateProfile(merchantId, member.id, { birthDate: new Date('1999-03-01') })).resolves.toMatchObject({
+        id: member.id,
+      });
     });
   });
 });

@@ -19,10 +19,22 @@ describe('purchases', () => {
     const phone = newPhone();
     const local = `0${phone.slice(3)}`.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!); // ۰۹۱۲… typed in Persian digits
     const out = await buy('ord-pending-1', local, 1_250_000);
-    expect(out).toMatchObject({ status: 'pending_member', awarded: { points: 125, coins: 25, credit: 25_000 }, balances: { points: 125, coins: 25, credit: 25_000 }, tier: 'bronze', replayed: false });
+    expect(out).toMatchObject({
+      status: 'pending_member',
+      awarded: { points: 125, coins: 25, credit: 25_000 },
+      balances: { points: 125, coins: 25, credit: 25_000 },
+      tier: 'bronze',
+      replayed: false,
+    });
     expect(out.rules).toEqual(['base']);
 
-    const joined = await w.services.members.register({ merchantId, phone, channel: 'telegram', externalUserId: '777001', chatId: '777001' });
+    const joined = await w.services.members.register({
+      merchantId,
+      phone,
+      channel: 'telegram',
+      externalUserId: '777001',
+      chatId: '777001',
+    });
     expect(joined).toMatchObject({ claimed: true, alreadyActive: false });
     expect(joined.member).toMatchObject({ id: out.memberId, status: 'active', balances: { points: 125, coins: 25, credit: 25_000 } });
 
@@ -36,8 +48,13 @@ describe('purchases', () => {
     const first = await buy('ord-replay', phone, 300_000, { branch: 'vanak' });
     const again = await buy('ord-replay', phone, 300_000, { branch: 'vanak' });
     expect(again).toEqual({ ...first, replayed: true });
-    await expect(buy('ord-replay', phone, 300_001, { branch: 'vanak' })).rejects.toMatchObject({ code: 'order_conflict', kind: 'conflict' });
-    const count = await w.db.pool.query("SELECT count(*)::int AS n FROM purchases WHERE merchant_id = $1 AND order_id = 'ord-replay'", [merchantId]);
+    await expect(buy('ord-replay', phone, 300_001, { branch: 'vanak' })).rejects.toMatchObject({
+      code: 'order_conflict',
+      kind: 'conflict',
+    });
+    const count = await w.db.pool.query("SELECT count(*)::int AS n FROM purchases WHERE merchant_id = $1 AND order_id = 'ord-replay'", [
+      merchantId,
+    ]);
     expect(count.rows[0].n).toBe(1);
   });
 
@@ -59,9 +76,15 @@ describe('purchases', () => {
     await expect(buy('ord-bad-phone', '12345', 1000)).rejects.toMatchObject({ code: 'invalid_phone' });
     await expect(buy('', newPhone(), 1000)).rejects.toMatchObject({ code: 'invalid_order_id' });
     await expect(buy('ord-bad-amount', newPhone(), 0)).rejects.toMatchObject({ code: 'invalid_amount' });
-    await expect(w.services.purchases.record(merchantId, { orderId: 'ord-x', amount: 1000 }, 'api')).rejects.toMatchObject({ code: 'member_required' });
-    await expect(w.services.purchases.record(merchantId, { orderId: 'ord-y', memberCode: 'ZZZZZZZ', amount: 1000 }, 'api')).rejects.toMatchObject({ code: 'member_not_found' });
-    const n = await w.db.pool.query("SELECT count(*)::int AS n FROM purchases WHERE order_id IN ('ord-bad-phone','ord-bad-amount','ord-x','ord-y')");
+    await expect(w.services.purchases.record(merchantId, { orderId: 'ord-x', amount: 1000 }, 'api')).rejects.toMatchObject({
+      code: 'member_required',
+    });
+    await expect(
+      w.services.purchases.record(merchantId, { orderId: 'ord-y', memberCode: 'ZZZZZZZ', amount: 1000 }, 'api'),
+    ).rejects.toMatchObject({ code: 'member_not_found' });
+    const n = await w.db.pool.query(
+      "SELECT count(*)::int AS n FROM purchases WHERE order_id IN ('ord-bad-phone','ord-bad-amount','ord-x','ord-y')",
+    );
     expect(n.rows[0].n).toBe(0);
   });
 
@@ -71,15 +94,32 @@ describe('purchases', () => {
     const first = await w.services.purchases.record(m, { orderId: 't-1', phone, amount: 100_000 }, 'api');
     expect(first.awarded.points).toBe(10);
     // Another replica (here: a direct ledger call) lifts the member to silver.
-    await w.services.ledger.earn({ merchantId: m, memberId: first.memberId, currency: 'points', amount: 600, reason: 'bonus', idempotencyKey: 'lift', actor: 't' });
+    await w.services.ledger.earn({
+      merchantId: m,
+      memberId: first.memberId,
+      currency: 'points',
+      amount: 600,
+      reason: 'bonus',
+      idempotencyKey: 'lift',
+      actor: 't',
+    });
     const second = await w.services.purchases.record(m, { orderId: 't-2', phone, amount: 100_000 }, 'api');
     expect(second).toMatchObject({ tier: 'silver', awarded: { points: 20 }, rules: ['base', 'tier_silver'] });
   });
 
   it('by member code work as by phone', async () => {
     const phone = newPhone();
-    const { member } = await w.services.members.register({ merchantId, phone, channel: 'whatsapp', externalUserId: `${phone.slice(1)}@c.us` });
-    const out = await w.services.purchases.record(merchantId, { orderId: 'ord-code', memberCode: member.memberCode.toLowerCase(), amount: 200_000 }, 'pos');
+    const { member } = await w.services.members.register({
+      merchantId,
+      phone,
+      channel: 'whatsapp',
+      externalUserId: `${phone.slice(1)}@c.us`,
+    });
+    const out = await w.services.purchases.record(
+      merchantId,
+      { orderId: 'ord-code', memberCode: member.memberCode.toLowerCase(), amount: 200_000 },
+      'pos',
+    );
     expect(out).toMatchObject({ memberId: member.id, status: 'credited', awarded: { points: 20 } });
   });
 });
@@ -94,13 +134,23 @@ describe('refunds', () => {
     const rest = await w.services.purchases.refund(merchantId, { refundId: 'rf-1b', orderId: 'ord-r1' }, 'api');
     expect(rest.reversed).toEqual({ points: 67, coins: 14, credit: 13_334 });
     expect(rest.balances).toEqual({ points: 0, coins: 0, credit: 0 });
-    await expect(w.services.purchases.refund(merchantId, { refundId: 'rf-1c', orderId: 'ord-r1', amount: 1 }, 'api')).rejects.toMatchObject({ code: 'already_refunded', kind: 'unprocessable' });
+    await expect(w.services.purchases.refund(merchantId, { refundId: 'rf-1c', orderId: 'ord-r1', amount: 1 }, 'api')).rejects.toMatchObject(
+      { code: 'already_refunded', kind: 'unprocessable' },
+    );
   });
 
   it('after the member spent part of the reward, zero the balance and take the rest from later earnings', async () => {
     const phone = newPhone();
     const p = await buy('ord-r2', phone, 1_000_000); // 20 coins
-    await w.services.ledger.spend({ merchantId, memberId: p.memberId, currency: 'coins', amount: 15, reason: 'wheel', idempotencyKey: `spin-${p.memberId}`, actor: 'member' });
+    await w.services.ledger.spend({
+      merchantId,
+      memberId: p.memberId,
+      currency: 'coins',
+      amount: 15,
+      reason: 'wheel',
+      idempotencyKey: `spin-${p.memberId}`,
+      actor: 'member',
+    });
     const r = await w.services.purchases.refund(merchantId, { refundId: 'rf-2', orderId: 'ord-r2' }, 'api');
     expect(r.reversed.coins).toBe(20);
     expect(r.shortfall.coins).toBe(15);
@@ -110,7 +160,10 @@ describe('refunds', () => {
     const later = await buy('ord-r2-next', phone, 1_000_000); // earns 20 coins, 15 go to the debt
     expect(later.balances.coins).toBe(5);
     expect((await storedBalances(w.db, p.memberId)).debts.coins).toBe(0);
-    const reasons = await w.db.pool.query("SELECT reason, amount FROM ledger_entries WHERE member_id = $1 AND currency = 'coins' ORDER BY id", [p.memberId]);
+    const reasons = await w.db.pool.query(
+      "SELECT reason, amount FROM ledger_entries WHERE member_id = $1 AND currency = 'coins' ORDER BY id",
+      [p.memberId],
+    );
     expect(reasons.rows.map((r) => [r.reason, Number(r.amount)])).toEqual([
       ['purchase', 20],
       ['wheel', -15],
@@ -128,15 +181,24 @@ describe('refunds', () => {
     const a = await w.services.purchases.refund(merchantId, { refundId: 'rf-3', orderId: 'ord-r3', amount: 100_000 }, 'api');
     const b = await w.services.purchases.refund(merchantId, { refundId: 'rf-3', orderId: 'ord-r3', amount: 100_000 }, 'api');
     expect(b).toEqual({ ...a, replayed: true });
-    await expect(w.services.purchases.refund(merchantId, { refundId: 'rf-3', orderId: 'ord-r3', amount: 200_000 }, 'api')).rejects.toMatchObject({ code: 'refund_conflict' });
-    await expect(w.services.purchases.refund(merchantId, { refundId: 'rf-404', orderId: 'nope' }, 'api')).rejects.toMatchObject({ code: 'order_not_found', kind: 'not_found' });
-    await expect(w.services.purchases.refund(merchantId, { refundId: 'rf-big', orderId: 'ord-r3', amount: 400_001 }, 'api')).rejects.toMatchObject({ code: 'refund_exceeds_purchase', details: { remaining: 400_000 } });
+    await expect(
+      w.services.purchases.refund(merchantId, { refundId: 'rf-3', orderId: 'ord-r3', amount: 200_000 }, 'api'),
+    ).rejects.toMatchObject({ code: 'refund_conflict' });
+    await expect(w.services.purchases.refund(merchantId, { refundId: 'rf-404', orderId: 'nope' }, 'api')).rejects.toMatchObject({
+      code: 'order_not_found',
+      kind: 'not_found',
+    });
+    await expect(
+      w.services.purchases.refund(merchantId, { refundId: 'rf-big', orderId: 'ord-r3', amount: 400_001 }, 'api'),
+    ).rejects.toMatchObject({ code: 'refund_exceeds_purchase', details: { remaining: 400_000 } });
   });
 
   it('racing partial refunds of one order never take back more than it awarded', async () => {
     const p = await buy('ord-r4', newPhone(), 1_000_000);
     const results = await Promise.allSettled(
-      Array.from({ length: 12 }, (_, i) => w.services.purchases.refund(merchantId, { refundId: `rf-4-${i}`, orderId: 'ord-r4', amount: 100_000 }, 'api')),
+      Array.from({ length: 12 }, (_, i) =>
+        w.services.purchases.refund(merchantId, { refundId: `rf-4-${i}`, orderId: 'ord-r4', amount: 100_000 }, 'api'),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     const row = (await w.db.pool.query("SELECT refunded_amount, reversed_points FROM purchases WHERE order_id = 'ord-r4'")).rows[0];

@@ -19,12 +19,26 @@ afterAll(() => t.close());
 async function seed(merchantId: string) {
   const q = (sql: string, params: unknown[]) => t.w.db.pool.query(sql, params);
   let n = 0;
-  const member = async (source: string | null, joinedAt: string, referrerId: string | null = null, firstPurchaseAt: string | null = null) => {
+  const member = async (
+    source: string | null,
+    joinedAt: string,
+    referrerId: string | null = null,
+    firstPurchaseAt: string | null = null,
+  ) => {
     n++;
     const { rows } = await q(
       `INSERT INTO members (id, merchant_id, phone, member_code, referral_code, tier, status, source_tag, joined_at, referrer_id, first_purchase_at)
        VALUES (gen_random_uuid(), $1, $2, $3, $4, 'bronze', 'active', $5, $6, $7, $8) RETURNING id`,
-      [merchantId, `+9891700000${String(n).padStart(2, '0')}`, `K${String(n).padStart(6, '2')}`, `R${String(n).padStart(5, '2')}`, source, joinedAt, referrerId, firstPurchaseAt],
+      [
+        merchantId,
+        `+9891700000${String(n).padStart(2, '0')}`,
+        `K${String(n).padStart(6, '2')}`,
+        `R${String(n).padStart(5, '2')}`,
+        source,
+        joinedAt,
+        referrerId,
+        firstPurchaseAt,
+      ],
     );
     return rows[0].id as string;
   };
@@ -36,7 +50,12 @@ async function seed(merchantId: string) {
   await member(null, before);
   await member(null, before);
   const invite = (referrerId: string, at: string, opener: string) =>
-    q("INSERT INTO referral_invites (merchant_id, referrer_id, channel, opener_id, created_at) VALUES ($1, $2, 'telegram', $3, $4)", [merchantId, referrerId, opener, at]);
+    q("INSERT INTO referral_invites (merchant_id, referrer_id, channel, opener_id, created_at) VALUES ($1, $2, 'telegram', $3, $4)", [
+      merchantId,
+      referrerId,
+      opener,
+      at,
+    ]);
   for (let i = 0; i < 5; i++) await invite(a, `2026-10-${25 + i}T12:00:00+03:30`, `a${i}`);
   for (let i = 0; i < 3; i++) await invite(b, `2026-11-0${1 + i}T12:00:00+03:30`, `b${i}`);
   await invite(a, '2026-10-22T23:00:00+03:30', 'early'); // 30 Mehr: before the month

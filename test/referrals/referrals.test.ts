@@ -14,7 +14,11 @@ afterAll(() => w.close());
 const settings = {
   referrals: {
     onJoin: { referrer: { currency: 'coins', amount: 20 }, friend: { currency: 'coins', amount: 10 } },
-    onFirstPurchase: { minAmount: 200_000, referrer: { currency: 'points', amount: 50 }, friend: { currency: 'credit', amount: 5_000, expiresInDays: 30 } },
+    onFirstPurchase: {
+      minAmount: 200_000,
+      referrer: { currency: 'points', amount: 50 },
+      friend: { currency: 'credit', amount: 5_000, expiresInDays: 30 },
+    },
     limits: { referrerRewardsPerDay: 5, referrerRewardsTotal: 8 },
   },
 };
@@ -46,7 +50,9 @@ describe('referral rewards', () => {
     await drain();
     expect((await balances(referrer.id)).points).toBe(50);
     expect((await balances(other.id)).credit).toBe(5_000);
-    const entries = await w.db.pool.query("SELECT reason, amount FROM ledger_entries WHERE member_id = $1 AND reason = 'referral'", [referrer.id]);
+    const entries = await w.db.pool.query("SELECT reason, amount FROM ledger_entries WHERE member_id = $1 AND reason = 'referral'", [
+      referrer.id,
+    ]);
     expect(entries.rows.map((r) => Number(r.amount)).sort()).toEqual([20, 20, 50].sort());
     expect(await ledgerSums(w.db, referrer.id)).toEqual(await balances(referrer.id));
   });
@@ -80,7 +86,10 @@ describe('referral rewards', () => {
     await drain();
     expect((await balances(referrer.id)).points).toBe(0);
     expect((await balances(friend.id)).credit).toBe(0);
-    const reward = await w.db.pool.query("SELECT status FROM referral_rewards WHERE friend_id = $1 AND trigger = 'first_purchase' AND beneficiary = 'referrer'", [friend.id]);
+    const reward = await w.db.pool.query(
+      "SELECT status FROM referral_rewards WHERE friend_id = $1 AND trigger = 'first_purchase' AND beneficiary = 'referrer'",
+      [friend.id],
+    );
     expect(reward.rows[0].status).toBe('reversed');
     await drain(); // handling the same events again changes nothing
     expect(await ledgerSums(w.db, referrer.id)).toEqual(await balances(referrer.id));
@@ -106,7 +115,16 @@ describe('referral rewards', () => {
   });
 
   it('in the 12-month tier window too: a referral reward does not lift the referrer’s tier progress, and its clawback a year later does not lower it', async () => {
-    const m = await w.newMerchant({ ...settings, tiers: { window: '12m', levels: [{ key: 'bronze', threshold: 0 }, { key: 'silver', threshold: 60 }] } });
+    const m = await w.newMerchant({
+      ...settings,
+      tiers: {
+        window: '12m',
+        levels: [
+          { key: 'bronze', threshold: 0 },
+          { key: 'silver', threshold: 60 },
+        ],
+      },
+    });
     const referrer = await join(m);
     const progress = async () => (await w.services.memberQueries.profile(m, referrer.id)).progress.qualifyingPoints;
     const tier = async () => (await w.services.members.get(m, referrer.id)).tier;
@@ -144,7 +162,10 @@ describe('referral rewards', () => {
     await drain();
     expect((await balances(referrer.id)).coins).toBe(5 * 20);
     for (const f of friends) expect((await balances(f.id)).coins).toBe(10);
-    const granted = await w.db.pool.query("SELECT count(*)::int AS n FROM referral_rewards WHERE referrer_id = $1 AND beneficiary = 'referrer'", [referrer.id]);
+    const granted = await w.db.pool.query(
+      "SELECT count(*)::int AS n FROM referral_rewards WHERE referrer_id = $1 AND beneficiary = 'referrer'",
+      [referrer.id],
+    );
     expect(granted.rows[0].n).toBe(5);
   });
 
@@ -162,13 +183,27 @@ describe('referral rewards', () => {
   it('no self-referral (own code, or another phone on the same Telegram account) and a referrer is set once', async () => {
     const m = await w.newMerchant(settings);
     const referrer = await join(m);
-    const sameAccount = await w.services.members.register({ merchantId: m, phone: newPhone(), channel: 'telegram', externalUserId: String(tg), referrerId: referrer.id });
+    const sameAccount = await w.services.members.register({
+      merchantId: m,
+      phone: newPhone(),
+      channel: 'telegram',
+      externalUserId: String(tg),
+      referrerId: referrer.id,
+    });
     expect(sameAccount.member.referrerId).toBeNull();
     const friend = await join(m, referrer.id);
     const another = await join(m);
-    const again = await w.services.members.register({ merchantId: m, phone: friend.phone, channel: 'whatsapp', externalUserId: 'x@c.us', referrerId: another.id });
+    const again = await w.services.members.register({
+      merchantId: m,
+      phone: friend.phone,
+      channel: 'whatsapp',
+      externalUserId: 'x@c.us',
+      referrerId: another.id,
+    });
     expect(again.member.referrerId).toBe(referrer.id);
-    await expect(w.services.referrals.enterCode(m, friend, another.referralCode, 'telegram', 'x')).rejects.toMatchObject({ code: 'already_referred' });
+    await expect(w.services.referrals.enterCode(m, friend, another.referralCode, 'telegram', 'x')).rejects.toMatchObject({
+      code: 'already_referred',
+    });
   });
 
   it('a code typed after joining: checked, rewarded once, refused when it is one’s own, of another club, or late', async () => {
@@ -177,9 +212,15 @@ describe('referral rewards', () => {
     const referrer = await join(m);
     const stranger = await join(other);
     const newcomer = await join(m);
-    await expect(w.services.referrals.enterCode(m, newcomer, newcomer.referralCode, 'telegram', 'x')).rejects.toMatchObject({ code: 'own_referral_code' });
-    await expect(w.services.referrals.enterCode(m, newcomer, stranger.referralCode, 'telegram', 'x')).rejects.toMatchObject({ code: 'unknown_referral_code' });
-    await expect(w.services.referrals.enterCode(m, newcomer, 'ZZZZZZ', 'telegram', 'x')).rejects.toMatchObject({ code: 'unknown_referral_code' });
+    await expect(w.services.referrals.enterCode(m, newcomer, newcomer.referralCode, 'telegram', 'x')).rejects.toMatchObject({
+      code: 'own_referral_code',
+    });
+    await expect(w.services.referrals.enterCode(m, newcomer, stranger.referralCode, 'telegram', 'x')).rejects.toMatchObject({
+      code: 'unknown_referral_code',
+    });
+    await expect(w.services.referrals.enterCode(m, newcomer, 'ZZZZZZ', 'telegram', 'x')).rejects.toMatchObject({
+      code: 'unknown_referral_code',
+    });
     const { referrer: found } = await w.services.referrals.enterCode(m, newcomer, referrer.referralCode.toLowerCase(), 'telegram', 'x');
     expect(found.id).toBe(referrer.id);
     await drain();
@@ -193,7 +234,15 @@ describe('referral rewards', () => {
     const late = await join(m);
     w.clock.advance(8 * DAY);
     const lateMember = await w.services.members.get(m, late.id);
-    await expect(w.services.referrals.enterCode(m, { ...lateMember, joinedAt: new Date(w.clock.now().getTime() - 8 * DAY) }, referrer.referralCode, 'telegram', 'y')).rejects.toMatchObject({ code: 'code_entry_closed' });
+    await expect(
+      w.services.referrals.enterCode(
+        m,
+        { ...lateMember, joinedAt: new Date(w.clock.now().getTime() - 8 * DAY) },
+        referrer.referralCode,
+        'telegram',
+        'y',
+      ),
+    ).rejects.toMatchObject({ code: 'code_entry_closed' });
   });
 
   it('no rings: a member cannot name as referrer someone who joined through them, directly or down the line', async () => {
@@ -201,8 +250,12 @@ describe('referral rewards', () => {
     const a = await join(m);
     const b = await join(m, a.id);
     const c = await join(m, b.id);
-    await expect(w.services.referrals.enterCode(m, a, b.referralCode, 'telegram', 'a')).rejects.toMatchObject({ code: 'circular_referral' });
-    await expect(w.services.referrals.enterCode(m, a, c.referralCode, 'telegram', 'a')).rejects.toMatchObject({ code: 'circular_referral' });
+    await expect(w.services.referrals.enterCode(m, a, b.referralCode, 'telegram', 'a')).rejects.toMatchObject({
+      code: 'circular_referral',
+    });
+    await expect(w.services.referrals.enterCode(m, a, c.referralCode, 'telegram', 'a')).rejects.toMatchObject({
+      code: 'circular_referral',
+    });
     expect((await w.services.members.get(m, a.id)).referrerId).toBeNull();
     // Someone outside the chain is still fine.
     const d = await join(m);

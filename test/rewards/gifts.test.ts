@@ -7,7 +7,6 @@ beforeAll(async () => {
 });
 afterAll(() => w.close());
 
-
 describe('gift catalog', () => {
   it('shows a member only what is visible to them now, and what they can afford', async () => {
     const m = await w.newMerchant();
@@ -35,7 +34,15 @@ describe('gift catalog', () => {
     const err = await w.services.gifts.create(m, { title: 'x', costCurrency: 'rials', cost: 1 }).catch((e) => e);
     expect(err.code).toBe('invalid_gift');
     expect(err.details.issues.map((i: { field: string }) => i.field)).toEqual(['costCurrency']);
-    await expect(w.services.gifts.create(m, { title: 'x', costCurrency: 'coins', cost: 1, visibleFrom: '2026-12-02T00:00:00Z', visibleTo: '2026-12-01T00:00:00Z' })).rejects.toMatchObject({ code: 'invalid_gift' });
+    await expect(
+      w.services.gifts.create(m, {
+        title: 'x',
+        costCurrency: 'coins',
+        cost: 1,
+        visibleFrom: '2026-12-02T00:00:00Z',
+        visibleTo: '2026-12-01T00:00:00Z',
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_gift' });
   });
 
   it('a request holds the cost; approve, then ship with a tracking note; each step is news for the member', async () => {
@@ -56,7 +63,10 @@ describe('gift catalog', () => {
     expect(shipped).toMatchObject({ status: 'shipped', trackingNote: 'Post 1234-5678' });
     expect(shipped.history.map((h) => h.status)).toEqual(['requested', 'approved', 'shipped']);
     await expect(w.services.gifts.reject(m, request.id)).rejects.toMatchObject({ code: 'invalid_transition' });
-    const events = await w.db.pool.query("SELECT type, payload->>'status' AS status FROM outbox_events WHERE merchant_id = $1 AND type LIKE 'gift.%' ORDER BY id", [m]);
+    const events = await w.db.pool.query(
+      "SELECT type, payload->>'status' AS status FROM outbox_events WHERE merchant_id = $1 AND type LIKE 'gift.%' ORDER BY id",
+      [m],
+    );
     expect(events.rows).toEqual([
       { type: 'gift.paid', status: null }, // the ledger's record of the held cost
       { type: 'gift.requested', status: null },
@@ -97,7 +107,9 @@ describe('gift catalog', () => {
     const members = await Promise.all(Array.from({ length: 20 }, () => joinedMember(w, m, { coins: 10 })));
     const outcomes = await Promise.allSettled(members.map((mem, i) => w.services.gifts.request(m, mem, gift.id, `race-${i}`)));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3);
-    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(Array(17).fill('out_of_stock'));
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(
+      Array(17).fill('out_of_stock'),
+    );
     expect((await w.services.gifts.list(m))[0]!.stock).toBe(0);
     const paid = await w.db.pool.query("SELECT count(*)::int AS n FROM ledger_entries WHERE merchant_id = $1 AND reason = 'gift'", [m]);
     expect(paid.rows[0].n).toBe(3);

@@ -37,7 +37,10 @@ const inHours = (h: number) => new Date(w.clock.now().getTime() + h * HOUR).toIS
 describe('fairness', () => {
   it('the same seed and tickets always draw the same winners; a member wins once', () => {
     const tickets = Array.from({ length: 30 }, (_, i) => ({ number: i + 1, memberId: `m${i % 4}` }));
-    const prizes = [{ title: 'TV', count: 1 }, { title: 'Mug', count: 5 }];
+    const prizes = [
+      { title: 'TV', count: 1 },
+      { title: 'Mug', count: 5 },
+    ];
     const a = drawWinners('seed-1', publicValueOf(tickets), tickets, prizes);
     expect(drawWinners('seed-1', publicValueOf([...tickets].reverse()), tickets, prizes)).toEqual(a);
     expect(a).toHaveLength(4); // only four members hold tickets
@@ -50,9 +53,23 @@ describe('fairness', () => {
 describe('raffles', () => {
   it('publish the seed hash at opening and keep the seed sealed until the draw', async () => {
     const m = await w.newMerchant();
-    await expect(w.services.raffles.create(m, { title: 'x', prizes: [], entryRule: { kind: 'purchase' }, closesAt: inHours(1) })).rejects.toMatchObject({ code: 'invalid_raffle' });
-    await expect(w.services.raffles.create(m, { title: 'x', prizes: [{ title: 'TV', count: 1 }], entryRule: { kind: 'purchase' }, closesAt: inHours(-1) })).rejects.toMatchObject({ code: 'invalid_raffle' });
-    const raffle = await w.services.raffles.create(m, { title: 'Yalda', prizes: [{ title: 'TV', count: 1 }], entryRule: { kind: 'purchase' }, closesAt: inHours(24) });
+    await expect(
+      w.services.raffles.create(m, { title: 'x', prizes: [], entryRule: { kind: 'purchase' }, closesAt: inHours(1) }),
+    ).rejects.toMatchObject({ code: 'invalid_raffle' });
+    await expect(
+      w.services.raffles.create(m, {
+        title: 'x',
+        prizes: [{ title: 'TV', count: 1 }],
+        entryRule: { kind: 'purchase' },
+        closesAt: inHours(-1),
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_raffle' });
+    const raffle = await w.services.raffles.create(m, {
+      title: 'Yalda',
+      prizes: [{ title: 'TV', count: 1 }],
+      entryRule: { kind: 'purchase' },
+      closesAt: inHours(24),
+    });
     expect(raffle).toMatchObject({ status: 'open', seed: null, ticketCount: 0 });
     expect(raffle.seedHash).toMatch(/^[0-9a-f]{64}$/);
     const row = (await w.db.pool.query('SELECT seed, seed_sealed FROM raffles WHERE id = $1', [raffle.id])).rows[0];
@@ -62,8 +79,18 @@ describe('raffles', () => {
 
   it('purchases earn tickets (one each, or one per N points); a replayed event earns nothing more; none after closing', async () => {
     const m = await w.newMerchant(); // default earning: 10 points per 100,000
-    const perPurchase = await w.services.raffles.create(m, { title: 'each purchase', prizes: [{ title: 'TV', count: 1 }], entryRule: { kind: 'purchase' }, closesAt: inHours(2) });
-    const perPoints = await w.services.raffles.create(m, { title: 'per 50 points', prizes: [{ title: 'Mug', count: 1 }], entryRule: { kind: 'points', per: 50 }, closesAt: inHours(2) });
+    const perPurchase = await w.services.raffles.create(m, {
+      title: 'each purchase',
+      prizes: [{ title: 'TV', count: 1 }],
+      entryRule: { kind: 'purchase' },
+      closesAt: inHours(2),
+    });
+    const perPoints = await w.services.raffles.create(m, {
+      title: 'per 50 points',
+      prizes: [{ title: 'Mug', count: 1 }],
+      entryRule: { kind: 'points', per: 50 },
+      closesAt: inHours(2),
+    });
     const a = await joinedMember(w, m);
     await w.services.purchases.record(m, { orderId: 'r1', phone: a.phone, amount: 1_200_000 }, 'api'); // 120 points: 2 tickets of the points raffle
     await w.services.purchases.record(m, { orderId: 'r2', phone: a.phone, amount: 300_000 }, 'api'); // 30 points: none
@@ -82,9 +109,17 @@ describe('raffles', () => {
 
   it('coins buy tickets once per key; without the coins, or after closing, nothing is bought', async () => {
     const m = await w.newMerchant();
-    const raffle = await w.services.raffles.create(m, { title: 'coins', prizes: [{ title: 'Phone', count: 1 }], entryRule: { kind: 'coins', price: 20 }, closesAt: inHours(1) });
+    const raffle = await w.services.raffles.create(m, {
+      title: 'coins',
+      prizes: [{ title: 'Phone', count: 1 }],
+      entryRule: { kind: 'coins', price: 20 },
+      closesAt: inHours(1),
+    });
     const a = await joinedMember(w, m, { coins: 70 });
-    const [x, y] = await Promise.all([w.services.raffles.buyTickets(m, a.id, raffle.id, 3, 'k1'), w.services.raffles.buyTickets(m, a.id, raffle.id, 3, 'k1')]);
+    const [x, y] = await Promise.all([
+      w.services.raffles.buyTickets(m, a.id, raffle.id, 3, 'k1'),
+      w.services.raffles.buyTickets(m, a.id, raffle.id, 3, 'k1'),
+    ]);
     expect(x.numbers).toEqual([1, 2, 3]);
     expect(y.numbers).toEqual([1, 2, 3]);
     expect((await storedBalances(w.db, a.id)).balances.coins).toBe(10);
@@ -98,17 +133,32 @@ describe('raffles', () => {
 
   it('parallel ticket purchases get consecutive numbers with no gaps or duplicates', async () => {
     const m = await w.newMerchant();
-    const raffle = await w.services.raffles.create(m, { title: 'rush', prizes: [{ title: 'Phone', count: 1 }], entryRule: { kind: 'coins', price: 1 }, closesAt: inHours(1) });
+    const raffle = await w.services.raffles.create(m, {
+      title: 'rush',
+      prizes: [{ title: 'Phone', count: 1 }],
+      entryRule: { kind: 'coins', price: 1 },
+      closesAt: inHours(1),
+    });
     const buyers = await Promise.all(Array.from({ length: 20 }, () => joinedMember(w, m, { coins: 10 })));
     await Promise.all(buyers.map((b, i) => w.services.raffles.buyTickets(m, b.id, raffle.id, 2, `rush-${i}`)));
-    const tickets = (await w.db.pool.query('SELECT number FROM raffle_tickets WHERE raffle_id = $1 ORDER BY number', [raffle.id])).rows.map((x) => x.number);
+    const tickets = (await w.db.pool.query('SELECT number FROM raffle_tickets WHERE raffle_id = $1 ORDER BY number', [raffle.id])).rows.map(
+      (x) => x.number,
+    );
     expect(tickets).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect((await w.services.raffles.get(m, raffle.id)).ticketCount).toBe(40);
   });
 
   it('draw at close: distinct winners, seed revealed, winners told; it verifies, and tampering is caught', async () => {
     const m = await w.newMerchant();
-    const raffle = await w.services.raffles.create(m, { title: 'Nowruz', prizes: [{ title: 'Trip', count: 1 }, { title: 'Mug', count: 2 }], entryRule: { kind: 'coins', price: 1 }, closesAt: inHours(1) });
+    const raffle = await w.services.raffles.create(m, {
+      title: 'Nowruz',
+      prizes: [
+        { title: 'Trip', count: 1 },
+        { title: 'Mug', count: 2 },
+      ],
+      entryRule: { kind: 'coins', price: 1 },
+      closesAt: inHours(1),
+    });
     const members = await Promise.all(Array.from({ length: 6 }, () => joinedMember(w, m, { coins: 10 })));
     for (const [i, mem] of members.entries()) await w.services.raffles.buyTickets(m, mem.id, raffle.id, i + 1, `n-${i}`);
     await expect(w.services.raffles.draw(m, raffle.id)).rejects.toMatchObject({ code: 'raffle_still_open' });
@@ -119,12 +169,21 @@ describe('raffles', () => {
     expect(drawn.winners!.map((x) => x.prize)).toEqual(['Trip', 'Mug', 'Mug']);
     expect(new Set(drawn.winners!.map((x) => x.memberId)).size).toBe(3);
     expect(await w.services.raffles.draw(m, raffle.id)).toMatchObject({ winners: drawn.winners }); // a second draw changes nothing
-    const told = await w.db.pool.query("SELECT payload->>'member_id' AS member, payload->>'prize' AS prize FROM outbox_events WHERE merchant_id = $1 AND type = 'raffle.won'", [m]);
+    const told = await w.db.pool.query(
+      "SELECT payload->>'member_id' AS member, payload->>'prize' AS prize FROM outbox_events WHERE merchant_id = $1 AND type = 'raffle.won'",
+      [m],
+    );
     expect(told.rows.map((x) => x.member).sort()).toEqual(drawn.winners!.map((x) => x.memberId).sort());
-    expect(await w.services.raffles.verify(raffle.id)).toMatchObject({ ok: true, seedMatches: true, publicValueMatches: true, winnersMatch: true });
+    expect(await w.services.raffles.verify(raffle.id)).toMatchObject({
+      ok: true,
+      seedMatches: true,
+      publicValueMatches: true,
+      winnersMatch: true,
+    });
 
     // The CLI re-runs it from the database, and from the public proof alone.
-    const cli = (...args: string[]) => runNode('src/cli/main.ts', args, { DATABASE_URL: w.db.url, ENCRYPTION_KEY: randomBytes(32).toString('hex'), DATA_DIR: dir });
+    const cli = (...args: string[]) =>
+      runNode('src/cli/main.ts', args, { DATABASE_URL: w.db.url, ENCRYPTION_KEY: randomBytes(32).toString('hex'), DATA_DIR: dir });
     const fromDb = await cli('raffle', 'verify', raffle.id, '--json');
     expect(fromDb.code).toBe(0);
     expect(JSON.parse(fromDb.stdout)).toMatchObject({ ok: true, winners: drawn.winners });
@@ -145,7 +204,12 @@ describe('raffles', () => {
 
   it('a raffle with no tickets draws no winners', async () => {
     const m = await w.newMerchant();
-    const raffle = await w.services.raffles.create(m, { title: 'empty', prizes: [{ title: 'TV', count: 1 }], entryRule: { kind: 'purchase' }, closesAt: inHours(1) });
+    const raffle = await w.services.raffles.create(m, {
+      title: 'empty',
+      prizes: [{ title: 'TV', count: 1 }],
+      entryRule: { kind: 'purchase' },
+      closesAt: inHours(1),
+    });
     w.clock.advance(HOUR);
     expect(await w.services.raffles.drawDue()).toBeGreaterThanOrEqual(1);
     expect(await w.services.raffles.get(m, raffle.id)).toMatchObject({ status: 'drawn', winners: [], ticketCount: 0 });
@@ -157,7 +221,12 @@ describe('raffles', () => {
     await draws.obliterate({ force: true }); // only this test's job in the queue
     const m = await w.newMerchant();
     w.clock.set(new Date());
-    const raffle = await w.services.raffles.create(m, { title: 'timed', prizes: [{ title: 'TV', count: 1 }], entryRule: { kind: 'coins', price: 1 }, closesAt: new Date(Date.now() + 1500).toISOString() });
+    const raffle = await w.services.raffles.create(m, {
+      title: 'timed',
+      prizes: [{ title: 'TV', count: 1 }],
+      entryRule: { kind: 'coins', price: 1 },
+      closesAt: new Date(Date.now() + 1500).toISOString(),
+    });
     const a = await joinedMember(w, m, { coins: 1 });
     await w.services.raffles.buyTickets(m, a.id, raffle.id, 1, 'timed-1');
     await drain(); // raffle.opened → the delayed job

@@ -8,7 +8,6 @@ beforeAll(async () => {
 });
 afterAll(() => w.close());
 
-
 describe('wheel draws', () => {
   it('over 100,000 draws the prizes come up as often as their weights say (chi-square, p > 0.001)', () => {
     const prizes = [50, 25, 15, 9, 1].map((weight, i) => ({ id: `p${i}`, weight, remaining: null }));
@@ -38,12 +37,27 @@ describe('wheel draws', () => {
 describe('the wheel', () => {
   it('is replaced through validation: probabilities must add up, prizes need what they give', async () => {
     const m = await w.newMerchant();
-    await expect(w.services.wheel.replace(m, { prizes: [{ label: 'x', kind: 'points', weight: 1 }] })).rejects.toMatchObject({ code: 'invalid_wheel' });
+    await expect(w.services.wheel.replace(m, { prizes: [{ label: 'x', kind: 'points', weight: 1 }] })).rejects.toMatchObject({
+      code: 'invalid_wheel',
+    });
     await expect(
-      w.services.wheel.replace(m, { prizes: [{ label: 'a', kind: 'nothing', probability: 0.5 }, { label: 'b', kind: 'coins', amount: 5, probability: 0.4 }] }),
+      w.services.wheel.replace(m, {
+        prizes: [
+          { label: 'a', kind: 'nothing', probability: 0.5 },
+          { label: 'b', kind: 'coins', amount: 5, probability: 0.4 },
+        ],
+      }),
     ).rejects.toMatchObject({ code: 'invalid_wheel', message: expect.stringContaining('add up to 0.9') });
-    await expect(w.services.wheel.replace(m, { minTier: 'diamond', prizes: [{ label: 'a', kind: 'nothing', weight: 1 }] })).rejects.toMatchObject({ code: 'invalid_wheel' });
-    const cfg = await w.services.wheel.replace(m, { costCoins: 10, prizes: [{ label: 'a', kind: 'nothing', probability: 0.75 }, { label: 'b', kind: 'coins', amount: 5, probability: 0.25 }] });
+    await expect(
+      w.services.wheel.replace(m, { minTier: 'diamond', prizes: [{ label: 'a', kind: 'nothing', weight: 1 }] }),
+    ).rejects.toMatchObject({ code: 'invalid_wheel' });
+    const cfg = await w.services.wheel.replace(m, {
+      costCoins: 10,
+      prizes: [
+        { label: 'a', kind: 'nothing', probability: 0.75 },
+        { label: 'b', kind: 'coins', amount: 5, probability: 0.25 },
+      ],
+    });
     expect(cfg.prizes.map((p) => p.weight)).toEqual([750_000, 250_000]);
   });
 
@@ -69,7 +83,7 @@ describe('the wheel', () => {
     await expect(w.services.wheel.spin(m, mem, 'poor')).rejects.toMatchObject({ code: 'insufficient_balance' });
     expect((await w.services.wheel.config(m))!.prizes[0]!.remaining).toBe(5);
     expect((await storedBalances(w.db, mem.id)).balances.coins).toBe(20);
-    expect((await w.services.wheel.availability(m, mem))).toMatchObject({ allowed: false, reason: 'coins' });
+    expect(await w.services.wheel.availability(m, mem)).toMatchObject({ allowed: false, reason: 'coins' });
   });
 
   it('stock never goes below zero under 50 parallel spins; the rest fall to the other prizes', async () => {
@@ -85,7 +99,10 @@ describe('the wheel', () => {
     expect(results.filter((r) => r.prize.label === 'rare')).toHaveLength(7);
     expect(results.filter((r) => r.prize.label === 'again')).toHaveLength(43);
     expect((await w.services.wheel.config(m))!.prizes[0]!.remaining).toBe(0);
-    const paid = await w.db.pool.query("SELECT coalesce(sum(amount), 0)::int AS total FROM ledger_entries WHERE merchant_id = $1 AND reason = 'wheel'", [m]);
+    const paid = await w.db.pool.query(
+      "SELECT coalesce(sum(amount), 0)::int AS total FROM ledger_entries WHERE merchant_id = $1 AND reason = 'wheel'",
+      [m],
+    );
     expect(paid.rows[0].total).toBe(7000);
   });
 

@@ -22,8 +22,19 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const notify = () =>
-  drainEvents(h.w.db, [telegramNotifier({ telegram: h.channel, members: h.w.services.members, memberStore: h.w.services.memberStore, screens: h.w.services.screens, settings: h.w.services.settings, defaultLocale: 'fa', logger })]);
-const invite = async (role: 'owner' | 'manager' | 'cashier', branch: string | null = null) => (await h.w.services.operators.invite(h.merchantId, role, branch, 'cli')).code;
+  drainEvents(h.w.db, [
+    telegramNotifier({
+      telegram: h.channel,
+      members: h.w.services.members,
+      memberStore: h.w.services.memberStore,
+      screens: h.w.services.screens,
+      settings: h.w.services.settings,
+      defaultLocale: 'fa',
+      logger,
+    }),
+  ]);
+const invite = async (role: 'owner' | 'manager' | 'cashier', branch: string | null = null) =>
+  (await h.w.services.operators.invite(h.merchantId, role, branch, 'cli')).code;
 const persian = (phone: string) => `0${phone.slice(3)}`.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
 const last = (u: TgUser) => u.botMessages().at(-1)!;
 
@@ -37,7 +48,18 @@ describe('admin mode in the bot', () => {
     const [linked, home] = await owner.send(`/admin ${code}`, 2);
     expect(linked!.text).toBe('✅ شما به‌عنوان مالک باشگاه کافه تهران ثبت شدید.');
     expect(home!.text).toContain('نقش شما: مالک');
-    expect(owner.keyboardLabels()).toEqual(['🧾 ثبت خرید', '↩️ ثبت مرجوعی', '🔎 جستجوی عضو', '🎁 صف هدایا', '🎫 تیکت‌ها', '📣 پیام همگانی', '📊 آمار', '📈 گزارش ماه', '➕ دعوت همکار', '🚪 خروج از مدیریت']);
+    expect(owner.keyboardLabels()).toEqual([
+      '🧾 ثبت خرید',
+      '↩️ ثبت مرجوعی',
+      '🔎 جستجوی عضو',
+      '🎁 صف هدایا',
+      '🎫 تیکت‌ها',
+      '📣 پیام همگانی',
+      '📊 آمار',
+      '📈 گزارش ماه',
+      '➕ دعوت همکار',
+      '🚪 خروج از مدیریت',
+    ]);
 
     const stranger = h.user(902, 'Stranger');
     expect((await stranger.send(`/admin ${code}`))[0]!.text).toBe('این کد دعوت قبلاً استفاده شده است؛ از مالک باشگاه کد تازه بخواهید.');
@@ -50,7 +72,7 @@ describe('admin mode in the bot', () => {
     expect(last(cashier).text).toContain('نقش شما: صندوق‌دار — شعبهٔ ونک');
     // A cashier typing a manager's button is refused by the server, not just hidden.
     expect((await cashier.send('📣 پیام همگانی'))[0]!.text).toBe('⛔ این کار در دسترسی نقش شما (صندوق‌دار) نیست.');
-    const refusals = await h.w.db.pool.query("SELECT action FROM audit_log WHERE merchant_id = $1 AND NOT allowed", [h.merchantId]);
+    const refusals = await h.w.db.pool.query('SELECT action FROM audit_log WHERE merchant_id = $1 AND NOT allowed', [h.merchantId]);
     expect(refusals.rows.map((r) => r.action)).toContain('campaigns');
   });
 
@@ -67,7 +89,12 @@ describe('admin mode in the bot', () => {
     expect(cashier.keyboardLabels()).toContain('🧾 ثبت خرید');
     const before = member.botMessages().length;
     await notify();
-    expect(member.botMessages().slice(before).map((m) => m.text)[0]).toContain('🛍 خرید ۲۵۰٬۰۰۰ تومان شما ثبت شد.');
+    expect(
+      member
+        .botMessages()
+        .slice(before)
+        .map((m) => m.text)[0],
+    ).toContain('🛍 خرید ۲۵۰٬۰۰۰ تومان شما ثبت شد.');
   });
 
   it('a return picks the member’s purchase and takes its points back', async () => {
@@ -76,7 +103,9 @@ describe('admin mode in the bot', () => {
     expect(pick!.text).toBe('کدام خرید مرجوع می‌شود؟');
     const option = cashier.keyboardLabels().find((l) => l.startsWith('۱. ۲۵۰٬۰۰۰ تومان'))!;
     await cashier.send(option);
-    expect((await cashier.send('۳۰۰٬۰۰۰'))[0]!.text).toBe('این مبلغ از باقی‌ماندهٔ این خرید بیشتر است؛ فقط ۲۵۰٬۰۰۰ تومان از آن قابل مرجوعی است. دوباره بفرستید:');
+    expect((await cashier.send('۳۰۰٬۰۰۰'))[0]!.text).toBe(
+      'این مبلغ از باقی‌ماندهٔ این خرید بیشتر است؛ فقط ۲۵۰٬۰۰۰ تومان از آن قابل مرجوعی است. دوباره بفرستید:',
+    );
     await cashier.send('همهٔ مبلغ');
     const [done] = await cashier.send('✅ تأیید و ثبت');
     expect(done!.text).toContain('✅ مرجوعی ثبت شد: ۲۵۰٬۰۰۰ تومان.');
@@ -84,7 +113,12 @@ describe('admin mode in the bot', () => {
     expect((await storedBalances(h.w.db, m.id)).balances.points).toBe(0);
     const before = member.botMessages().length;
     await notify();
-    expect(member.botMessages().slice(before).map((x) => x.text)).toEqual(['↩️ مرجوعی خرید ثبت شد.\n➖ ۲۵ امتیاز (مرجوعی)\nموجودی فعلی: ۰ امتیاز | ۰ سکه | ۰ تومان']);
+    expect(
+      member
+        .botMessages()
+        .slice(before)
+        .map((x) => x.text),
+    ).toEqual(['↩️ مرجوعی خرید ثبت شد.\n➖ ۲۵ امتیاز (مرجوعی)\nموجودی فعلی: ۰ امتیاز | ۰ سکه | ۰ تومان']);
   });
 
   it('the owner looks a member up, sees the figures, and invites a manager', async () => {
@@ -122,7 +156,12 @@ describe('admin mode in the bot', () => {
     expect(card.reply_markup?.inline_keyboard ?? []).toEqual([]);
     const before = member.botMessages().length;
     await notify();
-    expect(member.botMessages().slice(before).map((x) => x.text)).toEqual(['✅ درخواست هدیهٔ «ماگ» تأیید شد و به‌زودی ارسال می‌شود.', '📦 هدیهٔ «ماگ» برایتان ارسال شد.\nکد رهگیری: پست ۹۹۸۸']);
+    expect(
+      member
+        .botMessages()
+        .slice(before)
+        .map((x) => x.text),
+    ).toEqual(['✅ درخواست هدیهٔ «ماگ» تأیید شد و به‌زودی ارسال می‌شود.', '📦 هدیهٔ «ماگ» برایتان ارسال شد.\nکد رهگیری: پست ۹۹۸۸']);
   });
 
   it('a rejected gift request: its card says so and loses its buttons', async () => {
@@ -225,7 +264,19 @@ describe('admin mode in the bot', () => {
 
   it('progress of a broadcast sent now, before the worker picks it up, says it is queued (no empty “scheduled for”)', async () => {
     const counts = { pending: 1, sending: 0, sent: 0, failed: 0, blocked: 0, unknown: 0, cancelled: 0, held_out: 0, skipped: 0 };
-    const screen = broadcastProgressScreen({ id: '00000000-0000-0000-0000-000000000000', status: 'scheduled', scheduleAt: null, recipients: 1, heldOut: 0, counts, remaining: 1, etaSeconds: 1 }, await h.w.services.screens.context(h.merchantId, 'fa'));
+    const screen = broadcastProgressScreen(
+      {
+        id: '00000000-0000-0000-0000-000000000000',
+        status: 'scheduled',
+        scheduleAt: null,
+        recipients: 1,
+        heldOut: 0,
+        counts,
+        remaining: 1,
+        etaSeconds: 1,
+      },
+      await h.w.services.screens.context(h.merchantId, 'fa'),
+    );
     expect(screen.text.split('\n')[1]).toBe('⏳ در صف ارسال؛ به‌زودی شروع می‌شود…');
   });
 
@@ -241,12 +292,19 @@ describe('admin mode in the bot', () => {
     expect((await both.send('✅ تأیید و ثبت'))[0]!.text).toBe('⛔ خرید خودتان را نمی‌توانید ثبت کنید؛ همکار دیگری آن را ثبت کند.');
     const m = (await h.w.services.members.findByPhone(h.merchantId, phone))!;
     expect(m.purchaseCount).toBe(0);
-    const refusals = await h.w.db.pool.query("SELECT details->>'reason' AS reason FROM audit_log WHERE merchant_id = $1 AND action = 'purchase.record' AND NOT allowed", [h.merchantId]);
+    const refusals = await h.w.db.pool.query(
+      "SELECT details->>'reason' AS reason FROM audit_log WHERE merchant_id = $1 AND action = 'purchase.record' AND NOT allowed",
+      [h.merchantId],
+    );
     expect(refusals.rows.map((r) => r.reason)).toContain('own_purchase');
   });
 
   it('a tracked campaign link opened by a member counts as a click', async () => {
-    const { campaign } = await h.w.services.campaigns.create(h.merchantId, { kind: 'message', name: 'x', message: { text: 'x' }, scheduleAt: '2030-01-01T00:00:00Z' }, 'test');
+    const { campaign } = await h.w.services.campaigns.create(
+      h.merchantId,
+      { kind: 'message', name: 'x', message: { text: 'x' }, scheduleAt: '2030-01-01T00:00:00Z' },
+      'test',
+    );
     await member.send(`/start s_c${campaign.id}`);
     const status = await h.w.services.broadcasts.forCampaign(h.merchantId, campaign.id);
     expect((await h.w.services.campaigns.kpis(h.merchantId, campaign.id, status, null)).clicks).toBe(1);
@@ -255,8 +313,14 @@ describe('admin mode in the bot', () => {
 
 async function waitForText(u: TgUser, messageId: number, text: string) {
   const deadline = Date.now() + 10_000;
-  while (!u.botMessages().find((m) => m.message_id === messageId)?.text?.includes(text)) {
-    if (Date.now() > deadline) throw new Error(`message ${messageId} never said ${text}: ${u.botMessages().find((m) => m.message_id === messageId)?.text}`);
+  while (
+    !u
+      .botMessages()
+      .find((m) => m.message_id === messageId)
+      ?.text?.includes(text)
+  ) {
+    if (Date.now() > deadline)
+      throw new Error(`message ${messageId} never said ${text}: ${u.botMessages().find((m) => m.message_id === messageId)?.text}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

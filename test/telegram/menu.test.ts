@@ -29,7 +29,16 @@ afterAll(() => h.close());
 describe('the member menu', () => {
   it('balance: Persian digits and separators, tier, and credit about to expire with its Jalali date', async () => {
     const soon = new Date(h.w.clock.now().getTime() + 10 * 86_400_000);
-    await h.w.services.ledger.earn({ merchantId: h.merchantId, memberId, currency: 'credit', amount: 50_000, reason: 'bonus', idempotencyKey: 'exp-soon', actor: 'test', expiresAt: soon });
+    await h.w.services.ledger.earn({
+      merchantId: h.merchantId,
+      memberId,
+      currency: 'credit',
+      amount: 50_000,
+      reason: 'bonus',
+      idempotencyKey: 'exp-soon',
+      actor: 'test',
+      expiresAt: soon,
+    });
     const [card] = await u.send('💰 موجودی من');
     const text = card!.text!;
     expect(text).toContain('⭐ امتیاز: ۲٬۸۲۹');
@@ -83,7 +92,9 @@ describe('the member menu', () => {
     // 23 purchases × 3 entries + 1 bonus = 70 entries → 7 pages; walk to the end and back one.
     let page = page2;
     for (let n = 3; n <= 7; n++) {
-      const older = page.reply_markup!.inline_keyboard[0]!.map((b) => ('callback_data' in b ? b.callback_data! : '')).find((d) => d.startsWith('hist:b'))!;
+      const older = page
+        .reply_markup!.inline_keyboard[0]!.map((b) => ('callback_data' in b ? b.callback_data! : ''))
+        .find((d) => d.startsWith('hist:b'))!;
       page = await u.pressAndWaitForEdit(page, older);
       expect(page.text).toContain(`صفحهٔ ${'۰۱۲۳۴۵۶۷۸۹'[n]}`);
     }

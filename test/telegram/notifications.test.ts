@@ -30,14 +30,33 @@ beforeAll(async () => {
   queue = new Queue<DomainEvent>(QueueName.events, { connection: h.r.redis, prefix: h.r.prefix });
   relay = new OutboxRelay(h.w.db.pool, queue, logger, { pollMs: 50 });
   await relay.start();
-  worker = startEventWorker({ connection: h.r.redis, prefix: h.r.prefix, redis: h.r.redis }, [
-    telegramNotifier({ telegram: h.channel, members: h.w.services.members, memberStore: h.w.services.memberStore, screens: h.w.services.screens, settings: h.w.services.settings, defaultLocale: 'fa', logger }),
-  ], logger);
+  worker = startEventWorker(
+    { connection: h.r.redis, prefix: h.r.prefix, redis: h.r.redis },
+    [
+      telegramNotifier({
+        telegram: h.channel,
+        members: h.w.services.members,
+        memberStore: h.w.services.memberStore,
+        screens: h.w.services.screens,
+        settings: h.w.services.settings,
+        defaultLocale: 'fa',
+        logger,
+      }),
+    ],
+    logger,
+  );
   ({ webhookSecret } = await h.w.services.merchants.rotateWebhookSecret(h.merchantId));
   app = await buildHttpServer({
     logger,
     checks: { postgres: async () => {}, redis: async () => {} },
-    api: { services: h.w.services, auth: new MerchantAuthStore(h.w.db.pool, h.w.secretBox, 0), webhookToleranceSeconds: 300, redis: h.r.redis, redisPrefix: h.r.prefix, rateLimitPerSecond: 1000 },
+    api: {
+      services: h.w.services,
+      auth: new MerchantAuthStore(h.w.db.pool, h.w.secretBox, 0),
+      webhookToleranceSeconds: 300,
+      redis: h.r.redis,
+      redisPrefix: h.r.prefix,
+      rateLimitPerSecond: 1000,
+    },
   });
   u = h.user(301, 'Sara');
   phone = newPhone();
@@ -60,7 +79,12 @@ function signedPurchase(body: object) {
   return app.inject({
     method: 'POST',
     url: '/v1/webhooks/purchases',
-    headers: { 'content-type': 'application/json', 'x-bashgah-merchant': h.merchantId, 'x-bashgah-timestamp': String(ts), 'x-bashgah-signature': `v1=${signWebhook(webhookSecret, ts, raw)}` },
+    headers: {
+      'content-type': 'application/json',
+      'x-bashgah-merchant': h.merchantId,
+      'x-bashgah-timestamp': String(ts),
+      'x-bashgah-signature': `v1=${signWebhook(webhookSecret, ts, raw)}`,
+    },
     payload: raw,
   });
 }
@@ -88,7 +112,15 @@ describe('notifications from the outbox', () => {
 
   it('a spend, a tier change and a refund are each told once', async () => {
     let before = lastId();
-    await h.w.services.ledger.spend({ merchantId: h.merchantId, memberId: (await h.w.services.members.findByPhone(h.merchantId, phone))!.id, currency: 'coins', amount: 3, reason: 'wheel', idempotencyKey: 'n-spend', actor: 'member' });
+    await h.w.services.ledger.spend({
+      merchantId: h.merchantId,
+      memberId: (await h.w.services.members.findByPhone(h.merchantId, phone))!.id,
+      currency: 'coins',
+      amount: 3,
+      reason: 'wheel',
+      idempotencyKey: 'n-spend',
+      actor: 'member',
+    });
     expect(await nextBotMessage(before)).toContain('➖ ۳ سکه (گردونه شانس)');
 
     before = lastId();
@@ -131,7 +163,10 @@ describe('notifications from the outbox', () => {
     h.api.forgetChat(h.token, 302);
     await signedPurchase({ orderId: 'n-4', phone: lostPhone, amount: 100_000 });
     const member = (await h.w.services.members.findByPhone(h.merchantId, lostPhone))!;
-    const handled = async () => (await queue.getJobs(['completed', 'failed'])).find((j) => j.data.type === 'purchase.recorded' && (j.data.payload as { member_id?: string }).member_id === member.id);
+    const handled = async () =>
+      (await queue.getJobs(['completed', 'failed'])).find(
+        (j) => j.data.type === 'purchase.recorded' && (j.data.payload as { member_id?: string }).member_id === member.id,
+      );
     for (let i = 0; i < 200 && !(await handled()); i++) await new Promise((r) => setTimeout(r, 50));
     expect(await (await handled())!.getState()).toBe('completed');
     expect((await h.w.services.memberStore.identities(member.id))[0]!.unreachableAt).toBeNull();

@@ -16,12 +16,26 @@ let secret: string;
 const logger = createLogger('silent');
 
 beforeAll(async () => {
-  h = await createTelegramHarness({ settings: { referrals: { onJoin: { referrer: { currency: 'coins', amount: 20 }, friend: { currency: 'coins', amount: 10 } }, onFirstPurchase: { referrer: { currency: 'points', amount: 50 } } } } });
+  h = await createTelegramHarness({
+    settings: {
+      referrals: {
+        onJoin: { referrer: { currency: 'coins', amount: 20 }, friend: { currency: 'coins', amount: 10 } },
+        onFirstPurchase: { referrer: { currency: 'points', amount: 50 } },
+      },
+    },
+  });
   ({ webhookSecret: secret } = await h.w.services.merchants.rotateWebhookSecret(h.merchantId));
   app = await buildHttpServer({
     logger,
     checks: { postgres: async () => {}, redis: async () => {} },
-    api: { services: h.w.services, auth: new MerchantAuthStore(h.w.db.pool, h.w.secretBox, 0), webhookToleranceSeconds: 300, redis: h.r.redis, redisPrefix: h.r.prefix, rateLimitPerSecond: 1000 },
+    api: {
+      services: h.w.services,
+      auth: new MerchantAuthStore(h.w.db.pool, h.w.secretBox, 0),
+      webhookToleranceSeconds: 300,
+      redis: h.r.redis,
+      redisPrefix: h.r.prefix,
+      rateLimitPerSecond: 1000,
+    },
   });
 });
 afterAll(async () => {
@@ -32,7 +46,15 @@ afterAll(async () => {
 const events = () =>
   drainEvents(h.w.db, [
     referralEvents(h.w.services.referrals),
-    telegramNotifier({ telegram: h.channel, members: h.w.services.members, memberStore: h.w.services.memberStore, screens: h.w.services.screens, settings: h.w.services.settings, defaultLocale: 'fa', logger }),
+    telegramNotifier({
+      telegram: h.channel,
+      members: h.w.services.members,
+      memberStore: h.w.services.memberStore,
+      screens: h.w.services.screens,
+      settings: h.w.services.settings,
+      defaultLocale: 'fa',
+      logger,
+    }),
   ]);
 
 async function join(u: TgUser, start = '/start') {
@@ -43,10 +65,24 @@ async function join(u: TgUser, start = '/start') {
 function buy(phone: string, orderId: string, amount: number) {
   const raw = JSON.stringify({ orderId, phone, amount });
   const ts = Math.floor(Date.now() / 1000);
-  return app.inject({ method: 'POST', url: '/v1/webhooks/purchases', headers: { 'content-type': 'application/json', 'x-bashgah-merchant': h.merchantId, 'x-bashgah-timestamp': String(ts), 'x-bashgah-signature': `v1=${signWebhook(secret, ts, raw)}` }, payload: raw });
+  return app.inject({
+    method: 'POST',
+    url: '/v1/webhooks/purchases',
+    headers: {
+      'content-type': 'application/json',
+      'x-bashgah-merchant': h.merchantId,
+      'x-bashgah-timestamp': String(ts),
+      'x-bashgah-signature': `v1=${signWebhook(secret, ts, raw)}`,
+    },
+    payload: raw,
+  });
 }
 
-const texts = (u: TgUser, after: number) => u.botMessages().filter((m) => m.message_id > after).map((m) => m.text ?? '');
+const texts = (u: TgUser, after: number) =>
+  u
+    .botMessages()
+    .filter((m) => m.message_id > after)
+    .map((m) => m.text ?? '');
 
 describe('referrals end to end through the bot', () => {
   let a: TgUser;
@@ -99,7 +135,9 @@ describe('referrals end to end through the bot', () => {
     const [question] = await c.press(invite!, 'referral:code');
     expect(question!.text).toContain('کد معرف دوستتان');
     // A wrong code keeps the question open: the right one typed next is taken.
-    expect((await c.send('ZZZZZZ'))[0]!.text).toBe('این کد معرف در این باشگاه پیدا نشد. لطفاً دوباره بررسی کنید.\nکد را دوباره بنویسید، یا «رد شدن» را بزنید:');
+    expect((await c.send('ZZZZZZ'))[0]!.text).toBe(
+      'این کد معرف در این باشگاه پیدا نشد. لطفاً دوباره بررسی کنید.\nکد را دوباره بنویسید، یا «رد شدن» را بزنید:',
+    );
     const code = (await h.w.services.members.get(h.merchantId, aId)).referralCode;
     expect((await c.send(code.toLowerCase()))[0]!.text).toContain('معرف شما: سارا ا.');
     await events();
@@ -121,7 +159,9 @@ describe('referrals end to end through the bot', () => {
 
   it('tampered payloads change nothing: another club’s code, a made-up code, one’s own code', async () => {
     const other = await h.w.newMerchant();
-    const stranger = (await h.w.services.members.register({ merchantId: other, phone: newPhone(), channel: 'telegram', externalUserId: '999' })).member;
+    const stranger = (
+      await h.w.services.members.register({ merchantId: other, phone: newPhone(), channel: 'telegram', externalUserId: '999' })
+    ).member;
     const d = await join(h.user(504, 'Ali'), `/start r_${stranger.referralCode}`);
     expect(d.referrerId).toBeNull();
     const e = await join(h.user(505, 'Nima'), '/start r_AAAAAA');
@@ -137,11 +177,18 @@ describe('referrals end to end through the bot', () => {
     expect(top!.text).toContain('برترین دعوت‌کنندگان');
     expect(top!.text).toContain('۱. سارا ا. — ۲ دوست');
     expect(top!.text).not.toContain('احمدی');
-    const friends = await app.inject({ method: 'GET', url: `/v1/members/${aId}/referrals`, headers: { authorization: `Bearer ${(await h.w.services.merchants.rotateApiKey(h.merchantId)).apiKey}` } });
+    const friends = await app.inject({
+      method: 'GET',
+      url: `/v1/members/${aId}/referrals`,
+      headers: { authorization: `Bearer ${(await h.w.services.merchants.rotateApiKey(h.merchantId)).apiKey}` },
+    });
     expect(friends.statusCode).toBe(200);
     expect(friends.json().friends).toHaveLength(2);
     expect(friends.json().friends.find((f: { firstPurchaseAt: string | null }) => f.firstPurchaseAt)?.rewards).toEqual(
-      expect.arrayContaining([expect.objectContaining({ trigger: 'join', beneficiary: 'referrer', currency: 'coins', amount: 20, status: 'granted' }), expect.objectContaining({ trigger: 'first_purchase', beneficiary: 'referrer', currency: 'points', amount: 50 })]),
+      expect.arrayContaining([
+        expect.objectContaining({ trigger: 'join', beneficiary: 'referrer', currency: 'coins', amount: 20, status: 'granted' }),
+        expect.objectContaining({ trigger: 'first_purchase', beneficiary: 'referrer', currency: 'points', amount: 50 }),
+      ]),
     );
   });
 });

@@ -79,7 +79,12 @@ describe('joining through the bot', () => {
     await fromInsta.shareContact(newPhone(), 104, 3);
     expect((await h.w.services.members.findByIdentity(h.merchantId, 'telegram', '104'))!.sourceTag).toBe('instagram');
 
-    for (const [id, payload] of [[105, 'r_!!!'], [106, 'x'.repeat(80)], [107, 'r_ZZZZZZ'], [108, 'hello world']] as const) {
+    for (const [id, payload] of [
+      [105, 'r_!!!'],
+      [106, 'x'.repeat(80)],
+      [107, 'r_ZZZZZZ'],
+      [108, 'hello world'],
+    ] as const) {
       const u = h.user(id, 'Guest');
       const [welcome] = await u.send(`/start ${payload}`);
       expect(welcome!.text).toContain('خوش آمدید');

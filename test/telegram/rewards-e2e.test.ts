@@ -15,14 +15,40 @@ beforeAll(async () => {
   u = h.user(701, 'Sara');
   await u.join(newPhone());
   memberId = (await h.w.services.members.findByIdentity(h.merchantId, 'telegram', '701'))!.id;
-  await h.w.services.ledger.adjust({ merchantId: h.merchantId, memberId, currency: 'coins', amount: 200, reason: 'bonus', idempotencyKey: 'coins-701', actor: 'test' });
-  await h.w.services.ledger.adjust({ merchantId: h.merchantId, memberId, currency: 'points', amount: 1000, reason: 'bonus', idempotencyKey: 'points-701', actor: 'test' });
+  await h.w.services.ledger.adjust({
+    merchantId: h.merchantId,
+    memberId,
+    currency: 'coins',
+    amount: 200,
+    reason: 'bonus',
+    idempotencyKey: 'coins-701',
+    actor: 'test',
+  });
+  await h.w.services.ledger.adjust({
+    merchantId: h.merchantId,
+    memberId,
+    currency: 'points',
+    amount: 1000,
+    reason: 'bonus',
+    idempotencyKey: 'points-701',
+    actor: 'test',
+  });
   await drainEvents(h.w.db, []); // the seeding is not news
 });
 afterAll(() => h.close());
 
 const notify = () =>
-  drainEvents(h.w.db, [telegramNotifier({ telegram: h.channel, members: h.w.services.members, memberStore: h.w.services.memberStore, screens: h.w.services.screens, settings: h.w.services.settings, defaultLocale: 'fa', logger })]);
+  drainEvents(h.w.db, [
+    telegramNotifier({
+      telegram: h.channel,
+      members: h.w.services.members,
+      memberStore: h.w.services.memberStore,
+      screens: h.w.services.screens,
+      settings: h.w.services.settings,
+      defaultLocale: 'fa',
+      logger,
+    }),
+  ]);
 const coins = async () => (await storedBalances(h.w.db, memberId)).balances.coins;
 
 describe('rewards in the Telegram bot', () => {
@@ -31,7 +57,14 @@ describe('rewards in the Telegram bot', () => {
   });
 
   it('the wheel: cost and prizes shown, the spin animates then shows the prize; a double tap spins once', async () => {
-    await h.w.services.wheel.replace(h.merchantId, { costCoins: 10, perDay: 2, prizes: [{ label: '۵۰ سکه', kind: 'coins', amount: 50, weight: 1 }, { label: 'پوچ', kind: 'nothing', weight: 1, stock: 0 }] });
+    await h.w.services.wheel.replace(h.merchantId, {
+      costCoins: 10,
+      perDay: 2,
+      prizes: [
+        { label: '۵۰ سکه', kind: 'coins', amount: 50, weight: 1 },
+        { label: 'پوچ', kind: 'nothing', weight: 1, stock: 0 },
+      ],
+    });
     const [wheel] = await u.send('🎡 گردونه شانس');
     expect(wheel!.text).toContain('🎡 گردونه شانس کافه تهران');
     expect(wheel!.text).toContain('💸 هزینهٔ هر چرخش: ۱۰ سکه (سکه‌های شما: ۲۰۰)');
@@ -48,7 +81,9 @@ describe('rewards in the Telegram bot', () => {
     const tap = h.api.pressButton(h.token, u.user, spin.message.message_id, spin.data); // the same button again
     await u.handled();
     expect(u.botMessages()).toHaveLength(before);
-    expect(h.api.transcript(h.token, u.user.id).answers.find((a) => a.callbackQueryId === tap.callback_query!.id)?.text).toBe('این چرخش قبلاً انجام شده است.');
+    expect(h.api.transcript(h.token, u.user.id).answers.find((a) => a.callbackQueryId === tap.callback_query!.id)?.text).toBe(
+      'این چرخش قبلاً انجام شده است.',
+    );
     expect(await coins()).toBe(240);
 
     const again = u.button('wheel:spin:');
@@ -62,7 +97,14 @@ describe('rewards in the Telegram bot', () => {
   });
 
   it('gifts: pages, what the member can afford, a request that holds the cost, and news at each step', async () => {
-    for (let i = 1; i <= 7; i++) await h.w.services.gifts.create(h.merchantId, { title: `هدیه ${i}`, costCurrency: 'coins', cost: i === 7 ? 5000 : 20, position: i, description: i === 1 ? 'ماگ سرامیکی' : undefined });
+    for (let i = 1; i <= 7; i++)
+      await h.w.services.gifts.create(h.merchantId, {
+        title: `هدیه ${i}`,
+        costCurrency: 'coins',
+        cost: i === 7 ? 5000 : 20,
+        position: i,
+        description: i === 1 ? 'ماگ سرامیکی' : undefined,
+      });
     const [catalog] = await u.send('🎁 هدایا');
     expect(catalog!.text).toContain('۱. هدیه 1 — ۲۰ سکه ✅');
     expect(catalog!.text).toContain('صفحهٔ ۱ از ۲');
@@ -103,20 +145,40 @@ describe('rewards in the Telegram bot', () => {
     await h.w.services.gifts.ship(h.merchantId, req!.id, 'پست ۱۲۳۴۵');
     const lastId = u.botMessages().at(-1)!.message_id;
     await notify();
-    const news = u.botMessages().filter((m) => m.message_id > lastId).map((m) => m.text);
+    const news = u
+      .botMessages()
+      .filter((m) => m.message_id > lastId)
+      .map((m) => m.text);
     expect(news).toEqual(['📦 هدیهٔ «هدیه 1» برایتان ارسال شد.\nکد رهگیری: پست ۱۲۳۴۵']);
 
-    const second = (await h.w.services.gifts.request(h.merchantId, await h.w.services.members.get(h.merchantId, memberId), (await h.w.services.gifts.list(h.merchantId))[1]!.id, 'second')).request;
+    const second = (
+      await h.w.services.gifts.request(
+        h.merchantId,
+        await h.w.services.members.get(h.merchantId, memberId),
+        (await h.w.services.gifts.list(h.merchantId))[1]!.id,
+        'second',
+      )
+    ).request;
     await h.w.services.gifts.reject(h.merchantId, second.id, 'تمام شد');
     const beforeReject = u.botMessages().at(-1)!.message_id;
     await notify();
-    const rejected = u.botMessages().filter((m) => m.message_id > beforeReject).map((m) => m.text);
+    const rejected = u
+      .botMessages()
+      .filter((m) => m.message_id > beforeReject)
+      .map((m) => m.text);
     expect(rejected).toEqual(['متأسفانه درخواست هدیهٔ «هدیه 2» پذیرفته نشد.\nدلیل: تمام شد\n↩️ ۲۰ سکه به حسابتان برگشت.']);
     expect(await coins()).toBe(260);
   });
 
   it('vouchers: buy one with coins after confirming, then see it with its Jalali expiry', async () => {
-    await h.w.services.vouchers.createCampaign(h.merchantId, { name: '15%', kind: 'percent', value: 15, maxDiscount: 100_000, coinPrice: 30, validTo: '1405/12/29' });
+    await h.w.services.vouchers.createCampaign(h.merchantId, {
+      name: '15%',
+      kind: 'percent',
+      value: 15,
+      maxDiscount: 100_000,
+      coinPrice: 30,
+      validTo: '1405/12/29',
+    });
     const [empty] = await u.send('🏷 کدهای تخفیف');
     expect(empty!.text).toContain('هنوز کد تخفیفی ندارید');
     const offer = u.button('vch:b:');
@@ -129,7 +191,8 @@ describe('rewards in the Telegram bot', () => {
     // A double tap opens two prompts: the second replaces the first, and confirming both buys once.
     const [first] = await u.press(offer.message, offer.data);
     const [second] = await u.press(offer.message, offer.data);
-    const yesOf = (m: typeof first) => m!.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data.startsWith('vch:ok:'))!;
+    const yesOf = (m: typeof first) =>
+      m!.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data.startsWith('vch:ok:'))!;
     const firstYes = yesOf(first) as { callback_data: string };
     const secondYes = yesOf(second) as { callback_data: string };
     expect(firstYes.callback_data).not.toBe(secondYes.callback_data);
@@ -146,7 +209,12 @@ describe('rewards in the Telegram bot', () => {
   });
 
   it('raffles: tickets bought with coins, the fingerprint of the seed, and the winner told in chat', async () => {
-    const raffle = await h.w.services.raffles.create(h.merchantId, { title: 'یلدا', prizes: [{ title: 'سینما خانگی', count: 1 }], entryRule: { kind: 'coins', price: 5 }, closesAt: new Date(h.w.clock.now().getTime() + 3_600_000).toISOString() });
+    const raffle = await h.w.services.raffles.create(h.merchantId, {
+      title: 'یلدا',
+      prizes: [{ title: 'سینما خانگی', count: 1 }],
+      entryRule: { kind: 'coins', price: 5 },
+      closesAt: new Date(h.w.clock.now().getTime() + 3_600_000).toISOString(),
+    });
     const [list] = await u.send('🎟 قرعه‌کشی');
     expect(list!.text).toContain('🎟 یلدا');
     expect(list!.text).toContain('هر بلیت ۵ سکه');
@@ -166,7 +234,10 @@ describe('rewards in the Telegram bot', () => {
     await h.w.services.raffles.draw(h.merchantId, raffle.id);
     const lastId = u.botMessages().at(-1)!.message_id;
     await notify();
-    const told = u.botMessages().filter((m) => m.message_id > lastId).map((m) => m.text);
+    const told = u
+      .botMessages()
+      .filter((m) => m.message_id > lastId)
+      .map((m) => m.text);
     expect(told).toHaveLength(1);
     expect(told[0]).toMatch(/^🎉 تبریک! در قرعه‌کشی «یلدا» برندهٔ «سینما خانگی» شدید \(بلیت شمارهٔ [۱-۵]\)/);
     const [results] = await u.send('/raffles');

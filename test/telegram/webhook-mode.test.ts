@@ -18,7 +18,11 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   webhookChannel = h.newChannel({ publicUrl: base });
-  app = await buildHttpServer({ logger: createLogger('silent'), checks: { postgres: async () => {}, redis: async () => {} }, plugins: [async (a) => void (await a.register(telegramWebhookRoute, { telegram: webhookChannel }))] });
+  app = await buildHttpServer({
+    logger: createLogger('silent'),
+    checks: { postgres: async () => {}, redis: async () => {} },
+    plugins: [async (a) => void (await a.register(telegramWebhookRoute, { telegram: webhookChannel }))],
+  });
   await app.listen({ port, host: '127.0.0.1' });
   await webhookChannel.start();
 });
@@ -37,13 +41,32 @@ describe('webhook mode', () => {
   });
 
   it('refuses requests without the secret token, or with a wrong one (401)', async () => {
-    const update = { update_id: 999_001, message: { message_id: 1, date: 0, chat: { id: 402, type: 'private', first_name: 'X' }, from: { id: 402, is_bot: false, first_name: 'X' }, text: '/start' } };
+    const update = {
+      update_id: 999_001,
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: 402, type: 'private', first_name: 'X' },
+        from: { id: 402, is_bot: false, first_name: 'X' },
+        text: '/start',
+      },
+    };
     const none = await app.inject({ method: 'POST', url: `/telegram/${h.merchantId}`, payload: update });
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('invalid_secret_token');
-    const wrong = await app.inject({ method: 'POST', url: `/telegram/${h.merchantId}`, headers: { 'x-telegram-bot-api-secret-token': 'guess' }, payload: update });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: `/telegram/${h.merchantId}`,
+      headers: { 'x-telegram-bot-api-secret-token': 'guess' },
+      payload: update,
+    });
     expect(wrong.statusCode).toBe(401);
-    const unknown = await app.inject({ method: 'POST', url: '/telegram/00000000-0000-4000-8000-000000000000', headers: { 'x-telegram-bot-api-secret-token': 'x' }, payload: update });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/telegram/00000000-0000-4000-8000-000000000000',
+      headers: { 'x-telegram-bot-api-secret-token': 'x' },
+      payload: update,
+    });
     expect(unknown.statusCode).toBe(404);
     expect(h.api.transcript(h.token, 402).messages).toHaveLength(0);
   });
@@ -54,7 +77,16 @@ describe('webhook mode', () => {
     // The user exists in the local API's chats; Telegram delivers the same update twice.
     h.api.sendText(h.token, u.user, 'hello'); // queue nothing: the webhook gets it; wait for the answer
     await h.api.waitForBot(h.token, 403, { count: 1, timeoutMs: 5000 });
-    const update = { update_id: 777_777, message: { message_id: 50, date: 0, chat: { id: 403, type: 'private', first_name: 'Reza' }, from: { id: 403, is_bot: false, first_name: 'Reza' }, text: '/help' } };
+    const update = {
+      update_id: 777_777,
+      message: {
+        message_id: 50,
+        date: 0,
+        chat: { id: 403, type: 'private', first_name: 'Reza' },
+        from: { id: 403, is_bot: false, first_name: 'Reza' },
+        text: '/help',
+      },
+    };
     const headers = { 'x-telegram-bot-api-secret-token': secret };
     const [a, b] = await Promise.all([
       app.inject({ method: 'POST', url: `/telegram/${h.merchantId}`, headers, payload: update }),

@@ -36,16 +36,27 @@ describe('a broadcast to members on Telegram and WhatsApp', () => {
     // One WhatsApp member opted out by writing "لغو".
     await wa.local.receive(rig.merchantId, waOnly[4]!, 'لغو');
 
-    const { broadcast, recipients } = await rig.w.services.campaigns.create(rig.merchantId, { kind: 'message', name: 'yalda', segment: { tags: ['yalda'] }, message: { text: 'یلدا مبارک {name}!' } }, 'test');
+    const { broadcast, recipients } = await rig.w.services.campaigns.create(
+      rig.merchantId,
+      { kind: 'message', name: 'yalda', segment: { tags: ['yalda'] }, message: { text: 'یلدا مبارک {name}!' } },
+      'test',
+    );
     expect(recipients).toBe(6 + 4 + 3);
     const done = await rig.waitUntil(broadcast!.id, (s) => s.status === 'done', 30_000);
     expect(done.counts).toMatchObject({ sent: 13, pending: 0, sending: 0, unknown: 0, failed: 0 });
 
-    const channels = await rig.w.db.pool.query('SELECT channel, count(*)::int AS n FROM broadcast_deliveries WHERE broadcast_id = $1 GROUP BY channel ORDER BY channel', [broadcast!.id]);
-    expect(channels.rows).toEqual([{ channel: 'telegram', n: 9 }, { channel: 'whatsapp', n: 4 }]);
+    const channels = await rig.w.db.pool.query(
+      'SELECT channel, count(*)::int AS n FROM broadcast_deliveries WHERE broadcast_id = $1 GROUP BY channel ORDER BY channel',
+      [broadcast!.id],
+    );
+    expect(channels.rows).toEqual([
+      { channel: 'telegram', n: 9 },
+      { channel: 'whatsapp', n: 4 },
+    ]);
 
     for (const m of [...tgOnly, ...both]) expect(rig.tg.received.get(m.chat)).toHaveLength(1);
-    const waReceived = async (phone: string) => (await wa.local.messages(rig.merchantId, phone)).filter((x) => x.direction === 'out' && x.text.startsWith('یلدا مبارک'));
+    const waReceived = async (phone: string) =>
+      (await wa.local.messages(rig.merchantId, phone)).filter((x) => x.direction === 'out' && x.text.startsWith('یلدا مبارک'));
     for (const phone of waOnly.slice(0, 4)) {
       const got = await waReceived(phone);
       expect(got).toHaveLength(1);
@@ -65,7 +76,11 @@ describe('a broadcast to members on Telegram and WhatsApp', () => {
     await wa.local.receive(rig.merchantId, phone, 'سلام');
     const member = (await rig.w.services.members.findByPhone(rig.merchantId, phone))!;
     await rig.w.services.members.tag(rig.merchantId, member.id, ['click']);
-    const { campaign, broadcast } = await rig.w.services.campaigns.create(rig.merchantId, { kind: 'message', name: 'click', segment: { tags: ['click'] }, message: { text: 'Sale' } }, 'test');
+    const { campaign, broadcast } = await rig.w.services.campaigns.create(
+      rig.merchantId,
+      { kind: 'message', name: 'click', segment: { tags: ['click'] }, message: { text: 'Sale' } },
+      'test',
+    );
     await rig.waitUntil(broadcast!.id, (s) => s.status === 'done');
     const sent = (await wa.local.messages(rig.merchantId, phone)).filter((x) => x.text.startsWith('Sale'))[0]!;
     const target = (await rig.w.services.shortLinks.target(shortLinkIn(sent.text).code))!;

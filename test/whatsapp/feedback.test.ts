@@ -22,14 +22,20 @@ const t = translator('fa');
 
 async function drain() {
   const s = h.w.services;
-  await h.drain([surveyScheduler(s.surveys, queue), inboxRecorder({ inbox: s.inbox, members: s.members, screens: s.screens, defaultLocale: 'fa' })]);
+  await h.drain([
+    surveyScheduler(s.surveys, queue),
+    inboxRecorder({ inbox: s.inbox, members: s.members, screens: s.screens, defaultLocale: 'fa' }),
+  ]);
 }
 
 beforeAll(async () => {
   h = await createWhatsAppHarness({ settings: { feedback: { postPurchase: { delayMinutes: 0, npsPercent: 0, rewardCoins: 0 } } } });
   sender = await h.startSender(10);
   queue = new Queue<SurveyJob>(QueueName.feedback, { connection: h.r.redis, prefix: h.r.prefix });
-  worker = startSurveyWorker({ connection: h.r.redis, prefix: h.r.prefix }, { surveys: h.w.services.surveys, memberStore: h.w.services.memberStore, logger: createLogger('silent') });
+  worker = startSurveyWorker(
+    { connection: h.r.redis, prefix: h.r.prefix },
+    { surveys: h.w.services.surveys, memberStore: h.w.services.memberStore, logger: createLogger('silent') },
+  );
   phone = newPhone();
   sara = h.user(phone, 'سارا');
   await sara.send('سلام');
@@ -46,7 +52,11 @@ describe('feedback and support on WhatsApp', () => {
   it('the post-purchase question comes with numbered stars; "1" is one star; a comment closes it', async () => {
     await h.api.webhook('/v1/webhooks/purchases', { orderId: 'wa-fb-1', phone, amount: 200_000, branch: 'ونک' });
     await drain();
-    await waitFor(async () => ((await h.w.db.pool.query("SELECT 1 FROM survey_responses WHERE subject = 'wa-fb-1'")).rowCount ? true : undefined), 10_000, 50);
+    await waitFor(
+      async () => ((await h.w.db.pool.query("SELECT 1 FROM survey_responses WHERE subject = 'wa-fb-1'")).rowCount ? true : undefined),
+      10_000,
+      50,
+    );
     await drain();
     const prompt = await waitFor(async () => (await sara.inbox(2000)).find((m) => m.text.includes('تجربه‌تان چطور بود')), 10_000, 50);
     expect(prompt.text).toContain('۱. ⭐\n۲. ⭐⭐\n۳. ⭐⭐⭐\n۴. ⭐⭐⭐⭐\n۵. ⭐⭐⭐⭐⭐');
@@ -68,7 +78,7 @@ describe('feedback and support on WhatsApp', () => {
     expect((await sara.send('3'))[0]).toContain('پیامتان را دربارهٔ «پیشنهاد و انتقاد» بنویسید');
     expect((await sara.send('لطفاً شیر گیاهی هم داشته باشید'))[0]).toContain('✅ تیکت شمارهٔ ۲ ثبت شد');
 
-    const ticket = (await h.w.db.pool.query("SELECT id FROM tickets WHERE number = 2 AND merchant_id = $1", [h.merchantId])).rows[0];
+    const ticket = (await h.w.db.pool.query('SELECT id FROM tickets WHERE number = 2 AND merchant_id = $1', [h.merchantId])).rows[0];
     const op = await h.w.services.operators.invite(h.merchantId, 'owner', null, 'test');
     const owner = await h.w.services.operators.link(h.merchantId, op.code, '5551', 'Owner');
     await h.w.services.tickets.staffReply(h.merchantId, owner.id, ticket.id, 'از هفتهٔ بعد داریم 🌱');
@@ -89,10 +99,21 @@ describe('feedback and support on WhatsApp', () => {
 
   it('a survey sent in a campaign starts with its number and walks the questions', async () => {
     const s = h.w.services;
-    const survey = await s.surveys.create(h.merchantId, { title: 'شعبهٔ تازه', questions: [{ kind: 'choice', text: 'از کدام شعبه خرید می‌کنید؟', options: ['ونک', 'تجریش'] }, { kind: 'text', text: 'چه چیزی کم است؟' }] });
+    const survey = await s.surveys.create(h.merchantId, {
+      title: 'شعبهٔ تازه',
+      questions: [
+        { kind: 'choice', text: 'از کدام شعبه خرید می‌کنید؟', options: ['ونک', 'تجریش'] },
+        { kind: 'text', text: 'چه چیزی کم است؟' },
+      ],
+    });
     const c = await s.screens.context(h.merchantId, 'fa');
     const limiter = new WhatsAppRateLimiter(h.r.redis, h.r.prefix, { intervalMs: 10, coldPerHour: 120 });
-    const screen = campaignMessageScreen({ text: 'نظرسنجی کوتاه', surveyId: survey.id }, { firstName: 'سارا', points: 0, coins: 0 }, { clubLink: null }, c);
+    const screen = campaignMessageScreen(
+      { text: 'نظرسنجی کوتاه', surveyId: survey.id },
+      { firstName: 'سارا', points: 0, coins: 0 },
+      { clubLink: null },
+      c,
+    );
     await whatsappDelivery(h.channel, limiter, h.w.services.shortLinks).send(h.merchantId, chatIdOf(phone), screen, c);
     const sent = (await sara.inbox(2000)).at(-1)!;
     expect(sent.text).toContain('۱. 📝 شرکت در نظرسنجی');
@@ -112,11 +133,22 @@ describe('feedback and support on WhatsApp', () => {
     const c = await s.screens.context(h.merchantId, 'fa');
     const limiter = new WhatsAppRateLimiter(h.r.redis, h.r.prefix, { intervalMs: 10, coldPerHour: 120 });
     const send = async (surveyId: string) => {
-      const screen = campaignMessageScreen({ text: 'نظرسنجی کوتاه', surveyId }, { firstName: 'سارا', points: 0, coins: 0 }, { clubLink: null }, c);
+      const screen = campaignMessageScreen(
+        { text: 'نظرسنجی کوتاه', surveyId },
+        { firstName: 'سارا', points: 0, coins: 0 },
+        { clubLink: null },
+        c,
+      );
       await whatsappDelivery(h.channel, limiter, h.w.services.shortLinks).send(h.merchantId, chatIdOf(phone), screen, c);
       await sara.inbox(2000);
     };
-    const survey = await s.surveys.create(h.merchantId, { title: 'کیفیت', questions: [{ kind: 'rating', text: 'کیفیت قهوه؟' }, { kind: 'nps', text: 'ما را به دوستانتان پیشنهاد می‌کنید؟' }] });
+    const survey = await s.surveys.create(h.merchantId, {
+      title: 'کیفیت',
+      questions: [
+        { kind: 'rating', text: 'کیفیت قهوه؟' },
+        { kind: 'nps', text: 'ما را به دوستانتان پیشنهاد می‌کنید؟' },
+      ],
+    });
     await send(survey.id);
     expect((await sara.send('1'))[0]).toContain('پرسش ۱ از ۲');
     for (const wrong of ['7', 'خیلی خوب']) {

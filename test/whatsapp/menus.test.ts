@@ -18,7 +18,11 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** The numbered lines of a WhatsApp menu: "۱. 💰 موجودی من" → "💰 موجودی من". */
-const optionsOf = (text: string) => text.split('\n').filter((l) => /^[۰-۹\d]+\. /.test(l)).map((l) => l.replace(/^[۰-۹\d]+\. /, ''));
+const optionsOf = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => /^[۰-۹\d]+\. /.test(l))
+    .map((l) => l.replace(/^[۰-۹\d]+\. /, ''));
 
 async function member(name = 'Sara') {
   const u = h.user(newPhone(), name);
@@ -83,7 +87,20 @@ describe('WhatsApp: numbered menus', () => {
   it('every main-menu number opens its screen, in Persian, Arabic-Indic or Latin digits', async () => {
     const u = await member();
     const menu = (await u.send('منو'))[0]!;
-    expect(optionsOf(menu)).toEqual(['💰 موجودی من', '🎡 گردونه شانس', '🎁 هدایا', '🏷 کدهای تخفیف', '🎟 قرعه‌کشی', '🤝 دعوت دوستان', '📜 تاریخچه', '👤 پروفایل من', '🌐 زبان', '❓ راهنما', '🆘 پشتیبانی', '📬 پیام‌های من']);
+    expect(optionsOf(menu)).toEqual([
+      '💰 موجودی من',
+      '🎡 گردونه شانس',
+      '🎁 هدایا',
+      '🏷 کدهای تخفیف',
+      '🎟 قرعه‌کشی',
+      '🤝 دعوت دوستان',
+      '📜 تاریخچه',
+      '👤 پروفایل من',
+      '🌐 زبان',
+      '❓ راهنما',
+      '🆘 پشتیبانی',
+      '📬 پیام‌های من',
+    ]);
 
     expect((await u.send('۱'))[0]).toContain('💳 کارت باشگاه HTTP Shop');
     expect((await u.send('0'))[0]).toContain(MENU_TITLE);
@@ -104,7 +121,9 @@ describe('WhatsApp: numbered menus', () => {
     const followed = await h.api.app.inject({ method: 'GET', url: `/j/${link.code}` });
     expect(followed.statusCode).toBe(302);
     const me = (await h.w.services.members.findByPhone(h.merchantId, u.phone))!;
-    expect(followed.headers.location).toBe(`https://wa.me/${CLUB_NUMBER.slice(1)}?text=${encodeURIComponent(fa('whatsapp.join_text', { club: 'HTTP Shop', code: `r_${me.referralCode}` }))}`);
+    expect(followed.headers.location).toBe(
+      `https://wa.me/${CLUB_NUMBER.slice(1)}?text=${encodeURIComponent(fa('whatsapp.join_text', { club: 'HTTP Shop', code: `r_${me.referralCode}` }))}`,
+    );
     // The same link again is the same short code, not a new row.
     expect(shortLinkIn((await u.sendFull('🤝 دعوت دوستان'))[1]!.text).code).toBe(link.code);
     await u.send('0');
@@ -158,7 +177,15 @@ describe('WhatsApp: numbered menus', () => {
   it('the wheel, a gift, a voucher and raffle tickets, each by numbers', async () => {
     const u = await member();
     const m = (await h.w.services.members.findByPhone(h.merchantId, u.phone))!;
-    await h.w.services.ledger.adjust({ merchantId: h.merchantId, memberId: m.id, currency: 'coins', amount: 500, reason: 'test', idempotencyKey: `coins-${m.id}`, actor: 'test' });
+    await h.w.services.ledger.adjust({
+      merchantId: h.merchantId,
+      memberId: m.id,
+      currency: 'coins',
+      amount: 500,
+      reason: 'test',
+      idempotencyKey: `coins-${m.id}`,
+      actor: 'test',
+    });
 
     const wheel = (await u.send('2'))[0]!;
     expect(optionsOf(wheel)).toEqual([t('wheel.spin'), t('whatsapp.option_menu')]);
@@ -175,7 +202,8 @@ describe('WhatsApp: numbered menus', () => {
     expect(detail).toContain('ماگ سرامیکی');
     const request = optionsOf(detail).indexOf(t('gifts.request')) + 1;
     // The request asks first; nothing is spent or requested before "yes".
-    const countRequests = async () => (await h.w.db.pool.query('SELECT count(*)::int AS n FROM gift_requests WHERE member_id = $1', [m.id])).rows[0].n as number;
+    const countRequests = async () =>
+      (await h.w.db.pool.query('SELECT count(*)::int AS n FROM gift_requests WHERE member_id = $1', [m.id])).rows[0].n as number;
     const coinsNow = async () => (await h.w.services.members.get(h.merchantId, m.id)).balances.coins;
     const coinsBefore = await coinsNow();
     const ask = (await u.send(String(request)))[0]!;
@@ -187,7 +215,8 @@ describe('WhatsApp: numbered menus', () => {
     expect(await countRequests()).toBe(1);
 
     await u.send('0');
-    const countVouchers = async () => (await h.w.db.pool.query('SELECT count(*)::int AS n FROM vouchers WHERE member_id = $1', [m.id])).rows[0].n as number;
+    const countVouchers = async () =>
+      (await h.w.db.pool.query('SELECT count(*)::int AS n FROM vouchers WHERE member_id = $1', [m.id])).rows[0].n as number;
     const before = await countVouchers(); // the wheel may have given one
     const vouchers = (await u.send('4'))[0]!;
     const shipping = optionsOf(vouchers).findIndex((o) => o.includes('ارسال رایگان')) + 1;
@@ -209,7 +238,16 @@ describe('WhatsApp: numbered menus', () => {
   it('history pages, profile edit, language and the referral code entry all work by numbers', async () => {
     const u = await member();
     const m = (await h.w.services.members.findByPhone(h.merchantId, u.phone))!;
-    for (let i = 0; i < 12; i++) await h.w.services.ledger.adjust({ merchantId: h.merchantId, memberId: m.id, currency: 'points', amount: i + 1, reason: 'test', idempotencyKey: `p-${m.id}-${i}`, actor: 'test' });
+    for (let i = 0; i < 12; i++)
+      await h.w.services.ledger.adjust({
+        merchantId: h.merchantId,
+        memberId: m.id,
+        currency: 'points',
+        amount: i + 1,
+        reason: 'test',
+        idempotencyKey: `p-${m.id}-${i}`,
+        actor: 'test',
+      });
     const page1 = (await u.send('7'))[0]!;
     expect(page1).toContain('📜 تاریخچه (صفحهٔ ۱)');
     expect(optionsOf(page1)).toEqual([t('history.older'), t('whatsapp.option_menu')]);
@@ -254,10 +292,18 @@ describe('WhatsApp: numbered menus', () => {
   });
 
   it('a number that is not a phone, or a club that is not on WhatsApp, gets a clear JSON error', async () => {
-    const bad = await h.api.app.inject({ method: 'POST', url: `/local-whatsapp/${h.merchantId}/messages`, payload: { from: 'abc', text: 'hi' } });
+    const bad = await h.api.app.inject({
+      method: 'POST',
+      url: `/local-whatsapp/${h.merchantId}/messages`,
+      payload: { from: 'abc', text: 'hi' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_phone');
-    const other = await h.api.app.inject({ method: 'POST', url: '/local-whatsapp/00000000-0000-0000-0000-000000000000/messages', payload: { from: '09121234567', text: 'hi' } });
+    const other = await h.api.app.inject({
+      method: 'POST',
+      url: '/local-whatsapp/00000000-0000-0000-0000-000000000000/messages',
+      payload: { from: '09121234567', text: 'hi' },
+    });
     expect(other.statusCode).toBe(503);
     expect(other.json().error.code).toBe('whatsapp_not_running');
   });

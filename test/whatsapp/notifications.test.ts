@@ -49,7 +49,13 @@ describe('WhatsApp: notifications and one member on two channels', () => {
 
   it('a member who joined on Telegram and writes on WhatsApp is the same member: one balance on both', async () => {
     const phone = newPhone();
-    const { member } = await h.w.services.members.register({ merchantId: h.merchantId, phone, channel: 'telegram', externalUserId: '777000111', chatId: '777000111' });
+    const { member } = await h.w.services.members.register({
+      merchantId: h.merchantId,
+      phone,
+      channel: 'telegram',
+      externalUserId: '777000111',
+      chatId: '777000111',
+    });
     await h.api.webhook('/v1/webhooks/purchases', { orderId: 'tg-then-wa', phone, amount: 100_000 });
     await h.drain();
 
@@ -64,7 +70,10 @@ describe('WhatsApp: notifications and one member on two channels', () => {
 
     const identities = await h.w.services.memberStore.identities(member.id);
     expect(identities.map((i) => i.channel).sort()).toEqual(['telegram', 'whatsapp']);
-    const members = await h.w.db.pool.query('SELECT count(*)::int AS n FROM members WHERE merchant_id = $1 AND phone = $2', [h.merchantId, phone]);
+    const members = await h.w.db.pool.query('SELECT count(*)::int AS n FROM members WHERE merchant_id = $1 AND phone = $2', [
+      h.merchantId,
+      phone,
+    ]);
     expect(members.rows[0].n).toBe(1);
 
     // A purchase now is told on WhatsApp too (Telegram's notifier is another handler).

@@ -31,7 +31,10 @@ describe('the WhatsApp number limiter', () => {
     let calls = 0;
     while (msgs.some((m) => m.granted === undefined)) {
       const pending = msgs.filter((m) => m.granted === undefined);
-      const ready = pending.filter((m) => m.eligible <= now).sort((a, b) => a.eligible - b.eligible || a.i - b.i).slice(0, SENDERS);
+      const ready = pending
+        .filter((m) => m.eligible <= now)
+        .sort((a, b) => a.eligible - b.eligible || a.i - b.i)
+        .slice(0, SENDERS);
       if (!ready.length) {
         now = Math.min(...pending.map((m) => m.eligible));
         continue;
@@ -42,7 +45,8 @@ describe('the WhatsApp number limiter', () => {
       results.forEach((res, k) => {
         const m = ready[k]!;
         if (res.ok) m.granted = now;
-        else if (res.reason === 'chat') m.eligible = now + res.waitMs; // the capped first contact waits in the delayed set
+        else if (res.reason === 'chat')
+          m.eligible = now + res.waitMs; // the capped first contact waits in the delayed set
         else paceWait = Math.min(paceWait, res.waitMs);
       });
       if (!results.some((x) => x.ok) && paceWait < Infinity) now += paceWait;
@@ -52,7 +56,10 @@ describe('the WhatsApp number limiter', () => {
     expect(grants).toHaveLength(500);
     for (let k = 1; k < grants.length; k++) expect(grants[k]! - grants[k - 1]!).toBeGreaterThanOrEqual(1000);
 
-    const cold = msgs.filter((m) => m.cold).map((m) => m.granted!).sort((a, b) => a - b);
+    const cold = msgs
+      .filter((m) => m.cold)
+      .map((m) => m.granted!)
+      .sort((a, b) => a - b);
     for (let k = 120; k < cold.length; k++) expect(cold[k]! - cold[k - 120]!).toBeGreaterThanOrEqual(HOUR);
     // The cap is used in full, not more: 120 in the first hour, the 121st exactly an hour after the 1st.
     expect(cold.filter((g) => g < cold[0]! + HOUR)).toHaveLength(120);

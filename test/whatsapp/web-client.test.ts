@@ -10,7 +10,8 @@ import { createLogger } from '../../src/logger.js';
 import { waitFor } from '../helpers/process.js';
 
 const chromium = chromiumPath();
-if (!chromium) console.warn('Skipping the whatsapp-web.js test: no Chromium (apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH)');
+if (!chromium)
+  console.warn('Skipping the whatsapp-web.js test: no Chromium (apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH)');
 
 let dataDir: string | undefined;
 afterAll(async () => {
@@ -29,7 +30,14 @@ describe.skipIf(!chromium)('the real WhatsApp adapter (whatsapp-web.js)', () => 
   it('launches the system Chromium headless with a LocalAuth session folder and heads for pairing; stops cleanly', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'bashgah-wa-'));
     const states: WhatsAppState[] = [];
-    const client = new WebWhatsAppClient({ clientId: 'test-club', dataDir, executablePath: chromium!, logger: createLogger('silent'), onState: (s) => states.push(s), retryMs: 60_000 });
+    const client = new WebWhatsAppClient({
+      clientId: 'test-club',
+      dataDir,
+      executablePath: chromium!,
+      logger: createLogger('silent'),
+      onState: (s) => states.push(s),
+      retryMs: 60_000,
+    });
     await client.start();
     const session = join(dataDir, 'whatsapp', 'session-test-club');
     expect(states.slice(0, 2)).toEqual(['launching', 'connecting']);

@@ -15,7 +15,14 @@ import { adminFeature } from './features/admin.js';
 import { memberFeature } from './features/member.js';
 import { ChatRouter } from '../../chat/router.js';
 import { adminSupportFeature } from './features/admin-support.js';
-import { adminBroadcastConversation, adminGiftNoteConversation, adminInviteConversation, adminLookupConversation, adminReturnConversation, adminSaleConversation } from './conversations/admin.js';
+import {
+  adminBroadcastConversation,
+  adminGiftNoteConversation,
+  adminInviteConversation,
+  adminLookupConversation,
+  adminReturnConversation,
+  adminSaleConversation,
+} from './conversations/admin.js';
 import { stripIsolates } from '../../chat/bidi.js';
 
 export interface BotOptions {
@@ -71,7 +78,8 @@ export function createBot(opts: BotOptions, deps: BotDeps): Bot<BotContext> {
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     let member: Promise<Member | null> | undefined;
-    ctx.member = () => (member ??= ctx.from ? deps.members.findByIdentity(deps.merchantId, 'telegram', String(ctx.from.id)) : Promise.resolve(null));
+    ctx.member = () =>
+      (member ??= ctx.from ? deps.members.findByIdentity(deps.merchantId, 'telegram', String(ctx.from.id)) : Promise.resolve(null));
     let operator: Promise<Operator | null> | undefined;
     ctx.operator = () => (operator ??= ctx.from ? deps.operators.forTelegram(deps.merchantId, String(ctx.from.id)) : Promise.resolve(null));
     ctx.locale = ctx.session.locale ?? deps.defaultLocale;

@@ -37,7 +37,10 @@ export function telegramNotices(deps: TelegramNoticeDeps): NoticeChannel {
       const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
       const c = await deps.screens.context(event.merchantId, locale);
       const { referrals } = await deps.settings.get(event.merchantId);
-      const username = event.type === 'purchase.recorded' && referrals.enabled && referrals.suggestAfterPurchase ? await deps.telegram.usernameOf(event.merchantId) : null;
+      const username =
+        event.type === 'purchase.recorded' && referrals.enabled && referrals.suggestAfterPurchase
+          ? await deps.telegram.usernameOf(event.merchantId)
+          : null;
       const inviteLink = username ? `https://t.me/${username}?start=r_${member.referralCode}` : undefined;
       const screen = notificationScreen(event, c, { inviteLink });
       if (!screen) return 'nothing';

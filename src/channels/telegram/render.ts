@@ -68,7 +68,10 @@ export function replyScreen(ctx: Context, screen: Screen, t: Translate): Promise
 /** Replaces the message a button was pressed under (history paging, language choice). */
 export async function editScreen(ctx: Context, screen: Screen): Promise<void> {
   try {
-    await ctx.editMessageText(screen.text, { reply_markup: screen.buttons?.length ? inlineKeyboard(screen.buttons) : undefined, link_preview_options: { is_disabled: true } });
+    await ctx.editMessageText(screen.text, {
+      reply_markup: screen.buttons?.length ? inlineKeyboard(screen.buttons) : undefined,
+      link_preview_options: { is_disabled: true },
+    });
   } catch (err) {
     // Pressing the same page twice: Telegram refuses an edit that changes nothing.
     if (!String((err as Error).message).includes('message is not modified')) throw err;

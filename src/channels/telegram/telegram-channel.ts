@@ -103,7 +103,10 @@ export class TelegramChannel {
       await this.startBot(config);
     } catch (err) {
       if (this.stopped) return;
-      this.opts.logger.warn({ merchantId: config.merchantId, bot: botId(config.token), err: (err as Error).message }, `telegram bot cannot reach its Bot API; retrying in ${RETRY_MS / 1000} s`);
+      this.opts.logger.warn(
+        { merchantId: config.merchantId, bot: botId(config.token), err: (err as Error).message },
+        `telegram bot cannot reach its Bot API; retrying in ${RETRY_MS / 1000} s`,
+      );
       const timer = setTimeout(() => {
         this.retries.delete(timer);
         void this.startOne(config);
@@ -120,7 +123,10 @@ export class TelegramChannel {
       const secret = config.webhookSecret ?? randomBytes(24).toString('hex');
       if (!config.webhookSecret) await this.opts.merchants.setTelegramWebhookSecret(config.merchantId, secret);
       running.config = { ...running.config, webhookSecret: secret };
-      await running.bot.api.setWebhook(`${this.opts.publicUrl.replace(/\/$/, '')}/telegram/${config.merchantId}`, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
+      await running.bot.api.setWebhook(`${this.opts.publicUrl.replace(/\/$/, '')}/telegram/${config.merchantId}`, {
+        secret_token: secret,
+        allowed_updates: ['message', 'callback_query'],
+      });
       this.opts.logger.info({ merchantId: config.merchantId, bot: running.bot.botInfo.username }, 'telegram webhook registered');
     } else {
       await running.bot.api.deleteWebhook();
@@ -143,7 +149,10 @@ export class TelegramChannel {
             await (await this.api(config.merchantId))?.getMe(AbortSignal.timeout(timeoutMs) as unknown as Parameters<Api['getMe']>[0]);
             return null;
           } catch (err) {
-            const reason = (err as Error).name === 'TimeoutError' || /aborted/i.test((err as Error).message) ? `no answer within ${timeoutMs / 1000} s` : (err as Error).message;
+            const reason =
+              (err as Error).name === 'TimeoutError' || /aborted/i.test((err as Error).message)
+                ? `no answer within ${timeoutMs / 1000} s`
+                : (err as Error).message;
             return `bot ${botId(config.token)} of merchant ${config.merchantId} cannot reach its Bot API (${reason})`;
           }
         }),

@@ -10,7 +10,8 @@ export const telegramWebhookRoute: FastifyPluginAsync<{ telegram: TelegramChanne
     const secret = request.headers['x-telegram-bot-api-secret-token'];
     const outcome = await telegram.handleWebhook(merchantId, typeof secret === 'string' ? secret : undefined, request.body as Update);
     if (outcome === 'unknown') return reply.status(404).send(errorBody('unknown_bot', 'No bot for this merchant'));
-    if (outcome === 'forbidden') return reply.status(401).send(errorBody('invalid_secret_token', 'X-Telegram-Bot-Api-Secret-Token is missing or wrong'));
+    if (outcome === 'forbidden')
+      return reply.status(401).send(errorBody('invalid_secret_token', 'X-Telegram-Bot-Api-Secret-Token is missing or wrong'));
     return { ok: true };
   });
 };

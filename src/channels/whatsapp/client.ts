@@ -36,7 +36,10 @@ export interface WhatsAppClient {
 
 /** A send WhatsApp refused: `unreachable` (no WhatsApp on that number) is final; the rest can be retried. */
 export class WhatsAppSendError extends Error {
-  constructor(message: string, readonly kind: 'unreachable' | 'not_ready' | 'other') {
+  constructor(
+    message: string,
+    readonly kind: 'unreachable' | 'not_ready' | 'other',
+  ) {
     super(message);
   }
 }

@@ -20,7 +20,8 @@ export function whatsappDelivery(channel: WhatsAppChannel, limiter: WhatsAppRate
   return {
     name: 'whatsapp',
     book: async (merchantId) => limiter.book(numberOf(merchantId), { cold: false }),
-    clubLink: async (merchantId, campaignId, c) => shortJoinLink(shortLinks, merchantId, numberOf(merchantId), c.t, c.clubName, `s_c${campaignId}`),
+    clubLink: async (merchantId, campaignId, c) =>
+      shortJoinLink(shortLinks, merchantId, numberOf(merchantId), c.t, c.clubName, `s_c${campaignId}`),
     async send(merchantId, chatId, screen, c) {
       const client = channel.client(merchantId);
       if (!client) throw new WhatsAppSendError('WhatsApp is not running', 'not_ready');
@@ -28,11 +29,16 @@ export function whatsappDelivery(channel: WhatsAppChannel, limiter: WhatsAppRate
       const buttons = (screen.buttons ?? []).map((row) => row.filter((b) => b.action?.kind !== 'promo.optOut')).filter((row) => row.length);
       const text = `${screen.text}\n\n${c.t('whatsapp.campaign_optout')}`;
       const view = renderScreen({ ...screen, text, buttons }, c.t, c.locale);
-      await channel.setOptions(merchantId, chatId, { options: view.options, optionBase: view.optionBase, prompt: view.messages.at(-1)?.text });
+      await channel.setOptions(merchantId, chatId, {
+        options: view.options,
+        optionBase: view.optionBase,
+        prompt: view.messages.at(-1)?.text,
+      });
       for (const m of view.messages) await sendWhatsApp(client, chatId, m);
       return null;
     },
-    failure: (err) => (err instanceof WhatsAppSendError && err.kind === 'unreachable' ? { kind: 'blocked', reason: err.message } : { kind: 'retry' }),
+    failure: (err) =>
+      err instanceof WhatsAppSendError && err.kind === 'unreachable' ? { kind: 'blocked', reason: err.message } : { kind: 'retry' },
     async pause() {},
   };
 }

@@ -31,7 +31,8 @@ type WhatsAppNoticeDeps = {
 export function whatsappNotices(deps: WhatsAppNoticeDeps): NoticeChannel {
   let numbers: { at: number; map: Map<string, string> } = { at: 0, map: new Map() };
   const numberOf = async (merchantId: string) => {
-    if (Date.now() - numbers.at > 30_000) numbers = { at: Date.now(), map: new Map((await deps.merchants.whatsappAccounts()).map((a) => [a.merchantId, a.number])) };
+    if (Date.now() - numbers.at > 30_000)
+      numbers = { at: Date.now(), map: new Map((await deps.merchants.whatsappAccounts()).map((a) => [a.merchantId, a.number])) };
     return numbers.map.get(merchantId);
   };
   return {
@@ -45,7 +46,11 @@ export function whatsappNotices(deps: WhatsAppNoticeDeps): NoticeChannel {
       const c = await deps.screens.context(event.merchantId, locale);
       const { referrals } = await deps.settings.get(event.merchantId);
       const suggest = event.type === 'purchase.recorded' && referrals.enabled && referrals.suggestAfterPurchase;
-      const screen = notificationScreen(event, c, { inviteLink: suggest ? await shortJoinLink(deps.shortLinks, event.merchantId, number, c.t, c.clubName, `r_${member.referralCode}`) : undefined });
+      const screen = notificationScreen(event, c, {
+        inviteLink: suggest
+          ? await shortJoinLink(deps.shortLinks, event.merchantId, number, c.t, c.clubName, `r_${member.referralCode}`)
+          : undefined,
+      });
       if (!screen) return 'nothing';
       const view = renderScreen(screen, c.t, locale);
       await deps.outbox.notify(

@@ -31,7 +31,10 @@ export const optionNumber = (n: number, locale: Locale) => (locale === 'fa' ? to
 /** The main menu: every member action numbered in the order the Telegram keyboard shows them. */
 export function mainMenuView(title: string, t: Translate, locale: Locale): WhatsAppView {
   const lines = MAIN_MENU.map((m, i) => `${optionNumber(i + 1, locale)}. ${t(m.label)}`);
-  return { messages: [{ text: [title, '', ...lines, '', t('whatsapp.choose')].join('\n') }], options: MAIN_MENU.map((m) => encodeAction({ kind: 'menu', item: m.action })) };
+  return {
+    messages: [{ text: [title, '', ...lines, '', t('whatsapp.choose')].join('\n') }],
+    options: MAIN_MENU.map((m) => encodeAction({ kind: 'menu', item: m.action })),
+  };
 }
 
 /** Buttons labelled 0, 1, 2, … in order (a score scale): their labels are their numbers. */
@@ -49,7 +52,11 @@ export function renderScreen(screen: Screen, t: Translate, locale: Locale): What
   if (scores) {
     lines.push('', actions.map((b) => b.label).join(' · '), t('whatsapp.score_hint'));
   } else if (actions.length) {
-    lines.push('', ...actions.map((b, i) => `${optionNumber(i + 1, locale)}. ${b.label.replace(LEADING_NUMBER, '')}`), `${optionNumber(0, locale)}. ${t('whatsapp.option_menu')}`);
+    lines.push(
+      '',
+      ...actions.map((b, i) => `${optionNumber(i + 1, locale)}. ${b.label.replace(LEADING_NUMBER, '')}`),
+      `${optionNumber(0, locale)}. ${t('whatsapp.option_menu')}`,
+    );
   } else {
     lines.push('', t('whatsapp.menu_back'));
   }
@@ -59,5 +66,9 @@ export function renderScreen(screen: Screen, t: Translate, locale: Locale): What
     if (screen.imageUrl) messages.push({ text: '', image: { url: screen.imageUrl } });
     messages.push({ text });
   }
-  return { messages, options: actions.length ? actions.map((b) => encodeAction(b.action!)) : null, ...(scores ? { optionBase: 0 as const } : {}) };
+  return {
+    messages,
+    options: actions.length ? actions.map((b) => encodeAction(b.action!)) : null,
+    ...(scores ? { optionBase: 0 as const } : {}),
+  };
 }

@@ -4,7 +4,14 @@ import QRCode from 'qrcode';
 import type wweb from 'whatsapp-web.js';
 import type { Logger } from '../../logger.js';
 import { normalizePhone } from '../../domain/members/phone.js';
-import { phoneOfChatId, WhatsAppSendError, type IncomingWhatsAppMessage, type WhatsAppClient, type WhatsAppImage, type WhatsAppState } from './client.js';
+import {
+  phoneOfChatId,
+  WhatsAppSendError,
+  type IncomingWhatsAppMessage,
+  type WhatsAppClient,
+  type WhatsAppImage,
+  type WhatsAppState,
+} from './client.js';
 
 type WWebJS = typeof wweb;
 let loaded: WWebJS | undefined;
@@ -15,7 +22,9 @@ async function library(): Promise<WWebJS> {
 
 /** PUPPETEER_EXECUTABLE_PATH, else the system Chromium; null when neither exists. */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | null {
-  const candidates = [env.PUPPETEER_EXECUTABLE_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
+  const candidates = [env.PUPPETEER_EXECUTABLE_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string =>
+    Boolean(p),
+  );
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
@@ -88,14 +97,20 @@ export class WebWhatsAppClient implements WhatsAppClient {
     };
     const client = new Client({
       authStrategy: auth,
-      puppeteer: { executablePath: this.opts.executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] },
+      puppeteer: {
+        executablePath: this.opts.executablePath,
+        headless: true,
+        args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+      },
     });
     this.client = client;
     client.on('qr', async (qr: string) => {
       this.qr = qr;
       this.set('pairing');
       const art = await QRCode.toString(qr, { type: 'terminal', small: true });
-      process.stderr.write(`\nWhatsApp for club ${this.opts.clientId}: scan this with the club's phone (WhatsApp → Linked devices → Link a device)\n${art}\n`);
+      process.stderr.write(
+        `\nWhatsApp for club ${this.opts.clientId}: scan this with the club's phone (WhatsApp → Linked devices → Link a device)\n${art}\n`,
+      );
       this.opts.onQr?.(qr);
     });
     client.on('authenticated', () => {
@@ -112,7 +127,10 @@ export class WebWhatsAppClient implements WhatsAppClient {
       log.warn({ reason }, 'whatsapp disconnected; reconnecting');
       void this.reconnect();
     });
-    client.on('message', (msg: wweb.Message) => void this.receive(msg).catch((err) => log.warn({ err: (err as Error).message }, 'whatsapp message failed')));
+    client.on(
+      'message',
+      (msg: wweb.Message) => void this.receive(msg).catch((err) => log.warn({ err: (err as Error).message }, 'whatsapp message failed')),
+    );
 
     this.set('launching');
     const launched = new Promise<void>((resolve) => {
@@ -146,7 +164,7 @@ export class WebWhatsAppClient implements WhatsAppClient {
   }
 
   private async receive(msg: wweb.Message) {
-    if (msg.fromMe || msg.isStatus || !msg.from.endsWith('@c.us') && !msg.from.endsWith('@lid')) return;
+    if (msg.fromMe || msg.isStatus || (!msg.from.endsWith('@c.us') && !msg.from.endsWith('@lid'))) return;
     if (typeof msg.body !== 'string') return;
     let phone = phoneOfChatId(msg.from);
     if (!phone) {
@@ -164,7 +182,8 @@ export class WebWhatsAppClient implements WhatsAppClient {
 
   private async send(chatId: string, content: string | InstanceType<WWebJS['MessageMedia']>, caption?: string): Promise<string> {
     const client = this.ready();
-    if (chatId.endsWith('@c.us') && !(await client.isRegisteredUser(chatId))) throw new WhatsAppSendError(`${chatId} is not on WhatsApp`, 'unreachable');
+    if (chatId.endsWith('@c.us') && !(await client.isRegisteredUser(chatId)))
+      throw new WhatsAppSendError(`${chatId} is not on WhatsApp`, 'unreachable');
     const sent = await client.sendMessage(chatId, content, caption ? { caption } : undefined);
     return sent.id._serialized;
   }
@@ -175,7 +194,9 @@ export class WebWhatsAppClient implements WhatsAppClient {
 
   async sendImage(chatId: string, image: WhatsAppImage, caption?: string) {
     const { MessageMedia } = await library();
-    const media = image.png ? new MessageMedia('image/png', image.png.toString('base64'), 'image.png') : await MessageMedia.fromUrl(image.url!, { unsafeMime: true });
+    const media = image.png
+      ? new MessageMedia('image/png', image.png.toString('base64'), 'image.png')
+      : await MessageMedia.fromUrl(image.url!, { unsafeMime: true });
     return this.send(chatId, media, caption);
   }
 

@@ -78,7 +78,10 @@ export class WhatsAppChannel {
   /** Starts a client for every club with a number not running yet; returns how many run. */
   async start(): Promise<number> {
     const accounts = await this.opts.merchants.whatsappAccounts();
-    if (!accounts.length) this.opts.logger.warn('no club has a WhatsApp number: set WHATSAPP_NUMBER, or npm run cli -- merchant whatsapp <merchant id> <number>');
+    if (!accounts.length)
+      this.opts.logger.warn(
+        'no club has a WhatsApp number: set WHATSAPP_NUMBER, or npm run cli -- merchant whatsapp <merchant id> <number>',
+      );
     for (const account of accounts) {
       if (this.running.has(account.merchantId)) continue;
       const client = this.createClient(account);
@@ -98,7 +101,9 @@ export class WhatsAppChannel {
     if (this.opts.mode === 'local') return this.opts.local!.client(account.merchantId);
     const executablePath = this.opts.executablePath ?? chromiumPath();
     if (!executablePath) {
-      this.opts.logger.warn('WhatsApp needs Chromium: apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH; the rest of the club runs without WhatsApp');
+      this.opts.logger.warn(
+        'WhatsApp needs Chromium: apt-get install -y chromium, or set PUPPETEER_EXECUTABLE_PATH; the rest of the club runs without WhatsApp',
+      );
       return null;
     }
     const client: WebWhatsAppClient = new WebWhatsAppClient({
@@ -107,7 +112,10 @@ export class WhatsAppChannel {
       executablePath,
       logger: this.opts.logger,
       onQr: () => {
-        this.opts.logger.warn({ merchantId: account.merchantId, number: account.number, qr: this.opts.qrUrl }, 'WhatsApp is not paired: scan the QR printed above (or open the QR URL with the merchant API key) with the club phone');
+        this.opts.logger.warn(
+          { merchantId: account.merchantId, number: account.number, qr: this.opts.qrUrl },
+          'WhatsApp is not paired: scan the QR printed above (or open the QR URL with the merchant API key) with the club phone',
+        );
       },
       onState: (state) => void this.publish(account, state, client.pairingQr()).catch(() => {}),
     });
@@ -119,10 +127,12 @@ export class WhatsAppChannel {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.running.values()].map(async ({ account, client }) => {
-      await client.stop();
-      await this.publish(account, 'stopped', null).catch(() => {});
-    }));
+    await Promise.all(
+      [...this.running.values()].map(async ({ account, client }) => {
+        await client.stop();
+        await this.publish(account, 'stopped', null).catch(() => {});
+      }),
+    );
     this.running.clear();
   }
 }

@@ -34,9 +34,17 @@ export interface OfferedOptions {
  * A message the club sent on its own (a survey question, a support reply, a notification) makes
  * its numbers the chat's options: the member answers what they see last, not an older screen.
  */
-export async function setWhatsAppOptions(redis: Redis, prefix: string, merchantId: string, chatId: string, offered: OfferedOptions): Promise<void> {
+export async function setWhatsAppOptions(
+  redis: Redis,
+  prefix: string,
+  merchantId: string,
+  chatId: string,
+  offered: OfferedOptions,
+): Promise<void> {
   await sessions(redis, prefix).update(merchantId, chatId, (s) =>
-    offered.options ? { ...s, options: offered.options, optionBase: offered.optionBase, prompt: offered.prompt, flow: undefined } : { ...s, options: undefined, optionBase: undefined, prompt: undefined },
+    offered.options
+      ? { ...s, options: offered.options, optionBase: offered.optionBase, prompt: offered.prompt, flow: undefined }
+      : { ...s, options: undefined, optionBase: undefined, prompt: undefined },
   );
 }
 
@@ -46,14 +54,22 @@ export function whatsappJoinLink(clubNumber: string, t: Translate, club: string,
 }
 
 /** The wa.me join link as members get it: a short link on the club's host that redirects there. */
-export function shortJoinLink(links: ShortLinks, merchantId: string, clubNumber: string, t: Translate, club: string, payload: string): Promise<string> {
+export function shortJoinLink(
+  links: ShortLinks,
+  merchantId: string,
+  clubNumber: string,
+  t: Translate,
+  club: string,
+  payload: string,
+): Promise<string> {
   return links.shorten(merchantId, whatsappJoinLink(clubNumber, t, club, payload));
 }
 
 /** The deep-link payload (r_<code> / s_<tag>) anywhere in a message, as Telegram's /start carries it. */
 const payloadIn = (text: string) => /(?:^|[\s(])([rs]_[A-Za-z0-9_-]{1,62})(?=$|[\s).،,])/.exec(text)?.[1];
 
-const keyword = (text: string, key: string) => allTranslations(`whatsapp.keywords.${key}`).some((k) => foldForMatch(k) === foldForMatch(text));
+const keyword = (text: string, key: string) =>
+  allTranslations(`whatsapp.keywords.${key}`).some((k) => foldForMatch(k) === foldForMatch(text));
 
 /**
  * The club on WhatsApp, over numbered text menus: words, numbers and labels become ChatInput for
@@ -79,9 +95,11 @@ export class WhatsAppChat {
     const prev = this.queues.get(message.chatId) ?? Promise.resolve();
     const next = prev.catch(() => {}).then(() => this.process(message));
     this.queues.set(message.chatId, next);
-    void next.finally(() => {
-      if (this.queues.get(message.chatId) === next) this.queues.delete(message.chatId);
-    }).catch(() => {});
+    void next
+      .finally(() => {
+        if (this.queues.get(message.chatId) === next) this.queues.delete(message.chatId);
+      })
+      .catch(() => {});
     return next;
   }
 
@@ -94,7 +112,12 @@ export class WhatsAppChat {
     const locale = session.locale ?? (isLocale(member?.locale) ? member.locale : this.deps.defaultLocale);
     const t = translator(locale);
     // The first message from a number joins: the phone comes with it.
-    const inputs: ChatInput[] = member ? [] : [{ kind: 'start', payload: payloadIn(text) }, { kind: 'contact', phone: incoming.phone ?? '', own: true }];
+    const inputs: ChatInput[] = member
+      ? []
+      : [
+          { kind: 'start', payload: payloadIn(text) },
+          { kind: 'contact', phone: incoming.phone ?? '', own: true },
+        ];
     if (member) {
       const input = this.input(text, session);
       // A survey question stays open until it is answered: say what is expected and ask it again.
@@ -102,7 +125,15 @@ export class WhatsAppChat {
       inputs.push(input);
     }
     const out: WhatsAppMessage[] = [];
-    const peer = { merchantId: this.merchantId, channel: 'whatsapp' as const, chatId, member, name: incoming.name, inviteLink: (m: Member, c: { t: Translate; clubName: string }) => shortJoinLink(this.deps.shortLinks, this.merchantId, this.clubNumber, c.t, c.clubName, `r_${m.referralCode}`) };
+    const peer = {
+      merchantId: this.merchantId,
+      channel: 'whatsapp' as const,
+      chatId,
+      member,
+      name: incoming.name,
+      inviteLink: (m: Member, c: { t: Translate; clubName: string }) =>
+        shortJoinLink(this.deps.shortLinks, this.merchantId, this.clubNumber, c.t, c.clubName, `r_${m.referralCode}`),
+    };
     for (const input of inputs) {
       const result = await this.router.handle(peer, input, session);
       session = result.session;
@@ -122,7 +153,8 @@ export class WhatsAppChat {
     if (keyword(text, 'stop')) return { kind: 'action', action: { kind: 'promo.optOut' } };
     if (keyword(text, 'start')) return { kind: 'start' };
     // On a 0–10 scale 0 is a score; the word still leads to the menu. In the profile 0 skips a question.
-    const menuWord = keyword(text, 'menu') || (latin === '0' && !(session.options && session.optionBase === 0) && session.flow?.kind !== 'profile');
+    const menuWord =
+      keyword(text, 'menu') || (latin === '0' && !(session.options && session.optionBase === 0) && session.flow?.kind !== 'profile');
     if (menuWord) return home;
     // A number is one of the options on screen (the main menu's when none): in a question only the survey's own.
     const n = /^\d{1,3}$/.test(latin) ? Number(latin) : null;
@@ -160,7 +192,9 @@ export class WhatsAppChat {
   private async shortenLinks(screen: Screen): Promise<Screen> {
     if (!screen.buttons?.some((row) => row.some((b) => b.url))) return screen;
     const short = (url: string) => (url.length > 80 ? this.deps.shortLinks.shorten(this.merchantId, url) : url);
-    const buttons = await Promise.all(screen.buttons.map((row) => Promise.all(row.map(async (b) => (b.url ? { ...b, url: await short(b.url) } : b)))));
+    const buttons = await Promise.all(
+      screen.buttons.map((row) => Promise.all(row.map(async (b) => (b.url ? { ...b, url: await short(b.url) } : b)))),
+    );
     return { ...screen, buttons };
   }
 }

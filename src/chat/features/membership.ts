@@ -51,7 +51,10 @@ export async function membershipAction(turn: Turn, action: Action): Promise<bool
       return true;
     case 'history.page': {
       const cursor = action.dir === 'b' ? { before: action.id } : { after: action.id };
-      turn.show({ ...(await turn.deps.screens.history(turn.merchantId, turn.member.id, turn.locale, { ...cursor, number: action.page })), replace: true });
+      turn.show({
+        ...(await turn.deps.screens.history(turn.merchantId, turn.member.id, turn.locale, { ...cursor, number: action.page })),
+        replace: true,
+      });
       return true;
     }
     case 'language.set':
@@ -70,7 +73,12 @@ export async function membershipAction(turn: Turn, action: Action): Promise<bool
     case 'promo.optOut':
       await members.setOptOut(turn.merchantId, turn.member.id, true);
       if (turn.whatsapp) turn.note(turn.t('whatsapp.opted_out'));
-      else turn.show({ text: turn.t('optout.done'), buttons: [[{ label: turn.t('optout.back'), action: { kind: 'promo.optIn' } }]], role: 'note' });
+      else
+        turn.show({
+          text: turn.t('optout.done'),
+          buttons: [[{ label: turn.t('optout.back'), action: { kind: 'promo.optIn' } }]],
+          role: 'note',
+        });
       return true;
     case 'promo.optIn':
       turn.spent = true;

@@ -6,10 +6,13 @@ export async function showReward(turn: Turn, item: 'wheel' | 'gifts' | 'vouchers
   const { rewards } = turn.deps;
   const { member, locale } = turn;
   turn.show(
-    item === 'wheel' ? await rewards.wheel(member, locale)
-    : item === 'gifts' ? await rewards.gifts(member, locale)
-    : item === 'vouchers' ? await rewards.vouchers(member, locale)
-    : await rewards.raffles(member, locale),
+    item === 'wheel'
+      ? await rewards.wheel(member, locale)
+      : item === 'gifts'
+        ? await rewards.gifts(member, locale)
+        : item === 'vouchers'
+          ? await rewards.vouchers(member, locale)
+          : await rewards.raffles(member, locale),
   );
 }
 

@@ -31,10 +31,20 @@ export async function join(turn: Turn, input: ChatInput) {
   const referrer = start.referralCode ? await deps.members.findByReferralCode(turn.merchantId, start.referralCode) : null;
   let outcome;
   try {
-    outcome = await deps.members.register({ merchantId: turn.merchantId, phone: input.phone, channel: peer.channel, externalUserId: peer.chatId, chatId: peer.chatId, locale: turn.locale, sourceTag: start.source, referrerId: referrer?.id });
+    outcome = await deps.members.register({
+      merchantId: turn.merchantId,
+      phone: input.phone,
+      channel: peer.channel,
+      externalUserId: peer.chatId,
+      chatId: peer.chatId,
+      locale: turn.locale,
+      sourceTag: start.source,
+      referrerId: referrer?.id,
+    });
   } catch (err) {
     if (isDomainError(err, 'member_blocked')) return turn.show({ text: t('start.blocked'), keyboard: { kind: 'remove' }, role: 'note' });
-    if (isDomainError(err, 'invalid_phone')) return turn.whatsapp ? turn.note(t('whatsapp.no_phone')) : turn.ask({ kind: 'join' }, ask(t('start.invalid_phone')));
+    if (isDomainError(err, 'invalid_phone'))
+      return turn.whatsapp ? turn.note(t('whatsapp.no_phone')) : turn.ask({ kind: 'join' }, ask(t('start.invalid_phone')));
     throw err;
   }
   turn.session.start = undefined;
@@ -51,7 +61,11 @@ export async function join(turn: Turn, input: ChatInput) {
   if (turn.whatsapp) {
     const name = peer.name?.trim() ? ` ${peer.name.trim()}` : '';
     const phone = formatIranianPhone(member.phone);
-    turn.note(outcome.claimed ? t('whatsapp.claimed', { name, club: c.clubName, balances, code }) : t('whatsapp.joined', { name, club: c.clubName, phone: turn.locale === 'fa' ? toPersianDigits(phone) : phone, code }));
+    turn.note(
+      outcome.claimed
+        ? t('whatsapp.claimed', { name, club: c.clubName, balances, code })
+        : t('whatsapp.joined', { name, club: c.clubName, phone: turn.locale === 'fa' ? toPersianDigits(phone) : phone, code }),
+    );
   } else turn.note(outcome.claimed ? t('start.claimed', { balances, code }) : t('start.joined', { code }));
   turn.note(t(turn.whatsapp ? 'whatsapp.profile_intro' : 'start.profile_intro'));
   turn.peer.member = member;

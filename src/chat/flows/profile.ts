@@ -8,14 +8,22 @@ import type { Turn } from '../turn.js';
 
 const STEPS = ['firstName', 'lastName', 'birthDate', 'gender', 'city'] as const;
 type Step = (typeof STEPS)[number];
-const KEYS: Record<Step, string> = { firstName: 'first_name', lastName: 'last_name', birthDate: 'birth_date', gender: 'gender', city: 'city' };
+const KEYS: Record<Step, string> = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  birthDate: 'birth_date',
+  gender: 'gender',
+  city: 'city',
+};
 
 /** A question: with its hint line on a chat of numbers, with skip (and gender) buttons where there are buttons. */
 function question(turn: Turn, step: Step): Screen {
   const { t } = turn;
   const q = t(`profile_steps.${KEYS[step]}`);
-  if (turn.whatsapp) return { text: step === 'gender' ? `${q}\n${t('whatsapp.gender_options')}` : `${q}\n${t('whatsapp.skip_hint')}`, role: 'note' };
-  const options = step === 'gender' ? [t('profile_steps.male'), t('profile_steps.female'), t('profile_steps.skip')] : [t('profile_steps.skip')];
+  if (turn.whatsapp)
+    return { text: step === 'gender' ? `${q}\n${t('whatsapp.gender_options')}` : `${q}\n${t('whatsapp.skip_hint')}`, role: 'note' };
+  const options =
+    step === 'gender' ? [t('profile_steps.male'), t('profile_steps.female'), t('profile_steps.skip')] : [t('profile_steps.skip')];
   return { text: q, keyboard: { kind: 'choices', options }, role: 'note' };
 }
 
@@ -27,7 +35,11 @@ export function startProfile(turn: Turn, edit = false) {
 function parse(turn: Turn, step: Step, latin: string, raw: string): Parsed<ProfileUpdate> {
   const wa = turn.whatsapp;
   const wrap = <T>(p: Parsed<T>, field: keyof ProfileUpdate, error: string): Parsed<ProfileUpdate> =>
-    'ok' in p ? { ok: { [field]: field === 'birthDate' ? new Date(p.ok as string) : p.ok } } : !wa ? p : { error: p.error === 'profile_steps.name_too_long' ? 'whatsapp.name_too_long' : error };
+    'ok' in p
+      ? { ok: { [field]: field === 'birthDate' ? new Date(p.ok as string) : p.ok } }
+      : !wa
+        ? p
+        : { error: p.error === 'profile_steps.name_too_long' ? 'whatsapp.name_too_long' : error };
   switch (step) {
     case 'firstName':
     case 'lastName':
@@ -66,7 +78,8 @@ export async function profileAnswer(turn: Turn, flow: { step: number; edit?: boo
       if (turn.whatsapp) return again(step === 'birthDate' ? 'whatsapp.bad_birth_date' : 'whatsapp.bad_name');
     }
   }
-  if (flow.step + 1 < STEPS.length) return turn.ask({ ...flow, kind: 'profile', step: flow.step + 1 }, question(turn, STEPS[flow.step + 1]!));
+  if (flow.step + 1 < STEPS.length)
+    return turn.ask({ ...flow, kind: 'profile', step: flow.step + 1 }, question(turn, STEPS[flow.step + 1]!));
   if (flow.edit && !turn.whatsapp) return turn.show({ text: turn.t('profile_steps.done'), keyboard: { kind: 'main' }, role: 'note' });
   turn.note(turn.t('profile_steps.done'));
   turn.menu();

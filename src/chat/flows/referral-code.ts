@@ -7,7 +7,11 @@ import type { Turn } from '../turn.js';
 const CODE_TRIES = 3;
 const RETRYABLE = ['unknown_referral_code', 'own_referral_code', 'circular_referral'];
 
-const question = (turn: Turn, text: string) => ({ text, keyboard: { kind: 'choices' as const, options: [turn.t('profile_steps.skip')] }, role: 'note' as const });
+const question = (turn: Turn, text: string) => ({
+  text,
+  keyboard: { kind: 'choices' as const, options: [turn.t('profile_steps.skip')] },
+  role: 'note' as const,
+});
 
 export function askReferralCode(turn: Turn) {
   turn.ask({ kind: 'code', tries: 1 }, turn.whatsapp ? turn.t('whatsapp.ask_code') : question(turn, turn.t('referral.ask_code')));
@@ -16,7 +20,8 @@ export function askReferralCode(turn: Turn) {
 /** A friend's referral code after joining: accepted, asked again, or refused with the reason; then the menu. */
 export async function referralCodeAnswer(turn: Turn, tries: number, text: string) {
   const { t } = turn;
-  const done = (said: string) => (turn.whatsapp ? (turn.note(said), turn.menu()) : turn.show({ text: said, keyboard: { kind: 'main' }, role: 'note' }));
+  const done = (said: string) =>
+    turn.whatsapp ? (turn.note(said), turn.menu()) : turn.show({ text: said, keyboard: { kind: 'main' }, role: 'note' });
   if (!turn.whatsapp && turn.isSkip(text)) return turn.menu();
   try {
     const { referrer } = await turn.deps.referrals.enterCode(turn.merchantId, turn.member, text, turn.peer.channel, turn.peer.chatId);
@@ -26,7 +31,8 @@ export async function referralCodeAnswer(turn: Turn, tries: number, text: string
     const said = t(`referral.${err.code}`);
     if (turn.whatsapp) return done(said);
     const retry = RETRYABLE.includes(err.code);
-    if (retry && tries < CODE_TRIES) return turn.ask({ kind: 'code', tries: tries + 1 }, question(turn, `${said}\n${t('referral.ask_again')}`));
+    if (retry && tries < CODE_TRIES)
+      return turn.ask({ kind: 'code', tries: tries + 1 }, question(turn, `${said}\n${t('referral.ask_again')}`));
     return done(retry ? `${said}\n${t('referral.try_later')}` : said);
   }
 }

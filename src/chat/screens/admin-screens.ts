@@ -10,7 +10,11 @@ const money = (n: number, c: ScreenContext) => formatMoney(n, c.moneyUnit, c.loc
 
 export function adminHomeScreen(op: Operator, c: ScreenContext): Screen {
   return {
-    text: c.t('admin.home', { club: c.clubName, role: c.t(`admin.role.${op.role}`), branch: op.branch ? c.t('admin.branch', { branch: op.branch }) : '' }),
+    text: c.t('admin.home', {
+      club: c.clubName,
+      role: c.t(`admin.role.${op.role}`),
+      branch: op.branch ? c.t('admin.branch', { branch: op.branch }) : '',
+    }),
     keyboard: { kind: 'admin', role: op.role },
   };
 }
@@ -64,24 +68,50 @@ export function memberCardText(p: MemberProfile, c: ScreenContext): string {
 }
 
 /** A member as staff name them: their name, or their member code. */
-export const staffMemberLabel = (m: { firstName: string | null; lastName: string | null; memberCode: string }) => [m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberCode;
+export const staffMemberLabel = (m: { firstName: string | null; lastName: string | null; memberCode: string }) =>
+  [m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberCode;
 
 /** A gift request card; once shipped or rejected it keeps its text and loses its buttons. */
 export function giftRequestScreen(r: GiftRequest, memberLabel: string, c: ScreenContext): Screen {
   const open = r.status === 'requested' || r.status === 'approved';
-  const step = (label: string, step: 'approve' | 'ship' | 'reject'): ScreenButton => ({ label: c.t(label), action: { kind: 'giftQueue.step', step, requestId: r.id } });
-  const buttons = [...(r.status === 'requested' ? [step('admin.approve', 'approve')] : []), ...(open ? [step('admin.ship', 'ship'), step('admin.reject', 'reject')] : [])];
+  const step = (label: string, step: 'approve' | 'ship' | 'reject'): ScreenButton => ({
+    label: c.t(label),
+    action: { kind: 'giftQueue.step', step, requestId: r.id },
+  });
+  const buttons = [
+    ...(r.status === 'requested' ? [step('admin.approve', 'approve')] : []),
+    ...(open ? [step('admin.ship', 'ship'), step('admin.reject', 'reject')] : []),
+  ];
   return {
-    text: c.t('admin.queue_item', { gift: r.giftTitle, member: memberLabel, cost: formatAmount(r.costCurrency, r.cost, c.moneyUnit, c.locale, c.t), date: formatDate(r.createdAt, c.locale), status: c.t(`gifts.status.${r.status}`) }),
+    text: c.t('admin.queue_item', {
+      gift: r.giftTitle,
+      member: memberLabel,
+      cost: formatAmount(r.costCurrency, r.cost, c.moneyUnit, c.locale, c.t),
+      date: formatDate(r.createdAt, c.locale),
+      status: c.t(`gifts.status.${r.status}`),
+    }),
     buttons: buttons.length ? [buttons] : undefined,
   };
 }
 
 function figureLines(f: Figures, c: ScreenContext): string {
   const n = (x: number) => formatNumber(x, c.locale);
-  return c.t('admin.figures_lines', { purchases: n(f.purchases), buyers: n(f.buyers), revenue: money(f.revenue, c), newMembers: n(f.newMembers), issued: n(f.pointsIssued), spent: n(f.pointsSpent), refunds: n(f.refunds) });
+  return c.t('admin.figures_lines', {
+    purchases: n(f.purchases),
+    buyers: n(f.buyers),
+    revenue: money(f.revenue, c),
+    newMembers: n(f.newMembers),
+    issued: n(f.pointsIssued),
+    spent: n(f.pointsSpent),
+    refunds: n(f.refunds),
+  });
 }
 
 export function figuresText(f: { today: Figures; month: Figures }, monthLabel: string, c: ScreenContext): string {
-  return c.t('admin.figures', { club: c.clubName, today: figureLines(f.today, c), month: monthLabel, monthFigures: figureLines(f.month, c) });
+  return c.t('admin.figures', {
+    club: c.clubName,
+    today: figureLines(f.today, c),
+    month: monthLabel,
+    monthFigures: figureLines(f.month, c),
+  });
 }

@@ -31,7 +31,8 @@ export interface BalanceData {
 
 /** The club card: balances, tier with progress to the next, credit about to expire. */
 export function balanceScreen({ member: m, progress, expiring }: BalanceData, c: ScreenContext): Screen {
-  const amount = (currency: 'points' | 'coins' | 'credit', n: number) => (currency === 'credit' ? formatAmount('credit', n, c.moneyUnit, c.locale, c.t) : formatNumber(n, c.locale));
+  const amount = (currency: 'points' | 'coins' | 'credit', n: number) =>
+    currency === 'credit' ? formatAmount('credit', n, c.moneyUnit, c.locale, c.t) : formatNumber(n, c.locale);
   const lines = [
     c.t('balance.title', { club: c.clubName }),
     c.t('balance.member', { name: displayName(m, c), code: m.memberCode }),
@@ -42,18 +43,32 @@ export function balanceScreen({ member: m, progress, expiring }: BalanceData, c:
     '',
     c.t('balance.tier', { tier: c.tierName(progress.tier) }),
     progress.next
-      ? c.t('balance.progress', { bar: progressBar(progress.next.percent), percent: formatNumber(progress.next.percent, c.locale), points: formatNumber(progress.next.pointsToGo, c.locale), next: c.tierName(progress.next.tier) })
+      ? c.t('balance.progress', {
+          bar: progressBar(progress.next.percent),
+          percent: formatNumber(progress.next.percent, c.locale),
+          points: formatNumber(progress.next.pointsToGo, c.locale),
+          next: c.tierName(progress.next.tier),
+        })
       : c.t('balance.top_tier'),
   ];
   if (expiring && expiring.amount > 0) {
-    lines.push('', c.t('balance.expiring', { amount: formatAmount('credit', expiring.amount, c.moneyUnit, c.locale, c.t), date: formatDate(expiring.firstAt, c.locale) }));
+    lines.push(
+      '',
+      c.t('balance.expiring', {
+        amount: formatAmount('credit', expiring.amount, c.moneyUnit, c.locale, c.t),
+        date: formatDate(expiring.firstAt, c.locale),
+      }),
+    );
   }
   const owed = (['points', 'coins', 'credit'] as const).filter((cur) => m.debts[cur] > 0);
   for (const cur of owed) lines.push(c.t('balance.debt', { amount: formatAmount(cur, m.debts[cur], c.moneyUnit, c.locale, c.t) }));
   return { text: lines.join('\n'), keyboard: { kind: 'main' } };
 }
 
-export function inviteScreen(data: { link: string; referralCode: string; qrPng: Buffer; figures?: string; canEnterCode?: boolean; channel?: 'telegram' | 'whatsapp' }, c: ScreenContext): Screen {
+export function inviteScreen(
+  data: { link: string; referralCode: string; qrPng: Buffer; figures?: string; canEnterCode?: boolean; channel?: 'telegram' | 'whatsapp' },
+  c: ScreenContext,
+): Screen {
   const shareText = c.t('invite.share_text', { club: c.clubName });
   const shareUrl =
     data.channel === 'whatsapp'
@@ -69,7 +84,23 @@ export function inviteScreen(data: { link: string; referralCode: string; qrPng: 
   };
 }
 
-const REASONS = new Set(['purchase', 'cashback', 'refund', 'expiry', 'debt_recovery', 'import', 'bonus', 'referral', 'wheel', 'gift', 'voucher', 'raffle', 'campaign', 'survey', 'birthday']);
+const REASONS = new Set([
+  'purchase',
+  'cashback',
+  'refund',
+  'expiry',
+  'debt_recovery',
+  'import',
+  'bonus',
+  'referral',
+  'wheel',
+  'gift',
+  'voucher',
+  'raffle',
+  'campaign',
+  'survey',
+  'birthday',
+]);
 
 export function reasonLabel(reason: string, refType: string | null, c: ScreenContext): string {
   if (refType === 'adjustment') return c.t('reason.adjustment');
@@ -88,9 +119,14 @@ export function historyScreen(page: HistoryPage, pageNumber: number, c: ScreenCo
     }),
   );
   const nav: ScreenButton[] = [];
-  if (page.prevAfter !== undefined) nav.push({ label: c.t('history.newer'), action: { kind: 'history.page', dir: 'a', id: page.prevAfter, page: pageNumber - 1 } });
-  if (page.nextBefore !== undefined) nav.push({ label: c.t('history.older'), action: { kind: 'history.page', dir: 'b', id: page.nextBefore, page: pageNumber + 1 } });
-  return { text: [c.t('history.title', { page: formatNumber(pageNumber, c.locale) }), '', ...lines].join('\n'), buttons: nav.length ? [nav] : undefined };
+  if (page.prevAfter !== undefined)
+    nav.push({ label: c.t('history.newer'), action: { kind: 'history.page', dir: 'a', id: page.prevAfter, page: pageNumber - 1 } });
+  if (page.nextBefore !== undefined)
+    nav.push({ label: c.t('history.older'), action: { kind: 'history.page', dir: 'b', id: page.nextBefore, page: pageNumber + 1 } });
+  return {
+    text: [c.t('history.title', { page: formatNumber(pageNumber, c.locale) }), '', ...lines].join('\n'),
+    buttons: nav.length ? [nav] : undefined,
+  };
 }
 
 export function profileScreen(m: Member, c: ScreenContext): Screen {
@@ -111,10 +147,22 @@ export function profileScreen(m: Member, c: ScreenContext): Screen {
 }
 
 export function languageScreen(c: ScreenContext): Screen {
-  return { text: c.t('language.choose'), buttons: [[{ label: 'فارسی', action: { kind: 'language.set', locale: 'fa' } }, { label: 'English', action: { kind: 'language.set', locale: 'en' } }]] };
+  return {
+    text: c.t('language.choose'),
+    buttons: [
+      [
+        { label: 'فارسی', action: { kind: 'language.set', locale: 'fa' } },
+        { label: 'English', action: { kind: 'language.set', locale: 'en' } },
+      ],
+    ],
+  };
 }
 
 /** The balances line after a change: "۲۵ امتیاز | ۳ سکه | ۵٬۰۰۰ تومان". */
 export function balancesLine(b: { points: number; coins: number; credit: number }, c: ScreenContext): string {
-  return c.t('notify.balances', { points: formatNumber(b.points, c.locale), coins: formatNumber(b.coins, c.locale), credit: formatAmount('credit', b.credit, c.moneyUnit, c.locale, c.t) });
+  return c.t('notify.balances', {
+    points: formatNumber(b.points, c.locale),
+    coins: formatNumber(b.coins, c.locale),
+    credit: formatAmount('credit', b.credit, c.moneyUnit, c.locale, c.t),
+  });
 }

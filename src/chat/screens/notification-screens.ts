@@ -31,7 +31,11 @@ export function notificationScreen(event: ClubEvent, c: ScreenContext, extras: {
     case 'purchase.recorded': {
       const p = event.payload;
       if (!p.entries.length) return null;
-      const lines = [c.t('notify.purchase', { amount: formatMoney(p.amount, c.moneyUnit, c.locale, c.t) }), ...entryLines(p.entries, c), balancesLine(p.balances, c)];
+      const lines = [
+        c.t('notify.purchase', { amount: formatMoney(p.amount, c.moneyUnit, c.locale, c.t) }),
+        ...entryLines(p.entries, c),
+        balancesLine(p.balances, c),
+      ];
       // Right after a good moment is the best time to ask for a referral.
       if (extras.inviteLink) lines.push('', c.t('notify.invite_suggestion', { link: extras.inviteLink }));
       return { text: lines.join('\n') };
@@ -52,10 +56,14 @@ export function notificationScreen(event: ClubEvent, c: ScreenContext, extras: {
     case 'ledger.changed': {
       const p = event.payload;
       if (!p.entries.length) return null;
-      return { text: [...entryLines(p.entries, c, p.kind === 'adjustment' ? 'adjustment' : undefined), balancesLine(p.balances, c)].join('\n') };
+      return {
+        text: [...entryLines(p.entries, c, p.kind === 'adjustment' ? 'adjustment' : undefined), balancesLine(p.balances, c)].join('\n'),
+      };
     }
     case 'tier.changed':
-      return { text: c.t(event.payload.direction === 'down' ? 'notify.tier_down' : 'notify.tier_up', { tier: c.tierName(event.payload.to) }) };
+      return {
+        text: c.t(event.payload.direction === 'down' ? 'notify.tier_down' : 'notify.tier_up', { tier: c.tierName(event.payload.to) }),
+      };
     case 'balance.expiring': {
       const p = event.payload;
       return {
@@ -71,11 +79,15 @@ export function notificationScreen(event: ClubEvent, c: ScreenContext, extras: {
       const title = p.gift_title;
       const note = p.note || null;
       if (p.status === 'approved') return { text: c.t('notify.gift_approved', { title }) };
-      if (p.status === 'shipped') return { text: [c.t('notify.gift_shipped', { title }), ...(note ? [c.t('notify.gift_tracking', { note })] : [])].join('\n') };
+      if (p.status === 'shipped')
+        return { text: [c.t('notify.gift_shipped', { title }), ...(note ? [c.t('notify.gift_tracking', { note })] : [])].join('\n') };
       if (p.status === 'rejected') {
         const lines = [c.t('notify.gift_rejected', { title })];
         if (note) lines.push(c.t('notify.gift_reason', { note }));
-        if (p.refunded) lines.push(c.t('notify.gift_refunded', { amount: formatAmount(p.refunded.currency, p.refunded.amount, c.moneyUnit, c.locale, c.t) }));
+        if (p.refunded)
+          lines.push(
+            c.t('notify.gift_refunded', { amount: formatAmount(p.refunded.currency, p.refunded.amount, c.moneyUnit, c.locale, c.t) }),
+          );
         return { text: lines.join('\n') };
       }
       return null;
@@ -84,7 +96,11 @@ export function notificationScreen(event: ClubEvent, c: ScreenContext, extras: {
       const p = event.payload;
       const name = p.first_name ?? c.t('campaign.friend');
       const reward = p.reward;
-      const rewardText = !reward ? '' : 'voucher' in reward ? c.t('automation.voucher', { code: reward.voucher }) : formatAmount(reward.currency, reward.amount, c.moneyUnit, c.locale, c.t);
+      const rewardText = !reward
+        ? ''
+        : 'voucher' in reward
+          ? c.t('automation.voucher', { code: reward.voucher })
+          : formatAmount(reward.currency, reward.amount, c.moneyUnit, c.locale, c.t);
       const custom = p.text ? fillName(p.text, p.first_name ?? null, c.t) : null;
       const key = `automation.${p.kind}${reward ? '_reward' : ''}`;
       const lines = [custom ?? c.t(key, { name, reward: rewardText, days: formatNumber(p.days ?? 0, c.locale) })];
@@ -98,11 +114,18 @@ export function notificationScreen(event: ClubEvent, c: ScreenContext, extras: {
       const p = event.payload;
       return {
         text: c.t('support.staff_replied', { number: formatNumber(p.number, c.locale), text: p.text }),
-        buttons: [[{ label: c.t('support.reply'), action: { kind: 'ticket.reply', ticketId: p.ticket_id } }, { label: c.t('support.close'), action: { kind: 'ticket.close', ticketId: p.ticket_id } }]],
+        buttons: [
+          [
+            { label: c.t('support.reply'), action: { kind: 'ticket.reply', ticketId: p.ticket_id } },
+            { label: c.t('support.close'), action: { kind: 'ticket.close', ticketId: p.ticket_id } },
+          ],
+        ],
       };
     }
     case 'ticket.closed':
-      return event.payload.by === 'staff' ? { text: c.t('support.closed_by_staff', { number: formatNumber(event.payload.number, c.locale) }) } : null;
+      return event.payload.by === 'staff'
+        ? { text: c.t('support.closed_by_staff', { number: formatNumber(event.payload.number, c.locale) }) }
+        : null;
     case 'raffle.won': {
       const p = event.payload;
       return { text: c.t('notify.raffle_won', { title: p.raffle_title, prize: p.prize, ticket: formatNumber(p.ticket, c.locale) }) };

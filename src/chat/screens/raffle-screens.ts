@@ -8,7 +8,10 @@ export interface RaffleView {
 }
 
 const ticketNumbers = (numbers: number[], c: ScreenContext) => {
-  const shown = numbers.slice(0, 10).map((n) => formatNumber(n, c.locale)).join('، ');
+  const shown = numbers
+    .slice(0, 10)
+    .map((n) => formatNumber(n, c.locale))
+    .join('، ');
   return numbers.length > 10 ? `${shown}، …` : shown;
 };
 
@@ -31,17 +34,27 @@ export function rafflesScreen(open: RaffleView[], drawn: RaffleView[], memberId:
         prizes: r.prizes.map((p) => c.t('raffles.prize', { title: p.title, count: formatNumber(p.count, c.locale) })).join('، '),
         rule: ruleText(r, c),
         date: formatDate(r.closesAt, c.locale),
-        tickets: tickets.length ? c.t('raffles.tickets', { count: formatNumber(tickets.length, c.locale), numbers: ticketNumbers(tickets, c) }) : c.t('raffles.no_tickets'),
+        tickets: tickets.length
+          ? c.t('raffles.tickets', { count: formatNumber(tickets.length, c.locale), numbers: ticketNumbers(tickets, c) })
+          : c.t('raffles.no_tickets'),
       }),
       c.t('raffles.fair', { hash: r.seedHash.slice(0, 16) }),
       '',
     );
-    if (r.entryRule.kind === 'coins') buttons.push([1, 5].map((n) => ({ label: c.t('raffles.buy', { count: formatNumber(n, c.locale), title: r.title }), action: { kind: 'raffle.offer', raffleId: r.id, count: n } })));
+    if (r.entryRule.kind === 'coins')
+      buttons.push(
+        [1, 5].map((n) => ({
+          label: c.t('raffles.buy', { count: formatNumber(n, c.locale), title: r.title }),
+          action: { kind: 'raffle.offer', raffleId: r.id, count: n },
+        })),
+      );
   }
   if (drawn.length) {
     lines.push(c.t('raffles.results'));
     for (const { raffle: r } of drawn) {
-      const winners = r.winners?.length ? r.winners.map((w) => c.t('raffles.winner', { prize: w.prize, ticket: formatNumber(w.ticket, c.locale) })).join('، ') : c.t('raffles.no_winners');
+      const winners = r.winners?.length
+        ? r.winners.map((w) => c.t('raffles.winner', { prize: w.prize, ticket: formatNumber(w.ticket, c.locale) })).join('، ')
+        : c.t('raffles.no_winners');
       lines.push(c.t('raffles.result', { title: r.title, date: formatDate(r.drawnAt ?? r.closesAt, c.locale), winners }));
       if (r.winners?.some((w) => w.memberId === memberId)) lines.push(c.t('raffles.you_won'));
       lines.push(c.t('raffles.verify', { id: r.id }));
@@ -53,12 +66,21 @@ export function rafflesScreen(open: RaffleView[], drawn: RaffleView[], memberId:
 export function ticketConfirmScreen(r: Raffle, count: number, coins: number, nonce: string, c: ScreenContext): Screen {
   const price = r.entryRule.kind === 'coins' ? r.entryRule.price * count : 0;
   return {
-    text: c.t('raffles.confirm', { count: formatNumber(count, c.locale), title: r.title, price: formatNumber(price, c.locale), coins: formatNumber(coins, c.locale) }),
-    buttons: [[{ label: c.t('vouchers.yes'), action: { kind: 'raffle.buy', raffleId: r.id, count, nonce } }, { label: c.t('vouchers.no'), action: { kind: 'raffle.cancel' } }]],
+    text: c.t('raffles.confirm', {
+      count: formatNumber(count, c.locale),
+      title: r.title,
+      price: formatNumber(price, c.locale),
+      coins: formatNumber(coins, c.locale),
+    }),
+    buttons: [
+      [
+        { label: c.t('vouchers.yes'), action: { kind: 'raffle.buy', raffleId: r.id, count, nonce } },
+        { label: c.t('vouchers.no'), action: { kind: 'raffle.cancel' } },
+      ],
+    ],
   };
 }
 
 export function ticketsBoughtScreen(r: Raffle, numbers: number[], c: ScreenContext): Screen {
   return { text: c.t('raffles.bought', { title: r.title, numbers: ticketNumbers(numbers, c) }) };
 }
-

@@ -20,7 +20,11 @@ export function referralFiguresText(f: ReferralFigures, c: ScreenContext): strin
 export function leaderboardScreen(rows: LeaderboardRow[], monthLabel: string, c: ScreenContext, you?: number | null): Screen {
   if (!rows.length) return { text: c.t('top.empty') };
   const lines = rows.map((r, i) =>
-    c.t('top.line', { rank: formatNumber(i + 1, c.locale), name: maskedName(r) ?? c.t('referral.someone'), friends: formatNumber(r.friends, c.locale) }),
+    c.t('top.line', {
+      rank: formatNumber(i + 1, c.locale),
+      name: maskedName(r) ?? c.t('referral.someone'),
+      friends: formatNumber(r.friends, c.locale),
+    }),
   );
   if (you) lines.push('', c.t('top.you', { rank: formatNumber(you, c.locale) }));
   return { text: [c.t('top.title', { month: monthLabel }), '', ...lines].join('\n') };

@@ -9,7 +9,12 @@ export interface ScreenButton {
 }
 
 /** The keyboard that stays below the input (Telegram reply keyboard; WhatsApp numbered list). */
-export type ReplyKeyboard = { kind: 'main' } | { kind: 'admin'; role: 'owner' | 'manager' | 'cashier' } | { kind: 'contact' } | { kind: 'choices'; options: string[] } | { kind: 'remove' };
+export type ReplyKeyboard =
+  | { kind: 'main' }
+  | { kind: 'admin'; role: 'owner' | 'manager' | 'cashier' }
+  | { kind: 'contact' }
+  | { kind: 'choices'; options: string[] }
+  | { kind: 'remove' };
 
 /** What a channel shows: channel-neutral, every string already translated. */
 export interface Screen {

@@ -29,19 +29,34 @@ export function vouchersScreen(mine: MemberVoucher[], forSale: VoucherCampaign[]
   for (const v of usable) {
     lines.push(c.t('vouchers.line', { code: v.code, benefit: voucherBenefit(v.campaign, c) }));
     if (v.campaign.validTo) lines.push(c.t('vouchers.until', { date: formatDate(v.campaign.validTo, c.locale) }));
-    if (v.campaign.minPurchase > 0) lines.push(c.t('vouchers.min', { amount: formatMoney(v.campaign.minPurchase, c.moneyUnit, c.locale, c.t) }));
+    if (v.campaign.minPurchase > 0)
+      lines.push(c.t('vouchers.min', { amount: formatMoney(v.campaign.minPurchase, c.moneyUnit, c.locale, c.t) }));
   }
   for (const v of used) lines.push(c.t('vouchers.used', { code: v.code, date: v.redeemedAt ? formatDate(v.redeemedAt, c.locale) : '' }));
   if (usable.length) lines.push('', c.t('vouchers.how'));
-  const buttons: ScreenButton[][] = forSale.slice(0, 8).map((v) => [{ label: c.t('vouchers.buy', { benefit: voucherBenefit(v, c), price: formatNumber(v.coinPrice!, c.locale) }), action: { kind: 'voucher.offer', campaignId: v.id } }]);
+  const buttons: ScreenButton[][] = forSale.slice(0, 8).map((v) => [
+    {
+      label: c.t('vouchers.buy', { benefit: voucherBenefit(v, c), price: formatNumber(v.coinPrice!, c.locale) }),
+      action: { kind: 'voucher.offer', campaignId: v.id },
+    },
+  ]);
   if (forSale.length) lines.push('', c.t('vouchers.shop', { coins: formatNumber(coins, c.locale) }));
   return { text: lines.join('\n'), buttons: buttons.length ? buttons : undefined };
 }
 
 export function voucherConfirmScreen(v: VoucherCampaign, coins: number, nonce: string, c: ScreenContext): Screen {
   return {
-    text: c.t('vouchers.confirm', { benefit: voucherBenefit(v, c), price: formatNumber(v.coinPrice!, c.locale), coins: formatNumber(coins, c.locale) }),
-    buttons: [[{ label: c.t('vouchers.yes'), action: { kind: 'voucher.buy', campaignId: v.id, nonce } }, { label: c.t('vouchers.no'), action: { kind: 'voucher.cancel' } }]],
+    text: c.t('vouchers.confirm', {
+      benefit: voucherBenefit(v, c),
+      price: formatNumber(v.coinPrice!, c.locale),
+      coins: formatNumber(coins, c.locale),
+    }),
+    buttons: [
+      [
+        { label: c.t('vouchers.yes'), action: { kind: 'voucher.buy', campaignId: v.id, nonce } },
+        { label: c.t('vouchers.no'), action: { kind: 'voucher.cancel' } },
+      ],
+    ],
   };
 }
 

@@ -7,12 +7,20 @@ import type { Screen, ScreenContext } from './types.js';
 export type WheelBlock = 'tier' | 'limit' | 'coins' | 'limit_per_day' | 'limit_per_week' | 'empty';
 
 /** The wheel's prizes, its cost and what is left; a spin button when the member may spin. */
-export function wheelScreen(data: { config: WheelConfig | null; coins: number; spinsLeft: number | null; block?: WheelBlock; tierName?: string; nonce: string }, c: ScreenContext): Screen {
+export function wheelScreen(
+  data: { config: WheelConfig | null; coins: number; spinsLeft: number | null; block?: WheelBlock; tierName?: string; nonce: string },
+  c: ScreenContext,
+): Screen {
   const { config } = data;
   if (!config) return { text: c.t('wheel.none') };
   const lines = [c.t('wheel.title', { club: c.clubName }), '', c.t('wheel.prizes')];
   for (const p of config.prizes) lines.push(c.t(p.remaining === 0 ? 'wheel.prize_out' : 'wheel.prize_line', { label: p.label }));
-  lines.push('', config.costCoins > 0 ? c.t('wheel.cost', { cost: formatNumber(config.costCoins, c.locale), coins: formatNumber(data.coins, c.locale) }) : c.t('wheel.free'));
+  lines.push(
+    '',
+    config.costCoins > 0
+      ? c.t('wheel.cost', { cost: formatNumber(config.costCoins, c.locale), coins: formatNumber(data.coins, c.locale) })
+      : c.t('wheel.free'),
+  );
   if (data.spinsLeft !== null) lines.push(c.t('wheel.left', { count: formatNumber(data.spinsLeft, c.locale) }));
   if (data.block) {
     lines.push('', blockText(data.block, config.costCoins, data.coins, data.tierName ?? '', c));
@@ -44,5 +52,8 @@ export function spinResultScreen(result: SpinResult, again: { nonce: string } | 
   if (prize.voucherCode) lines.push('', c.t('wheel.won_voucher', { code: prize.voucherCode }));
   if (prize.giftRequestId) lines.push('', c.t('wheel.won_gift'));
   lines.push('', balancesLine(result.balances, c));
-  return { text: lines.join('\n'), buttons: again ? [[{ label: c.t('wheel.spin_again'), action: { kind: 'wheel.spin', nonce: again.nonce } }]] : undefined };
+  return {
+    text: lines.join('\n'),
+    buttons: again ? [[{ label: c.t('wheel.spin_again'), action: { kind: 'wheel.spin', nonce: again.nonce } }]] : undefined,
+  };
 }

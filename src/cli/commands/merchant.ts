@@ -22,17 +22,29 @@ export async function runMerchantCommand(args: string[], ctx: () => Promise<CliC
       if (!values.name) throw new CliError(`--name is required\n${merchantUsage}`, 2);
       const c = await ctx();
       const m = await c.merchants.create({ name: values.name, telegramToken: values['telegram-token'] });
-      printResult(json, { id: m.id, name: m.name, apiKey: m.apiKey, webhookSecret: m.webhookSecret },
-        `Merchant created: ${m.name}\n  id:             ${m.id}\n  API key:        ${m.apiKey}\n  webhook secret: ${m.webhookSecret}`);
+      printResult(
+        json,
+        { id: m.id, name: m.name, apiKey: m.apiKey, webhookSecret: m.webhookSecret },
+        `Merchant created: ${m.name}\n  id:             ${m.id}\n  API key:        ${m.apiKey}\n  webhook secret: ${m.webhookSecret}`,
+      );
       printNote('Store the API key and webhook secret now: they are not shown again.');
       return;
     }
     case 'list': {
       const c = await ctx();
       const list = await c.merchants.list();
-      printResult(json, list, list.length
-        ? list.map((m) => `${m.id}  ${m.name}${m.isDefault ? ' (default)' : ''}  keys: ${m.apiKeyPrefixes.map((p) => `${p}…`).join(', ') || 'none'}${m.hasTelegramToken ? '  telegram: yes' : ''}${m.whatsappNumber ? `  whatsapp: ${m.whatsappNumber}` : ''}`).join('\n')
-        : 'No merchants yet. Create one with: bashgah merchant create --name <name>');
+      printResult(
+        json,
+        list,
+        list.length
+          ? list
+              .map(
+                (m) =>
+                  `${m.id}  ${m.name}${m.isDefault ? ' (default)' : ''}  keys: ${m.apiKeyPrefixes.map((p) => `${p}…`).join(', ') || 'none'}${m.hasTelegramToken ? '  telegram: yes' : ''}${m.whatsappNumber ? `  whatsapp: ${m.whatsappNumber}` : ''}`,
+              )
+              .join('\n')
+          : 'No merchants yet. Create one with: bashgah merchant create --name <name>',
+      );
       return;
     }
     case 'rotate-key': {
@@ -46,7 +58,11 @@ export async function runMerchantCommand(args: string[], ctx: () => Promise<CliC
       const id = requireId(positionals);
       const c = await ctx();
       const r = await c.merchants.rotateWebhookSecret(id);
-      printResult(json, r, `New webhook secret for ${id}: ${r.webhookSecret}\nThe previous secret is still accepted until the next rotation.`);
+      printResult(
+        json,
+        r,
+        `New webhook secret for ${id}: ${r.webhookSecret}\nThe previous secret is still accepted until the next rotation.`,
+      );
       return;
     }
     case 'whatsapp': {
@@ -55,7 +71,13 @@ export async function runMerchantCommand(args: string[], ctx: () => Promise<CliC
       if (!number) throw new CliError(`a WhatsApp number (or off) is required\n${merchantUsage}`, 2);
       const c = await ctx();
       const set = await c.merchants.setWhatsAppNumber(id, number === 'off' ? null : number);
-      printResult(json, { id, whatsappNumber: set }, set ? `Club ${id} runs on WhatsApp at ${set}. Start it with ROLE=whatsapp WHATSAPP=web and scan the QR it prints.` : `Club ${id} is no longer on WhatsApp.`);
+      printResult(
+        json,
+        { id, whatsappNumber: set },
+        set
+          ? `Club ${id} runs on WhatsApp at ${set}. Start it with ROLE=whatsapp WHATSAPP=web and scan the QR it prints.`
+          : `Club ${id} is no longer on WhatsApp.`,
+      );
       return;
     }
     default:

@@ -11,7 +11,13 @@ export class PgExpiryStore implements ExpiryStore, TierReviewStore {
        WHERE expires_at <= $1 AND remaining > 0 AND id > $3 ORDER BY id LIMIT $2`,
       [now, limit, afterId],
     );
-    return rows.map((r) => ({ bucketId: Number(r.id), merchantId: r.merchant_id, memberId: r.member_id, currency: r.currency, remaining: Number(r.remaining) }));
+    return rows.map((r) => ({
+      bucketId: Number(r.id),
+      merchantId: r.merchant_id,
+      memberId: r.member_id,
+      currency: r.currency,
+      remaining: Number(r.remaining),
+    }));
   }
 
   async remindExpiring(merchantId: string, now: Date, daysBefore: number): Promise<number> {
@@ -35,7 +41,11 @@ export class PgExpiryStore implements ExpiryStore, TierReviewStore {
     return rows.map((r) => r.id);
   }
 
-  async downgrade(merchantId: string, tiers: { window_days: number | null; levels: { key: string; threshold: number }[] }, day: string): Promise<number> {
+  async downgrade(
+    merchantId: string,
+    tiers: { window_days: number | null; levels: { key: string; threshold: number }[] },
+    day: string,
+  ): Promise<number> {
     const { rowCount } = await this.pool.query(
       `WITH levels AS (
          SELECT l->>'key' AS key, (l->>'threshold')::bigint AS threshold, i

@@ -1,18 +1,59 @@
 import type pg from 'pg';
 import { DomainError } from '../../domain/errors.js';
 import type { ErrorCode } from '../../domain/error-codes.js';
-import type { AppliedLine, ApplyCommand, ApplyCommandWithout, LedgerEntryView, LedgerLine, LedgerQueries, LedgerStore, MemberReference, OperationOutcome, OperationResult, ReferenceOutcome } from '../../domain/ledger/types.js';
+import type {
+  AppliedLine,
+  ApplyCommand,
+  ApplyCommandWithout,
+  LedgerEntryView,
+  LedgerLine,
+  LedgerQueries,
+  LedgerStore,
+  MemberReference,
+  OperationOutcome,
+  OperationResult,
+  ReferenceOutcome,
+} from '../../domain/ledger/types.js';
 
-const KNOWN = new Set(['operation_id', 'member_id', 'balances', 'debts', 'lines', 'shortfall', 'tier', 'previous_tier', 'member_status', 'purchase_id']);
+const KNOWN = new Set([
+  'operation_id',
+  'member_id',
+  'balances',
+  'debts',
+  'lines',
+  'shortfall',
+  'tier',
+  'previous_tier',
+  'member_status',
+  'purchase_id',
+]);
 
 /** Codes the ledger's SQL function raises (its messages come from the catalogue). */
-const LEDGER_CODES = new Set<ErrorCode>(['insufficient_balance', 'idempotency_conflict', 'member_not_found', 'member_blocked', 'refund_exceeds_purchase', 'stale_purchase', 'invalid_amount', 'invalid_currency', 'invalid_mode']);
+const LEDGER_CODES = new Set<ErrorCode>([
+  'insufficient_balance',
+  'idempotency_conflict',
+  'member_not_found',
+  'member_blocked',
+  'refund_exceeds_purchase',
+  'stale_purchase',
+  'invalid_amount',
+  'invalid_currency',
+  'invalid_mode',
+]);
 
 function toSqlLine(line: LedgerLine): Record<string, unknown> {
   const base = { currency: line.currency, amount: line.amount, mode: line.mode, reason: line.reason };
   switch (line.mode) {
     case 'earn':
-      return { ...base, ref_type: line.refType, ref_id: line.refId, expires_at: line.expiresAt?.toISOString(), restrictions: line.restrictions ?? undefined, daily_cap: line.dailyCap, counts_for_tier: line.countsForTier };
+      return {
+        ...base,
+        ref_type: line.refType,
+        ref_id: line.refId,
+        expires_at: line.expiresAt?.toISOString(),
+        restrictions: line.restrictions ?? undefined,
+        daily_cap: line.dailyCap,
+        counts_for_tier: line.countsForTier,
+      };
     case 'spend':
       return { ...base, ref_type: line.refType, ref_id: line.refId, context: line.context };
     case 'reverse':
@@ -23,18 +64,16 @@ function toSqlLine(line: LedgerLine): Record<string, unknown> {
 }
 
 export function toOperationResult(raw: Record<string, unknown>): OperationResult {
-  const lines = (raw.lines as Record<string, unknown>[]).map(
-    (l): AppliedLine => ({
-      currency: l.currency as AppliedLine['currency'],
-      mode: l.mode as AppliedLine['mode'],
-      requested: Number(l.requested),
-      applied: Number(l.applied),
-      recovered: Number(l.recovered),
-      shortfall: Number(l.shortfall),
-      capped: Boolean(l.capped),
-      entryId: l.entry_id === null ? null : Number(l.entry_id),
-    }),
-  );
+  const lines = (raw.lines as Record<string, unknown>[]).map((l): AppliedLine => ({
+    currency: l.currency as AppliedLine['currency'],
+    mode: l.mode as AppliedLine['mode'],
+    requested: Number(l.requested),
+    applied: Number(l.applied),
+    recovered: Number(l.recovered),
+    shortfall: Number(l.shortfall),
+    capped: Boolean(l.capped),
+    entryId: l.entry_id === null ? null : Number(l.entry_id),
+  }));
   const extra = Object.fromEntries(Object.entries(raw).filter(([k]) => !KNOWN.has(k)));
   return {
     operationId: Number(raw.operation_id),
@@ -77,7 +116,9 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
     return { replayed: out.replayed, result: toOperationResult(out.result) };
   }
 
-  async applyByReference(cmd: ApplyCommandWithout<'memberId'> & { member: MemberReference; expectedTier: string }): Promise<ReferenceOutcome> {
+  async applyByReference(
+    cmd: ApplyCommandWithout<'memberId'> & { member: MemberReference; expectedTier: string },
+  ): Promise<ReferenceOutcome> {
     const member = 'phone' in cmd.member ? { phone: cmd.member.phone } : { member_code: cmd.member.memberCode };
     const out = await this.call(null, cmd, { member, expected_tier: cmd.expectedTier });
     if ('member_missing' in out) return { kind: 'member_missing' };
@@ -92,21 +133,57 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
     return { replayed: out.replayed, result: toOperationResult(out.result) };
   }
 
-  private async call(memberId: string | null, cmd: ApplyCommandWithout<'memberId'>, more: Record<string, unknown>, queryable: pg.Pool | pg.PoolClient = this.pool) {
-    const options: Record<string, unknown> = { ...more, day: cmd.day, tiers: cmd.tiers, result: cmd.extra, event: cmd.event, event_type: cmd.eventType };
+  private async call(
+    memberId: string | null,
+    cmd: ApplyCommandWithout<'memberId'>,
+    more: Record<string, unknown>,
+    queryable: pg.Pool | pg.PoolClient = this.pool,
+  ) {
+    const options: Record<string, unknown> = {
+      ...more,
+      day: cmd.day,
+      tiers: cmd.tiers,
+      result: cmd.extra,
+      event: cmd.event,
+      event_type: cmd.eventType,
+    };
     if (cmd.purchase) {
       const p = cmd.purchase;
-      options.purchase = { order_id: p.orderId, amount: p.amount, items: p.items, branch: p.branch, occurred_at: p.occurredAt.toISOString(), voucher_code: p.voucherCode, staff_code: p.staffCode, rules: p.rules };
+      options.purchase = {
+        order_id: p.orderId,
+        amount: p.amount,
+        items: p.items,
+        branch: p.branch,
+        occurred_at: p.occurredAt.toISOString(),
+        voucher_code: p.voucherCode,
+        staff_code: p.staffCode,
+        rules: p.rules,
+      };
     }
     if (cmd.refund) {
       const r = cmd.refund;
-      options.refund = { purchase_id: r.purchaseId, refund_id: r.refundId, amount: r.amount, items: r.items, expected_refunded: r.expectedRefunded, ...r.reversal };
+      options.refund = {
+        purchase_id: r.purchaseId,
+        refund_id: r.refundId,
+        amount: r.amount,
+        items: r.items,
+        expected_refunded: r.expectedRefunded,
+        ...r.reversal,
+      };
     }
     try {
-      const { rows } = await queryable.query<{ out: { replayed: boolean; result: Record<string, unknown> } | { member_missing: true } | { tier_mismatch: true; tier: string } }>(
-        'SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8) AS out',
-        [cmd.merchantId, memberId, cmd.idempotencyKey, cmd.requestHash, cmd.kind, cmd.actor, JSON.stringify(cmd.lines.map(toSqlLine)), JSON.stringify(options)],
-      );
+      const { rows } = await queryable.query<{
+        out: { replayed: boolean; result: Record<string, unknown> } | { member_missing: true } | { tier_mismatch: true; tier: string };
+      }>('SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8) AS out', [
+        cmd.merchantId,
+        memberId,
+        cmd.idempotencyKey,
+        cmd.requestHash,
+        cmd.kind,
+        cmd.actor,
+        JSON.stringify(cmd.lines.map(toSqlLine)),
+        JSON.stringify(options),
+      ]);
       return rows[0]!.out;
     } catch (err) {
       throw mapLedgerError(err);
@@ -122,7 +199,11 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
     return row ? { requestHash: row.request_hash, result: row.result ? toOperationResult(row.result) : null } : null;
   }
 
-  async history(merchantId: string, memberId: string, opts: { beforeId?: number; afterId?: number; limit: number }): Promise<LedgerEntryView[]> {
+  async history(
+    merchantId: string,
+    memberId: string,
+    opts: { beforeId?: number; afterId?: number; limit: number },
+  ): Promise<LedgerEntryView[]> {
     const { rows } = await this.pool.query(
       `SELECT id, currency, amount, balance_after, reason, ref_type, ref_id, actor, created_at FROM ledger_entries
        WHERE member_id = $1 AND merchant_id = $2 AND ($3::bigint IS NULL OR id < $3) AND ($4::bigint IS NULL OR id > $4)
@@ -144,12 +225,13 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
   }
 
   async qualifyingPoints(memberId: string, windowDays: number | null, asOf: Date): Promise<number> {
-    const { rows } = windowDays === null
-      ? await this.pool.query('SELECT points_earned_total AS points FROM members WHERE id = $1', [memberId])
-      : await this.pool.query(
-          "SELECT coalesce(sum(tier_points), 0) AS points FROM member_earning_days WHERE member_id = $1 AND day > ($3::timestamptz AT TIME ZONE 'Asia/Tehran')::date - $2::int",
-          [memberId, windowDays, asOf],
-        );
+    const { rows } =
+      windowDays === null
+        ? await this.pool.query('SELECT points_earned_total AS points FROM members WHERE id = $1', [memberId])
+        : await this.pool.query(
+            "SELECT coalesce(sum(tier_points), 0) AS points FROM member_earning_days WHERE member_id = $1 AND day > ($3::timestamptz AT TIME ZONE 'Asia/Tehran')::date - $2::int",
+            [memberId, windowDays, asOf],
+          );
     return Number(rows[0]?.points ?? 0);
   }
 

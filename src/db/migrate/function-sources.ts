@@ -64,7 +64,10 @@ export async function latestDefinitions(prismaDir: string, names: string[]): Pro
   const migrationsDir = join(prismaDir, 'migrations');
   const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
   const found = new Map<string, FunctionDefinition>();
-  for (const migration of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+  for (const migration of entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()) {
     const sql = await readFile(join(migrationsDir, migration, 'migration.sql'), 'utf8').catch(() => '');
     for (const name of names) {
       const statement = extractFunction(sql, name);
@@ -77,10 +80,11 @@ export async function latestDefinitions(prismaDir: string, names: string[]): Pro
 /** Sources whose statement differs from (or is missing in) the migrations. */
 export async function staleFunctions(prismaDir: string): Promise<(FunctionSource & { latest: FunctionDefinition | null })[]> {
   const sources = await readFunctionSources(prismaDir);
-  const latest = await latestDefinitions(prismaDir, sources.map((s) => s.name));
-  return sources
-    .map((s) => ({ ...s, latest: latest.get(s.name) ?? null }))
-    .filter((s) => s.latest?.statement !== s.statement);
+  const latest = await latestDefinitions(
+    prismaDir,
+    sources.map((s) => s.name),
+  );
+  return sources.map((s) => ({ ...s, latest: latest.get(s.name) ?? null })).filter((s) => s.latest?.statement !== s.statement);
 }
 
 /** The SQL a new migration appends so the database runs the sources again (empty: up to date). */

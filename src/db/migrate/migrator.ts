@@ -17,7 +17,10 @@ export interface MigratorOptions {
 /** Reads prisma/migrations the way the Prisma CLI does: one folder per migration, sorted by name. */
 export async function readMigrationList(migrationsDir: string): Promise<MigrationList> {
   const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     dirs.map(async (path) => {
       const file = join(migrationsDir, path, 'migration.sql');
@@ -132,5 +135,8 @@ function meaningfulSql(sql: string): string {
 }
 
 export async function migrationsDirExists(dir = PRISMA_DIR): Promise<boolean> {
-  return stat(join(dir, 'migrations')).then((s) => s.isDirectory(), () => false);
+  return stat(join(dir, 'migrations')).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }

@@ -13,7 +13,10 @@ export class PgAutomationStore implements AutomationStore {
   }
 
   async bornOn(merchantId: string, monthDays: string[]) {
-    const { rows } = await this.pool.query(`SELECT m.id, m.first_name, m.birth_date FROM members m WHERE m.merchant_id = $1 AND ${ACTIVE} AND to_char(m.birth_date, 'MM-DD') = ANY($2::text[])`, [merchantId, monthDays]);
+    const { rows } = await this.pool.query(
+      `SELECT m.id, m.first_name, m.birth_date FROM members m WHERE m.merchant_id = $1 AND ${ACTIVE} AND to_char(m.birth_date, 'MM-DD') = ANY($2::text[])`,
+      [merchantId, monthDays],
+    );
     return rows.map((r) => ({ id: r.id, firstName: r.first_name, birthDate: r.birth_date }));
   }
 
@@ -39,7 +42,13 @@ export class PgAutomationStore implements AutomationStore {
     return rows.map((r) => ({ id: r.id, firstName: r.first_name }));
   }
 
-  async claimAndAnnounce(merchantId: string, kind: AutomationKind, memberId: string, period: string, payload: EventPayload<'automation.message'>) {
+  async claimAndAnnounce(
+    merchantId: string,
+    kind: AutomationKind,
+    memberId: string,
+    period: string,
+    payload: EventPayload<'automation.message'>,
+  ) {
     const { rows } = await this.pool.query(
       `WITH claimed AS (
          INSERT INTO automation_sends (merchant_id, kind, member_id, period) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING member_id

@@ -1,11 +1,19 @@
 import type pg from 'pg';
-import { DELIVERY_STATES, type Broadcast, type BroadcastStatus, type BroadcastStore, type DeliveryCounts, type DeliveryState } from '../../domain/campaigns/broadcast-service.js';
+import {
+  DELIVERY_STATES,
+  type Broadcast,
+  type BroadcastStatus,
+  type BroadcastStore,
+  type DeliveryCounts,
+  type DeliveryState,
+} from '../../domain/campaigns/broadcast-service.js';
 import type { Segment } from '../../domain/campaigns/segments.js';
 import { isUuid } from './merchant-store.js';
 import type { ChannelName } from '../../domain/members/types.js';
 import { reachableOn, segmentWhere } from './segment-sql.js';
 
-const COLUMNS = 'id, merchant_id, campaign_id, status, schedule_at, recipients, held_out, created_by, created_at, started_at, finished_at, progress_chat_id, progress_message_id, progress_locale';
+const COLUMNS =
+  'id, merchant_id, campaign_id, status, schedule_at, recipients, held_out, created_by, created_at, started_at, finished_at, progress_chat_id, progress_message_id, progress_locale';
 
 function toBroadcast(r: Record<string, unknown>): Broadcast {
   return {
@@ -20,7 +28,9 @@ function toBroadcast(r: Record<string, unknown>): Broadcast {
     createdAt: r.created_at as Date,
     startedAt: r.started_at as Date | null,
     finishedAt: r.finished_at as Date | null,
-    progress: r.progress_chat_id ? { chatId: r.progress_chat_id as string, messageId: r.progress_message_id as number, locale: (r.progress_locale as string) ?? 'fa' } : null,
+    progress: r.progress_chat_id
+      ? { chatId: r.progress_chat_id as string, messageId: r.progress_message_id as number, locale: (r.progress_locale as string) ?? 'fa' }
+      : null,
   };
 }
 
@@ -63,12 +73,18 @@ export class PgBroadcastStore implements BroadcastStore {
   }
 
   async list(merchantId: string, limit: number) {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM broadcasts WHERE merchant_id = $1 ORDER BY created_at DESC LIMIT $2`, [merchantId, limit]);
+    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM broadcasts WHERE merchant_id = $1 ORDER BY created_at DESC LIMIT $2`, [
+      merchantId,
+      limit,
+    ]);
     return rows.map(toBroadcast);
   }
 
   async forCampaign(merchantId: string, campaignId: string) {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM broadcasts WHERE merchant_id = $1 AND campaign_id = $2 ORDER BY created_at DESC LIMIT 1`, [merchantId, campaignId]);
+    const { rows } = await this.pool.query(
+      `SELECT ${COLUMNS} FROM broadcasts WHERE merchant_id = $1 AND campaign_id = $2 ORDER BY created_at DESC LIMIT 1`,
+      [merchantId, campaignId],
+    );
     return rows[0] ? toBroadcast(rows[0]) : null;
   }
 
@@ -116,7 +132,10 @@ export class PgBroadcastStore implements BroadcastStore {
   }
 
   async counts(broadcastId: string): Promise<DeliveryCounts> {
-    const { rows } = await this.pool.query('SELECT state, count(*)::int AS n FROM broadcast_deliveries WHERE broadcast_id = $1 GROUP BY state', [broadcastId]);
+    const { rows } = await this.pool.query(
+      'SELECT state, count(*)::int AS n FROM broadcast_deliveries WHERE broadcast_id = $1 GROUP BY state',
+      [broadcastId],
+    );
     const out = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as DeliveryCounts;
     for (const r of rows) out[r.state as DeliveryState] = r.n;
     return out;
@@ -133,12 +152,20 @@ export class PgBroadcastStore implements BroadcastStore {
   }
 
   async cancelPending(broadcastId: string) {
-    const { rowCount } = await this.pool.query("UPDATE broadcast_deliveries SET state = 'cancelled', updated_at = now() WHERE broadcast_id = $1 AND state = 'pending'", [broadcastId]);
+    const { rowCount } = await this.pool.query(
+      "UPDATE broadcast_deliveries SET state = 'cancelled', updated_at = now() WHERE broadcast_id = $1 AND state = 'pending'",
+      [broadcastId],
+    );
     return rowCount ?? 0;
   }
 
   async setProgress(id: string, p: { chatId: string; messageId: number; locale: string }) {
-    await this.pool.query('UPDATE broadcasts SET progress_chat_id = $2, progress_message_id = $3, progress_locale = $4 WHERE id = $1', [id, p.chatId, p.messageId, p.locale]);
+    await this.pool.query('UPDATE broadcasts SET progress_chat_id = $2, progress_message_id = $3, progress_locale = $4 WHERE id = $1', [
+      id,
+      p.chatId,
+      p.messageId,
+      p.locale,
+    ]);
   }
 
   async segmentOf(campaignId: string) {
@@ -195,6 +222,9 @@ export class PgBroadcastStore implements BroadcastStore {
 
   /** A pending delivery that will not be sent (cancelled, no chat). */
   async skip(broadcastId: string, memberId: string, state: 'cancelled' | 'skipped') {
-    await this.pool.query("UPDATE broadcast_deliveries SET state = $3::delivery_state, updated_at = now() WHERE broadcast_id = $1 AND member_id = $2 AND state = 'pending'", [broadcastId, memberId, state]);
+    await this.pool.query(
+      "UPDATE broadcast_deliveries SET state = $3::delivery_state, updated_at = now() WHERE broadcast_id = $1 AND member_id = $2 AND state = 'pending'",
+      [broadcastId, memberId, state],
+    );
   }
 }

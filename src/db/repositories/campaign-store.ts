@@ -5,7 +5,8 @@ import type { Segment, SegmentCounter } from '../../domain/campaigns/segments.js
 import { isUuid } from './merchant-store.js';
 import { reachableOn, segmentWhere } from './segment-sql.js';
 
-const COLUMNS = 'id, merchant_id, kind, name, segment, message, reward, rule, starts_at, ends_at, holdout_percent, attribution_days, created_by, created_at';
+const COLUMNS =
+  'id, merchant_id, kind, name, segment, message, reward, rule, starts_at, ends_at, holdout_percent, attribution_days, created_by, created_at';
 
 function toCampaign(r: Record<string, unknown>): Campaign {
   return {
@@ -30,9 +31,15 @@ function outcome(r: Record<string, unknown> | undefined): CampaignOutcome {
   const members = Number(r?.members ?? 0);
   const buyers = Number(r?.buyers ?? 0);
   const revenue = Number(r?.revenue ?? 0);
-  return { members, buyers, purchases: Number(r?.purchases ?? 0), revenue, conversion: members ? buyers / members : 0, revenuePerMember: members ? Math.round(revenue / members) : 0 };
+  return {
+    members,
+    buyers,
+    purchases: Number(r?.purchases ?? 0),
+    revenue,
+    conversion: members ? buyers / members : 0,
+    revenuePerMember: members ? Math.round(revenue / members) : 0,
+  };
 }
-
 
 export class PgCampaignStore implements CampaignStore, SegmentCounter {
   constructor(private readonly pool: pg.Pool) {}
@@ -41,7 +48,20 @@ export class PgCampaignStore implements CampaignStore, SegmentCounter {
     const { rows } = await this.pool.query(
       `INSERT INTO campaigns (id, merchant_id, kind, name, segment, message, reward, rule, starts_at, ends_at, holdout_percent, attribution_days, created_by)
        VALUES (gen_random_uuid(), $1, $2::campaign_kind, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
-      [merchantId, c.kind, c.name, JSON.stringify(c.segment), c.message && JSON.stringify(c.message), c.reward && JSON.stringify(c.reward), c.rule && JSON.stringify(c.rule), c.startsAt, c.endsAt, c.holdoutPercent, c.attributionDays, c.createdBy],
+      [
+        merchantId,
+        c.kind,
+        c.name,
+        JSON.stringify(c.segment),
+        c.message && JSON.stringify(c.message),
+        c.reward && JSON.stringify(c.reward),
+        c.rule && JSON.stringify(c.rule),
+        c.startsAt,
+        c.endsAt,
+        c.holdoutPercent,
+        c.attributionDays,
+        c.createdBy,
+      ],
     );
     return toCampaign(rows[0]);
   }
@@ -53,12 +73,18 @@ export class PgCampaignStore implements CampaignStore, SegmentCounter {
   }
 
   async list(merchantId: string, limit: number) {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM campaigns WHERE merchant_id = $1 ORDER BY created_at DESC LIMIT $2`, [merchantId, limit]);
+    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM campaigns WHERE merchant_id = $1 ORDER BY created_at DESC LIMIT $2`, [
+      merchantId,
+      limit,
+    ]);
     return rows.map(toCampaign);
   }
 
   async activeRules(merchantId: string, at: Date) {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM campaigns WHERE merchant_id = $1 AND kind = 'multiplier' AND starts_at <= $2 AND ends_at >= $2`, [merchantId, at]);
+    const { rows } = await this.pool.query(
+      `SELECT ${COLUMNS} FROM campaigns WHERE merchant_id = $1 AND kind = 'multiplier' AND starts_at <= $2 AND ends_at >= $2`,
+      [merchantId, at],
+    );
     return rows.map(toCampaign);
   }
 

@@ -6,7 +6,8 @@ import { inTransaction } from '../transaction.js';
 import { isUuid } from './merchant-store.js';
 import { insertEvent } from './outbox-store.js';
 
-const GIFT_COLUMNS = 'id, title, description, group_name, image_url, cost_currency, cost, remaining, visible_from, visible_to, tiers, groups, active, position';
+const GIFT_COLUMNS =
+  'id, title, description, group_name, image_url, cost_currency, cost, remaining, visible_from, visible_to, tiers, groups, active, position';
 const REQUEST_COLUMNS = `r.id, r.member_id, r.gift_id, g.title AS gift_title, r.status, r.cost_currency, r.cost, r.source, r.tracking_note, r.history, r.created_at, r.updated_at`;
 
 function toGift(r: Record<string, unknown>): Gift {
@@ -45,15 +46,32 @@ function toRequest(r: Record<string, unknown>): GiftRequest {
   };
 }
 
-
 export class PgGiftStore implements GiftStore {
-  constructor(private readonly pool: pg.Pool, private readonly ledger: PgLedgerStore) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ledger: PgLedgerStore,
+  ) {}
 
   async create(merchantId: string, g: GiftInput) {
     const { rows } = await this.pool.query(
       `INSERT INTO gifts (id, merchant_id, title, description, group_name, image_url, cost_currency, cost, remaining, visible_from, visible_to, tiers, groups, active, position)
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::currency, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${GIFT_COLUMNS}`,
-      [merchantId, g.title, g.description ?? null, g.group ?? null, g.imageUrl ?? null, g.costCurrency, g.cost, g.stock ?? null, g.visibleFrom ?? null, g.visibleTo ?? null, g.tiers ?? [], g.groups ?? [], g.active ?? true, g.position ?? 0],
+      [
+        merchantId,
+        g.title,
+        g.description ?? null,
+        g.group ?? null,
+        g.imageUrl ?? null,
+        g.costCurrency,
+        g.cost,
+        g.stock ?? null,
+        g.visibleFrom ?? null,
+        g.visibleTo ?? null,
+        g.tiers ?? [],
+        g.groups ?? [],
+        g.active ?? true,
+        g.position ?? 0,
+      ],
     );
     return toGift(rows[0]);
   }
@@ -92,16 +110,25 @@ export class PgGiftStore implements GiftStore {
   }
 
   async list(merchantId: string, opts: { activeOnly: boolean }) {
-    const { rows } = await this.pool.query(`SELECT ${GIFT_COLUMNS} FROM gifts WHERE merchant_id = $1 ${opts.activeOnly ? 'AND active' : ''} ORDER BY position, created_at`, [merchantId]);
+    const { rows } = await this.pool.query(
+      `SELECT ${GIFT_COLUMNS} FROM gifts WHERE merchant_id = $1 ${opts.activeOnly ? 'AND active' : ''} ORDER BY position, created_at`,
+      [merchantId],
+    );
     return rows.map(toGift);
   }
 
   request(i: { merchantId: string; memberId: string; gift: Gift; idempotencyKey: string; ledger: ApplyCommand }) {
     return inTransaction(this.pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtextextended('gift:' || $1 || '/' || $2, 0))", [i.merchantId, i.idempotencyKey]);
-      const seen = await client.query(`SELECT ${REQUEST_COLUMNS} FROM gift_requests r JOIN gifts g ON g.id = r.gift_id WHERE r.merchant_id = $1 AND r.idempotency_key = $2`, [i.merchantId, i.idempotencyKey]);
+      const seen = await client.query(
+        `SELECT ${REQUEST_COLUMNS} FROM gift_requests r JOIN gifts g ON g.id = r.gift_id WHERE r.merchant_id = $1 AND r.idempotency_key = $2`,
+        [i.merchantId, i.idempotencyKey],
+      );
       if (seen.rows[0]) return { request: toRequest(seen.rows[0]), replayed: true };
-      const stock = await client.query('UPDATE gifts SET remaining = remaining - 1 WHERE id = $1 AND remaining IS NOT NULL AND remaining > 0 RETURNING remaining', [i.gift.id]);
+      const stock = await client.query(
+        'UPDATE gifts SET remaining = remaining - 1 WHERE id = $1 AND remaining IS NOT NULL AND remaining > 0 RETURNING remaining',
+        [i.gift.id],
+      );
       if (i.gift.stock !== null && !stock.rowCount) return 'out_of_stock' as const;
       if (i.ledger.lines.length) await this.ledger.applyIn(client, i.ledger);
       const { rows } = await client.query(
@@ -109,8 +136,16 @@ export class PgGiftStore implements GiftStore {
          VALUES (gen_random_uuid(), $1, $2, $3, $4::currency, $5, $6, jsonb_build_array(jsonb_build_object('status', 'requested', 'at', now()))) RETURNING id`,
         [i.merchantId, i.memberId, i.gift.id, i.gift.costCurrency, i.gift.cost, i.idempotencyKey],
       );
-      await insertEvent(client, i.merchantId, 'gift.requested', { member_id: i.memberId, request_id: rows[0].id, gift_id: i.gift.id, gift_title: i.gift.title });
-      const created = await client.query(`SELECT ${REQUEST_COLUMNS} FROM gift_requests r JOIN gifts g ON g.id = r.gift_id WHERE r.id = $1`, [rows[0].id]);
+      await insertEvent(client, i.merchantId, 'gift.requested', {
+        member_id: i.memberId,
+        request_id: rows[0].id,
+        gift_id: i.gift.id,
+        gift_title: i.gift.title,
+      });
+      const created = await client.query(
+        `SELECT ${REQUEST_COLUMNS} FROM gift_requests r JOIN gifts g ON g.id = r.gift_id WHERE r.id = $1`,
+        [rows[0].id],
+      );
       return { request: toRequest(created.rows[0]), replayed: false };
     });
   }
@@ -127,11 +162,21 @@ export class PgGiftStore implements GiftStore {
 
   async requestById(merchantId: string, id: string) {
     if (!isUuid(id)) return null;
-    const { rows } = await this.pool.query(`SELECT ${REQUEST_COLUMNS} FROM gift_requests r JOIN gifts g ON g.id = r.gift_id WHERE r.merchant_id = $1 AND r.id = $2`, [merchantId, id]);
+    const { rows } = await this.pool.query(
+      `SELECT ${REQUEST_COLUMNS} FROM gift_requests r JOIN gifts g ON g.id = r.gift_id WHERE r.merchant_id = $1 AND r.id = $2`,
+      [merchantId, id],
+    );
     return rows[0] ? toRequest(rows[0]) : null;
   }
 
-  transition(i: { merchantId: string; id: string; from: GiftRequestStatus[]; to: GiftRequestStatus; note?: string; refund?: ApplyCommand }) {
+  transition(i: {
+    merchantId: string;
+    id: string;
+    from: GiftRequestStatus[];
+    to: GiftRequestStatus;
+    note?: string;
+    refund?: ApplyCommand;
+  }) {
     if (!isUuid(i.id)) return Promise.resolve('wrong_status' as const);
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query(
@@ -146,9 +191,13 @@ export class PgGiftStore implements GiftStore {
       if (i.to === 'rejected') {
         if (i.refund) await this.ledger.applyIn(client, i.refund);
         // Catalog requests took one from the gift's stock; wheel prizes count against the wheel's.
-        if (rows[0].source === 'catalog') await client.query('UPDATE gifts SET remaining = remaining + 1 WHERE id = $1 AND remaining IS NOT NULL', [rows[0].gift_id]);
+        if (rows[0].source === 'catalog')
+          await client.query('UPDATE gifts SET remaining = remaining + 1 WHERE id = $1 AND remaining IS NOT NULL', [rows[0].gift_id]);
       }
-      const updated = toRequest((await client.query(`SELECT ${REQUEST_COLUMNS} FROM gift_requests r JOIN gifts g ON g.id = r.gift_id WHERE r.id = $1`, [i.id])).rows[0]);
+      const updated = toRequest(
+        (await client.query(`SELECT ${REQUEST_COLUMNS} FROM gift_requests r JOIN gifts g ON g.id = r.gift_id WHERE r.id = $1`, [i.id]))
+          .rows[0],
+      );
       await insertEvent(client, i.merchantId, 'gift.status_changed', {
         member_id: updated.memberId,
         request_id: i.id,

@@ -5,7 +5,10 @@ import type { PgLedgerStore } from '../ledger/pg-ledger-store.js';
 import { inTransaction } from '../transaction.js';
 
 export class PgImportStore implements ImportStore {
-  constructor(private readonly pool: pg.Pool, private readonly ledger: PgLedgerStore) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ledger: PgLedgerStore,
+  ) {}
 
   atomically<T>(fn: (writer: ImportWriter) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, (client) =>
@@ -34,8 +37,9 @@ async function upsert(client: pg.PoolClient, merchantId: string, rows: ImportMem
   for (let attempt = 0; ; attempt++) {
     const payload = rows.map((r) => ({ ...r, mc: generateCode(MEMBER_CODE_LENGTH), rc: generateCode(REFERRAL_CODE_LENGTH) }));
     try {
-      const { rows: out } = await savepoint(client, () => client.query<{ id: string; phone: string; created: boolean }>(
-        `INSERT INTO members (id, merchant_id, phone, member_code, referral_code, tier, status, first_name, last_name, birth_date, gender, city, tags)
+      const { rows: out } = await savepoint(client, () =>
+        client.query<{ id: string; phone: string; created: boolean }>(
+          `INSERT INTO members (id, merchant_id, phone, member_code, referral_code, tier, status, first_name, last_name, birth_date, gender, city, tags)
          SELECT gen_random_uuid(), $1, r.phone, r.mc, r.rc, $2, 'pending', r."firstName", r."lastName", r."birthDate", r.gender::gender, r.city,
                 ARRAY(SELECT jsonb_array_elements_text(r.tags))
          FROM jsonb_to_recordset($3::jsonb) AS r(phone text, mc text, rc text, "firstName" text, "lastName" text, "birthDate" date, gender text, city text, tags jsonb)
@@ -48,8 +52,9 @@ async function upsert(client: pg.PoolClient, merchantId: string, rows: ImportMem
            tags = ARRAY(SELECT DISTINCT t FROM unnest(members.tags || EXCLUDED.tags) t ORDER BY t),
            updated_at = now()
          RETURNING id, phone, (xmax = 0) AS created`,
-        [merchantId, defaultTier, JSON.stringify(payload)],
-      ));
+          [merchantId, defaultTier, JSON.stringify(payload)],
+        ),
+      );
       return new Map(out.map((r) => [r.phone, { id: r.id, created: r.created }]));
     } catch (err) {
       // A generated member or referral code collided with an existing one: draw again.

@@ -3,7 +3,16 @@ import { Prisma, type PrismaClient } from '../client.js';
 import type { Member as MemberRow } from '../../generated/prisma/client.js';
 import { forbidden } from '../../domain/errors.js';
 import { generateCode, MEMBER_CODE_LENGTH, REFERRAL_CODE_LENGTH } from '../../domain/members/codes.js';
-import type { ChannelIdentity, ChannelName, Member, MemberStatus, MemberStore, ProfileUpdate, RegisterInput, RegisterOutcome } from '../../domain/members/types.js';
+import type {
+  ChannelIdentity,
+  ChannelName,
+  Member,
+  MemberStatus,
+  MemberStore,
+  ProfileUpdate,
+  RegisterInput,
+  RegisterOutcome,
+} from '../../domain/members/types.js';
 import { isUuid } from './merchant-store.js';
 import { outboxEvent } from '../../domain/events/catalog.js';
 import type { Clock } from '../../domain/clock.js';
@@ -85,14 +94,21 @@ async function withFreshCodes<T>(fn: (codes: { memberCode: string; referralCode:
     try {
       return await fn({ memberCode: generateCode(MEMBER_CODE_LENGTH), referralCode: generateCode(REFERRAL_CODE_LENGTH) });
     } catch (err) {
-      const collided = isUniqueViolation(err, 'member_code') || isUniqueViolation(err, 'referral_code') || (err as { code?: string; constraint?: string }).constraint?.match(/(member|referral)_code/);
+      const collided =
+        isUniqueViolation(err, 'member_code') ||
+        isUniqueViolation(err, 'referral_code') ||
+        (err as { code?: string; constraint?: string }).constraint?.match(/(member|referral)_code/);
       if (!collided || attempt >= 5) throw err;
     }
   }
 }
 
 export class PrismaMemberStore implements MemberStore {
-  constructor(private readonly prisma: PrismaClient, private readonly pool: pg.Pool, private readonly clock: Clock) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly pool: pg.Pool,
+    private readonly clock: Clock,
+  ) {}
 
   // Member reads are on every bot update: plain SQL on the shared pool, one round trip each.
   private async one(where: string, params: unknown[]): Promise<Member | null> {
@@ -127,8 +143,9 @@ export class PrismaMemberStore implements MemberStore {
   async ensurePending(merchantId: string, phone: string, defaultTier: string) {
     const existing = await this.findByPhone(merchantId, phone);
     if (existing) return { member: existing, created: false };
-    const inserted = await withFreshCodes((codes) =>
-      this.prisma.$queryRaw<{ id: string }[]>`
+    const inserted = await withFreshCodes(
+      (codes) =>
+        this.prisma.$queryRaw<{ id: string }[]>`
         INSERT INTO members (id, merchant_id, phone, member_code, referral_code, tier, status)
         VALUES (gen_random_uuid(), ${merchantId}::uuid, ${phone}, ${codes.memberCode}, ${codes.referralCode}, ${defaultTier}, 'pending')
         ON CONFLICT (merchant_id, phone) DO NOTHING
@@ -168,8 +185,20 @@ export class PrismaMemberStore implements MemberStore {
             : {},
         });
         await tx.channelIdentity.upsert({
-          where: { merchantId_channel_externalUserId: { merchantId: input.merchantId, channel: input.channel, externalUserId: input.externalUserId } },
-          create: { merchantId: input.merchantId, memberId: row.id, channel: input.channel, externalUserId: input.externalUserId, chatId: input.chatId ?? null },
+          where: {
+            merchantId_channel_externalUserId: {
+              merchantId: input.merchantId,
+              channel: input.channel,
+              externalUserId: input.externalUserId,
+            },
+          },
+          create: {
+            merchantId: input.merchantId,
+            memberId: row.id,
+            channel: input.channel,
+            externalUserId: input.externalUserId,
+            chatId: input.chatId ?? null,
+          },
           update: { memberId: row.id, chatId: input.chatId ?? null, unreachableAt: null },
         });
         const claimed = joining && (row.purchaseCount > 0 || row.points > 0n || row.coins > 0n || row.credit > 0n);
@@ -177,7 +206,14 @@ export class PrismaMemberStore implements MemberStore {
           await tx.outboxEvent.create({
             data: {
               merchantId: input.merchantId,
-              ...outboxEvent('member.joined', { member_id: row.id, channel: input.channel, claimed, new_phone: row.joinedNew, referrer_id: row.referrerId, source_tag: row.sourceTag }),
+              ...outboxEvent('member.joined', {
+                member_id: row.id,
+                channel: input.channel,
+                claimed,
+                new_phone: row.joinedNew,
+                referrer_id: row.referrerId,
+                source_tag: row.sourceTag,
+              }),
             },
           });
         }
@@ -229,7 +265,10 @@ export class PrismaMemberStore implements MemberStore {
   }
 
   async markSeen(merchantId: string, channel: ChannelName, externalUserId: string) {
-    await this.prisma.channelIdentity.updateMany({ where: { merchantId, channel, externalUserId }, data: { lastSeenAt: this.clock.now() } });
+    await this.prisma.channelIdentity.updateMany({
+      where: { merchantId, channel, externalUserId },
+      data: { lastSeenAt: this.clock.now() },
+    });
   }
 
   async markUnreachable(merchantId: string, channel: ChannelName, externalUserId: string, unreachable: boolean) {

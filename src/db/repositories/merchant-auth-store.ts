@@ -14,7 +14,12 @@ export class MerchantAuthStore {
   private readonly secrets: LRUCache<string, string[]>;
   private readonly unknown: LRUCache<string, true>;
 
-  constructor(private readonly pool: pg.Pool, private readonly box: SecretBox, private readonly ttlMs = 5_000, maxEntries = 10_000) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly box: SecretBox,
+    private readonly ttlMs = 5_000,
+    maxEntries = 10_000,
+  ) {
     this.secrets = new LRUCache({ max: maxEntries, ttl: Math.max(ttlMs, 1) });
     this.unknown = new LRUCache({ max: Math.max(1, Math.floor(maxEntries / 10)), ttl: Math.max(ttlMs, 1) });
   }

@@ -8,14 +8,41 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-const SUMMARY = { id: true, name: true, isDefault: true, telegramTokenEnc: true, whatsappNumber: true, createdAt: true, apiKeys: { where: { revokedAt: null }, select: { prefix: true } } } as const;
+const SUMMARY = {
+  id: true,
+  name: true,
+  isDefault: true,
+  telegramTokenEnc: true,
+  whatsappNumber: true,
+  createdAt: true,
+  apiKeys: { where: { revokedAt: null }, select: { prefix: true } },
+} as const;
 
-function toSummary(r: { id: string; name: string; isDefault: boolean; telegramTokenEnc: string | null; whatsappNumber: string | null; createdAt: Date; apiKeys: { prefix: string }[] }): MerchantSummary {
-  return { id: r.id, name: r.name, isDefault: r.isDefault, hasTelegramToken: r.telegramTokenEnc !== null, whatsappNumber: r.whatsappNumber, apiKeyPrefixes: r.apiKeys.map((k) => k.prefix), createdAt: r.createdAt };
+function toSummary(r: {
+  id: string;
+  name: string;
+  isDefault: boolean;
+  telegramTokenEnc: string | null;
+  whatsappNumber: string | null;
+  createdAt: Date;
+  apiKeys: { prefix: string }[];
+}): MerchantSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    isDefault: r.isDefault,
+    hasTelegramToken: r.telegramTokenEnc !== null,
+    whatsappNumber: r.whatsappNumber,
+    apiKeyPrefixes: r.apiKeys.map((k) => k.prefix),
+    createdAt: r.createdAt,
+  };
 }
 
 export class PrismaMerchantStore implements MerchantStore {
-  constructor(private readonly prisma: PrismaClient, private readonly clock: Clock) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly clock: Clock,
+  ) {}
 
   async insert(input: Parameters<MerchantStore['insert']>[0]) {
     const row = await this.prisma.merchant.create({
@@ -68,7 +95,12 @@ export class PrismaMerchantStore implements MerchantStore {
       select: { id: true, telegramTokenEnc: true, telegramWebhookSecret: true, isDefault: true },
       orderBy: { createdAt: 'asc' },
     });
-    return rows.map((r) => ({ id: r.id, tokenSealed: r.telegramTokenEnc!, webhookSecret: r.telegramWebhookSecret, isDefault: r.isDefault }));
+    return rows.map((r) => ({
+      id: r.id,
+      tokenSealed: r.telegramTokenEnc!,
+      webhookSecret: r.telegramWebhookSecret,
+      isDefault: r.isDefault,
+    }));
   }
 
   async setWhatsAppNumber(id: string, number: string | null): Promise<boolean> {
@@ -79,7 +111,11 @@ export class PrismaMerchantStore implements MerchantStore {
   }
 
   async whatsappAccounts() {
-    const rows = await this.prisma.merchant.findMany({ where: { whatsappNumber: { not: null } }, select: { id: true, whatsappNumber: true }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.prisma.merchant.findMany({
+      where: { whatsappNumber: { not: null } },
+      select: { id: true, whatsappNumber: true },
+      orderBy: { createdAt: 'asc' },
+    });
     return rows.map((r) => ({ merchantId: r.id, number: r.whatsappNumber! }));
   }
 

@@ -21,18 +21,18 @@ export class PgOperatorStore implements OperatorStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async createInvite(i: Parameters<OperatorStore['createInvite']>[0]) {
-    await this.pool.query('INSERT INTO operator_invites (id, merchant_id, code_hash, role, branch, expires_at) VALUES (gen_random_uuid(), $1, $2, $3::operator_role, $4, $5)', [
-      i.merchantId,
-      i.codeHash,
-      i.role,
-      i.branch,
-      i.expiresAt,
-    ]);
+    await this.pool.query(
+      'INSERT INTO operator_invites (id, merchant_id, code_hash, role, branch, expires_at) VALUES (gen_random_uuid(), $1, $2, $3::operator_role, $4, $5)',
+      [i.merchantId, i.codeHash, i.role, i.branch, i.expiresAt],
+    );
   }
 
   redeemInvite(i: Parameters<OperatorStore['redeemInvite']>[0]) {
     return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query('SELECT id, role, branch, expires_at, used_at FROM operator_invites WHERE merchant_id = $1 AND code_hash = $2 FOR UPDATE', [i.merchantId, i.codeHash]);
+      const { rows } = await client.query(
+        'SELECT id, role, branch, expires_at, used_at FROM operator_invites WHERE merchant_id = $1 AND code_hash = $2 FOR UPDATE',
+        [i.merchantId, i.codeHash],
+      );
       const invite = rows[0];
       if (!invite) return { refused: 'unknown' as const };
       if (invite.used_at) return { refused: 'used' as const };
@@ -50,7 +50,10 @@ export class PgOperatorStore implements OperatorStore {
   }
 
   async forTelegram(merchantId: string, telegramUserId: string) {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM operators WHERE merchant_id = $1 AND telegram_user_id = $2 AND disabled_at IS NULL`, [merchantId, telegramUserId]);
+    const { rows } = await this.pool.query(
+      `SELECT ${COLUMNS} FROM operators WHERE merchant_id = $1 AND telegram_user_id = $2 AND disabled_at IS NULL`,
+      [merchantId, telegramUserId],
+    );
     return rows[0] ? toOperator(rows[0]) : null;
   }
 
@@ -60,14 +63,17 @@ export class PgOperatorStore implements OperatorStore {
   }
 
   async audit(e: Parameters<OperatorStore['audit']>[0]) {
-    await this.pool.query('INSERT INTO audit_log (merchant_id, operator_id, actor, action, allowed, target, details) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      e.merchantId,
-      e.operatorId,
-      e.actor,
-      e.action,
-      e.allowed,
-      e.target ?? null,
-      e.details === undefined ? null : JSON.stringify(e.details),
-    ]);
+    await this.pool.query(
+      'INSERT INTO audit_log (merchant_id, operator_id, actor, action, allowed, target, details) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [
+        e.merchantId,
+        e.operatorId,
+        e.actor,
+        e.action,
+        e.allowed,
+        e.target ?? null,
+        e.details === undefined ? null : JSON.stringify(e.details),
+      ],
+    );
   }
 }

@@ -23,12 +23,18 @@ export class PgPurchaseStore implements PurchaseStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async findByOrderId(merchantId: string, orderId: string): Promise<StoredPurchase | null> {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM purchases WHERE merchant_id = $1 AND order_id = $2`, [merchantId, orderId]);
+    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM purchases WHERE merchant_id = $1 AND order_id = $2`, [
+      merchantId,
+      orderId,
+    ]);
     return rows[0] ? toPurchase(rows[0]) : null;
   }
 
   async recentForMember(merchantId: string, memberId: string, limit: number): Promise<StoredPurchase[]> {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM purchases WHERE member_id = $2 AND merchant_id = $1 ORDER BY occurred_at DESC LIMIT $3`, [merchantId, memberId, limit]);
+    const { rows } = await this.pool.query(
+      `SELECT ${COLUMNS} FROM purchases WHERE member_id = $2 AND merchant_id = $1 ORDER BY occurred_at DESC LIMIT $3`,
+      [merchantId, memberId, limit],
+    );
     return rows.map(toPurchase);
   }
 }

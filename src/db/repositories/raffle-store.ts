@@ -8,7 +8,8 @@ import { inTransaction } from '../transaction.js';
 import { isUuid } from './merchant-store.js';
 import { insertEvent } from './outbox-store.js';
 
-const COLUMNS = 'id, merchant_id, title, prizes, entry_rule, opens_at, closes_at, status, seed_hash, seed, ticket_count, public_value, winners, drawn_at';
+const COLUMNS =
+  'id, merchant_id, title, prizes, entry_rule, opens_at, closes_at, status, seed_hash, seed, ticket_count, public_value, winners, drawn_at';
 
 function toRaffle(r: Record<string, unknown>): Raffle & { merchantId: string } {
   return {
@@ -29,10 +30,13 @@ function toRaffle(r: Record<string, unknown>): Raffle & { merchantId: string } {
   };
 }
 
-
 /** The seed stays sealed (SecretBox) in the database until the draw publishes it. */
 export class PgRaffleStore implements RaffleStore {
-  constructor(private readonly pool: pg.Pool, private readonly ledger: PgLedgerStore, private readonly box: SecretBox) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ledger: PgLedgerStore,
+    private readonly box: SecretBox,
+  ) {}
 
   async create(merchantId: string, r: Parameters<RaffleStore['create']>[1]) {
     // The raffle and its 'raffle.opened' event commit together; the event schedules the draw.
@@ -45,7 +49,16 @@ export class PgRaffleStore implements RaffleStore {
          SELECT $1, 'raffle.opened', jsonb_build_object('raffle_id', id, 'closes_at', closes_at, 'seed_hash', seed_hash) FROM raffle
        )
        SELECT * FROM raffle`,
-      [merchantId, r.title, JSON.stringify(r.prizes), JSON.stringify(r.entryRule), r.opensAt, r.closesAt, r.seedHash, this.box.seal(r.seed)],
+      [
+        merchantId,
+        r.title,
+        JSON.stringify(r.prizes),
+        JSON.stringify(r.entryRule),
+        r.opensAt,
+        r.closesAt,
+        r.seedHash,
+        this.box.seal(r.seed),
+      ],
     );
     return toRaffle(rows[0]);
   }
@@ -63,21 +76,33 @@ export class PgRaffleStore implements RaffleStore {
   }
 
   async open(merchantId: string, at: Date) {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM raffles WHERE merchant_id = $1 AND status = 'open' AND opens_at <= $2 AND closes_at > $2 ORDER BY closes_at`, [merchantId, at]);
+    const { rows } = await this.pool.query(
+      `SELECT ${COLUMNS} FROM raffles WHERE merchant_id = $1 AND status = 'open' AND opens_at <= $2 AND closes_at > $2 ORDER BY closes_at`,
+      [merchantId, at],
+    );
     return rows.map(toRaffle);
   }
 
   async list(merchantId: string, limit: number) {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM raffles WHERE merchant_id = $1 ORDER BY created_at DESC LIMIT $2`, [merchantId, limit]);
+    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM raffles WHERE merchant_id = $1 ORDER BY created_at DESC LIMIT $2`, [
+      merchantId,
+      limit,
+    ]);
     return rows.map(toRaffle);
   }
 
   issue(i: { merchantId: string; raffleId: string; memberId: string; count: number; source: string; at: Date; ledger?: ApplyCommand }) {
     return inTransaction(this.pool, async (client) => {
       // The raffle row is the ticket counter: numbers are handed out 1, 2, 3… with no gaps.
-      const { rows } = await client.query('SELECT status, opens_at, closes_at, ticket_count FROM raffles WHERE id = $1 AND merchant_id = $2 FOR UPDATE', [i.raffleId, i.merchantId]);
+      const { rows } = await client.query(
+        'SELECT status, opens_at, closes_at, ticket_count FROM raffles WHERE id = $1 AND merchant_id = $2 FOR UPDATE',
+        [i.raffleId, i.merchantId],
+      );
       const raffle = rows[0];
-      const seen = await client.query('SELECT number FROM raffle_tickets WHERE raffle_id = $1 AND source = $2 ORDER BY number', [i.raffleId, i.source]);
+      const seen = await client.query('SELECT number FROM raffle_tickets WHERE raffle_id = $1 AND source = $2 ORDER BY number', [
+        i.raffleId,
+        i.source,
+      ]);
       if (seen.rows.length) return { numbers: seen.rows.map((r) => r.number as number), replayed: true };
       if (!raffle || raffle.status !== 'open' || i.at < raffle.opens_at || i.at >= raffle.closes_at) return 'closed' as const;
       if (i.ledger) await this.ledger.applyIn(client, i.ledger);
@@ -98,30 +123,48 @@ export class PgRaffleStore implements RaffleStore {
   }
 
   async memberTickets(raffleId: string, memberId: string) {
-    const { rows } = await this.pool.query('SELECT number FROM raffle_tickets WHERE raffle_id = $1 AND member_id = $2 ORDER BY number', [raffleId, memberId]);
+    const { rows } = await this.pool.query('SELECT number FROM raffle_tickets WHERE raffle_id = $1 AND member_id = $2 ORDER BY number', [
+      raffleId,
+      memberId,
+    ]);
     return rows.map((r) => r.number as number);
   }
 
   draw(merchantId: string, raffleId: string, decide: (seed: string, tickets: Ticket[]) => { publicValue: string; winners: Winner[] }) {
     return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query('SELECT status, seed_sealed, title FROM raffles WHERE id = $1 AND merchant_id = $2 FOR UPDATE', [raffleId, merchantId]);
+      const { rows } = await client.query('SELECT status, seed_sealed, title FROM raffles WHERE id = $1 AND merchant_id = $2 FOR UPDATE', [
+        raffleId,
+        merchantId,
+      ]);
       if (!rows[0] || rows[0].status === 'drawn') return 'already_drawn' as const;
       const seed = this.box.open(rows[0].seed_sealed);
       const tickets = await client.query('SELECT number, member_id FROM raffle_tickets WHERE raffle_id = $1 ORDER BY number', [raffleId]);
-      const { publicValue, winners } = decide(seed, tickets.rows.map((r) => ({ number: r.number, memberId: r.member_id })));
+      const { publicValue, winners } = decide(
+        seed,
+        tickets.rows.map((r) => ({ number: r.number, memberId: r.member_id })),
+      );
       const drawn = await client.query(
         `UPDATE raffles SET status = 'drawn', seed = $2, public_value = $3, winners = $4, drawn_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
         [raffleId, seed, publicValue, JSON.stringify(winners)],
       );
       for (const w of winners) {
-        await insertEvent(client, merchantId, 'raffle.won', { member_id: w.memberId, raffle_id: raffleId, raffle_title: rows[0].title, prize: w.prize, ticket: w.ticket });
+        await insertEvent(client, merchantId, 'raffle.won', {
+          member_id: w.memberId,
+          raffle_id: raffleId,
+          raffle_title: rows[0].title,
+          prize: w.prize,
+          ticket: w.ticket,
+        });
       }
       return toRaffle(drawn.rows[0]);
     });
   }
 
   async due(at: Date) {
-    const { rows } = await this.pool.query("SELECT merchant_id, id FROM raffles WHERE status = 'open' AND closes_at <= $1 ORDER BY closes_at LIMIT 100", [at]);
+    const { rows } = await this.pool.query(
+      "SELECT merchant_id, id FROM raffles WHERE status = 'open' AND closes_at <= $1 ORDER BY closes_at LIMIT 100",
+      [at],
+    );
     return rows.map((r) => ({ merchantId: r.merchant_id as string, id: r.id as string }));
   }
 }

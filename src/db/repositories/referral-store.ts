@@ -69,11 +69,21 @@ export class PgReferralStore implements ReferralStore {
        WHERE merchant_id = $1 AND friend_id = $2 AND order_id = $3 AND trigger = 'first_purchase'`,
       [merchantId, friendId, orderId],
     );
-    return rows.map((r) => ({ id: r.id, beneficiary: r.beneficiary, referrerId: r.referrer_id, friendId: r.friend_id, currency: r.currency, amount: Number(r.amount), status: r.status }));
+    return rows.map((r) => ({
+      id: r.id,
+      beneficiary: r.beneficiary,
+      referrerId: r.referrer_id,
+      friendId: r.friend_id,
+      currency: r.currency,
+      amount: Number(r.amount),
+      status: r.status,
+    }));
   }
 
   async markReversed(rewardId: string) {
-    await this.pool.query("UPDATE referral_rewards SET status = 'reversed', reversed_at = now() WHERE id = $1 AND status = 'granted'", [rewardId]);
+    await this.pool.query("UPDATE referral_rewards SET status = 'reversed', reversed_at = now() WHERE id = $1 AND status = 'granted'", [
+      rewardId,
+    ]);
   }
 
   async figures(merchantId: string, memberId: string, monthFrom: Date, monthTo: Date) {
@@ -132,7 +142,9 @@ export class PgReferralStore implements ReferralStore {
       status: r.status,
       joinedAt: r.joined_at,
       firstPurchaseAt: r.first_purchase_at,
-      rewards: (r.rewards as { trigger: never; beneficiary: never; currency: never; amount: number | string; status: string }[]).map((w) => ({ ...w, amount: Number(w.amount) })),
+      rewards: (r.rewards as { trigger: never; beneficiary: never; currency: never; amount: number | string; status: string }[]).map(
+        (w) => ({ ...w, amount: Number(w.amount) }),
+      ),
     }));
   }
 

@@ -16,7 +16,10 @@ export class PgReportStore implements FiguresSource {
          FROM purchases WHERE merchant_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND ($4::text IS NULL OR branch = $4)`,
         [merchantId, from, to, branch],
       ),
-      this.pool.query("SELECT count(*)::int AS n FROM members WHERE merchant_id = $1 AND joined_at >= $2 AND joined_at < $3 AND status = 'active'", [merchantId, from, to]),
+      this.pool.query(
+        "SELECT count(*)::int AS n FROM members WHERE merchant_id = $1 AND joined_at >= $2 AND joined_at < $3 AND status = 'active'",
+        [merchantId, from, to],
+      ),
       this.pool.query(
         `SELECT coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::text AS issued, coalesce(-sum(amount) FILTER (WHERE amount < 0 AND reason NOT IN ('expiry', 'debt_recovery') AND coalesce(ref_type, '') NOT IN ${NOT_SPENDS}), 0)::text AS spent
          FROM ledger_entries WHERE merchant_id = $1 AND currency = 'points' AND created_at >= $2 AND created_at < $3`,

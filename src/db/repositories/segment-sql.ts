@@ -28,7 +28,10 @@ export function segmentWhere(s: Segment, at: Date): { sql: string; params: unkno
     // Birth dates are calendar dates: compare month and day with the days of this Jalali week or month.
     where.push(`to_char(m.birth_date, 'MM-DD') = ANY(${p(tehranDaysOf(s.birthday, at).map((d) => d.slice(5)))}::text[])`);
   }
-  if (s.channel) where.push(`EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = ${p(s.channel)}::channel AND ci.unreachable_at IS NULL)`);
+  if (s.channel)
+    where.push(
+      `EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = ${p(s.channel)}::channel AND ci.unreachable_at IS NULL)`,
+    );
   return { sql: where.join(' AND '), params };
 }
 

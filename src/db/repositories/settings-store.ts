@@ -13,7 +13,10 @@ import { inTransaction } from '../transaction.js';
 export class PgSettingsStore implements SettingsProvider {
   private readonly cache: LRUCache<string, MerchantSettings>;
 
-  constructor(private readonly pool: pg.Pool, ttlMs = 5_000) {
+  constructor(
+    private readonly pool: pg.Pool,
+    ttlMs = 5_000,
+  ) {
     this.cache = new LRUCache({ max: 10_000, ttl: ttlMs });
   }
 
@@ -31,7 +34,10 @@ export class PgSettingsStore implements SettingsProvider {
   /** Replaces the settings after validating them; returns them with defaults filled in. */
   async set(merchantId: string, input: unknown): Promise<MerchantSettings> {
     const settings = parseInput(merchantSettingsSchema, input, 'invalid_settings', 'settings');
-    const { rowCount } = await this.pool.query('UPDATE merchants SET settings = $2, updated_at = now() WHERE id = $1', [merchantId, JSON.stringify(settings)]);
+    const { rowCount } = await this.pool.query('UPDATE merchants SET settings = $2, updated_at = now() WHERE id = $1', [
+      merchantId,
+      JSON.stringify(settings),
+    ]);
     if (!rowCount) throw notFound('merchant_not_found', 'No such merchant');
     this.cache.delete(merchantId);
     return settings;

@@ -12,7 +12,11 @@ export class PgSpendOffers implements SpendOffers {
   }
 
   async isCurrent(memberId: string, item: string, nonce: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM spend_offers WHERE member_id = $1 AND item = $2 AND nonce = $3', [memberId, item, nonce]);
+    const { rowCount } = await this.pool.query('SELECT 1 FROM spend_offers WHERE member_id = $1 AND item = $2 AND nonce = $3', [
+      memberId,
+      item,
+      nonce,
+    ]);
     return rowCount === 1;
   }
 }

@@ -5,7 +5,10 @@ export class PgStaffStore implements StaffStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async ensureStaff(merchantId: string, code: string) {
-    await this.pool.query('INSERT INTO staff_members (id, merchant_id, code) VALUES (gen_random_uuid(), $1, $2) ON CONFLICT (merchant_id, code) DO NOTHING', [merchantId, code]);
+    await this.pool.query(
+      'INSERT INTO staff_members (id, merchant_id, code) VALUES (gen_random_uuid(), $1, $2) ON CONFLICT (merchant_id, code) DO NOTHING',
+      [merchantId, code],
+    );
   }
 
   async upsertStaff(merchantId: string, code: string, name: string | null) {
@@ -18,7 +21,9 @@ export class PgStaffStore implements StaffStore {
   }
 
   async listStaff(merchantId: string) {
-    const { rows } = await this.pool.query('SELECT code, name, created_at FROM staff_members WHERE merchant_id = $1 ORDER BY code', [merchantId]);
+    const { rows } = await this.pool.query('SELECT code, name, created_at FROM staff_members WHERE merchant_id = $1 ORDER BY code', [
+      merchantId,
+    ]);
     return rows.map((r) => ({ code: r.code, name: r.name, createdAt: r.created_at }));
   }
 
@@ -41,7 +46,15 @@ export class PgStaffStore implements StaffStore {
       [merchantId, orderId],
     );
     const r = rows[0];
-    return r ? { staffCode: r.staff_code, sale: Number(r.sale), amount: Number(r.amount), refundedSale: Number(r.refunded_sale), reversed: Number(r.reversed) } : null;
+    return r
+      ? {
+          staffCode: r.staff_code,
+          sale: Number(r.sale),
+          amount: Number(r.amount),
+          refundedSale: Number(r.refunded_sale),
+          reversed: Number(r.reversed),
+        }
+      : null;
   }
 
   async report(merchantId: string, from: Date, to: Date) {
@@ -53,6 +66,12 @@ export class PgStaffStore implements StaffStore {
        WHERE s.merchant_id = $1 GROUP BY s.code, s.name ORDER BY commission DESC, s.code`,
       [merchantId, from, to],
     );
-    return rows.map((r) => ({ staffCode: r.code, name: r.name, purchases: r.purchases, sales: Number(r.sales), commission: Number(r.commission) }));
+    return rows.map((r) => ({
+      staffCode: r.code,
+      name: r.name,
+      purchases: r.purchases,
+      sales: Number(r.sales),
+      commission: Number(r.commission),
+    }));
   }
 }

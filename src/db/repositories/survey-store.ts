@@ -43,20 +43,31 @@ export class PgSurveyStore implements SurveyStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async postPurchaseSurvey(merchantId: string): Promise<Survey> {
-    const found = await this.pool.query(`SELECT ${SURVEY} FROM surveys WHERE merchant_id = $1 AND kind = 'post_purchase' ORDER BY created_at LIMIT 1`, [merchantId]);
+    const found = await this.pool.query(
+      `SELECT ${SURVEY} FROM surveys WHERE merchant_id = $1 AND kind = 'post_purchase' ORDER BY created_at LIMIT 1`,
+      [merchantId],
+    );
     if (found.rows[0]) return toSurvey(found.rows[0]);
     // Two purchases at once must not make two: the advisory lock serialises the first creation.
     return inTransaction(this.pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('post-purchase-survey:' || $1))", [merchantId]);
-      const again = await client.query(`SELECT ${SURVEY} FROM surveys WHERE merchant_id = $1 AND kind = 'post_purchase' LIMIT 1`, [merchantId]);
+      const again = await client.query(`SELECT ${SURVEY} FROM surveys WHERE merchant_id = $1 AND kind = 'post_purchase' LIMIT 1`, [
+        merchantId,
+      ]);
       if (again.rows[0]) return toSurvey(again.rows[0]);
-      const { rows } = await client.query(`INSERT INTO surveys (id, merchant_id, kind, title, questions) VALUES (gen_random_uuid(), $1, 'post_purchase', 'post_purchase', $2) RETURNING ${SURVEY}`, [merchantId, JSON.stringify(POST_PURCHASE_QUESTIONS)]);
+      const { rows } = await client.query(
+        `INSERT INTO surveys (id, merchant_id, kind, title, questions) VALUES (gen_random_uuid(), $1, 'post_purchase', 'post_purchase', $2) RETURNING ${SURVEY}`,
+        [merchantId, JSON.stringify(POST_PURCHASE_QUESTIONS)],
+      );
       return toSurvey(rows[0]);
     });
   }
 
   async createSurvey(merchantId: string, s: { title: string; questions: SurveyQuestion[] }) {
-    const { rows } = await this.pool.query(`INSERT INTO surveys (id, merchant_id, kind, title, questions) VALUES (gen_random_uuid(), $1, 'custom', $2, $3) RETURNING ${SURVEY}`, [merchantId, s.title, JSON.stringify(s.questions)]);
+    const { rows } = await this.pool.query(
+      `INSERT INTO surveys (id, merchant_id, kind, title, questions) VALUES (gen_random_uuid(), $1, 'custom', $2, $3) RETURNING ${SURVEY}`,
+      [merchantId, s.title, JSON.stringify(s.questions)],
+    );
     return toSurvey(rows[0]);
   }
 
@@ -75,7 +86,12 @@ export class PgSurveyStore implements SurveyStore {
       );
       if (!rows[0]) return null;
       if (r.event) {
-        await insertEvent(client, r.merchantId, 'survey.requested', { member_id: r.memberId, response_id: rows[0].id, branch: r.branch, order_id: r.subject });
+        await insertEvent(client, r.merchantId, 'survey.requested', {
+          member_id: r.memberId,
+          response_id: rows[0].id,
+          branch: r.branch,
+          order_id: r.subject,
+        });
       }
       return toResponse(rows[0]);
     });
@@ -88,7 +104,10 @@ export class PgSurveyStore implements SurveyStore {
   }
 
   async findResponse(surveyId: string, memberId: string, subject: string) {
-    const { rows } = await this.pool.query(`SELECT ${RESPONSE} FROM survey_responses WHERE survey_id = $1 AND member_id = $2 AND subject = $3`, [surveyId, memberId, subject]);
+    const { rows } = await this.pool.query(
+      `SELECT ${RESPONSE} FROM survey_responses WHERE survey_id = $1 AND member_id = $2 AND subject = $3`,
+      [surveyId, memberId, subject],
+    );
     return rows[0] ? toResponse(rows[0]) : null;
   }
 
@@ -99,7 +118,15 @@ export class PgSurveyStore implements SurveyStore {
          answers = CASE WHEN $5::text IS NULL OR answers ? $5 THEN answers ELSE answers || jsonb_build_object($5::text, $6::jsonb) END,
          completed_at = CASE WHEN $7 THEN coalesce(completed_at, now()) ELSE completed_at END
        WHERE id = $1 RETURNING ${RESPONSE}`,
-      [id, set.rating ?? null, set.nps ?? null, set.comment ?? null, set.answer?.questionId ?? null, set.answer ? JSON.stringify(set.answer.value) : null, set.complete ?? false],
+      [
+        id,
+        set.rating ?? null,
+        set.nps ?? null,
+        set.comment ?? null,
+        set.answer?.questionId ?? null,
+        set.answer ? JSON.stringify(set.answer.value) : null,
+        set.complete ?? false,
+      ],
     );
     return toResponse(rows[0]);
   }
@@ -118,6 +145,13 @@ export class PgSurveyStore implements SurveyStore {
        GROUP BY r.branch ORDER BY r.branch NULLS LAST`,
       [merchantId, from, to],
     );
-    return rows.map((r) => ({ branch: r.branch as string | null, ratings: r.ratings as number, ratingSum: r.rating_sum as number, npsAnswers: r.nps_answers as number, promoters: r.promoters as number, detractors: r.detractors as number }));
+    return rows.map((r) => ({
+      branch: r.branch as string | null,
+      ratings: r.ratings as number,
+      ratingSum: r.rating_sum as number,
+      npsAnswers: r.nps_answers as number,
+      promoters: r.promoters as number,
+      detractors: r.detractors as number,
+    }));
   }
 }

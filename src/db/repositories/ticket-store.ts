@@ -25,7 +25,15 @@ type TicketEvent = 'ticket.opened' | 'ticket.replied' | 'ticket.member_replied' 
 type TicketFields = 'member_id' | 'ticket_id' | 'number' | 'branch' | 'category' | 'source';
 
 const event = <T extends TicketEvent>(client: pg.PoolClient, t: Ticket, type: T, extra: Omit<EventPayload<T>, TicketFields>) =>
-  insertEvent(client, t.merchantId, type, { member_id: t.memberId, ticket_id: t.id, number: t.number, branch: t.branch, category: t.category, source: t.source, ...extra } as EventPayload<T>);
+  insertEvent(client, t.merchantId, type, {
+    member_id: t.memberId,
+    ticket_id: t.id,
+    number: t.number,
+    branch: t.branch,
+    category: t.category,
+    source: t.source,
+    ...extra,
+  } as EventPayload<T>);
 
 export class PgTicketStore implements TicketStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -41,7 +49,12 @@ export class PgTicketStore implements TicketStore {
         [t.merchantId, t.memberId, t.category, t.branch, t.source, t.responseId],
       );
       const ticket = toTicket(rows[0]);
-      await client.query('INSERT INTO ticket_messages (ticket_id, author, text, photo) VALUES ($1, $2, $3, $4)', [ticket.id, 'member', t.text, t.photo]);
+      await client.query('INSERT INTO ticket_messages (ticket_id, author, text, photo) VALUES ($1, $2, $3, $4)', [
+        ticket.id,
+        'member',
+        t.text,
+        t.photo,
+      ]);
       await event(client, ticket, 'ticket.opened', { text: t.text, rating: t.rating ?? null });
       return ticket;
     });
@@ -59,13 +72,22 @@ export class PgTicketStore implements TicketStore {
   }
 
   async messages(ticketId: string): Promise<TicketMessage[]> {
-    const { rows } = await this.pool.query('SELECT id, author, text, photo, created_at FROM ticket_messages WHERE ticket_id = $1 ORDER BY id', [ticketId]);
+    const { rows } = await this.pool.query(
+      'SELECT id, author, text, photo, created_at FROM ticket_messages WHERE ticket_id = $1 ORDER BY id',
+      [ticketId],
+    );
     return rows.map((r) => ({ id: Number(r.id), author: r.author, text: r.text, photo: r.photo, createdAt: r.created_at }));
   }
 
   async addMessage(ticket: Ticket, m: Parameters<TicketStore['addMessage']>[1]) {
     return inTransaction(this.pool, async (client) => {
-      await client.query('INSERT INTO ticket_messages (ticket_id, author, operator_id, text, photo) VALUES ($1, $2, $3, $4, $5)', [ticket.id, m.author, m.operatorId, m.text, m.photo]);
+      await client.query('INSERT INTO ticket_messages (ticket_id, author, operator_id, text, photo) VALUES ($1, $2, $3, $4, $5)', [
+        ticket.id,
+        m.author,
+        m.operatorId,
+        m.text,
+        m.photo,
+      ]);
       const { rows } = await client.query(
         `UPDATE tickets SET updated_at = now(),
            status = CASE WHEN $2 = 'staff' THEN 'answered' ELSE 'open' END::ticket_status,
@@ -81,7 +103,10 @@ export class PgTicketStore implements TicketStore {
 
   async close(ticket: Ticket, by: 'member' | 'staff') {
     return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query(`UPDATE tickets SET status = 'closed', closed_at = now(), updated_at = now() WHERE id = $1 RETURNING ${TICKET}`, [ticket.id]);
+      const { rows } = await client.query(
+        `UPDATE tickets SET status = 'closed', closed_at = now(), updated_at = now() WHERE id = $1 RETURNING ${TICKET}`,
+        [ticket.id],
+      );
       const closed = toTicket(rows[0]);
       await event(client, closed, 'ticket.closed', { by });
       return closed;

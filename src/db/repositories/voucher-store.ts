@@ -35,9 +35,11 @@ function toCampaign(r: Record<string, unknown>): VoucherCampaign {
   };
 }
 
-
 export class PgVoucherStore implements VoucherStore {
-  constructor(private readonly pool: pg.Pool, private readonly ledger: PgLedgerStore) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ledger: PgLedgerStore,
+  ) {}
 
   async createCampaign(merchantId: string, c: z.output<typeof campaignInputSchema>) {
     const { rows } = await this.pool.query(
@@ -45,7 +47,24 @@ export class PgVoucherStore implements VoucherStore {
          valid_from, valid_to, min_purchase, categories, tiers, coin_price, active)
        VALUES (gen_random_uuid(), $1, $2, $3::voucher_kind, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        RETURNING ${CAMPAIGN_COLUMNS}`,
-      [merchantId, c.name, c.kind, c.value, c.maxDiscount, c.giftItem, c.sharedCode, c.totalLimit, c.perMemberLimit, c.validFrom, c.validTo, c.minPurchase, c.categories, c.tiers, c.coinPrice, c.active],
+      [
+        merchantId,
+        c.name,
+        c.kind,
+        c.value,
+        c.maxDiscount,
+        c.giftItem,
+        c.sharedCode,
+        c.totalLimit,
+        c.perMemberLimit,
+        c.validFrom,
+        c.validTo,
+        c.minPurchase,
+        c.categories,
+        c.tiers,
+        c.coinPrice,
+        c.active,
+      ],
     );
     return toCampaign(rows[0]);
   }
@@ -63,7 +82,10 @@ export class PgVoucherStore implements VoucherStore {
 
   async campaign(merchantId: string, id: string) {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    const { rows } = await this.pool.query(`SELECT ${CAMPAIGN_COLUMNS} FROM voucher_campaigns c WHERE c.merchant_id = $1 AND c.id = $2`, [merchantId, id]);
+    const { rows } = await this.pool.query(`SELECT ${CAMPAIGN_COLUMNS} FROM voucher_campaigns c WHERE c.merchant_id = $1 AND c.id = $2`, [
+      merchantId,
+      id,
+    ]);
     return rows[0] ? toCampaign(rows[0]) : null;
   }
 
@@ -73,7 +95,13 @@ export class PgVoucherStore implements VoucherStore {
     return code!;
   }
 
-  private async insertCodes(q: pg.Pool | pg.PoolClient, merchantId: string, campaignId: string, count: number, extra?: { memberId: string; source: string }) {
+  private async insertCodes(
+    q: pg.Pool | pg.PoolClient,
+    merchantId: string,
+    campaignId: string,
+    count: number,
+    extra?: { memberId: string; source: string },
+  ) {
     const codes: string[] = [];
     while (codes.length < count) {
       const batch = Array.from({ length: Math.min(1000, count - codes.length) }, () => generateCode(VOUCHER_CODE_LENGTH));
@@ -104,20 +132,32 @@ export class PgVoucherStore implements VoucherStore {
       const r = single.rows[0];
       return { campaign: toCampaign(r), voucher: { id: r.voucher_id, memberId: r.voucher_member, status: r.voucher_status } };
     }
-    const shared = await this.pool.query(`SELECT ${CAMPAIGN_COLUMNS} FROM voucher_campaigns c WHERE c.merchant_id = $1 AND c.shared_code = $2`, [merchantId, code]);
+    const shared = await this.pool.query(
+      `SELECT ${CAMPAIGN_COLUMNS} FROM voucher_campaigns c WHERE c.merchant_id = $1 AND c.shared_code = $2`,
+      [merchantId, code],
+    );
     return shared.rows[0] ? { campaign: toCampaign(shared.rows[0]), voucher: null } : null;
   }
 
   async redemptionFor(merchantId: string, orderId: string) {
-    const { rows } = await this.pool.query('SELECT request_hash, code, discount FROM voucher_redemptions WHERE merchant_id = $1 AND order_id = $2', [merchantId, orderId]);
+    const { rows } = await this.pool.query(
+      'SELECT request_hash, code, discount FROM voucher_redemptions WHERE merchant_id = $1 AND order_id = $2',
+      [merchantId, orderId],
+    );
     return rows[0] ? { requestHash: rows[0].request_hash, code: rows[0].code, discount: Number(rows[0].discount) } : null;
   }
 
   redeem(i: Parameters<VoucherStore['redeem']>[0]) {
     return inTransaction(this.pool, async (client) => {
       // Two deliveries of one order wait for each other; the second sees the first's row.
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('voucher-order:' || $1 || '/' || $2, 0))", [i.merchantId, i.orderId]);
-      const existing = await client.query('SELECT request_hash FROM voucher_redemptions WHERE merchant_id = $1 AND order_id = $2', [i.merchantId, i.orderId]);
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('voucher-order:' || $1 || '/' || $2, 0))", [
+        i.merchantId,
+        i.orderId,
+      ]);
+      const existing = await client.query('SELECT request_hash FROM voucher_redemptions WHERE merchant_id = $1 AND order_id = $2', [
+        i.merchantId,
+        i.orderId,
+      ]);
       if (existing.rows[0]) return existing.rows[0].request_hash === i.requestHash ? ('replayed' as const) : ('conflict' as const);
       if (i.voucherId) {
         const used = await client.query(
@@ -136,7 +176,8 @@ export class PgVoucherStore implements VoucherStore {
           [i.campaign.id, i.memberId],
         );
         if (i.campaign.totalLimit !== null && rows[0].total >= i.campaign.totalLimit) throw new Refusal('limit_reached');
-        if (i.campaign.perMemberLimit !== null && i.memberId && rows[0].mine >= i.campaign.perMemberLimit) throw new Refusal('member_limit_reached');
+        if (i.campaign.perMemberLimit !== null && i.memberId && rows[0].mine >= i.campaign.perMemberLimit)
+          throw new Refusal('member_limit_reached');
       }
       await client.query(
         `INSERT INTO voucher_redemptions (id, merchant_id, campaign_id, voucher_id, code, member_id, order_id, amount, discount, request_hash)
@@ -156,11 +197,18 @@ export class PgVoucherStore implements VoucherStore {
         const paid = await this.ledger.applyIn(client, ledger);
         if (paid.replayed) {
           // Paid before: the code bought then is the answer.
-          const { rows } = await client.query('SELECT code FROM vouchers WHERE member_id = $1 AND merchant_id = $2 AND source = $3', [memberId, merchantId, `${source}:${ledger.idempotencyKey}`]);
+          const { rows } = await client.query('SELECT code FROM vouchers WHERE member_id = $1 AND merchant_id = $2 AND source = $3', [
+            memberId,
+            merchantId,
+            `${source}:${ledger.idempotencyKey}`,
+          ]);
           if (rows[0]) return rows[0].code as string;
         }
       }
-      const [code] = await this.insertCodes(client, merchantId, campaignId, 1, { memberId, source: ledger ? `${source}:${ledger.idempotencyKey}` : source });
+      const [code] = await this.insertCodes(client, merchantId, campaignId, 1, {
+        memberId,
+        source: ledger ? `${source}:${ledger.idempotencyKey}` : source,
+      });
       return code!;
     });
   }
@@ -169,7 +217,11 @@ export class PgVoucherStore implements VoucherStore {
   assignOnce(merchantId: string, campaignId: string, memberId: string, source: string) {
     return inTransaction(this.pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtextextended('voucher-once:' || $1 || '/' || $2, 0))", [memberId, source]);
-      const { rows } = await client.query('SELECT code FROM vouchers WHERE member_id = $1 AND merchant_id = $2 AND source = $3', [memberId, merchantId, source]);
+      const { rows } = await client.query('SELECT code FROM vouchers WHERE member_id = $1 AND merchant_id = $2 AND source = $3', [
+        memberId,
+        merchantId,
+        source,
+      ]);
       if (rows[0]) return rows[0].code as string;
       const [code] = await this.insertCodes(client, merchantId, campaignId, 1, { memberId, source });
       return code!;
@@ -184,7 +236,13 @@ export class PgVoucherStore implements VoucherStore {
        ORDER BY (v.status = 'assigned') DESC, v.assigned_at DESC NULLS LAST LIMIT 50`,
       [merchantId, memberId],
     );
-    return rows.map((r) => ({ code: r.voucher_code, status: r.voucher_status, campaign: toCampaign(r), assignedAt: r.assigned_at, redeemedAt: r.redeemed_at }));
+    return rows.map((r) => ({
+      code: r.voucher_code,
+      status: r.voucher_status,
+      campaign: toCampaign(r),
+      assignedAt: r.assigned_at,
+      redeemedAt: r.redeemed_at,
+    }));
   }
 }
 

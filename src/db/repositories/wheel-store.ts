@@ -30,19 +30,36 @@ class Refused extends Error {
 }
 
 export class PgWheelStore implements WheelStore {
-  constructor(private readonly pool: pg.Pool, private readonly ledger: PgLedgerStore, private readonly vouchers: PgVoucherStore) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ledger: PgLedgerStore,
+    private readonly vouchers: PgVoucherStore,
+  ) {}
 
   async config(merchantId: string): Promise<WheelConfig | null> {
     const [cfg, prizes] = await Promise.all([
-      this.pool.query('SELECT enabled, cost_coins, per_day, per_week, min_tier, version FROM wheel_configs WHERE merchant_id = $1', [merchantId]),
+      this.pool.query('SELECT enabled, cost_coins, per_day, per_week, min_tier, version FROM wheel_configs WHERE merchant_id = $1', [
+        merchantId,
+      ]),
       this.pool.query(`SELECT ${PRIZE_COLUMNS} FROM wheel_prizes WHERE merchant_id = $1 AND active ORDER BY position`, [merchantId]),
     ]);
     const c = cfg.rows[0];
     if (!c) return null;
-    return { enabled: c.enabled, costCoins: c.cost_coins, perDay: c.per_day, perWeek: c.per_week, minTier: c.min_tier, version: c.version, prizes: prizes.rows.map(toPrize) };
+    return {
+      enabled: c.enabled,
+      costCoins: c.cost_coins,
+      perDay: c.per_day,
+      perWeek: c.per_week,
+      minTier: c.min_tier,
+      version: c.version,
+      prizes: prizes.rows.map(toPrize),
+    };
   }
 
-  async replace(merchantId: string, input: WheelInput & { prizes: (WheelInput['prizes'][number] & { weight: number })[] }): Promise<WheelConfig> {
+  async replace(
+    merchantId: string,
+    input: WheelInput & { prizes: (WheelInput['prizes'][number] & { weight: number })[] },
+  ): Promise<WheelConfig> {
     await inTransaction(this.pool, async (client) => {
       const { rows } = await client.query(
         `INSERT INTO wheel_configs AS w (merchant_id, enabled, cost_coins, per_day, per_week, min_tier) VALUES ($1, $2, $3, $4, $5, $6)
@@ -55,7 +72,19 @@ export class PgWheelStore implements WheelStore {
         await client.query(
           `INSERT INTO wheel_prizes (id, merchant_id, version, position, label, kind, amount, expires_in_days, voucher_campaign_id, gift_id, weight, remaining)
            VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::prize_kind, $6, $7, $8, $9, $10, $11)`,
-          [merchantId, rows[0].version, i + 1, p.label, p.kind, p.amount ?? null, p.expiresInDays ?? null, p.voucherCampaignId ?? null, p.giftId ?? null, p.weight, p.stock ?? null],
+          [
+            merchantId,
+            rows[0].version,
+            i + 1,
+            p.label,
+            p.kind,
+            p.amount ?? null,
+            p.expiresInDays ?? null,
+            p.voucherCampaignId ?? null,
+            p.giftId ?? null,
+            p.weight,
+            p.stock ?? null,
+          ],
         );
       }
     });
@@ -80,13 +109,20 @@ export class PgWheelStore implements WheelStore {
     return inTransaction(this.pool, async (client): Promise<SpinResult> => {
       // One member's spins queue up here: limits are counted exactly, a double tap replays.
       await client.query('SELECT id FROM members WHERE id = $1 FOR UPDATE', [plan.member.id]);
-      const seen = await client.query('SELECT id, result FROM wheel_spins WHERE merchant_id = $1 AND idempotency_key = $2', [plan.merchantId, plan.idempotencyKey]);
+      const seen = await client.query('SELECT id, result FROM wheel_spins WHERE merchant_id = $1 AND idempotency_key = $2', [
+        plan.merchantId,
+        plan.idempotencyKey,
+      ]);
       if (seen.rows[0]) return { ...(seen.rows[0].result as SpinResult), spinId: seen.rows[0].id, replayed: true };
       const { today, week } = await this.counts(client, plan.member.id, plan.at);
       if (plan.perDay !== null && today >= plan.perDay) throw new Refused('per_day');
       if (plan.perWeek !== null && week >= plan.perWeek) throw new Refused('per_week');
 
-      let candidates = (await client.query(`SELECT ${PRIZE_COLUMNS} FROM wheel_prizes WHERE merchant_id = $1 AND active ORDER BY position`, [plan.merchantId])).rows.map(toPrize);
+      let candidates = (
+        await client.query(`SELECT ${PRIZE_COLUMNS} FROM wheel_prizes WHERE merchant_id = $1 AND active ORDER BY position`, [
+          plan.merchantId,
+        ])
+      ).rows.map(toPrize);
       let prize: WheelPrize | null = null;
       while (!prize) {
         const drawn = plan.draw(candidates);
@@ -96,13 +132,21 @@ export class PgWheelStore implements WheelStore {
           break;
         }
         // Take one from stock only if one is left; otherwise the prize drops out and we draw again.
-        const taken = await client.query('UPDATE wheel_prizes SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0 RETURNING remaining', [drawn.id]);
+        const taken = await client.query(
+          'UPDATE wheel_prizes SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0 RETURNING remaining',
+          [drawn.id],
+        );
         if (taken.rowCount) prize = drawn;
         else candidates = candidates.map((p) => (p.id === drawn.id ? { ...p, remaining: 0 } : p));
       }
 
       const paid = await this.ledger.applyIn(client, await plan.ledgerFor(prize));
-      const result: SpinResult = { spinId: '', replayed: false, prize: { label: prize.label, kind: prize.kind, amount: prize.amount }, balances: paid.result.balances };
+      const result: SpinResult = {
+        spinId: '',
+        replayed: false,
+        prize: { label: prize.label, kind: prize.kind, amount: prize.amount },
+        balances: paid.result.balances,
+      };
       if (prize.kind === 'voucher' && prize.voucherCampaignId) {
         result.prize.voucherCode = await this.vouchers.assignIn(client, plan.merchantId, prize.voucherCampaignId, plan.member.id, 'wheel');
       }

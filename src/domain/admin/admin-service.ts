@@ -53,12 +53,28 @@ export class AdminService {
 
   private async guard(op: Operator, action: AdminAction, target?: string | null, details?: unknown): Promise<void> {
     if (can(op.role, action)) return;
-    await this.deps.audit.audit({ merchantId: op.merchantId, operatorId: op.id, actor: `operator:${op.id}`, action, allowed: false, target, details });
+    await this.deps.audit.audit({
+      merchantId: op.merchantId,
+      operatorId: op.id,
+      actor: `operator:${op.id}`,
+      action,
+      allowed: false,
+      target,
+      details,
+    });
     throw forbidden('not_allowed', `A ${op.role} cannot do ${action}`, { role: op.role, action });
   }
 
   private audit(op: Operator, action: string, target?: string | null, details?: unknown) {
-    return this.deps.audit.audit({ merchantId: op.merchantId, operatorId: op.id, actor: `operator:${op.id}`, action, allowed: true, target, details });
+    return this.deps.audit.audit({
+      merchantId: op.merchantId,
+      operatorId: op.id,
+      actor: `operator:${op.id}`,
+      action,
+      allowed: true,
+      target,
+      details,
+    });
   }
 
   can(op: Operator, action: AdminAction) {
@@ -71,14 +87,27 @@ export class AdminService {
   }
 
   /** A purchase at the till; `nonce` (from the confirmation button) makes a double tap record it once. */
-  async recordPurchase(op: Operator, input: { phone?: string; memberCode?: string; amount: number; category?: string; branch?: string; nonce: string }) {
+  async recordPurchase(
+    op: Operator,
+    input: { phone?: string; memberCode?: string; amount: number; category?: string; branch?: string; nonce: string },
+  ) {
     await this.guard(op, 'purchase.record', input.phone ?? input.memberCode);
     // Staff who are members too may not credit themselves: their purchases are rung up by a colleague.
-    const member = input.phone ? await this.deps.members.findByPhone(op.merchantId, input.phone) : input.memberCode ? await this.deps.members.findByCode(op.merchantId, input.memberCode) : null;
+    const member = input.phone
+      ? await this.deps.members.findByPhone(op.merchantId, input.phone)
+      : input.memberCode
+        ? await this.deps.members.findByCode(op.merchantId, input.memberCode)
+        : null;
     if (member && op.telegramUserId && (await this.deps.members.sharesIdentity(member.id, 'telegram', op.telegramUserId))) {
-      throw await this.refuse(op, 'purchase.record', member.id, 'own_purchase', 'Staff cannot record a purchase for their own member account');
+      throw await this.refuse(
+        op,
+        'purchase.record',
+        member.id,
+        'own_purchase',
+        'Staff cannot record a purchase for their own member account',
+      );
     }
-    const branch = op.role === 'cashier' ? op.branch ?? undefined : input.branch?.trim() || op.branch || undefined;
+    const branch = op.role === 'cashier' ? (op.branch ?? undefined) : input.branch?.trim() || op.branch || undefined;
     const category = input.category?.trim() || undefined;
     const out = await this.deps.purchases.record(
       op.merchantId,
@@ -104,14 +133,32 @@ export class AdminService {
     return purchase;
   }
 
-  private async refuse(op: Operator, action: string, target: string, reason: CodeOf<'forbidden'>, message = 'A cashier can only return purchases of their own branch') {
-    await this.deps.audit.audit({ merchantId: op.merchantId, operatorId: op.id, actor: `operator:${op.id}`, action, allowed: false, target, details: { reason } });
+  private async refuse(
+    op: Operator,
+    action: string,
+    target: string,
+    reason: CodeOf<'forbidden'>,
+    message = 'A cashier can only return purchases of their own branch',
+  ) {
+    await this.deps.audit.audit({
+      merchantId: op.merchantId,
+      operatorId: op.id,
+      actor: `operator:${op.id}`,
+      action,
+      allowed: false,
+      target,
+      details: { reason },
+    });
     return forbidden(reason, message);
   }
 
   async recordReturn(op: Operator, input: { orderId: string; amount?: number; nonce: string }) {
     const purchase = await this.findPurchase(op, input.orderId);
-    const out = await this.deps.purchases.refund(op.merchantId, { refundId: `chat-${input.nonce}`, orderId: purchase.orderId, amount: input.amount }, `operator:${op.id}`);
+    const out = await this.deps.purchases.refund(
+      op.merchantId,
+      { refundId: `chat-${input.nonce}`, orderId: purchase.orderId, amount: input.amount },
+      `operator:${op.id}`,
+    );
     await this.audit(op, 'purchase.refund', purchase.orderId, { refundId: `chat-${input.nonce}`, amount: out.amount });
     return out;
   }
@@ -153,7 +200,12 @@ export class AdminService {
 
   async giftStep(op: Operator, id: string, step: 'approve' | 'ship' | 'reject', note?: string) {
     await this.guard(op, 'gifts.queue', id);
-    const out = step === 'approve' ? await this.deps.gifts.approve(op.merchantId, id) : step === 'ship' ? await this.deps.gifts.ship(op.merchantId, id, note) : await this.deps.gifts.reject(op.merchantId, id, note);
+    const out =
+      step === 'approve'
+        ? await this.deps.gifts.approve(op.merchantId, id)
+        : step === 'ship'
+          ? await this.deps.gifts.ship(op.merchantId, id, note)
+          : await this.deps.gifts.reject(op.merchantId, id, note);
     await this.audit(op, `gifts.${step}`, id, note ? { note } : undefined);
     return out;
   }
@@ -166,14 +218,25 @@ export class AdminService {
   async createCampaign(op: Operator, input: unknown) {
     await this.guard(op, 'campaigns');
     const out = await this.deps.campaigns.create(op.merchantId, input, `operator:${op.id}`);
-    await this.audit(op, 'campaigns.create', out.campaign.id, { kind: out.campaign.kind, broadcast: out.broadcast?.id, recipients: out.recipients });
+    await this.audit(op, 'campaigns.create', out.campaign.id, {
+      kind: out.campaign.kind,
+      broadcast: out.broadcast?.id,
+      recipients: out.recipients,
+    });
     return out;
   }
 
   async broadcastControl(op: Operator, id: string, action: 'pause' | 'resume' | 'cancel' | 'status') {
     await this.guard(op, 'campaigns', id);
     const b = this.deps.broadcasts;
-    const out = action === 'status' ? await b.status(op.merchantId, id) : action === 'pause' ? await b.pause(op.merchantId, id) : action === 'resume' ? await b.resume(op.merchantId, id) : await b.cancel(op.merchantId, id);
+    const out =
+      action === 'status'
+        ? await b.status(op.merchantId, id)
+        : action === 'pause'
+          ? await b.pause(op.merchantId, id)
+          : action === 'resume'
+            ? await b.resume(op.merchantId, id)
+            : await b.cancel(op.merchantId, id);
     if (action !== 'status') await this.audit(op, `broadcasts.${action}`, id);
     return out;
   }
@@ -184,7 +247,10 @@ export class AdminService {
     const now = new Date(this.clock.now().getTime() + 60_000);
     const today = tehranStartOfDay(now);
     const monthStart = new Date(`${tehranDaysOf('month', now)[0]}T00:00:00+03:30`);
-    const [day, month] = await Promise.all([this.deps.reports.figures(op.merchantId, today, now), this.deps.reports.figures(op.merchantId, monthStart, now)]);
+    const [day, month] = await Promise.all([
+      this.deps.reports.figures(op.merchantId, today, now),
+      this.deps.reports.figures(op.merchantId, monthStart, now),
+    ]);
     return { today: day, month };
   }
 

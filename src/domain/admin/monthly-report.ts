@@ -26,7 +26,15 @@ const DAY_MS = 86_400_000;
 
 /** The owner's month: this Jalali month so far against the whole of the last one. */
 export class MonthlyReportService {
-  constructor(private readonly deps: { figures: FiguresSource; referrals: ReferralService; surveys: SurveyService; tickets: TicketService; clock?: Clock }) {}
+  constructor(
+    private readonly deps: {
+      figures: FiguresSource;
+      referrals: ReferralService;
+      surveys: SurveyService;
+      tickets: TicketService;
+      clock?: Clock;
+    },
+  ) {}
 
   private async month(merchantId: string, range: { from: Date; to: Date; jy: number; jm: number }): Promise<MonthFigures> {
     const to = range.to;

@@ -27,7 +27,13 @@ export interface AutomationStore {
   /** Active, opted-in members who joined in [from, to) and have not had this welcome step. */
   joinedBetween(merchantId: string, from: Date, to: Date, step: string): Promise<AutomationCandidate[]>;
   /** Records the send once per (kind, member, period) and, only then, queues the member's message. */
-  claimAndAnnounce(merchantId: string, kind: AutomationKind, memberId: string, period: string, payload: EventPayload<'automation.message'>): Promise<boolean>;
+  claimAndAnnounce(
+    merchantId: string,
+    kind: AutomationKind,
+    memberId: string,
+    period: string,
+    payload: EventPayload<'automation.message'>,
+  ): Promise<boolean>;
 }
 
 const DAY = 86_400_000;
@@ -45,7 +51,15 @@ function jalaliToday(now: Date) {
  * reward is idempotent on the same key, so a crash between reward and message loses neither.
  */
 export class AutomationService {
-  constructor(private readonly deps: { store: AutomationStore; settings: SettingsProvider; ledger: LedgerService; vouchers: VoucherService; clock?: Clock }) {}
+  constructor(
+    private readonly deps: {
+      store: AutomationStore;
+      settings: SettingsProvider;
+      ledger: LedgerService;
+      vouchers: VoucherService;
+      clock?: Clock;
+    },
+  ) {}
 
   private get clock() {
     return this.deps.clock ?? systemClock;
@@ -64,7 +78,11 @@ export class AutomationService {
     if (a.birthday.enabled) sent += await this.birthdays(merchantId, now, a.birthday.reward, a.birthday.text);
     if (a.winBack.enabled) {
       for (const m of await this.deps.store.lapsed(merchantId, new Date(now.getTime() - a.winBack.days * DAY), 5_000)) {
-        sent += Number(await this.send(merchantId, 'win_back', m, `lapse:${m.lastPurchaseAt!.toISOString()}`, a.winBack.reward, a.winBack.text, { days: a.winBack.days }));
+        sent += Number(
+          await this.send(merchantId, 'win_back', m, `lapse:${m.lastPurchaseAt!.toISOString()}`, a.winBack.reward, a.winBack.text, {
+            days: a.winBack.days,
+          }),
+        );
       }
     }
     if (a.welcome.enabled) {
@@ -94,26 +112,57 @@ export class AutomationService {
     return sent;
   }
 
-  private async send(merchantId: string, kind: AutomationKind, m: AutomationCandidate, period: string, reward: CampaignReward | undefined, text: string | undefined, extra: { days?: number }) {
+  private async send(
+    merchantId: string,
+    kind: AutomationKind,
+    m: AutomationCandidate,
+    period: string,
+    reward: CampaignReward | undefined,
+    text: string | undefined,
+    extra: { days?: number },
+  ) {
     let given: AutomationPayload['reward'] = null;
     let balances: AutomationPayload['balances'] = null;
     if (reward && 'voucherCampaignId' in reward) {
       given = { voucher: await this.deps.vouchers.giveOnce(merchantId, reward.voucherCampaignId, m.id, `automation:${kind}:${period}`) };
     } else if (reward) {
       const now = this.clock.now();
-      const expiresAt = reward.expiresInDays ? new Date(now.getTime() + reward.expiresInDays * DAY) : reward.currency === 'coins' ? null : await this.deps.ledger.defaultExpiry(merchantId, reward.currency, now);
+      const expiresAt = reward.expiresInDays
+        ? new Date(now.getTime() + reward.expiresInDays * DAY)
+        : reward.currency === 'coins'
+          ? null
+          : await this.deps.ledger.defaultExpiry(merchantId, reward.currency, now);
       const out = await this.deps.ledger.apply({
         merchantId,
         memberId: m.id,
         idempotencyKey: `automation:${kind}:${m.id}:${period}`,
         kind: 'automation',
         actor: 'automation',
-        lines: [{ mode: 'earn', currency: reward.currency, amount: reward.amount, reason: kind === 'birthday' ? 'birthday' : 'campaign', refType: 'automation', refId: kind, expiresAt, countsForTier: false }],
+        lines: [
+          {
+            mode: 'earn',
+            currency: reward.currency,
+            amount: reward.amount,
+            reason: kind === 'birthday' ? 'birthday' : 'campaign',
+            refType: 'automation',
+            refId: kind,
+            expiresAt,
+            countsForTier: false,
+          },
+        ],
         eventType: 'automation.rewarded',
       });
       given = { currency: reward.currency, amount: reward.amount };
       balances = out.result.balances;
     }
-    return this.deps.store.claimAndAnnounce(merchantId, kind, m.id, period, { member_id: m.id, kind, first_name: m.firstName, text: text ?? null, reward: given, balances, ...extra });
+    return this.deps.store.claimAndAnnounce(merchantId, kind, m.id, period, {
+      member_id: m.id,
+      kind,
+      first_name: m.firstName,
+      text: text ?? null,
+      reward: given,
+      balances,
+      ...extra,
+    });
   }
 }

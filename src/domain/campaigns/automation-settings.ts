@@ -12,12 +12,21 @@ const reward = campaignRewardSchema.optional();
  */
 export const automationSettingsSchema = z
   .object({
-    birthday: z.object({ enabled: z.boolean().default(false), reward, text }).strict().default({ enabled: false }),
-    winBack: z.object({ enabled: z.boolean().default(false), days: z.number().int().min(7).max(730).default(60), reward, text }).strict().default({ enabled: false, days: 60 }),
+    birthday: z
+      .object({ enabled: z.boolean().default(false), reward, text })
+      .strict()
+      .default({ enabled: false }),
+    winBack: z
+      .object({ enabled: z.boolean().default(false), days: z.number().int().min(7).max(730).default(60), reward, text })
+      .strict()
+      .default({ enabled: false, days: 60 }),
     welcome: z
       .object({
         enabled: z.boolean().default(false),
-        steps: z.array(z.object({ afterDays: z.number().int().min(0).max(90), text: z.string().trim().min(1).max(1000) }).strict()).max(10).default([]),
+        steps: z
+          .array(z.object({ afterDays: z.number().int().min(0).max(90), text: z.string().trim().min(1).max(1000) }).strict())
+          .max(10)
+          .default([]),
       })
       .strict()
       .default({ enabled: false, steps: [] }),

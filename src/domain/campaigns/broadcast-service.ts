@@ -76,7 +76,15 @@ export function broadcastEtaSeconds(remaining: Record<ChannelName, number>, pace
  * pending does nothing, so re-enqueueing (resume, a restarted fan-out) never sends twice.
  */
 export class BroadcastService {
-  constructor(private readonly deps: { store: BroadcastStore; queue: BroadcastQueue; ratePerSecond: number; whatsappIntervalMs?: number; clock?: Clock }) {}
+  constructor(
+    private readonly deps: {
+      store: BroadcastStore;
+      queue: BroadcastQueue;
+      ratePerSecond: number;
+      whatsappIntervalMs?: number;
+      clock?: Clock;
+    },
+  ) {}
 
   private get clock() {
     return this.deps.clock ?? systemClock;
@@ -124,7 +132,7 @@ export class BroadcastService {
   }
 
   private async enqueuePending(b: Broadcast) {
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const recipients = await this.deps.store.pendingMembers(b.id, after, ENQUEUE_CHUNK);
       if (!recipients.length) return;
       await this.deps.queue.enqueue(b.merchantId, b.id, recipients);
@@ -134,21 +142,29 @@ export class BroadcastService {
 
   async pause(merchantId: string, id: string) {
     await this.get(merchantId, id);
-    if (!(await this.deps.store.transition(id, ['sending', 'enqueuing', 'scheduled'], 'paused'))) throw unprocessable('not_running', 'Only a scheduled or running broadcast can be paused');
+    if (!(await this.deps.store.transition(id, ['sending', 'enqueuing', 'scheduled'], 'paused')))
+      throw unprocessable('not_running', 'Only a scheduled or running broadcast can be paused');
     return this.status(merchantId, id);
   }
 
   async resume(merchantId: string, id: string) {
     const b = await this.get(merchantId, id);
-    if (!(await this.deps.store.transition(id, ['paused'], b.startedAt ? 'sending' : 'scheduled'))) throw unprocessable('not_paused', 'Only a paused broadcast can be resumed');
+    if (!(await this.deps.store.transition(id, ['paused'], b.startedAt ? 'sending' : 'scheduled')))
+      throw unprocessable('not_paused', 'Only a paused broadcast can be resumed');
     if (b.startedAt) await this.enqueuePending(b);
-    else await this.deps.queue.scheduleStart(merchantId, id, b.scheduleAt && b.scheduleAt > this.clock.now() ? b.scheduleAt : this.clock.now());
+    else
+      await this.deps.queue.scheduleStart(
+        merchantId,
+        id,
+        b.scheduleAt && b.scheduleAt > this.clock.now() ? b.scheduleAt : this.clock.now(),
+      );
     return this.status(merchantId, id);
   }
 
   async cancel(merchantId: string, id: string) {
     await this.get(merchantId, id);
-    if (!(await this.deps.store.transition(id, ['scheduled', 'enqueuing', 'sending', 'paused'], 'cancelled'))) throw unprocessable('already_finished', 'The broadcast has already finished');
+    if (!(await this.deps.store.transition(id, ['scheduled', 'enqueuing', 'sending', 'paused'], 'cancelled')))
+      throw unprocessable('already_finished', 'The broadcast has already finished');
     await this.deps.store.cancelPending(id);
     return this.status(merchantId, id);
   }

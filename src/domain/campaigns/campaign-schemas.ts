@@ -9,14 +9,23 @@ export const campaignMessageSchema = z
     photoUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** Label of the tracked button that opens the bot (deep link s_c<campaign id>); default "open the club". */
     linkLabel: z.string().trim().min(1).max(40).optional(),
-    buttons: z.array(z.object({ label: z.string().trim().min(1).max(40), url: z.url({ protocol: /^https?$/ }) }).strict()).max(3).optional(),
+    buttons: z
+      .array(z.object({ label: z.string().trim().min(1).max(40), url: z.url({ protocol: /^https?$/ }) }).strict())
+      .max(3)
+      .optional(),
     /** A survey of the merchant's: the message gets a button that starts it in chat. */
     surveyId: z.uuid().optional(),
   })
   .strict();
 
 export const campaignRewardSchema = z.union([
-  z.object({ currency: z.enum(['points', 'coins', 'credit']), amount: z.number().int().min(1).max(1e12), expiresInDays: z.number().int().min(1).max(3650).optional() }).strict(),
+  z
+    .object({
+      currency: z.enum(['points', 'coins', 'credit']),
+      amount: z.number().int().min(1).max(1e12),
+      expiresInDays: z.number().int().min(1).max(3650).optional(),
+    })
+    .strict(),
   z.object({ voucherCampaignId: z.uuid() }).strict(),
 ]);
 
@@ -39,7 +48,12 @@ export const campaignInputSchema = z.discriminatedUnion('kind', [
       name: common.name,
       /** The earning rule while the campaign runs: e.g. { multiplier: 2, when: { weekdays: ['fri'] } }. */
       rule: z
-        .object({ name: earningRuleSchema.shape.name, when: earningRuleSchema.shape.when, multiplier: earningRuleSchema.shape.multiplier, bonus: earningRuleSchema.shape.bonus })
+        .object({
+          name: earningRuleSchema.shape.name,
+          when: earningRuleSchema.shape.when,
+          multiplier: earningRuleSchema.shape.multiplier,
+          bonus: earningRuleSchema.shape.bonus,
+        })
         .strict()
         .refine((r) => r.multiplier !== undefined || r.bonus !== undefined, { message: 'a rule needs a multiplier or a bonus' }),
       startsAt: dayOrMoment('start'),

@@ -66,28 +66,56 @@ const RULE_CACHE_MS = 5_000;
 export class CampaignService {
   private readonly ruleCache = new LRUCache<string, EarningRule[]>({ max: 10_000, ttl: RULE_CACHE_MS });
 
-  constructor(private readonly deps: { store: CampaignStore; broadcasts: BroadcastService; segments: SegmentCounter; references: ReferenceStore; clock?: Clock }) {}
+  constructor(
+    private readonly deps: {
+      store: CampaignStore;
+      broadcasts: BroadcastService;
+      segments: SegmentCounter;
+      references: ReferenceStore;
+      clock?: Clock;
+    },
+  ) {}
 
   private get clock() {
     return this.deps.clock ?? systemClock;
   }
 
-  async countSegment(merchantId: string, segmentInput: unknown): Promise<{ members: number; telegram: number; whatsapp: number; reachable: number }> {
+  async countSegment(
+    merchantId: string,
+    segmentInput: unknown,
+  ): Promise<{ members: number; telegram: number; whatsapp: number; reachable: number }> {
     return this.deps.segments.count(merchantId, parseSegment(segmentInput), this.clock.now());
   }
 
   /** Creates the campaign; message and reward campaigns get their broadcast (now or at scheduleAt). */
-  async create(merchantId: string, input: unknown, createdBy: string): Promise<{ campaign: Campaign; broadcast: Broadcast | null; recipients: number }> {
+  async create(
+    merchantId: string,
+    input: unknown,
+    createdBy: string,
+  ): Promise<{ campaign: Campaign; broadcast: Broadcast | null; recipients: number }> {
     const c = parseInput(campaignInputSchema, input, 'invalid_campaign', 'campaign');
     if (c.kind === 'multiplier') {
       if (c.endsAt <= c.startsAt) throw invalid('invalid_campaign', 'endsAt must be after startsAt');
-      const campaign = await this.deps.store.create(merchantId, { kind: 'multiplier', name: c.name, segment: {}, message: null, reward: null, rule: c.rule, startsAt: c.startsAt, endsAt: c.endsAt, holdoutPercent: 0, attributionDays: 7, createdBy });
+      const campaign = await this.deps.store.create(merchantId, {
+        kind: 'multiplier',
+        name: c.name,
+        segment: {},
+        message: null,
+        reward: null,
+        rule: c.rule,
+        startsAt: c.startsAt,
+        endsAt: c.endsAt,
+        holdoutPercent: 0,
+        attributionDays: 7,
+        createdBy,
+      });
       this.ruleCache.delete(merchantId);
       return { campaign, broadcast: null, recipients: 0 };
     }
     const refs: Reference[] = [];
     if (c.message.surveyId) refs.push({ kind: 'survey', id: c.message.surveyId, field: 'message.surveyId' });
-    if (c.kind === 'reward' && 'voucherCampaignId' in c.reward) refs.push({ kind: 'voucher_campaign', id: c.reward.voucherCampaignId, field: 'reward.voucherCampaignId' });
+    if (c.kind === 'reward' && 'voucherCampaignId' in c.reward)
+      refs.push({ kind: 'voucher_campaign', id: c.reward.voucherCampaignId, field: 'reward.voucherCampaignId' });
     await requireOwnReferences(this.deps.references, merchantId, refs);
     const segment: Segment = parseSegment(c.segment);
     const count = await this.deps.segments.count(merchantId, segment, this.clock.now());
@@ -141,7 +169,10 @@ export class CampaignService {
   async kpis(merchantId: string, id: string, broadcast: Broadcast | null, deliveries: DeliveryCounts | null): Promise<CampaignKpis> {
     const campaign = await this.get(merchantId, id);
     const k = await this.deps.store.kpis(campaign, broadcast);
-    const liftPoints = k.holdout.members > 0 && k.recipients.members > 0 ? Math.round((k.recipients.conversion - k.holdout.conversion) * 10_000) / 100 : null;
+    const liftPoints =
+      k.holdout.members > 0 && k.recipients.members > 0
+        ? Math.round((k.recipients.conversion - k.holdout.conversion) * 10_000) / 100
+        : null;
     return { campaign, broadcast, deliveries, ...k, liftPoints };
   }
 }

@@ -47,5 +47,9 @@ export function segmentToJson(s: Segment): Record<string, unknown> {
 }
 
 export interface SegmentCounter {
-  count(merchantId: string, segment: Segment, at: Date): Promise<{ members: number; telegram: number; whatsapp: number; reachable: number }>;
+  count(
+    merchantId: string,
+    segment: Segment,
+    at: Date,
+  ): Promise<{ members: number; telegram: number; whatsapp: number; reachable: number }>;
 }

@@ -134,7 +134,8 @@ export type ParsedEvent = { ok: true; event: ClubEvent } | { ok: false; problem:
 export function parseEvent(type: string, payload: unknown): ParsedEvent {
   if (!isEventType(type)) return { ok: false, problem: `unknown event type ${JSON.stringify(type)}` };
   const parsed = eventSchemas[type].safeParse(payload);
-  if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  if (!parsed.success)
+    return { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
   return { ok: true, event: { type, payload: parsed.data } as ClubEvent };
 }
 
@@ -156,7 +157,9 @@ type OwnFields<T extends LedgerEventType> = Omit<EventPayload<T>, keyof z.output
  * function adds to the common ones (none: `event` is left out).
  */
 export type LedgerEvent =
-  | { [T in LedgerEventType]: { eventType: T } & (keyof OwnFields<T> extends never ? { event?: undefined } : { event: OwnFields<T> }) }[LedgerEventType]
+  | {
+      [T in LedgerEventType]: { eventType: T } & (keyof OwnFields<T> extends never ? { event?: undefined } : { event: OwnFields<T> });
+    }[LedgerEventType]
   | { eventType?: undefined; event?: undefined };
 
 // ── publishing (merchants' webhooks) ──

@@ -10,15 +10,23 @@ import type { Survey, SurveyQuestion, SurveyResponse, SurveyStore, Ticket } from
 
 const questionSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9_-]{1,20}$/).optional(),
+    id: z
+      .string()
+      .regex(/^[a-z0-9_-]{1,20}$/)
+      .optional(),
     kind: z.enum(['rating', 'choice', 'text', 'nps']),
     text: z.string().min(1).max(300),
     options: z.array(z.string().min(1).max(60)).min(2).max(8).optional(),
   })
   .strict()
-  .refine((q) => q.kind !== 'choice' || (q.options?.length ?? 0) >= 2, { message: 'a choice question needs 2 to 8 options', path: ['options'] });
+  .refine((q) => q.kind !== 'choice' || (q.options?.length ?? 0) >= 2, {
+    message: 'a choice question needs 2 to 8 options',
+    path: ['options'],
+  });
 
-export const surveyInputSchema = z.object({ title: z.string().min(1).max(120), questions: z.array(questionSchema).min(1).max(10) }).strict();
+export const surveyInputSchema = z
+  .object({ title: z.string().min(1).max(120), questions: z.array(questionSchema).min(1).max(10) })
+  .strict();
 
 /** Which purchases also ask NPS: a stable share of order ids, so a retry asks the same. */
 function npsBucket(orderId: string): number {
@@ -54,7 +62,15 @@ export class SurveyService {
     const s = (await this.deps.settings.get(merchantId)).feedback.postPurchase;
     if (!s.enabled) return null;
     const survey = await this.deps.store.postPurchaseSurvey(merchantId);
-    return this.deps.store.openResponse({ surveyId: survey.id, merchantId, memberId, subject: orderId, branch, askNps: npsBucket(orderId) < s.npsPercent, event: true });
+    return this.deps.store.openResponse({
+      surveyId: survey.id,
+      merchantId,
+      memberId,
+      subject: orderId,
+      branch,
+      askNps: npsBucket(orderId) < s.npsPercent,
+      event: true,
+    });
   }
 
   private async own(merchantId: string, memberId: string, responseId: string): Promise<SurveyResponse> {
@@ -64,7 +80,12 @@ export class SurveyService {
   }
 
   /** 1–5 stars; the first answer counts (a second tap changes nothing). */
-  async rate(merchantId: string, memberId: string, responseId: string, stars: number): Promise<{ response: SurveyResponse; ticket: Ticket | null; replayed: boolean }> {
+  async rate(
+    merchantId: string,
+    memberId: string,
+    responseId: string,
+    stars: number,
+  ): Promise<{ response: SurveyResponse; ticket: Ticket | null; replayed: boolean }> {
     if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw invalid('invalid_rating', 'A rating is 1 to 5 stars');
     const before = await this.own(merchantId, memberId, responseId);
     if (before.rating !== null) return { response: before, ticket: await this.deps.tickets.byResponse(before.id), replayed: true };
@@ -81,7 +102,12 @@ export class SurveyService {
   }
 
   /** The comment (or none): the survey is done; the coins, if any, once per purchase. */
-  async finish(merchantId: string, memberId: string, responseId: string, comment: string | null): Promise<{ response: SurveyResponse; coins: number; replayed: boolean }> {
+  async finish(
+    merchantId: string,
+    memberId: string,
+    responseId: string,
+    comment: string | null,
+  ): Promise<{ response: SurveyResponse; coins: number; replayed: boolean }> {
     const r = await this.own(merchantId, memberId, responseId);
     if (r.completedAt) return { response: r, coins: 0, replayed: true };
     const text = comment?.trim().slice(0, 1000) || null;
@@ -98,7 +124,18 @@ export class SurveyService {
         idempotencyKey: `survey:${r.id}`,
         kind: 'survey',
         actor: 'survey',
-        lines: [{ mode: 'earn', currency: 'coins', amount: coins, reason: 'survey', refType: 'survey', refId: r.id, expiresAt: null, countsForTier: false }],
+        lines: [
+          {
+            mode: 'earn',
+            currency: 'coins',
+            amount: coins,
+            reason: 'survey',
+            refType: 'survey',
+            refId: r.id,
+            expiresAt: null,
+            countsForTier: false,
+          },
+        ],
         eventType: 'survey.rewarded',
       });
     }
@@ -126,12 +163,24 @@ export class SurveyService {
   }
 
   /** The member's response (opened on first use) and the first question not answered yet. */
-  async start(merchantId: string, memberId: string, surveyId: string): Promise<{ survey: Survey; response: SurveyResponse; next: SurveyQuestion | null }> {
+  async start(
+    merchantId: string,
+    memberId: string,
+    surveyId: string,
+  ): Promise<{ survey: Survey; response: SurveyResponse; next: SurveyQuestion | null }> {
     const survey = await this.get(merchantId, surveyId);
     if (survey.kind !== 'custom') throw unprocessable('not_a_custom_survey', 'This survey is sent after purchases');
     const response =
       (await this.deps.store.findResponse(survey.id, memberId, '')) ??
-      (await this.deps.store.openResponse({ surveyId: survey.id, merchantId, memberId, subject: '', branch: null, askNps: false, event: false })) ??
+      (await this.deps.store.openResponse({
+        surveyId: survey.id,
+        merchantId,
+        memberId,
+        subject: '',
+        branch: null,
+        askNps: false,
+        event: false,
+      })) ??
       (await this.deps.store.findResponse(survey.id, memberId, ''))!;
     return { survey, response, next: survey.questions.find((q) => response.answers[q.id] === undefined) ?? null };
   }
@@ -153,22 +202,42 @@ export class SurveyService {
       if (!Number.isInteger(n) || n < min || n > max) throw invalid('invalid_answer', `Answer with ${min} to ${max}`);
       value = q.kind === 'choice' ? q.options![n - 1]! : n;
     }
-    if (r.answers[q.id] !== undefined) return { survey, response: r, next: survey.questions.find((x) => r.answers[x.id] === undefined) ?? null };
+    if (r.answers[q.id] !== undefined)
+      return { survey, response: r, next: survey.questions.find((x) => r.answers[x.id] === undefined) ?? null };
     const answered = { ...r.answers, [q.id]: value };
     const done = survey.questions.every((x) => answered[x.id] !== undefined);
     const response = await this.deps.store.update(r.id, { answer: { questionId: q.id, value }, complete: done });
     return { survey, response, next: survey.questions.find((x) => response.answers[x.id] === undefined) ?? null };
   }
 
-  async results(merchantId: string, surveyId: string): Promise<{ survey: Survey; responses: number; completed: number; questions: QuestionResult[] }> {
+  async results(
+    merchantId: string,
+    surveyId: string,
+  ): Promise<{ survey: Survey; responses: number; completed: number; questions: QuestionResult[] }> {
     const survey = await this.get(merchantId, surveyId);
     const all = await this.deps.store.responses(survey.id);
     const questions = survey.questions.map((q): QuestionResult => {
       const values = all.map((r) => r.answers[q.id]).filter((v) => v !== undefined);
       const base = { id: q.id, kind: q.kind, text: q.text, answers: values.length };
-      if (q.kind === 'rating') return { ...base, average: average(values.reduce<number>((s, v) => s + Number(v), 0), values.length) };
-      if (q.kind === 'nps') return { ...base, average: average(values.reduce<number>((s, v) => s + Number(v), 0), values.length), nps: netPromoterScore(values.map(Number)) };
-      if (q.kind === 'choice') return { ...base, counts: Object.fromEntries(q.options!.map((o) => [o, values.filter((v) => v === o).length])) };
+      if (q.kind === 'rating')
+        return {
+          ...base,
+          average: average(
+            values.reduce<number>((s, v) => s + Number(v), 0),
+            values.length,
+          ),
+        };
+      if (q.kind === 'nps')
+        return {
+          ...base,
+          average: average(
+            values.reduce<number>((s, v) => s + Number(v), 0),
+            values.length,
+          ),
+          nps: netPromoterScore(values.map(Number)),
+        };
+      if (q.kind === 'choice')
+        return { ...base, counts: Object.fromEntries(q.options!.map((o) => [o, values.filter((v) => v === o).length])) };
       return { ...base, texts: values.slice(-20).map(String) };
     });
     return { survey, responses: all.length, completed: all.filter((r) => r.completedAt).length, questions };
@@ -177,6 +246,12 @@ export class SurveyService {
   /** Post-purchase ratings and NPS per branch (null branch: sales without one). */
   async branchStats(merchantId: string, from: Date, to: Date) {
     const rows = await this.deps.store.branchStats(merchantId, from, to);
-    return rows.map((r) => ({ branch: r.branch, ratings: r.ratings, averageRating: average(r.ratingSum, r.ratings), npsAnswers: r.npsAnswers, nps: npsFromCounts(r.npsAnswers, r.promoters, r.detractors) }));
+    return rows.map((r) => ({
+      branch: r.branch,
+      ratings: r.ratings,
+      averageRating: average(r.ratingSum, r.ratings),
+      npsAnswers: r.npsAnswers,
+      nps: npsFromCounts(r.npsAnswers, r.promoters, r.detractors),
+    }));
   }
 }

@@ -29,14 +29,33 @@ export class TicketService {
     const { items } = await this.categories(merchantId);
     const category = items[categoryIndex];
     if (category === undefined) throw invalid('invalid_category', 'No such ticket category');
-    return this.deps.store.open({ merchantId, memberId, category, branch: null, source: 'member', responseId: null, text: cleanText(text), photo });
+    return this.deps.store.open({
+      merchantId,
+      memberId,
+      category,
+      branch: null,
+      source: 'member',
+      responseId: null,
+      text: cleanText(text),
+      photo,
+    });
   }
 
   /** A low post-purchase rating: a ticket for the branch, once per survey. */
   async openFromSurvey(r: SurveyResponse, rating: number): Promise<Ticket> {
     const existing = await this.deps.store.byResponse(r.id);
     if (existing) return existing;
-    return this.deps.store.open({ merchantId: r.merchantId, memberId: r.memberId, category: 'rating', branch: r.branch, source: 'survey', responseId: r.id, text: '★'.repeat(rating) + '☆'.repeat(5 - rating), photo: null, rating });
+    return this.deps.store.open({
+      merchantId: r.merchantId,
+      memberId: r.memberId,
+      category: 'rating',
+      branch: r.branch,
+      source: 'survey',
+      responseId: r.id,
+      text: '★'.repeat(rating) + '☆'.repeat(5 - rating),
+      photo: null,
+      rating,
+    });
   }
 
   byResponse(responseId: string): Promise<Ticket | null> {
@@ -86,8 +105,17 @@ export class TicketService {
   async sla(merchantId: string, from: Date, to: Date) {
     const r = await this.deps.store.firstResponses(merchantId, from, to);
     const sorted = [...r.seconds].sort((a, b) => a - b);
-    const median = sorted.length ? (sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2) : null;
+    const median = sorted.length
+      ? sorted.length % 2
+        ? sorted[(sorted.length - 1) / 2]!
+        : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2
+      : null;
     const avg = sorted.length ? sorted.reduce((s, x) => s + x, 0) / sorted.length : null;
-    return { opened: r.opened, answered: r.answered, medianMinutes: median === null ? null : Math.round(median / 60), averageMinutes: avg === null ? null : Math.round(avg / 60) };
+    return {
+      opened: r.opened,
+      answered: r.answered,
+      medianMinutes: median === null ? null : Math.round(median / 60),
+      averageMinutes: avg === null ? null : Math.round(avg / 60),
+    };
   }
 }

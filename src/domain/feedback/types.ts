@@ -68,24 +68,55 @@ export interface SurveyStore {
   createSurvey(merchantId: string, s: { title: string; questions: SurveyQuestion[] }): Promise<Survey>;
   survey(merchantId: string, id: string): Promise<Survey | null>;
   /** Creates the response (and its `survey.requested` event) once; null when it exists. */
-  openResponse(r: { surveyId: string; merchantId: string; memberId: string; subject: string; branch: string | null; askNps: boolean; event: boolean }): Promise<SurveyResponse | null>;
+  openResponse(r: {
+    surveyId: string;
+    merchantId: string;
+    memberId: string;
+    subject: string;
+    branch: string | null;
+    askNps: boolean;
+    event: boolean;
+  }): Promise<SurveyResponse | null>;
   response(merchantId: string, id: string): Promise<SurveyResponse | null>;
   findResponse(surveyId: string, memberId: string, subject: string): Promise<SurveyResponse | null>;
   /** Sets fields only where they are still empty; returns the row after. */
-  update(id: string, set: Partial<Pick<SurveyResponse, 'rating' | 'nps' | 'comment'>> & { answer?: { questionId: string; value: string | number }; complete?: boolean }): Promise<SurveyResponse>;
+  update(
+    id: string,
+    set: Partial<Pick<SurveyResponse, 'rating' | 'nps' | 'comment'>> & {
+      answer?: { questionId: string; value: string | number };
+      complete?: boolean;
+    },
+  ): Promise<SurveyResponse>;
   responses(surveyId: string): Promise<SurveyResponse[]>;
   /** Post-purchase ratings and NPS per branch between two moments. */
-  branchStats(merchantId: string, from: Date, to: Date): Promise<{ branch: string | null; ratings: number; ratingSum: number; npsAnswers: number; promoters: number; detractors: number }[]>;
+  branchStats(
+    merchantId: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ branch: string | null; ratings: number; ratingSum: number; npsAnswers: number; promoters: number; detractors: number }[]>;
 }
 
 export interface TicketStore {
   /** Numbers it per merchant and writes the first message and a `ticket.opened` event, in one transaction. */
-  open(t: { merchantId: string; memberId: string; category: string; branch: string | null; source: 'member' | 'survey'; responseId: string | null; text: string; photo: string | null; rating?: number }): Promise<Ticket>;
+  open(t: {
+    merchantId: string;
+    memberId: string;
+    category: string;
+    branch: string | null;
+    source: 'member' | 'survey';
+    responseId: string | null;
+    text: string;
+    photo: string | null;
+    rating?: number;
+  }): Promise<Ticket>;
   byResponse(responseId: string): Promise<Ticket | null>;
   get(merchantId: string, id: string): Promise<Ticket | null>;
   messages(ticketId: string): Promise<TicketMessage[]>;
   /** Adds a message; staff replies set first_response_at once and write `ticket.replied`, member replies `ticket.member_replied`. */
-  addMessage(ticket: Ticket, m: { author: 'member' | 'staff'; operatorId: string | null; text: string; photo: string | null }): Promise<Ticket>;
+  addMessage(
+    ticket: Ticket,
+    m: { author: 'member' | 'staff'; operatorId: string | null; text: string; photo: string | null },
+  ): Promise<Ticket>;
   close(ticket: Ticket, by: 'member' | 'staff'): Promise<Ticket>;
   list(merchantId: string, q: { status?: TicketStatus[]; memberId?: string; branch?: string | null; limit: number }): Promise<Ticket[]>;
   /** First-response times (seconds) of tickets opened between two moments. */

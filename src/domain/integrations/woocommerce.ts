@@ -64,10 +64,13 @@ export function wooOrderActions(order: WooOrder, awardOn: 'completed' | 'process
       quantity: li.quantity!,
       unitPrice: moneyOf(Number(li.total ?? 0) / li.quantity!, order.currency).amount,
     }));
-  const actions: WooAction[] = [{ kind: 'purchase', orderId, phone, amount, currency, items, occurredAt: when ? new Date(`${when.replace(/Z?$/, '')}Z`) : undefined }];
+  const actions: WooAction[] = [
+    { kind: 'purchase', orderId, phone, amount, currency, items, occurredAt: when ? new Date(`${when.replace(/Z?$/, '')}Z`) : undefined },
+  ];
   for (const r of order.refunds ?? []) {
     const refund = moneyOf(r.total, order.currency);
-    if (refund.amount > 0) actions.push({ kind: 'refund', refundId: `wc-refund-${r.id}`, orderId, amount: refund.amount, currency: refund.currency });
+    if (refund.amount > 0)
+      actions.push({ kind: 'refund', refundId: `wc-refund-${r.id}`, orderId, amount: refund.amount, currency: refund.currency });
   }
   return actions;
 }

@@ -4,7 +4,19 @@ import { systemClock, type Clock } from '../clock.js';
 import { invalid } from '../errors.js';
 import type { SettingsProvider } from '../merchants/settings.js';
 import { tierOptions } from '../tiers/tiers.js';
-import { CURRENCIES, type ApplyCommand, type ApplyCommandWithout, type Currency, type GiftRestrictions, type LedgerLine, type LedgerStore, type MemberReference, type OperationOutcome, type ReferenceOutcome, type SpendContext } from './types.js';
+import {
+  CURRENCIES,
+  type ApplyCommand,
+  type ApplyCommandWithout,
+  type Currency,
+  type GiftRestrictions,
+  type LedgerLine,
+  type LedgerStore,
+  type MemberReference,
+  type OperationOutcome,
+  type ReferenceOutcome,
+  type SpendContext,
+} from './types.js';
 
 export const MAX_AMOUNT = 1e15;
 const DAY_MS = 86_400_000;
@@ -28,7 +40,8 @@ export function assertAmount(amount: number, field = 'amount'): void {
 }
 
 function assertCurrency(currency: string): asserts currency is Currency {
-  if (!(CURRENCIES as readonly string[]).includes(currency)) throw invalid('invalid_currency', `currency must be one of ${CURRENCIES.join(', ')}`);
+  if (!(CURRENCIES as readonly string[]).includes(currency))
+    throw invalid('invalid_currency', `currency must be one of ${CURRENCIES.join(', ')}`);
 }
 
 /**
@@ -50,7 +63,9 @@ export class LedgerService {
     return null;
   }
 
-  async earn(input: Common & { expiresAt?: Date | null; restrictions?: GiftRestrictions | null; countsForTier?: boolean }): Promise<OperationOutcome> {
+  async earn(
+    input: Common & { expiresAt?: Date | null; restrictions?: GiftRestrictions | null; countsForTier?: boolean },
+  ): Promise<OperationOutcome> {
     assertCurrency(input.currency);
     assertAmount(input.amount);
     // Hashed before defaults are filled in: a retry tomorrow must replay, not conflict.
@@ -64,7 +79,19 @@ export class LedgerService {
       idempotencyKey: input.idempotencyKey,
       kind: 'earn',
       actor: input.actor,
-      lines: [{ mode: 'earn', currency: input.currency, amount: input.amount, reason: input.reason, refType: input.refType, refId: input.refId, expiresAt, restrictions: input.restrictions, countsForTier: input.countsForTier }],
+      lines: [
+        {
+          mode: 'earn',
+          currency: input.currency,
+          amount: input.amount,
+          reason: input.reason,
+          refType: input.refType,
+          refId: input.refId,
+          expiresAt,
+          restrictions: input.restrictions,
+          countsForTier: input.countsForTier,
+        },
+      ],
     });
   }
 
@@ -78,7 +105,17 @@ export class LedgerService {
       idempotencyKey: input.idempotencyKey,
       kind: 'spend',
       actor: input.actor,
-      lines: [{ mode: 'spend', currency: input.currency, amount: input.amount, reason: input.reason, refType: input.refType, refId: input.refId, context: input.context }],
+      lines: [
+        {
+          mode: 'spend',
+          currency: input.currency,
+          amount: input.amount,
+          reason: input.reason,
+          refType: input.refType,
+          refId: input.refId,
+          context: input.context,
+        },
+      ],
     });
   }
 
@@ -90,7 +127,9 @@ export class LedgerService {
   }
 
   /** A purchase-style operation for a member named by phone or code (see LedgerStore.applyByReference). */
-  async applyByReference(cmd: ApplyCommandWithout<'memberId' | 'day' | 'tiers'> & { member: MemberReference; expectedTier: string; at: Date }): Promise<ReferenceOutcome> {
+  async applyByReference(
+    cmd: ApplyCommandWithout<'memberId' | 'day' | 'tiers'> & { member: MemberReference; expectedTier: string; at: Date },
+  ): Promise<ReferenceOutcome> {
     const settings = await this.settings.get(cmd.merchantId);
     const { at, ...rest } = cmd;
     return this.store.applyByReference({ ...rest, day: tehranDay(at), tiers: tierOptions(settings.tiers) });
@@ -107,7 +146,9 @@ export class LedgerService {
   async prepare(cmd: ApplyCommandWithout<'requestHash' | 'day' | 'tiers'> & { requestHash?: string; at?: Date }): Promise<ApplyCommand> {
     const settings = await this.settings.get(cmd.merchantId);
     const { at, ...rest } = cmd;
-    const requestHash = cmd.requestHash ?? contentHash({ kind: cmd.kind, memberId: cmd.memberId, lines: cmd.lines, purchase: cmd.purchase, refund: cmd.refund });
+    const requestHash =
+      cmd.requestHash ??
+      contentHash({ kind: cmd.kind, memberId: cmd.memberId, lines: cmd.lines, purchase: cmd.purchase, refund: cmd.refund });
     return { ...rest, requestHash, day: tehranDay(at ?? this.clock.now()), tiers: tierOptions(settings.tiers) };
   }
 

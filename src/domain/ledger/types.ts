@@ -15,9 +15,29 @@ export type Balances = Record<Currency, number>;
  * cannot lower what purchases earned.
  */
 export type LedgerLine =
-  | { mode: 'earn'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; expiresAt?: Date | null; restrictions?: GiftRestrictions | null; dailyCap?: number; countsForTier?: boolean }
+  | {
+      mode: 'earn';
+      currency: Currency;
+      amount: number;
+      reason: string;
+      refType?: string;
+      refId?: string;
+      expiresAt?: Date | null;
+      restrictions?: GiftRestrictions | null;
+      dailyCap?: number;
+      countsForTier?: boolean;
+    }
   | { mode: 'spend'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; context?: SpendContext }
-  | { mode: 'reverse'; currency: Currency; amount: number; reason: string; refType?: string; refId?: string; sourceEntryId?: number; countsForTier?: boolean }
+  | {
+      mode: 'reverse';
+      currency: Currency;
+      amount: number;
+      reason: string;
+      refType?: string;
+      refId?: string;
+      sourceEntryId?: number;
+      countsForTier?: boolean;
+    }
   | { mode: 'expire'; currency: Currency; amount: number; reason: string; bucketId: number };
 
 /** Gift credit limits: where and on what it may be spent, and by whom. */
@@ -65,7 +85,8 @@ export interface OperationOutcome {
 }
 
 /** Applying by phone or member code may find no member yet, or a tier other than assumed. */
-export type ReferenceOutcome = ({ kind: 'applied' } & OperationOutcome) | { kind: 'member_missing' } | { kind: 'tier_mismatch'; tier: string };
+export type ReferenceOutcome =
+  ({ kind: 'applied' } & OperationOutcome) | { kind: 'member_missing' } | { kind: 'tier_mismatch'; tier: string };
 
 export type MemberReference = { phone: string } | { memberCode: string };
 

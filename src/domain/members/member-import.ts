@@ -57,7 +57,16 @@ export interface ImportDuplicate {
   kept: number;
 }
 
-const GENDERS: Record<string, Gender> = { male: 'male', m: 'male', مرد: 'male', آقا: 'male', female: 'female', f: 'female', زن: 'female', خانم: 'female' };
+const GENDERS: Record<string, Gender> = {
+  male: 'male',
+  m: 'male',
+  مرد: 'male',
+  آقا: 'male',
+  female: 'female',
+  f: 'female',
+  زن: 'female',
+  خانم: 'female',
+};
 const CHUNK = 500;
 const MAX_ERRORS = 1_000;
 
@@ -74,7 +83,11 @@ function splitName(name: string): [string, string | undefined] {
 }
 
 /** Arabic yeh and kaf (what Windows-1256 and Arabic keyboards give) as the Persian letters. */
-const persianLetters = (v: string) => v.replace(/\u064A/g, '\u06CC').replace(/\u0649/g, '\u06CC').replace(/\u0643/g, '\u06A9');
+const persianLetters = (v: string) =>
+  v
+    .replace(/\u064A/g, '\u06CC')
+    .replace(/\u0649/g, '\u06CC')
+    .replace(/\u0643/g, '\u06A9');
 
 function text(value: string | undefined, max = 60): string | null {
   const v = value && persianLetters(value.trim().replace(/\s+/g, ' '));
@@ -83,7 +96,10 @@ function text(value: string | undefined, max = 60): string | null {
 
 /** One CSV record (column names lower-cased) as a member, or the reason it is not one. */
 export function parseImportRecord(record: Record<string, string>, row: number): ParsedRow | ImportError {
-  const [firstName, lastName] = record.name?.trim() && !record.first_name?.trim() && !record.last_name?.trim() ? splitName(record.name) : [record.first_name, record.last_name];
+  const [firstName, lastName] =
+    record.name?.trim() && !record.first_name?.trim() && !record.last_name?.trim()
+      ? splitName(record.name)
+      : [record.first_name, record.last_name];
   const phone = normalizePhone(record.phone ?? record.mobile ?? '');
   if (!phone) return { row, code: 'invalid_phone', message: `phone "${record.phone ?? ''}" is not a mobile number` };
   let birthDate: string | null = null;
@@ -105,7 +121,10 @@ export function parseImportRecord(record: Record<string, string>, row: number): 
     if (n === null) return { row, code: `invalid_${c}`, message: `${c} "${raw}" is not a whole number` };
     if (n > 0) balances[c] = n;
   }
-  const tags = (record.tags ?? '').split(/[|;]/).map((t) => t.trim()).filter(Boolean);
+  const tags = (record.tags ?? '')
+    .split(/[|;]/)
+    .map((t) => t.trim())
+    .filter(Boolean);
   return {
     row,
     member: { phone, firstName: text(firstName), lastName: text(lastName), birthDate, gender, city: text(record.city), tags },
@@ -124,10 +143,24 @@ export function parseImportRecord(record: Record<string, string>, row: number): 
  * changes nothing and a different opening balance for a phone is reported, not applied.
  */
 export class MemberImportService {
-  constructor(private readonly store: ImportStore, private readonly ledger: LedgerService, private readonly settings: SettingsProvider) {}
+  constructor(
+    private readonly store: ImportStore,
+    private readonly ledger: LedgerService,
+    private readonly settings: SettingsProvider,
+  ) {}
 
   async import(merchantId: string, records: AsyncIterable<Record<string, string>>, actor: string): Promise<ImportReport> {
-    const report: ImportReport = { rows: 0, created: 0, updated: 0, balancesApplied: 0, balancesAlreadyApplied: 0, errorCount: 0, errors: [], duplicateCount: 0, duplicates: [] };
+    const report: ImportReport = {
+      rows: 0,
+      created: 0,
+      updated: 0,
+      balancesApplied: 0,
+      balancesAlreadyApplied: 0,
+      errorCount: 0,
+      errors: [],
+      duplicateCount: 0,
+      duplicates: [],
+    };
     const fail = (e: ImportError) => {
       report.errorCount++;
       if (report.errors.length < MAX_ERRORS) report.errors.push(e);
@@ -156,10 +189,15 @@ export class MemberImportService {
     await this.store.atomically(async (writer) => {
       for (let i = 0; i < rows.length; i += CHUNK) {
         const chunk = rows.slice(i, i + CHUNK);
-        const ids = await writer.upsert(merchantId, chunk.map((r) => r.member), defaultTier);
+        const ids = await writer.upsert(
+          merchantId,
+          chunk.map((r) => r.member),
+          defaultTier,
+        );
         for (const { created } of ids.values()) created ? report.created++ : report.updated++;
         for (const r of chunk) {
-          if (Object.keys(r.balances).length) await this.applyBalances(writer, merchantId, ids.get(r.member.phone)!.id, r, actor, report, fail);
+          if (Object.keys(r.balances).length)
+            await this.applyBalances(writer, merchantId, ids.get(r.member.phone)!.id, r, actor, report, fail);
         }
       }
     });
@@ -167,16 +205,43 @@ export class MemberImportService {
     return report;
   }
 
-  private async applyBalances(writer: ImportWriter, merchantId: string, memberId: string, r: ParsedRow, actor: string, report: ImportReport, fail: (e: ImportError) => void) {
-    const lines: LedgerLine[] = CURRENCIES.filter((c) => r.balances[c]).map((c) => ({ mode: 'earn', currency: c, amount: r.balances[c]!, reason: 'import', refType: 'import', expiresAt: null }));
+  private async applyBalances(
+    writer: ImportWriter,
+    merchantId: string,
+    memberId: string,
+    r: ParsedRow,
+    actor: string,
+    report: ImportReport,
+    fail: (e: ImportError) => void,
+  ) {
+    const lines: LedgerLine[] = CURRENCIES.filter((c) => r.balances[c]).map((c) => ({
+      mode: 'earn',
+      currency: c,
+      amount: r.balances[c]!,
+      reason: 'import',
+      refType: 'import',
+      expiresAt: null,
+    }));
     try {
       const out = await writer.applyLedger(
-        await this.ledger.prepare({ merchantId, memberId, idempotencyKey: `import:${r.member.phone}`, requestHash: contentHash({ import: r.balances }), kind: 'import', actor, lines }),
+        await this.ledger.prepare({
+          merchantId,
+          memberId,
+          idempotencyKey: `import:${r.member.phone}`,
+          requestHash: contentHash({ import: r.balances }),
+          kind: 'import',
+          actor,
+          lines,
+        }),
       );
       out.replayed ? report.balancesAlreadyApplied++ : report.balancesApplied++;
     } catch (err) {
       if (!isDomainError(err, 'idempotency_conflict')) throw err;
-      fail({ row: r.row, code: 'balance_already_imported', message: `opening balances for ${r.member.phone} were already imported with other values` });
+      fail({
+        row: r.row,
+        code: 'balance_already_imported',
+        message: `opening balances for ${r.member.phone} were already imported with other values`,
+      });
     }
   }
 }

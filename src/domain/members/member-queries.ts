@@ -38,7 +38,8 @@ export class MemberQueries {
   /** Where a member stands in the tiers (lifetime points need no query: they are on the row). */
   async progress(member: Member): Promise<TierProgress> {
     const { tiers } = await this.settings.get(member.merchantId);
-    const qualifying = tiers.window === '12m' ? await this.ledger.qualifyingPoints(member.id, 365, this.clock.now()) : member.pointsEarnedTotal;
+    const qualifying =
+      tiers.window === '12m' ? await this.ledger.qualifyingPoints(member.id, 365, this.clock.now()) : member.pointsEarnedTotal;
     return tierProgress(tiers, member.tier, qualifying);
   }
 

@@ -24,7 +24,11 @@ export function requirePhone(input: string): string {
 }
 
 export class MemberService {
-  constructor(private readonly store: MemberStore, private readonly settings: SettingsProvider, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: MemberStore,
+    private readonly settings: SettingsProvider,
+    private readonly clock: Clock,
+  ) {}
 
   private async defaultTier(merchantId: string): Promise<string> {
     return (await this.settings.get(merchantId)).tiers.levels[0]!.key;
@@ -63,13 +67,22 @@ export class MemberService {
   async register(input: RegisterInput): Promise<RegisterOutcome> {
     const phone = requirePhone(input.phone);
     return this.store.register(
-      { ...input, phone, firstName: cleanName(input.firstName, 'first_name') ?? undefined, lastName: cleanName(input.lastName, 'last_name') ?? undefined },
+      {
+        ...input,
+        phone,
+        firstName: cleanName(input.firstName, 'first_name') ?? undefined,
+        lastName: cleanName(input.lastName, 'last_name') ?? undefined,
+      },
       await this.defaultTier(input.merchantId),
     );
   }
 
   async updateProfile(merchantId: string, id: string, update: ProfileUpdate): Promise<Member> {
-    const clean: ProfileUpdate = { ...update, firstName: cleanName(update.firstName, 'first_name'), lastName: cleanName(update.lastName, 'last_name') };
+    const clean: ProfileUpdate = {
+      ...update,
+      firstName: cleanName(update.firstName, 'first_name'),
+      lastName: cleanName(update.lastName, 'last_name'),
+    };
     if (clean.city !== undefined && clean.city !== null) {
       clean.city = clean.city.trim().slice(0, NAME_MAX) || null;
     }

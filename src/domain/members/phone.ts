@@ -6,7 +6,9 @@ import { toLatinDigits } from '../../lib/digits.js';
  * + or 00 prefix. Returns null for anything that is not a phone number.
  */
 export function normalizePhone(input: string): string | null {
-  const raw = toLatinDigits(input).trim().replace(/[\s\-().\u200c\u200e\u200f]/g, '');
+  const raw = toLatinDigits(input)
+    .trim()
+    .replace(/[\s\-().\u200c\u200e\u200f]/g, '');
   if (!/^\+?\d+$/.test(raw)) return null;
   let digits: string;
   if (raw.startsWith('+')) digits = raw.slice(1);

@@ -14,7 +14,14 @@ export interface MerchantSummary {
 
 /** Secrets are sealed (reversible) or hashed before they reach the store. */
 export interface MerchantStore {
-  insert(input: { name: string; apiKeyHash: string; apiKeyPrefix: string; webhookSecretSealed: string; telegramTokenSealed: string | null; isDefault: boolean }): Promise<{ id: string; name: string }>;
+  insert(input: {
+    name: string;
+    apiKeyHash: string;
+    apiKeyPrefix: string;
+    webhookSecretSealed: string;
+    telegramTokenSealed: string | null;
+    isDefault: boolean;
+  }): Promise<{ id: string; name: string }>;
   list(): Promise<MerchantSummary[]>;
   get(id: string): Promise<MerchantSummary | null>;
   exists(id: string): Promise<boolean>;
@@ -58,7 +65,10 @@ export interface NewMerchantCredentials {
 const TELEGRAM_TOKEN = /^\d+:[A-Za-z0-9_-]{20,}$/;
 
 export class MerchantService {
-  constructor(private readonly store: MerchantStore, private readonly sealer: Sealer) {}
+  constructor(
+    private readonly store: MerchantStore,
+    private readonly sealer: Sealer,
+  ) {}
 
   /** Creates a merchant; the API key and webhook secret are returned once and never again. */
   async create(input: { name: string; telegramToken?: string; isDefault?: boolean }): Promise<NewMerchantCredentials> {
@@ -92,7 +102,8 @@ export class MerchantService {
 
   /** The bot token of a merchant (null removes the bot). */
   async setTelegramToken(id: string, token: string | null): Promise<void> {
-    if (token !== null && !TELEGRAM_TOKEN.test(token)) throw invalid('invalid_telegram_token', 'Telegram token must look like 123456789:AA…');
+    if (token !== null && !TELEGRAM_TOKEN.test(token))
+      throw invalid('invalid_telegram_token', 'Telegram token must look like 123456789:AA…');
     await this.requireMerchant(id);
     await this.store.setTelegramToken(id, token === null ? null : this.sealer.seal(token));
   }
@@ -103,7 +114,12 @@ export class MerchantService {
 
   /** Every merchant that has a bot, with its token in the clear (for the bot and notification roles). */
   async telegramBots(): Promise<TelegramBotConfig[]> {
-    return (await this.store.telegramConfigs()).map((c) => ({ merchantId: c.id, token: this.sealer.open(c.tokenSealed), webhookSecret: c.webhookSecret, isDefault: c.isDefault }));
+    return (await this.store.telegramConfigs()).map((c) => ({
+      merchantId: c.id,
+      token: this.sealer.open(c.tokenSealed),
+      webhookSecret: c.webhookSecret,
+      isDefault: c.isDefault,
+    }));
   }
 
   /** The club's WhatsApp number (null: the club is not on WhatsApp). */
@@ -111,7 +127,8 @@ export class MerchantService {
     const phone = number === null ? null : normalizePhone(number);
     if (number !== null && !phone) throw invalid('invalid_whatsapp_number', 'WhatsApp number must be a mobile number, e.g. +989121234567');
     await this.requireMerchant(id);
-    if (!(await this.store.setWhatsAppNumber(id, phone))) throw conflict('whatsapp_number_taken', 'Another merchant already uses this WhatsApp number');
+    if (!(await this.store.setWhatsAppNumber(id, phone)))
+      throw conflict('whatsapp_number_taken', 'Another merchant already uses this WhatsApp number');
     return phone;
   }
 

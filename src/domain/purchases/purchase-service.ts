@@ -85,7 +85,9 @@ export class PurchaseService {
     }
     const settings = await this.deps.settings.get(merchantId);
     const campaignRules = this.deps.campaignRules ? await this.deps.campaignRules(merchantId) : [];
-    const earningSettings = campaignRules.length ? { ...settings.earning, rules: [...settings.earning.rules, ...campaignRules] } : settings.earning;
+    const earningSettings = campaignRules.length
+      ? { ...settings.earning, rules: [...settings.earning.rules, ...campaignRules] }
+      : settings.earning;
     const amount = toMerchantUnit(input.amount, input.currency, settings.currency);
     if (amount < 1) throw invalid('invalid_amount', 'amount is less than one unit of the club currency');
 
@@ -103,11 +105,28 @@ export class PurchaseService {
       const ref = { refType: 'purchase', refId: orderId };
       const lines: LedgerLine[] = [];
       if (earning.points > 0) {
-        lines.push({ mode: 'earn', currency: 'points', amount: earning.points, reason: 'purchase', ...ref, dailyCap: caps.pointsPerDay, expiresAt: await this.deps.ledger.defaultExpiry(merchantId, 'points', occurredAt) });
+        lines.push({
+          mode: 'earn',
+          currency: 'points',
+          amount: earning.points,
+          reason: 'purchase',
+          ...ref,
+          dailyCap: caps.pointsPerDay,
+          expiresAt: await this.deps.ledger.defaultExpiry(merchantId, 'points', occurredAt),
+        });
       }
-      if (earning.coins > 0) lines.push({ mode: 'earn', currency: 'coins', amount: earning.coins, reason: 'purchase', ...ref, dailyCap: caps.coinsPerDay });
+      if (earning.coins > 0)
+        lines.push({ mode: 'earn', currency: 'coins', amount: earning.coins, reason: 'purchase', ...ref, dailyCap: caps.coinsPerDay });
       if (earning.credit > 0) {
-        lines.push({ mode: 'earn', currency: 'credit', amount: earning.credit, reason: 'cashback', ...ref, dailyCap: caps.creditPerDay, expiresAt: await this.deps.ledger.defaultExpiry(merchantId, 'credit', occurredAt) });
+        lines.push({
+          mode: 'earn',
+          currency: 'credit',
+          amount: earning.credit,
+          reason: 'cashback',
+          ...ref,
+          dailyCap: caps.creditPerDay,
+          expiresAt: await this.deps.ledger.defaultExpiry(merchantId, 'credit', occurredAt),
+        });
       }
       let outcome;
       try {
@@ -121,14 +140,31 @@ export class PurchaseService {
           actor,
           at: occurredAt,
           lines,
-          purchase: { orderId, amount, items: input.items, branch: input.branch, occurredAt, voucherCode: input.voucherCode, staffCode: input.staffCode, rules: earning.applied },
+          purchase: {
+            orderId,
+            amount,
+            items: input.items,
+            branch: input.branch,
+            occurredAt,
+            voucherCode: input.voucherCode,
+            staffCode: input.staffCode,
+            rules: earning.applied,
+          },
           extra: { rules: earning.applied.map((r) => r.id) },
           // One event carries the purchase and what it earned (also when it earned nothing).
           eventType: 'purchase.recorded',
-          event: { order_id: orderId, amount, occurred_at: occurredAt.toISOString(), branch: input.branch ?? null, staff_code: input.staffCode ?? null, voucher_code: input.voucherCode ?? null },
+          event: {
+            order_id: orderId,
+            amount,
+            occurred_at: occurredAt.toISOString(),
+            branch: input.branch ?? null,
+            staff_code: input.staffCode ?? null,
+            voucher_code: input.voucherCode ?? null,
+          },
         });
       } catch (err) {
-        if (isDomainError(err, 'idempotency_conflict')) throw conflict('order_conflict', `Order ${orderId} was already recorded with different content`, { orderId });
+        if (isDomainError(err, 'idempotency_conflict'))
+          throw conflict('order_conflict', `Order ${orderId} was already recorded with different content`, { orderId });
         throw err;
       }
       if (outcome.kind === 'applied') {
@@ -144,7 +180,8 @@ export class PurchaseService {
       // next time round), the purchase creates a pending member.
       if ('memberCode' in by) throw notFound('member_not_found', 'No member with this member code');
       const previous = await this.deps.ledger.findOperation(merchantId, key);
-      if (previous && previous.requestHash !== requestHash) throw conflict('order_conflict', `Order ${orderId} was already recorded with different content`, { orderId });
+      if (previous && previous.requestHash !== requestHash)
+        throw conflict('order_conflict', `Order ${orderId} was already recorded with different content`, { orderId });
       const pending = await this.deps.members.ensurePending(merchantId, by.phone);
       if (pending.member.status === 'blocked') throw forbidden('member_blocked', 'This member is blocked by the club');
       tier = pending.member.tier;
@@ -178,7 +215,8 @@ export class PurchaseService {
     for (let attempt = 0; ; attempt++) {
       const previous = await this.deps.ledger.findOperation(merchantId, key);
       if (previous) {
-        if (previous.requestHash !== requestHash) throw conflict('refund_conflict', `Refund ${refundId} was already recorded with different content`, { refundId });
+        if (previous.requestHash !== requestHash)
+          throw conflict('refund_conflict', `Refund ${refundId} was already recorded with different content`, { refundId });
         return refundOutcome(previous.result!, true);
       }
       const purchase = await this.deps.store.findByOrderId(merchantId, orderId);
@@ -186,7 +224,8 @@ export class PurchaseService {
       const remaining = purchase.amount - purchase.refundedAmount;
       const amount = input.amount ?? (input.items?.length ? Math.min(itemsTotal(input.items), remaining) : remaining);
       if (remaining === 0) throw unprocessable('already_refunded', `Order ${orderId} is already fully refunded`, { orderId });
-      if (amount > remaining) throw unprocessable('refund_exceeds_purchase', `Only ${remaining} of order ${orderId} remains to refund`, { remaining });
+      if (amount > remaining)
+        throw unprocessable('refund_exceeds_purchase', `Only ${remaining} of order ${orderId} remains to refund`, { remaining });
       if (amount <= 0) throw invalid('invalid_amount', 'Nothing to refund');
       const reversal = reversalFor(purchase, amount);
       const lines: LedgerLine[] = CURRENCIES.filter((c) => reversal[c] > 0).map((c) => ({
@@ -209,7 +248,14 @@ export class PurchaseService {
           actor,
           lines,
           refund: { purchaseId: purchase.id, refundId, amount, items: input.items, expectedRefunded: purchase.refundedAmount, reversal },
-          extra: { refund_id: refundId, purchase_id: purchase.id, amount, reversed: reversal, refunded_total: refundedTotal, remaining: purchase.amount - refundedTotal },
+          extra: {
+            refund_id: refundId,
+            purchase_id: purchase.id,
+            amount,
+            reversed: reversal,
+            refunded_total: refundedTotal,
+            remaining: purchase.amount - refundedTotal,
+          },
           eventType: 'purchase.refunded',
           event: { order_id: orderId, refund_id: refundId, amount, full: refundedTotal === purchase.amount },
         });
@@ -220,7 +266,8 @@ export class PurchaseService {
           await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
           continue;
         }
-        if (isDomainError(err, 'idempotency_conflict')) throw conflict('refund_conflict', `Refund ${refundId} was already recorded with different content`, { refundId });
+        if (isDomainError(err, 'idempotency_conflict'))
+          throw conflict('refund_conflict', `Refund ${refundId} was already recorded with different content`, { refundId });
         throw err;
       }
     }

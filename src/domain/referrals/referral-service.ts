@@ -15,7 +15,13 @@ const DAY_MS = 86_400_000;
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
 
 /** Why a typed referral code is refused; each has a message for the member (`referral.<code>`). */
-export const REFERRAL_CODE_REFUSALS: readonly string[] = ['unknown_referral_code', 'own_referral_code', 'already_referred', 'code_entry_closed', 'circular_referral'];
+export const REFERRAL_CODE_REFUSALS: readonly string[] = [
+  'unknown_referral_code',
+  'own_referral_code',
+  'already_referred',
+  'code_entry_closed',
+  'circular_referral',
+];
 
 /** How far up a referrer's own chain of referrers a code entry looks for the member typing it. */
 const CHAIN_DEPTH = 20;
@@ -60,7 +66,14 @@ export class ReferralService {
    * A purchase was recorded: the friend's first one rewards the referrer (and the friend).
    * `referrerId` is the friend's referrer when the purchase was made, not now.
    */
-  async onPurchase(merchantId: string, friendId: string, referrerId: string | null, orderId: string, amount: number, purchaseCount: number): Promise<void> {
+  async onPurchase(
+    merchantId: string,
+    friendId: string,
+    referrerId: string | null,
+    orderId: string,
+    amount: number,
+    purchaseCount: number,
+  ): Promise<void> {
     if (purchaseCount !== 1 || !referrerId) return;
     const { referrals } = await this.deps.settings.get(merchantId);
     if (amount < referrals.onFirstPurchase.minAmount) return;
@@ -81,7 +94,17 @@ export class ReferralService {
         actor: 'system',
         // Referral rewards never count toward tiers (paid with countsForTier: false), so taking one
         // back must not count against the tier either: the referrer keeps the progress purchases made.
-        lines: [{ mode: 'reverse', currency: reward.currency, amount: reward.amount, reason: 'referral', refType: 'referral_reversal', refId: reward.id, countsForTier: false }],
+        lines: [
+          {
+            mode: 'reverse',
+            currency: reward.currency,
+            amount: reward.amount,
+            reason: 'referral',
+            refType: 'referral_reversal',
+            refId: reward.id,
+            countsForTier: false,
+          },
+        ],
       });
       await this.deps.store.markReversed(reward.id);
     }
@@ -105,17 +128,35 @@ export class ReferralService {
         amount: reward.amount,
         orderId,
         day,
-        caps: beneficiary === 'referrer' ? { perDay: referrals.limits.referrerRewardsPerDay, total: referrals.limits.referrerRewardsTotal } : undefined,
+        caps:
+          beneficiary === 'referrer'
+            ? { perDay: referrals.limits.referrerRewardsPerDay, total: referrals.limits.referrerRewardsTotal }
+            : undefined,
       });
       if (outcome.status === 'capped' || (outcome.status === 'existing' && outcome.reversed)) continue;
       const granted = outcome.status === 'existing' ? { ...reward, currency: outcome.currency, amount: outcome.amount } : reward;
-      await this.pay(merchantId, outcome.id, beneficiary === 'referrer' ? referrerId : friendId, granted, { trigger, beneficiary, referrerId, friendId });
+      await this.pay(merchantId, outcome.id, beneficiary === 'referrer' ? referrerId : friendId, granted, {
+        trigger,
+        beneficiary,
+        referrerId,
+        friendId,
+      });
     }
   }
 
-  private async pay(merchantId: string, rewardId: string, memberId: string, reward: Reward, about: { trigger: ReferralTrigger; beneficiary: Beneficiary; referrerId: string; friendId: string }) {
+  private async pay(
+    merchantId: string,
+    rewardId: string,
+    memberId: string,
+    reward: Reward,
+    about: { trigger: ReferralTrigger; beneficiary: Beneficiary; referrerId: string; friendId: string },
+  ) {
     const other = await this.deps.members.get(merchantId, about.beneficiary === 'referrer' ? about.friendId : about.referrerId);
-    const expiresAt = reward.expiresInDays ? new Date(this.clock.now().getTime() + reward.expiresInDays * DAY_MS) : reward.currency === 'coins' ? null : undefined;
+    const expiresAt = reward.expiresInDays
+      ? new Date(this.clock.now().getTime() + reward.expiresInDays * DAY_MS)
+      : reward.currency === 'coins'
+        ? null
+        : undefined;
     await this.deps.ledger.apply({
       merchantId,
       memberId,
@@ -132,7 +173,8 @@ export class ReferralService {
           refType: 'referral',
           refId: rewardId,
           countsForTier: false,
-          expiresAt: expiresAt === undefined ? await this.deps.ledger.defaultExpiry(merchantId, reward.currency, this.clock.now()) : expiresAt,
+          expiresAt:
+            expiresAt === undefined ? await this.deps.ledger.defaultExpiry(merchantId, reward.currency, this.clock.now()) : expiresAt,
         },
       ],
       eventType: 'referral.rewarded',
@@ -141,22 +183,35 @@ export class ReferralService {
   }
 
   /** A member who joined without a link types a friend's code (within the allowed days). */
-  async enterCode(merchantId: string, member: Member, code: string, channel: ChannelName, externalUserId: string): Promise<{ referrer: Member }> {
+  async enterCode(
+    merchantId: string,
+    member: Member,
+    code: string,
+    channel: ChannelName,
+    externalUserId: string,
+  ): Promise<{ referrer: Member }> {
     const { referrals } = await this.deps.settings.get(merchantId);
     const referrer = await this.deps.members.findByReferralCode(merchantId, code);
     if (!referrer || referrer.status !== 'active') throw invalid('unknown_referral_code', 'No member of this club has that referral code');
     if (referrer.id === member.id) throw invalid('own_referral_code', 'That is your own code');
     if (member.referrerId) throw unprocessable('already_referred', 'A referrer is already recorded for this member');
     const joined = member.joinedAt?.getTime() ?? 0;
-    if (this.clock.now().getTime() - joined > referrals.codeEntryDays * DAY_MS) throw unprocessable('code_entry_closed', `Codes can be entered within ${referrals.codeEntryDays} days of joining`);
-    if (await this.deps.members.sharesIdentity(referrer.id, channel, externalUserId)) throw invalid('own_referral_code', 'That is your own code');
+    if (this.clock.now().getTime() - joined > referrals.codeEntryDays * DAY_MS)
+      throw unprocessable('code_entry_closed', `Codes can be entered within ${referrals.codeEntryDays} days of joining`);
+    if (await this.deps.members.sharesIdentity(referrer.id, channel, externalUserId))
+      throw invalid('own_referral_code', 'That is your own code');
     // Friends naming each other (or a longer ring) would pay each side twice for one friendship.
     let up: Member | null = referrer;
     for (let depth = 0; up?.referrerId && depth < CHAIN_DEPTH; depth++) {
-      if (up.referrerId === member.id) throw unprocessable('circular_referral', 'This member joined through you (directly or down the line), so they cannot be your referrer');
+      if (up.referrerId === member.id)
+        throw unprocessable(
+          'circular_referral',
+          'This member joined through you (directly or down the line), so they cannot be your referrer',
+        );
       up = await this.deps.members.get(merchantId, up.referrerId);
     }
-    if (!(await this.deps.store.setReferrer(merchantId, member.id, referrer.id))) throw unprocessable('already_referred', 'A referrer is already recorded for this member');
+    if (!(await this.deps.store.setReferrer(merchantId, member.id, referrer.id)))
+      throw unprocessable('already_referred', 'A referrer is already recorded for this member');
     // A code passed on by hand is an invitation too: the stats' invite-to-join stays a true share.
     await this.deps.store.recordInvite(merchantId, referrer.id, channel, externalUserId);
     await this.onJoined(merchantId, member.id, referrer.id, member.joinedNew);
@@ -201,7 +256,10 @@ export class ReferralService {
       inviteToJoin,
       joinToPurchase: ratio(s.firstPurchases, s.joins),
       kFactor: Math.round(invitationsPerMember * inviteToJoin * 10_000) / 10_000,
-      bySource: s.bySource.map((b) => ({ ...b, kFactor: Math.round(ratio(b.invitations, b.members) * ratio(b.joins, b.invitations) * 10_000) / 10_000 })),
+      bySource: s.bySource.map((b) => ({
+        ...b,
+        kFactor: Math.round(ratio(b.invitations, b.members) * ratio(b.joins, b.invitations) * 10_000) / 10_000,
+      })),
     };
   }
 }

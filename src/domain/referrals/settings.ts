@@ -23,7 +23,10 @@ export const referralSettingsSchema = z
       .extend({ minAmount: z.number().int().min(0).max(1e15).default(0) })
       .default({ minAmount: 0, referrer: { currency: 'points', amount: 50 } }),
     limits: z
-      .object({ referrerRewardsPerDay: z.number().int().min(1).max(1e6).optional(), referrerRewardsTotal: z.number().int().min(1).max(1e9).optional() })
+      .object({
+        referrerRewardsPerDay: z.number().int().min(1).max(1e6).optional(),
+        referrerRewardsTotal: z.number().int().min(1).max(1e9).optional(),
+      })
       .strict()
       .default({ referrerRewardsPerDay: 20 }),
     /** A member who joined without a link may type a referral code within this many days. */

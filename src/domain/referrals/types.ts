@@ -84,6 +84,14 @@ export interface ReferralStore {
   figures(merchantId: string, memberId: string, monthFrom: Date, monthTo: Date): Promise<ReferralFigures>;
   leaderboard(merchantId: string, from: Date, to: Date, limit: number): Promise<LeaderboardRow[]>;
   friends(merchantId: string, memberId: string): Promise<FriendRow[]>;
-  stats(merchantId: string, from: Date, to: Date): Promise<Omit<ReferralStats, 'from' | 'to' | 'invitationsPerMember' | 'inviteToJoin' | 'joinToPurchase' | 'kFactor' | 'bySource'> & { bySource: { source: string | null; invitations: number; joins: number; members: number }[] }>;
+  stats(
+    merchantId: string,
+    from: Date,
+    to: Date,
+  ): Promise<
+    Omit<ReferralStats, 'from' | 'to' | 'invitationsPerMember' | 'inviteToJoin' | 'joinToPurchase' | 'kFactor' | 'bySource'> & {
+      bySource: { source: string | null; invitations: number; joins: number; members: number }[];
+    }
+  >;
   setReferrer(merchantId: string, memberId: string, referrerId: string): Promise<boolean>;
 }

@@ -15,7 +15,10 @@ export const giftInputSchema = z
     title: z.string().min(1).max(120),
     description: z.string().max(1000).nullable().optional(),
     group: z.string().min(1).max(60).nullable().optional(),
-    imageUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+    imageUrl: z
+      .url({ protocol: /^https?$/ })
+      .nullable()
+      .optional(),
     costCurrency: z.enum(['points', 'coins', 'credit']),
     cost: z.number().int().min(0).max(1e12),
     stock: z.number().int().min(0).max(1e9).nullable().optional(),
@@ -69,11 +72,27 @@ export interface GiftStore {
   get(merchantId: string, id: string): Promise<Gift | null>;
   list(merchantId: string, opts: { activeOnly: boolean }): Promise<Gift[]>;
   /** Holds the cost (ledger), takes one from stock and queues the request, in one transaction. */
-  request(input: { merchantId: string; memberId: string; gift: Gift; idempotencyKey: string; ledger: ApplyCommand }): Promise<{ request: GiftRequest; replayed: boolean } | 'out_of_stock'>;
-  requests(merchantId: string, filter: { status?: GiftRequestStatus; memberId?: string; limit: number; before?: Date }): Promise<GiftRequest[]>;
+  request(input: {
+    merchantId: string;
+    memberId: string;
+    gift: Gift;
+    idempotencyKey: string;
+    ledger: ApplyCommand;
+  }): Promise<{ request: GiftRequest; replayed: boolean } | 'out_of_stock'>;
+  requests(
+    merchantId: string,
+    filter: { status?: GiftRequestStatus; memberId?: string; limit: number; before?: Date },
+  ): Promise<GiftRequest[]>;
   requestById(merchantId: string, id: string): Promise<GiftRequest | null>;
   /** Moves a request from one of `from` to `to`, with the refund (if any) and an outbox event, atomically. */
-  transition(input: { merchantId: string; id: string; from: GiftRequestStatus[]; to: GiftRequestStatus; note?: string; refund?: ApplyCommand }): Promise<GiftRequest | 'wrong_status'>;
+  transition(input: {
+    merchantId: string;
+    id: string;
+    from: GiftRequestStatus[];
+    to: GiftRequestStatus;
+    note?: string;
+    refund?: ApplyCommand;
+  }): Promise<GiftRequest | 'wrong_status'>;
 }
 
 /**
@@ -130,7 +149,10 @@ export class GiftService {
       requestHash: contentHash({ gift: giftId, member: member.id }),
       kind: 'gift',
       actor: 'member',
-      lines: visible.cost > 0 ? [{ mode: 'spend', currency: visible.costCurrency, amount: visible.cost, reason: 'gift', refType: 'gift', refId: giftId }] : [],
+      lines:
+        visible.cost > 0
+          ? [{ mode: 'spend', currency: visible.costCurrency, amount: visible.cost, reason: 'gift', refType: 'gift', refId: giftId }]
+          : [],
       // Answered in the chat that asked; the status messages come from gift.status_changed.
       eventType: 'gift.paid',
     });
@@ -164,14 +186,32 @@ export class GiftService {
             requestHash: contentHash({ giftRefund: id }),
             kind: 'gift_refund',
             actor: 'staff',
-            lines: [{ mode: 'earn', currency: request.costCurrency, amount: request.cost, reason: 'gift', refType: 'gift_refund', refId: id, countsForTier: false, expiresAt: null }],
+            lines: [
+              {
+                mode: 'earn',
+                currency: request.costCurrency,
+                amount: request.cost,
+                reason: 'gift',
+                refType: 'gift_refund',
+                refId: id,
+                countsForTier: false,
+                expiresAt: null,
+              },
+            ],
             eventType: 'gift.refunded',
           })
         : undefined;
     return this.move(merchantId, id, ['requested', 'approved'], 'rejected', reason, refund);
   }
 
-  private async move(merchantId: string, id: string, from: GiftRequestStatus[], to: GiftRequestStatus, note?: string, refund?: ApplyCommand) {
+  private async move(
+    merchantId: string,
+    id: string,
+    from: GiftRequestStatus[],
+    to: GiftRequestStatus,
+    note?: string,
+    refund?: ApplyCommand,
+  ) {
     const out = await this.deps.store.transition({ merchantId, id, from, to, note: note?.trim().slice(0, 500) || undefined, refund });
     if (out === 'wrong_status') {
       const current = await this.deps.store.requestById(merchantId, id);

@@ -25,11 +25,23 @@ export async function recordPurchaseWithVoucher(
   const { currency } = await deps.settings.get(merchantId);
   const amount = toMerchantUnit(input.amount, input.currency, currency);
   try {
-    const r = await deps.vouchers.redeem(merchantId, { code: input.voucherCode, orderId: input.orderId, memberId: outcome.memberId, amount, items: input.items });
-    return { ...outcome, voucher: { code: r.code, redeemed: true, discount: r.discount, freeShipping: r.freeShipping, giftItem: r.giftItem } };
+    const r = await deps.vouchers.redeem(merchantId, {
+      code: input.voucherCode,
+      orderId: input.orderId,
+      memberId: outcome.memberId,
+      amount,
+      items: input.items,
+    });
+    return {
+      ...outcome,
+      voucher: { code: r.code, redeemed: true, discount: r.discount, freeShipping: r.freeShipping, giftItem: r.giftItem },
+    };
   } catch (err) {
     if (isDomainError(err) && (err.kind === 'unprocessable' || err.kind === 'invalid' || err.kind === 'conflict')) {
-      return { ...outcome, voucher: { code: input.voucherCode, redeemed: false, reason: err.code.replace(/^voucher_/, ''), message: err.message } };
+      return {
+        ...outcome,
+        voucher: { code: input.voucherCode, redeemed: false, reason: err.code.replace(/^voucher_/, ''), message: err.message },
+      };
     }
     throw err;
   }

@@ -58,7 +58,16 @@ export function drawWinners(seed: string, publicValue: string, tickets: Ticket[]
 }
 
 /** Re-runs a drawn raffle from what it published; every line must hold. */
-export function verifyDraw(r: { seed: string | null; seedHash: string; publicValue: string | null; winners: Winner[] | null; prizes: { title: string; count: number }[] }, tickets: Ticket[]) {
+export function verifyDraw(
+  r: {
+    seed: string | null;
+    seedHash: string;
+    publicValue: string | null;
+    winners: Winner[] | null;
+    prizes: { title: string; count: number }[];
+  },
+  tickets: Ticket[],
+) {
   const seedMatches = r.seed !== null && sha256(r.seed) === r.seedHash;
   const publicValue = publicValueOf(tickets);
   const publicValueMatches = publicValue === r.publicValue;

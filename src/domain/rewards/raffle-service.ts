@@ -11,13 +11,19 @@ import { parseInput } from '../validation.js';
 export const raffleInputSchema = z
   .object({
     title: z.string().min(1).max(120),
-    prizes: z.array(z.object({ title: z.string().min(1).max(120), count: z.number().int().min(1).max(1000) }).strict()).min(1).max(20),
+    prizes: z
+      .array(z.object({ title: z.string().min(1).max(120), count: z.number().int().min(1).max(1000) }).strict())
+      .min(1)
+      .max(20),
     entryRule: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('purchase') }).strict(),
       z.object({ kind: z.literal('points'), per: z.number().int().min(1).max(1e9) }).strict(),
       z.object({ kind: z.literal('coins'), price: z.number().int().min(1).max(1e9) }).strict(),
     ]),
-    opensAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+    opensAt: z.iso
+      .datetime({ offset: true })
+      .transform((s) => new Date(s))
+      .optional(),
     closesAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
   })
   .strict();
@@ -49,18 +55,33 @@ export interface RaffleProof {
 }
 
 export interface RaffleStore {
-  create(merchantId: string, r: { title: string; prizes: Raffle['prizes']; entryRule: EntryRule; opensAt: Date; closesAt: Date; seedHash: string; seed: string }): Promise<Raffle>;
+  create(
+    merchantId: string,
+    r: { title: string; prizes: Raffle['prizes']; entryRule: EntryRule; opensAt: Date; closesAt: Date; seedHash: string; seed: string },
+  ): Promise<Raffle>;
   get(merchantId: string, id: string): Promise<Raffle | null>;
   /** Any merchant's raffle by id (the verify command). */
   getAny(id: string): Promise<(Raffle & { merchantId: string }) | null>;
   open(merchantId: string, at: Date): Promise<Raffle[]>;
   list(merchantId: string, limit: number): Promise<Raffle[]>;
   /** Tickets numbered on from the raffle's count, once per source; with `ledger`, paid in the same transaction. */
-  issue(input: { merchantId: string; raffleId: string; memberId: string; count: number; source: string; at: Date; ledger?: ApplyCommand }): Promise<{ numbers: number[]; replayed: boolean } | 'closed'>;
+  issue(input: {
+    merchantId: string;
+    raffleId: string;
+    memberId: string;
+    count: number;
+    source: string;
+    at: Date;
+    ledger?: ApplyCommand;
+  }): Promise<{ numbers: number[]; replayed: boolean } | 'closed'>;
   tickets(raffleId: string): Promise<Ticket[]>;
   memberTickets(raffleId: string, memberId: string): Promise<number[]>;
   /** Draws under a lock on the raffle: seals the public value, reveals the seed, announces winners. */
-  draw(merchantId: string, raffleId: string, decide: (seed: string, tickets: Ticket[]) => { publicValue: string; winners: Winner[] }): Promise<Raffle | 'already_drawn'>;
+  draw(
+    merchantId: string,
+    raffleId: string,
+    decide: (seed: string, tickets: Ticket[]) => { publicValue: string; winners: Winner[] },
+  ): Promise<Raffle | 'already_drawn'>;
   due(at: Date): Promise<{ merchantId: string; id: string }[]>;
 }
 
@@ -124,10 +145,20 @@ export class RaffleService {
       requestHash: contentHash({ raffle: raffleId, count }),
       kind: 'raffle',
       actor: 'member',
-      lines: [{ mode: 'spend', currency: 'coins', amount: raffle.entryRule.price * count, reason: 'raffle', refType: 'raffle', refId: raffleId }],
+      lines: [
+        { mode: 'spend', currency: 'coins', amount: raffle.entryRule.price * count, reason: 'raffle', refType: 'raffle', refId: raffleId },
+      ],
       eventType: 'raffle.tickets_bought',
     });
-    const out = await this.deps.store.issue({ merchantId, raffleId, memberId, count, source: `coins:${idempotencyKey}`, at: this.clock.now(), ledger });
+    const out = await this.deps.store.issue({
+      merchantId,
+      raffleId,
+      memberId,
+      count,
+      source: `coins:${idempotencyKey}`,
+      at: this.clock.now(),
+      ledger,
+    });
     if (out === 'closed') throw unprocessable('raffle_closed', 'This raffle is not taking tickets');
     return out;
   }

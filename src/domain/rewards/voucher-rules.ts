@@ -33,8 +33,7 @@ export interface VoucherCampaign {
 }
 
 export type VoucherCheck =
-  | { ok: true; discount: number; freeShipping: boolean; giftItem: string | null }
-  | { ok: false; reason: VoucherRefusal };
+  { ok: true; discount: number; freeShipping: boolean; giftItem: string | null } | { ok: false; reason: VoucherRefusal };
 
 export type VoucherRefusal =
   | 'inactive'
@@ -52,7 +51,10 @@ export type VoucherRefusal =
  * What a voucher takes off a basket, or why it does not apply. Percentages round down and
  * respect the cap; with categories, only those items count (and one must be in the basket).
  */
-export function checkVoucher(c: VoucherCampaign, basket: { amount: number; items?: PurchaseItem[]; tier?: string; at: Date }): VoucherCheck {
+export function checkVoucher(
+  c: VoucherCampaign,
+  basket: { amount: number; items?: PurchaseItem[]; tier?: string; at: Date },
+): VoucherCheck {
   if (!c.active) return { ok: false, reason: 'inactive' };
   if (c.validFrom && basket.at < c.validFrom) return { ok: false, reason: 'not_started' };
   if (c.validTo && basket.at > c.validTo) return { ok: false, reason: 'expired' };
@@ -62,7 +64,10 @@ export function checkVoucher(c: VoucherCampaign, basket: { amount: number; items
   if (c.categories.length) {
     const matching = (basket.items ?? []).filter((i) => i.category && c.categories.includes(i.category));
     if (!matching.length) return { ok: false, reason: 'no_matching_items' };
-    eligible = Math.min(basket.amount, matching.reduce((s, i) => s + i.quantity * i.unitPrice, 0));
+    eligible = Math.min(
+      basket.amount,
+      matching.reduce((s, i) => s + i.quantity * i.unitPrice, 0),
+    );
   }
   switch (c.kind) {
     case 'percent': {

@@ -32,11 +32,13 @@ export const campaignInputSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.kind === 'percent' && (c.value < 1 || c.value > 100)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a percentage from 1 to 100' });
+    if (c.kind === 'percent' && (c.value < 1 || c.value > 100))
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'a percentage from 1 to 100' });
     if (c.kind === 'fixed' && c.value < 1) ctx.addIssue({ code: 'custom', path: ['value'], message: 'the amount taken off' });
     if (c.kind === 'gift_item' && !c.giftItem) ctx.addIssue({ code: 'custom', path: ['giftItem'], message: 'name the gift item' });
     if (c.sharedCode && c.coinPrice) ctx.addIssue({ code: 'custom', path: ['coinPrice'], message: 'coins buy single-use codes only' });
-    if (c.validFrom && c.validTo && c.validFrom > c.validTo) ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'ends before it starts' });
+    if (c.validFrom && c.validTo && c.validFrom > c.validTo)
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'ends before it starts' });
   });
 
 export type CampaignInput = z.input<typeof campaignInputSchema>;
@@ -64,10 +66,23 @@ export interface VoucherStore {
   campaign(merchantId: string, id: string): Promise<VoucherCampaign | null>;
   generateCodes(merchantId: string, campaignId: string, count: number): Promise<string[]>;
   /** A single-use voucher (with its campaign) or a shared campaign, by the code typed. */
-  lookup(merchantId: string, code: string): Promise<{ campaign: VoucherCampaign; voucher: { id: string; memberId: string | null; status: string } | null } | null>;
+  lookup(
+    merchantId: string,
+    code: string,
+  ): Promise<{ campaign: VoucherCampaign; voucher: { id: string; memberId: string | null; status: string } | null } | null>;
   redemptionFor(merchantId: string, orderId: string): Promise<{ requestHash: string; code: string; discount: number } | null>;
   /** Records a redemption; refuses a used single-use code or a shared code past its limits. */
-  redeem(input: { merchantId: string; campaign: VoucherCampaign; voucherId: string | null; code: string; memberId: string | null; orderId: string; amount: number; discount: number; requestHash: string }): Promise<'ok' | 'replayed' | 'conflict' | 'already_redeemed' | 'limit_reached' | 'member_limit_reached' | 'not_yours'>;
+  redeem(input: {
+    merchantId: string;
+    campaign: VoucherCampaign;
+    voucherId: string | null;
+    code: string;
+    memberId: string | null;
+    orderId: string;
+    amount: number;
+    discount: number;
+    requestHash: string;
+  }): Promise<'ok' | 'replayed' | 'conflict' | 'already_redeemed' | 'limit_reached' | 'member_limit_reached' | 'not_yours'>;
   /** Gives a member a fresh single-use code; with `ledger`, coins are paid in the same transaction. */
   assign(merchantId: string, campaignId: string, memberId: string, source: string, ledger?: ApplyCommand): Promise<string>;
   assignOnce(merchantId: string, campaignId: string, memberId: string, source: string): Promise<string>;
@@ -89,7 +104,15 @@ const REASON_MESSAGES: Record<string, string> = {
 };
 
 export class VoucherService {
-  constructor(private readonly deps: { store: VoucherStore; members: MemberService; ledger: LedgerService; references: ReferenceStore; clock?: Clock }) {}
+  constructor(
+    private readonly deps: {
+      store: VoucherStore;
+      members: MemberService;
+      ledger: LedgerService;
+      references: ReferenceStore;
+      clock?: Clock;
+    },
+  ) {}
 
   private get clock() {
     return this.deps.clock ?? systemClock;
@@ -130,15 +153,20 @@ export class VoucherService {
   }
 
   /** Does a code apply to this basket, and how much does it take off? Changes nothing. */
-  async validate(merchantId: string, input: { code: string; memberId?: string; phone?: string; memberCode?: string; amount: number; items?: PurchaseItem[] }): Promise<VoucherCheck & { code: string; message?: string }> {
+  async validate(
+    merchantId: string,
+    input: { code: string; memberId?: string; phone?: string; memberCode?: string; amount: number; items?: PurchaseItem[] },
+  ): Promise<VoucherCheck & { code: string; message?: string }> {
     // An unknown memberId is an error whatever the code: it is checked first.
     const member = await this.resolve(merchantId, input);
     const code = normalizeVoucherCode(input.code);
     const found = code ? await this.deps.store.lookup(merchantId, code) : null;
     if (!found) return { ok: false, reason: 'unknown_code', code: input.code, message: REASON_MESSAGES.unknown_code };
     if (found.voucher) {
-      if (found.voucher.status === 'redeemed' || found.voucher.status === 'void') return { ok: false, reason: 'already_redeemed', code: code!, message: REASON_MESSAGES.already_redeemed };
-      if (found.voucher.memberId && member && found.voucher.memberId !== member.id) return { ok: false, reason: 'not_yours', code: code!, message: REASON_MESSAGES.not_yours };
+      if (found.voucher.status === 'redeemed' || found.voucher.status === 'void')
+        return { ok: false, reason: 'already_redeemed', code: code!, message: REASON_MESSAGES.already_redeemed };
+      if (found.voucher.memberId && member && found.voucher.memberId !== member.id)
+        return { ok: false, reason: 'not_yours', code: code!, message: REASON_MESSAGES.not_yours };
     }
     const check = checkVoucher(found.campaign, { amount: input.amount, items: input.items, tier: member?.tier, at: this.clock.now() });
     return check.ok ? { ...check, code: code! } : { ...check, code: code!, message: REASON_MESSAGES[check.reason] };
@@ -149,29 +177,69 @@ export class VoucherService {
    * content is 409). A single-use code redeemed once is refused afterwards, also when two
    * orders race for it.
    */
-  async redeem(merchantId: string, input: { code: string; orderId: string; memberId?: string; phone?: string; memberCode?: string; amount: number; items?: PurchaseItem[] }): Promise<RedemptionResult> {
+  async redeem(
+    merchantId: string,
+    input: {
+      code: string;
+      orderId: string;
+      memberId?: string;
+      phone?: string;
+      memberCode?: string;
+      amount: number;
+      items?: PurchaseItem[];
+    },
+  ): Promise<RedemptionResult> {
     const code = normalizeVoucherCode(input.code);
     if (!code) throw invalid('invalid_code', 'Not a voucher code');
     const requestHash = contentHash({ ...input, code });
     const previous = await this.deps.store.redemptionFor(merchantId, input.orderId);
     if (previous) {
-      if (previous.requestHash !== requestHash) throw conflict('redemption_conflict', `Order ${input.orderId} already redeemed a voucher with other content`);
+      if (previous.requestHash !== requestHash)
+        throw conflict('redemption_conflict', `Order ${input.orderId} already redeemed a voucher with other content`);
     }
     const check = await this.validate(merchantId, input);
-    if (previous) return { replayed: true, code: previous.code, orderId: input.orderId, discount: previous.discount, freeShipping: check.ok && check.freeShipping, giftItem: check.ok ? check.giftItem : null };
+    if (previous)
+      return {
+        replayed: true,
+        code: previous.code,
+        orderId: input.orderId,
+        discount: previous.discount,
+        freeShipping: check.ok && check.freeShipping,
+        giftItem: check.ok ? check.giftItem : null,
+      };
     if (!check.ok) throw unprocessable(`voucher_${check.reason}`, check.message ?? 'This voucher does not apply', { reason: check.reason });
     const found = (await this.deps.store.lookup(merchantId, code))!;
     const member = await this.resolve(merchantId, input);
-    const outcome = await this.deps.store.redeem({ merchantId, campaign: found.campaign, voucherId: found.voucher?.id ?? null, code, memberId: member?.id ?? null, orderId: input.orderId, amount: input.amount, discount: check.discount, requestHash });
-    if (outcome === 'conflict') throw conflict('redemption_conflict', `Order ${input.orderId} already redeemed a voucher with other content`);
-    if (outcome !== 'ok' && outcome !== 'replayed') throw unprocessable(`voucher_${outcome}`, REASON_MESSAGES[outcome] ?? 'Refused', { reason: outcome });
-    return { replayed: outcome === 'replayed', code, orderId: input.orderId, discount: check.discount, freeShipping: check.freeShipping, giftItem: check.giftItem };
+    const outcome = await this.deps.store.redeem({
+      merchantId,
+      campaign: found.campaign,
+      voucherId: found.voucher?.id ?? null,
+      code,
+      memberId: member?.id ?? null,
+      orderId: input.orderId,
+      amount: input.amount,
+      discount: check.discount,
+      requestHash,
+    });
+    if (outcome === 'conflict')
+      throw conflict('redemption_conflict', `Order ${input.orderId} already redeemed a voucher with other content`);
+    if (outcome !== 'ok' && outcome !== 'replayed')
+      throw unprocessable(`voucher_${outcome}`, REASON_MESSAGES[outcome] ?? 'Refused', { reason: outcome });
+    return {
+      replayed: outcome === 'replayed',
+      code,
+      orderId: input.orderId,
+      discount: check.discount,
+      freeShipping: check.freeShipping,
+      giftItem: check.giftItem,
+    };
   }
 
   /** A member pays coins for a fresh code of a campaign that offers it. */
   async exchange(merchantId: string, memberId: string, campaignId: string, idempotencyKey: string): Promise<string> {
     const campaign = await this.requireCampaign(merchantId, campaignId);
-    if (!campaign.coinPrice || !campaign.active || campaign.sharedCode) throw unprocessable('not_exchangeable', 'This voucher cannot be bought with coins');
+    if (!campaign.coinPrice || !campaign.active || campaign.sharedCode)
+      throw unprocessable('not_exchangeable', 'This voucher cannot be bought with coins');
     if (campaign.validTo && campaign.validTo < this.clock.now()) throw unprocessable('voucher_expired', REASON_MESSAGES.expired!);
     const ledger = await this.deps.ledger.prepare({
       merchantId,
@@ -180,7 +248,9 @@ export class VoucherService {
       requestHash: contentHash({ exchange: campaignId, memberId }),
       kind: 'voucher',
       actor: 'member',
-      lines: [{ mode: 'spend', currency: 'coins', amount: campaign.coinPrice, reason: 'voucher', refType: 'voucher_campaign', refId: campaignId }],
+      lines: [
+        { mode: 'spend', currency: 'coins', amount: campaign.coinPrice, reason: 'voucher', refType: 'voucher_campaign', refId: campaignId },
+      ],
       eventType: 'voucher.bought',
     });
     return this.deps.store.assign(merchantId, campaignId, memberId, 'exchange', ledger);

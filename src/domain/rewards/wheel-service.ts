@@ -45,7 +45,15 @@ export interface WheelStore {
  * changes spins already made: each spin keeps what it drew.
  */
 export class WheelService {
-  constructor(private readonly deps: { store: WheelStore; ledger: LedgerService; settings: SettingsProvider; references: ReferenceStore; clock?: Clock }) {}
+  constructor(
+    private readonly deps: {
+      store: WheelStore;
+      ledger: LedgerService;
+      settings: SettingsProvider;
+      references: ReferenceStore;
+      clock?: Clock;
+    },
+  ) {}
 
   private get clock() {
     return this.deps.clock ?? systemClock;
@@ -58,9 +66,12 @@ export class WheelService {
   async replace(merchantId: string, input: unknown): Promise<WheelConfig> {
     const data = parseInput(wheelInputSchema, input, 'invalid_wheel', 'wheel');
     const { tiers } = await this.deps.settings.get(merchantId);
-    if (data.minTier && tierRank(tiers, data.minTier) < 0) throw invalid('invalid_wheel', `minTier ${data.minTier} is not one of the club's tiers`);
+    if (data.minTier && tierRank(tiers, data.minTier) < 0)
+      throw invalid('invalid_wheel', `minTier ${data.minTier} is not one of the club's tiers`);
     const refs = data.prizes.flatMap((p, i): Reference[] => [
-      ...(p.voucherCampaignId ? [{ kind: 'voucher_campaign' as const, id: p.voucherCampaignId, field: `prizes.${i}.voucherCampaignId` }] : []),
+      ...(p.voucherCampaignId
+        ? [{ kind: 'voucher_campaign' as const, id: p.voucherCampaignId, field: `prizes.${i}.voucherCampaignId` }]
+        : []),
       ...(p.giftId ? [{ kind: 'gift' as const, id: p.giftId, field: `prizes.${i}.giftId` }] : []),
     ]);
     await requireOwnReferences(this.deps.references, merchantId, refs);
@@ -68,11 +79,15 @@ export class WheelService {
   }
 
   /** Whether a member may spin now, and how many spins are left today/this week. */
-  async availability(merchantId: string, member: Member): Promise<{ config: WheelConfig; allowed: boolean; reason?: string; spinsLeft: number | null } | null> {
+  async availability(
+    merchantId: string,
+    member: Member,
+  ): Promise<{ config: WheelConfig; allowed: boolean; reason?: string; spinsLeft: number | null } | null> {
     const config = await this.deps.store.config(merchantId);
     if (!config || !config.enabled || !config.prizes.length) return null;
     const { tiers } = await this.deps.settings.get(merchantId);
-    if (config.minTier && tierRank(tiers, member.tier) < tierRank(tiers, config.minTier)) return { config, allowed: false, reason: 'tier', spinsLeft: 0 };
+    if (config.minTier && tierRank(tiers, member.tier) < tierRank(tiers, config.minTier))
+      return { config, allowed: false, reason: 'tier', spinsLeft: 0 };
     const left = await this.deps.store.spinsLeft(merchantId, member.id, config.perDay, config.perWeek, this.clock.now());
     if (left === 0) return { config, allowed: false, reason: 'limit', spinsLeft: 0 };
     if (member.balances.coins < config.costCoins) return { config, allowed: false, reason: 'coins', spinsLeft: left };
@@ -83,7 +98,8 @@ export class WheelService {
     const config = await this.deps.store.config(merchantId);
     if (!config || !config.enabled || !config.prizes.length) throw notFound('no_wheel', 'This club has no lucky wheel');
     const { tiers } = await this.deps.settings.get(merchantId);
-    if (config.minTier && tierRank(tiers, member.tier) < tierRank(tiers, config.minTier)) throw forbidden('tier_too_low', `The wheel is for ${config.minTier} members and above`);
+    if (config.minTier && tierRank(tiers, member.tier) < tierRank(tiers, config.minTier))
+      throw forbidden('tier_too_low', `The wheel is for ${config.minTier} members and above`);
     const now = this.clock.now();
     const outcome = await this.deps.store.spin({
       merchantId,
@@ -96,10 +112,24 @@ export class WheelService {
       draw: (prizes) => drawPrize(prizes),
       ledgerFor: async (prize) => {
         const lines: LedgerLine[] = [];
-        if (config.costCoins > 0) lines.push({ mode: 'spend', currency: 'coins', amount: config.costCoins, reason: 'wheel', refType: 'wheel' });
+        if (config.costCoins > 0)
+          lines.push({ mode: 'spend', currency: 'coins', amount: config.costCoins, reason: 'wheel', refType: 'wheel' });
         if ((prize.kind === 'points' || prize.kind === 'coins' || prize.kind === 'credit') && prize.amount) {
-          const expiresAt = prize.expiresInDays ? new Date(now.getTime() + prize.expiresInDays * 86_400_000) : prize.kind === 'coins' ? null : await this.deps.ledger.defaultExpiry(merchantId, prize.kind, now);
-          lines.push({ mode: 'earn', currency: prize.kind, amount: prize.amount, reason: 'wheel', refType: 'wheel_prize', refId: prize.id, expiresAt, countsForTier: false });
+          const expiresAt = prize.expiresInDays
+            ? new Date(now.getTime() + prize.expiresInDays * 86_400_000)
+            : prize.kind === 'coins'
+              ? null
+              : await this.deps.ledger.defaultExpiry(merchantId, prize.kind, now);
+          lines.push({
+            mode: 'earn',
+            currency: prize.kind,
+            amount: prize.amount,
+            reason: 'wheel',
+            refType: 'wheel_prize',
+            refId: prize.id,
+            expiresAt,
+            countsForTier: false,
+          });
         }
         return this.deps.ledger.prepare({
           merchantId,

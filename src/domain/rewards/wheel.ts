@@ -20,9 +20,12 @@ const prizeInput = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    if ((p.weight === undefined) === (p.probability === undefined)) ctx.addIssue({ code: 'custom', path: ['weight'], message: 'give weight or probability' });
-    if (['points', 'coins', 'credit'].includes(p.kind) && !p.amount) ctx.addIssue({ code: 'custom', path: ['amount'], message: `a ${p.kind} prize needs an amount` });
-    if (p.kind === 'voucher' && !p.voucherCampaignId) ctx.addIssue({ code: 'custom', path: ['voucherCampaignId'], message: 'a voucher prize names its campaign' });
+    if ((p.weight === undefined) === (p.probability === undefined))
+      ctx.addIssue({ code: 'custom', path: ['weight'], message: 'give weight or probability' });
+    if (['points', 'coins', 'credit'].includes(p.kind) && !p.amount)
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: `a ${p.kind} prize needs an amount` });
+    if (p.kind === 'voucher' && !p.voucherCampaignId)
+      ctx.addIssue({ code: 'custom', path: ['voucherCampaignId'], message: 'a voucher prize names its campaign' });
     if (p.kind === 'gift' && !p.giftId) ctx.addIssue({ code: 'custom', path: ['giftId'], message: 'a gift prize names the gift' });
   });
 
@@ -38,9 +41,11 @@ export const wheelInputSchema = z
   .strict()
   .superRefine((w, ctx) => {
     const probabilities = w.prizes.filter((p) => p.probability !== undefined);
-    if (probabilities.length && probabilities.length !== w.prizes.length) ctx.addIssue({ code: 'custom', path: ['prizes'], message: 'use weights for every prize, or probabilities for every prize' });
+    if (probabilities.length && probabilities.length !== w.prizes.length)
+      ctx.addIssue({ code: 'custom', path: ['prizes'], message: 'use weights for every prize, or probabilities for every prize' });
     const total = probabilities.reduce((s, p) => s + p.probability!, 0);
-    if (probabilities.length && Math.abs(total - 1) > 1e-6) ctx.addIssue({ code: 'custom', path: ['prizes'], message: `probabilities add up to ${total}, not 1` });
+    if (probabilities.length && Math.abs(total - 1) > 1e-6)
+      ctx.addIssue({ code: 'custom', path: ['prizes'], message: `probabilities add up to ${total}, not 1` });
   });
 
 export type WheelInput = z.output<typeof wheelInputSchema>;
@@ -77,7 +82,10 @@ export function prizeWeight(p: { weight?: number; probability?: number }): numbe
  * One draw, weighted, with a cryptographic RNG; prizes out of stock never come up. The server
  * decides before any animation is shown. `random(n)` gives an integer in [0, n).
  */
-export function drawPrize<P extends { weight: number; remaining: number | null }>(prizes: P[], random: (n: number) => number = randomInt): P | null {
+export function drawPrize<P extends { weight: number; remaining: number | null }>(
+  prizes: P[],
+  random: (n: number) => number = randomInt,
+): P | null {
   const available = prizes.filter((p) => p.remaining === null || p.remaining > 0);
   const total = available.reduce((s, p) => s + p.weight, 0);
   if (total <= 0) return null;

@@ -21,7 +21,14 @@ export type AppliedRule =
   | { id: 'min_purchase'; kind: 'min_purchase'; minPurchase: number }
   | { id: string; kind: 'multiplier'; name?: string; multiplier: number; categories?: string[] }
   | { id: string; kind: 'bonus'; name?: string; points: number; coins: number; credit: number }
-  | { id: string; kind: 'tier'; tier: string; pointsMultiplier?: number; coinsPerAmount?: { coins: number; amount: number }; cashbackPercent?: number }
+  | {
+      id: string;
+      kind: 'tier';
+      tier: string;
+      pointsMultiplier?: number;
+      coinsPerAmount?: { coins: number; amount: number };
+      cashbackPercent?: number;
+    }
   | { id: 'cap_per_purchase'; kind: 'cap'; cappedFrom: number; cap: number };
 
 export interface EarningResult {

@@ -64,7 +64,12 @@ export const earningSettingsSchema = z
     coinsPerAmount: ratePer('coins').optional(),
     cashbackPercent: z.number().min(0).max(100).default(0),
     caps: z
-      .object({ pointsPerPurchase: count.optional(), pointsPerDay: count.optional(), coinsPerDay: count.optional(), creditPerDay: money.optional() })
+      .object({
+        pointsPerPurchase: count.optional(),
+        pointsPerDay: count.optional(),
+        coinsPerDay: count.optional(),
+        creditPerDay: money.optional(),
+      })
       .strict()
       .default({}),
     rules: z.array(earningRuleSchema).default([]),
@@ -86,7 +91,18 @@ export const tierSettingsSchema = z
     /** Points counted for tiers: all ever earned, or those of the last 12 months. */
     window: z.enum(['lifetime', '12m']).default('lifetime'),
     levels: z
-      .array(z.object({ key: tierKey, name: z.object({ fa: z.string().min(1), en: z.string().min(1) }).strict().optional(), threshold: count }).strict())
+      .array(
+        z
+          .object({
+            key: tierKey,
+            name: z
+              .object({ fa: z.string().min(1), en: z.string().min(1) })
+              .strict()
+              .optional(),
+            threshold: count,
+          })
+          .strict(),
+      )
       .min(1)
       .default([
         { key: 'bronze', threshold: 0 },
@@ -97,13 +113,15 @@ export const tierSettingsSchema = z
   .strict()
   .superRefine((t, ctx) => {
     if (!t.levels.length) return; // .min(1) has said it
-    if (t.levels[0]!.threshold !== 0) ctx.addIssue({ code: 'custom', path: ['levels', 0, 'threshold'], message: 'the first tier starts at 0 points' });
+    if (t.levels[0]!.threshold !== 0)
+      ctx.addIssue({ code: 'custom', path: ['levels', 0, 'threshold'], message: 'the first tier starts at 0 points' });
     for (let i = 1; i < t.levels.length; i++) {
       if (t.levels[i]!.threshold <= t.levels[i - 1]!.threshold) {
         ctx.addIssue({ code: 'custom', path: ['levels', i, 'threshold'], message: 'thresholds must increase from tier to tier' });
       }
     }
-    if (new Set(t.levels.map((l) => l.key)).size !== t.levels.length) ctx.addIssue({ code: 'custom', path: ['levels'], message: 'tier keys must be unique' });
+    if (new Set(t.levels.map((l) => l.key)).size !== t.levels.length)
+      ctx.addIssue({ code: 'custom', path: ['levels'], message: 'tier keys must be unique' });
   });
 
 export const expirySettingsSchema = z

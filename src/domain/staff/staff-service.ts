@@ -28,7 +28,10 @@ export interface StaffStore {
   /** Inserts unless the key exists; false when it did. */
   record(merchantId: string, row: CommissionRow): Promise<boolean>;
   /** The commission a purchase earned, and what its refunds took back so far. */
-  forOrder(merchantId: string, orderId: string): Promise<{ staffCode: string; sale: number; amount: number; refundedSale: number; reversed: number } | null>;
+  forOrder(
+    merchantId: string,
+    orderId: string,
+  ): Promise<{ staffCode: string; sale: number; amount: number; refundedSale: number; reversed: number } | null>;
   report(merchantId: string, from: Date, to: Date): Promise<StaffReportRow[]>;
 }
 
@@ -40,7 +43,11 @@ const CODE = /^[\p{L}\p{N}_.-]{1,64}$/u;
  * fixed sum (merchant settings) on a ledger of their own; refunds take it back in proportion.
  */
 export class StaffService {
-  constructor(private readonly store: StaffStore, private readonly settings: SettingsProvider, private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly store: StaffStore,
+    private readonly settings: SettingsProvider,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async onPurchase(merchantId: string, orderId: string, amount: number, staffCode: string | null | undefined): Promise<void> {
     if (!staffCode) return;
@@ -48,7 +55,14 @@ export class StaffService {
     const commission = Math.floor((amount * staff.commissionPercent) / 100) + staff.commissionFixed;
     await this.store.ensureStaff(merchantId, staffCode);
     if (commission <= 0) return;
-    await this.store.record(merchantId, { staffCode, orderId, key: `purchase:${orderId}`, sale: amount, amount: commission, at: this.clock.now() });
+    await this.store.record(merchantId, {
+      staffCode,
+      orderId,
+      key: `purchase:${orderId}`,
+      sale: amount,
+      amount: commission,
+      at: this.clock.now(),
+    });
   }
 
   async onRefund(merchantId: string, orderId: string, refundId: string, refundAmount: number, full: boolean): Promise<void> {
@@ -57,7 +71,14 @@ export class StaffService {
     const refundedSale = earned.refundedSale + refundAmount;
     // Cumulative, like points: after refunds of R out of S, exactly floor(C·R/S) is taken back.
     const target = full || refundedSale >= earned.sale ? earned.amount : Math.floor((earned.amount * refundedSale) / earned.sale);
-    await this.store.record(merchantId, { staffCode: earned.staffCode, orderId, key: `refund:${refundId}`, sale: -refundAmount, amount: -(target - earned.reversed), at: this.clock.now() });
+    await this.store.record(merchantId, {
+      staffCode: earned.staffCode,
+      orderId,
+      key: `refund:${refundId}`,
+      sale: -refundAmount,
+      amount: -(target - earned.reversed),
+      at: this.clock.now(),
+    });
   }
 
   async upsert(merchantId: string, code: string, name: string | null) {
@@ -75,7 +96,11 @@ export class StaffService {
     const fromDay = range.from ? parseCalendarDate(range.from) : toDay && new Date(toDay.getTime() - 29 * DAY_MS);
     if (!fromDay || !toDay || fromDay > toDay) throw invalid('invalid_range', 'from and to are dates like 1405/01/01, from not after to');
     const iso = (d: Date) => d.toISOString().slice(0, 10);
-    const rows = await this.store.report(merchantId, new Date(`${iso(fromDay)}T00:00:00+03:30`), new Date(new Date(`${iso(toDay)}T00:00:00+03:30`).getTime() + DAY_MS));
+    const rows = await this.store.report(
+      merchantId,
+      new Date(`${iso(fromDay)}T00:00:00+03:30`),
+      new Date(new Date(`${iso(toDay)}T00:00:00+03:30`).getTime() + DAY_MS),
+    );
     return { from: iso(fromDay), to: iso(toDay), staff: rows };
   }
 }

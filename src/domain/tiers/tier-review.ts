@@ -11,7 +11,11 @@ export interface TierReviewStore {
 
 /** Upgrades happen in the ledger at once; this scheduled review only moves members down. */
 export class TierReviewService {
-  constructor(private readonly store: TierReviewStore, private readonly settings: SettingsProvider, private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly store: TierReviewStore,
+    private readonly settings: SettingsProvider,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async review(): Promise<number> {
     const day = tehranDay(this.clock.now());

@@ -29,11 +29,19 @@ export function tierProgress(settings: TierSettings, currentTier: string, qualif
   return {
     tier,
     qualifyingPoints,
-    next: { tier: next.key, threshold: next.threshold, pointsToGo: Math.max(next.threshold - qualifyingPoints, 0), percent: Math.floor((done / span) * 100) },
+    next: {
+      tier: next.key,
+      threshold: next.threshold,
+      pointsToGo: Math.max(next.threshold - qualifyingPoints, 0),
+      percent: Math.floor((done / span) * 100),
+    },
   };
 }
 
 /** The ledger needs the levels and the window in days (null = lifetime) to upgrade in the same transaction. */
 export function tierOptions(settings: TierSettings) {
-  return { window_days: settings.window === '12m' ? 365 : null, levels: settings.levels.map((l) => ({ key: l.key, threshold: l.threshold })) };
+  return {
+    window_days: settings.window === '12m' ? 365 : null,
+    levels: settings.levels.map((l) => ({ key: l.key, threshold: l.threshold })),
+  };
 }

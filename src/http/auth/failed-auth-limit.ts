@@ -15,7 +15,10 @@ export function limitFailedAuth(app: FastifyInstance, opts: { redis: Redis; pref
   const key = (ip: string) => `${opts.prefix}:authfail:${ip}`;
   const perMinute = opts.perMinute ?? DEFAULT_PER_MINUTE;
   app.addHook('onRequest', async (request, reply) => {
-    const [[, count], [, ttl]] = (await opts.redis.multi().get(key(request.ip)).pttl(key(request.ip)).exec()) as [[null, string | null], [null, number]];
+    const [[, count], [, ttl]] = (await opts.redis.multi().get(key(request.ip)).pttl(key(request.ip)).exec()) as [
+      [null, string | null],
+      [null, number],
+    ];
     if (Number(count ?? 0) < perMinute) return;
     const seconds = Math.max(1, Math.ceil(ttl / 1000));
     reply.header('retry-after', String(seconds));

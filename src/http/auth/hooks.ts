@@ -12,7 +12,6 @@ declare module 'fastify' {
   }
 }
 
-
 function header(request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name];
   return Array.isArray(v) ? v.join(',') : v;

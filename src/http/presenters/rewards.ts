@@ -10,14 +10,31 @@ export function presentWheel(w: WheelConfig | null) {
   const total = w.prizes.reduce((s, p) => s + p.weight, 0);
   return {
     ...w,
-    prizes: w.prizes.map(({ remaining, position: _position, ...p }) => ({ ...p, probability: Math.round((p.weight / total) * 1e6) / 1e6, stock: remaining })),
+    prizes: w.prizes.map(({ remaining, position: _position, ...p }) => ({
+      ...p,
+      probability: Math.round((p.weight / total) * 1e6) / 1e6,
+      stock: remaining,
+    })),
   };
 }
 
 export const presentGift = (g: Gift) => ({ ...g, visibleFrom: iso(g.visibleFrom), visibleTo: iso(g.visibleTo) });
 
-export const presentGiftRequest = (r: GiftRequest) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
+export const presentGiftRequest = (r: GiftRequest) => ({
+  ...r,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
 
-export const presentCampaign = ({ merchantId: _m, ...c }: VoucherCampaign & { issued?: number; redeemed?: number }) => ({ ...c, validFrom: iso(c.validFrom), validTo: iso(c.validTo) });
+export const presentCampaign = ({ merchantId: _m, ...c }: VoucherCampaign & { issued?: number; redeemed?: number }) => ({
+  ...c,
+  validFrom: iso(c.validFrom),
+  validTo: iso(c.validTo),
+});
 
-export const presentRaffle = (r: Raffle) => ({ ...r, opensAt: r.opensAt.toISOString(), closesAt: r.closesAt.toISOString(), drawnAt: iso(r.drawnAt) });
+export const presentRaffle = (r: Raffle) => ({
+  ...r,
+  opensAt: r.opensAt.toISOString(),
+  closesAt: r.closesAt.toISOString(),
+  drawnAt: iso(r.drawnAt),
+});

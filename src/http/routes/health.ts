@@ -14,11 +14,15 @@ export const healthRoutes: FastifyPluginAsync<{ checks: HealthChecks }> = async 
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     const named = Object.entries(checks).filter((entry): entry is [string, () => Promise<void>] => typeof entry[1] === 'function');
     const results = await Promise.allSettled(named.map(([, check]) => check()));
-    const report = Object.fromEntries(named.map(([name], i) => {
-      const r = results[i]!;
-      return [name, r.status === 'fulfilled' ? 'ok' : r.reason instanceof Error ? r.reason.message : 'failed'];
-    }));
+    const report = Object.fromEntries(
+      named.map(([name], i) => {
+        const r = results[i]!;
+        return [name, r.status === 'fulfilled' ? 'ok' : r.reason instanceof Error ? r.reason.message : 'failed'];
+      }),
+    );
     const failed = named.filter((_, i) => results[i]!.status === 'rejected').map(([name]) => name);
-    return reply.status(failed.length ? 503 : 200).send(failed.length ? { status: 'unavailable', failed, checks: report } : { status: 'ok', checks: report });
+    return reply
+      .status(failed.length ? 503 : 200)
+      .send(failed.length ? { status: 'unavailable', failed, checks: report } : { status: 'ok', checks: report });
   });
 };

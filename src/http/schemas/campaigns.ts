@@ -18,11 +18,17 @@ export const broadcastSchema = z
     campaignId: z.string(),
     status: z.enum(['scheduled', 'enqueuing', 'sending', 'paused', 'cancelled', 'done']),
     scheduleAt: z.string().nullable(),
-    recipients: z.number().int().describe('Members it goes to, fixed when sending starts (0 while scheduled: the segment is counted again then)'),
+    recipients: z
+      .number()
+      .int()
+      .describe('Members it goes to, fixed when sending starts (0 while scheduled: the segment is counted again then)'),
     heldOut: z.number().int(),
     counts,
     remaining: z.number().int(),
-    etaSeconds: z.number().int().describe('Until the last message is out: Telegram at the rate per bot, WhatsApp at the number’s send interval, both at once'),
+    etaSeconds: z
+      .number()
+      .int()
+      .describe('Until the last message is out: Telegram at the rate per bot, WhatsApp at the number’s send interval, both at once'),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -38,7 +44,14 @@ export const segmentCountSchema = z
   })
   .meta({ id: 'SegmentCount' });
 
-const outcome = z.object({ members: z.number().int(), buyers: z.number().int(), purchases: z.number().int(), revenue: z.number().int(), conversion: z.number(), revenuePerMember: z.number().int() });
+const outcome = z.object({
+  members: z.number().int(),
+  buyers: z.number().int(),
+  purchases: z.number().int(),
+  revenue: z.number().int(),
+  conversion: z.number(),
+  revenuePerMember: z.number().int(),
+});
 
 export const campaignKpisSchema = z
   .object({

@@ -75,7 +75,13 @@ export const ledgerPageSchema = z
 export const adjustmentBodySchema = z
   .object({
     currency: z.enum(['points', 'coins', 'credit']),
-    amount: z.number().int().min(-1e15).max(1e15).refine((n) => n !== 0, 'must not be zero').describe('Positive adds, negative takes away'),
+    amount: z
+      .number()
+      .int()
+      .min(-1e15)
+      .max(1e15)
+      .refine((n) => n !== 0, 'must not be zero')
+      .describe('Positive adds, negative takes away'),
     reason: z.string().min(1).max(200),
     idempotencyKey: z.string().min(1).max(128),
   })

@@ -121,7 +121,12 @@ export const validateResponseSchema = z
     discount: z.number().int().optional(),
     freeShipping: z.boolean().optional(),
     giftItem: z.string().nullable().optional(),
-    reason: z.string().optional().describe('Why it does not apply: unknown_code, already_redeemed, not_yours, inactive, not_started, expired, below_minimum, no_matching_items, tier_not_allowed'),
+    reason: z
+      .string()
+      .optional()
+      .describe(
+        'Why it does not apply: unknown_code, already_redeemed, not_yours, inactive, not_started, expired, below_minimum, no_matching_items, tier_not_allowed',
+      ),
     message: z.string().optional(),
   })
   .meta({ id: 'VoucherCheck' });
@@ -167,4 +172,3 @@ export const raffleProofSchema = z
     algorithm: z.string(),
   })
   .meta({ id: 'RaffleProof' });
-

@@ -2,7 +2,14 @@ import type { Conversation } from '@grammyjs/conversations';
 import { newNonce } from '../../../chat/reward-chat.js';
 import { translator, allTranslations, type Locale, type Translate } from '../../../chat/i18n.js';
 import { formatDate, formatDateTime, formatMoney, formatNumber, formatPhone } from '../../../chat/format.js';
-import { giftRequestScreen, memberCardText, returnDoneText, saleDoneText, salePreviewText, staffMemberLabel } from '../../../chat/screens/admin-screens.js';
+import {
+  giftRequestScreen,
+  memberCardText,
+  returnDoneText,
+  saleDoneText,
+  salePreviewText,
+  staffMemberLabel,
+} from '../../../chat/screens/admin-screens.js';
 import { broadcastProgressScreen, etaText } from '../../../chat/screens/broadcast-screens.js';
 import { broadcastEtaSeconds } from '../../../domain/campaigns/broadcast-service.js';
 import { campaignMessageScreen } from '../../../chat/screens/campaign-screens.js';
@@ -36,7 +43,14 @@ function parseMember(text: string): Parsed<{ phone?: string; memberCode?: string
 }
 
 /** One admin question; the cancel button answers CANCELLED (commands and menu labels end the conversation). */
-async function askOr<T>(conversation: Conv, ctx: ConversationContext, t: Translate, question: string, options: string[], parse: (text: string) => Parsed<T>): Promise<T | typeof CANCELLED | typeof SKIPPED> {
+async function askOr<T>(
+  conversation: Conv,
+  ctx: ConversationContext,
+  t: Translate,
+  question: string,
+  options: string[],
+  parse: (text: string) => Parsed<T>,
+): Promise<T | typeof CANCELLED | typeof SKIPPED> {
   const cancel = t('admin.cancel');
   return ask<T | typeof CANCELLED>(conversation, ctx, t, question, { kind: 'choices', options: [...options, cancel] }, (text) =>
     allTranslations('admin.cancel').includes(text) ? { ok: CANCELLED } : parse(text),
@@ -75,8 +89,15 @@ export function adminSaleConversation(deps: BotDeps) {
     const who = await askOr(conversation, ctx, t, t('admin.ask_member'), [], parseMember);
     if (who === CANCELLED || who === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     const member = await conversation.external(async () => {
-      const m = who.phone ? await deps.members.findByPhone(deps.merchantId, who.phone) : await deps.members.findByCode(deps.merchantId, who.memberCode!);
-      return m ? { label: `${[m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberCode} (${m.memberCode})`, active: m.status === 'active' } : null;
+      const m = who.phone
+        ? await deps.members.findByPhone(deps.merchantId, who.phone)
+        : await deps.members.findByCode(deps.merchantId, who.memberCode!);
+      return m
+        ? {
+            label: `${[m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberCode} (${m.memberCode})`,
+            active: m.status === 'active',
+          }
+        : null;
     });
     if (!member && who.memberCode) return done(ctx, t, op.role, t('admin.no_member'));
     const unit = await conversation.external(async () => (await deps.screens.context(deps.merchantId, s.locale)).moneyUnit);
@@ -91,14 +112,30 @@ export function adminSaleConversation(deps: BotDeps) {
       branch = b === SKIPPED ? undefined : b;
     } else branch = op.branch ?? undefined;
     const preview = await conversation.external(async () =>
-      salePreviewText({ member: member?.label ?? t('admin.new_customer', { phone: formatPhone(who.phone!, s.locale) }), amount, category: category === SKIPPED ? undefined : category, branch }, await deps.screens.context(deps.merchantId, s.locale)),
+      salePreviewText(
+        {
+          member: member?.label ?? t('admin.new_customer', { phone: formatPhone(who.phone!, s.locale) }),
+          amount,
+          category: category === SKIPPED ? undefined : category,
+          branch,
+        },
+        await deps.screens.context(deps.merchantId, s.locale),
+      ),
     );
-    const confirmed = await askOr(conversation, ctx, t, preview, [t('admin.confirm')], (text) => (allTranslations('admin.confirm').includes(text) ? { ok: true } : { error: 'profile_steps.bad_choice' }));
+    const confirmed = await askOr(conversation, ctx, t, preview, [t('admin.confirm')], (text) =>
+      allTranslations('admin.confirm').includes(text) ? { ok: true } : { error: 'profile_steps.bad_choice' },
+    );
     if (confirmed !== true) return done(ctx, t, op.role, t('admin.cancelled'));
     const nonce = await conversation.external(() => newNonce());
     const text = await conversation.external(async () => {
       try {
-        const out = await deps.admin.recordPurchase(op, { ...who, amount, category: category === SKIPPED ? undefined : category, branch, nonce });
+        const out = await deps.admin.recordPurchase(op, {
+          ...who,
+          amount,
+          category: category === SKIPPED ? undefined : category,
+          branch,
+          nonce,
+        });
         return saleDoneText(out, await deps.screens.context(deps.merchantId, s.locale));
       } catch (err) {
         return refusal(err, t, op.role);
@@ -116,17 +153,34 @@ export function adminReturnConversation(deps: BotDeps) {
     const who = await askOr(conversation, ctx, t, t('admin.ask_member'), [], parseMember);
     if (who === CANCELLED || who === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     const purchases = await conversation.external(async () => {
-      const m = who.phone ? await deps.members.findByPhone(deps.merchantId, who.phone) : await deps.members.findByCode(deps.merchantId, who.memberCode!);
+      const m = who.phone
+        ? await deps.members.findByPhone(deps.merchantId, who.phone)
+        : await deps.members.findByCode(deps.merchantId, who.memberCode!);
       if (!m) return [];
       const c = await deps.screens.context(deps.merchantId, s.locale);
       const list = await deps.admin.recentPurchases(op, m.id);
-      return list.map((p, i) => ({ orderId: p.orderId, max: p.amount - p.refundedAmount, label: t('admin.purchase_option', { n: formatNumber(i + 1, s.locale), amount: formatMoney(p.amount - p.refundedAmount, c.moneyUnit, s.locale, t), date: formatDate(p.occurredAt, s.locale) }) }));
+      return list.map((p, i) => ({
+        orderId: p.orderId,
+        max: p.amount - p.refundedAmount,
+        label: t('admin.purchase_option', {
+          n: formatNumber(i + 1, s.locale),
+          amount: formatMoney(p.amount - p.refundedAmount, c.moneyUnit, s.locale, t),
+          date: formatDate(p.occurredAt, s.locale),
+        }),
+      }));
     });
     if (!purchases.length) return done(ctx, t, op.role, t('admin.no_purchases'));
-    const picked = await askOr(conversation, ctx, t, t('admin.pick_purchase'), purchases.map((p) => p.label), (text): Parsed<(typeof purchases)[number]> => {
-      const p = purchases.find((x) => x.label === text);
-      return p ? { ok: p } : { error: 'profile_steps.bad_choice' };
-    });
+    const picked = await askOr(
+      conversation,
+      ctx,
+      t,
+      t('admin.pick_purchase'),
+      purchases.map((p) => p.label),
+      (text): Parsed<(typeof purchases)[number]> => {
+        const p = purchases.find((x) => x.label === text);
+        return p ? { ok: p } : { error: 'profile_steps.bad_choice' };
+      },
+    );
     if (picked === CANCELLED || picked === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     const unit = await conversation.external(async () => (await deps.screens.context(deps.merchantId, s.locale)).moneyUnit);
     const all = t('admin.all_amount');
@@ -137,8 +191,13 @@ export function adminReturnConversation(deps: BotDeps) {
       return 'ok' in a && a.ok > picked.max ? { error: 'admin.return_too_much', params: { max } } : a;
     });
     if (amount === CANCELLED || amount === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
-    const confirmed = await askOr(conversation, ctx, t, t('admin.return_preview', { orderId: picked.orderId, amount: formatMoney(amount, unit, s.locale, t) }), [t('admin.confirm')], (text) =>
-      allTranslations('admin.confirm').includes(text) ? { ok: true } : { error: 'profile_steps.bad_choice' },
+    const confirmed = await askOr(
+      conversation,
+      ctx,
+      t,
+      t('admin.return_preview', { orderId: picked.orderId, amount: formatMoney(amount, unit, s.locale, t) }),
+      [t('admin.confirm')],
+      (text) => (allTranslations('admin.confirm').includes(text) ? { ok: true } : { error: 'profile_steps.bad_choice' }),
     );
     if (confirmed !== true) return done(ctx, t, op.role, t('admin.cancelled'));
     const nonce = await conversation.external(() => newNonce());
@@ -159,7 +218,9 @@ export function adminLookupConversation(deps: BotDeps) {
     const s = await session(conversation, ctx);
     if (!s) return;
     const { t, op } = s;
-    const query = await askOr(conversation, ctx, t, t('admin.ask_member'), [], (text): Parsed<string> => ('ok' in parseMember(text) ? { ok: text } : { error: 'admin.bad_member' }));
+    const query = await askOr(conversation, ctx, t, t('admin.ask_member'), [], (text): Parsed<string> =>
+      'ok' in parseMember(text) ? { ok: text } : { error: 'admin.bad_member' },
+    );
     if (query === CANCELLED || query === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     const text = await conversation.external(async () => {
       try {
@@ -174,18 +235,39 @@ export function adminLookupConversation(deps: BotDeps) {
 
 /** Shipping note or rejection reason for a gift request, then the step. */
 export function adminGiftNoteConversation(deps: BotDeps) {
-  return async function adminGiftNote(conversation: Conv, ctx: ConversationContext, step: 'ship' | 'reject', requestId: string, cardMessageId?: number) {
+  return async function adminGiftNote(
+    conversation: Conv,
+    ctx: ConversationContext,
+    step: 'ship' | 'reject',
+    requestId: string,
+    cardMessageId?: number,
+  ) {
     const s = await session(conversation, ctx);
     if (!s) return;
     const { t, op } = s;
-    const note = await askOr(conversation, ctx, t, t(step === 'ship' ? 'admin.ask_tracking' : 'admin.ask_reason'), [t('profile_steps.skip')], textUpTo(500));
+    const note = await askOr(
+      conversation,
+      ctx,
+      t,
+      t(step === 'ship' ? 'admin.ask_tracking' : 'admin.ask_reason'),
+      [t('profile_steps.skip')],
+      textUpTo(500),
+    );
     if (note === CANCELLED) return done(ctx, t, op.role, t('admin.cancelled'));
     const text = await conversation.external(async (outer: BotContext) => {
       try {
         const r = await deps.admin.giftStep(op, requestId, step, note === SKIPPED ? undefined : note);
         if (cardMessageId && outer.chat) {
-          const card = giftRequestScreen(r, staffMemberLabel(await deps.members.get(deps.merchantId, r.memberId)), await deps.screens.context(deps.merchantId, s.locale));
-          await outer.api.editMessageText(outer.chat.id, cardMessageId, card.text, { reply_markup: card.buttons ? inlineKeyboard(card.buttons) : undefined }).catch(() => {});
+          const card = giftRequestScreen(
+            r,
+            staffMemberLabel(await deps.members.get(deps.merchantId, r.memberId)),
+            await deps.screens.context(deps.merchantId, s.locale),
+          );
+          await outer.api
+            .editMessageText(outer.chat.id, cardMessageId, card.text, {
+              reply_markup: card.buttons ? inlineKeyboard(card.buttons) : undefined,
+            })
+            .catch(() => {});
         }
         return t('admin.gift_moved', { gift: r.giftTitle, status: t(`gifts.status.${r.status}`) });
       } catch (err) {
@@ -203,10 +285,17 @@ export function adminInviteConversation(deps: BotDeps) {
     if (!s) return;
     const { t, op } = s;
     const roles = (['cashier', 'manager', 'owner'] as const).map((r) => ({ r, label: t(`admin.role.${r}`) }));
-    const role = await askOr(conversation, ctx, t, t('admin.invite_role'), roles.map((x) => x.label), (text): Parsed<'cashier' | 'manager' | 'owner'> => {
-      const hit = roles.find((x) => x.label === text);
-      return hit ? { ok: hit.r } : { error: 'profile_steps.bad_choice' };
-    });
+    const role = await askOr(
+      conversation,
+      ctx,
+      t,
+      t('admin.invite_role'),
+      roles.map((x) => x.label),
+      (text): Parsed<'cashier' | 'manager' | 'owner'> => {
+        const hit = roles.find((x) => x.label === text);
+        return hit ? { ok: hit.r } : { error: 'profile_steps.bad_choice' };
+      },
+    );
     if (role === CANCELLED || role === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     let branch: string | null = null;
     if (role === 'cashier') {
@@ -249,10 +338,17 @@ export function adminBroadcastConversation(deps: BotDeps) {
     let segment: Record<string, unknown>;
     let counted: { ok: true; n: number; eta: string } | { ok: false; error: string };
     for (;;) {
-      const preset = await askOr(conversation, ctx, t, question, presets.map((p) => p.label), (text): Parsed<Record<string, unknown> | 'tag'> => {
-        const hit = presets.find((p) => p.label === text);
-        return hit ? { ok: hit.segment } : { error: 'profile_steps.bad_choice' };
-      });
+      const preset = await askOr(
+        conversation,
+        ctx,
+        t,
+        question,
+        presets.map((p) => p.label),
+        (text): Parsed<Record<string, unknown> | 'tag'> => {
+          const hit = presets.find((p) => p.label === text);
+          return hit ? { ok: hit.segment } : { error: 'profile_steps.bad_choice' };
+        },
+      );
       if (preset === CANCELLED || preset === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
       if (preset === 'tag') {
         const tag = await askOr(conversation, ctx, t, t('admin.bc_ask_tag'), [], textUpTo(64));
@@ -278,16 +374,27 @@ export function adminBroadcastConversation(deps: BotDeps) {
     if (text === CANCELLED || text === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     const preview = await conversation.external(async () => {
       const c = await deps.screens.context(deps.merchantId, s.locale);
-      const screen = campaignMessageScreen({ text }, { firstName: ctx.from?.first_name ?? null, points: 0, coins: 0 }, { clubLink: null }, c);
+      const screen = campaignMessageScreen(
+        { text },
+        { firstName: ctx.from?.first_name ?? null, points: 0, coins: 0 },
+        { clubLink: null },
+        c,
+      );
       // Members who never gave a name get the placeholder's fallback: show that sentence as well.
-      const nameless = text.includes('{name}') ? campaignMessageScreen({ text }, { firstName: null, points: 0, coins: 0 }, { clubLink: null }, c).text : null;
+      const nameless = text.includes('{name}')
+        ? campaignMessageScreen({ text }, { firstName: null, points: 0, coins: 0 }, { clubLink: null }, c).text
+        : null;
       return { text: screen.text, buttons: screen.buttons ?? [], nameless };
     });
     await ctx.reply(t('admin.bc_preview'));
     await ctx.reply(preview.text, { reply_markup: inlineKeyboard(preview.buttons) });
     if (preview.nameless) await ctx.reply(t('admin.bc_preview_nameless', { text: preview.nameless }));
     const when = await askOr(conversation, ctx, t, t('admin.bc_when'), [t('admin.bc_now'), t('admin.bc_later')], (x) =>
-      allTranslations('admin.bc_now').includes(x) ? { ok: 'now' as const } : allTranslations('admin.bc_later').includes(x) ? { ok: 'later' as const } : { error: 'profile_steps.bad_choice' },
+      allTranslations('admin.bc_now').includes(x)
+        ? { ok: 'now' as const }
+        : allTranslations('admin.bc_later').includes(x)
+          ? { ok: 'later' as const }
+          : { error: 'profile_steps.bad_choice' },
     );
     if (when === CANCELLED || when === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     let scheduleAt: Date | null = null;
@@ -304,14 +411,23 @@ export function adminBroadcastConversation(deps: BotDeps) {
       conversation,
       ctx,
       t,
-      t('admin.bc_confirm', { n: formatNumber(counted.n, s.locale), when: scheduleAt ? t('admin.bc_when_line', { date: formatDateTime(scheduleAt, s.locale) }) : '' }),
+      t('admin.bc_confirm', {
+        n: formatNumber(counted.n, s.locale),
+        when: scheduleAt ? t('admin.bc_when_line', { date: formatDateTime(scheduleAt, s.locale) }) : '',
+      }),
       [t('admin.confirm')],
       (x) => (allTranslations('admin.confirm').includes(x) ? { ok: true } : { error: 'profile_steps.bad_choice' }),
     );
     if (confirmed !== true) return done(ctx, t, op.role, t('admin.cancelled'));
     const started = await conversation.external(async () => {
       try {
-        const out = await deps.admin.createCampaign(op, { kind: 'message', name: text.slice(0, 60), segment, message: { text }, scheduleAt: scheduleAt?.toISOString() });
+        const out = await deps.admin.createCampaign(op, {
+          kind: 'message',
+          name: text.slice(0, 60),
+          segment,
+          message: { text },
+          scheduleAt: scheduleAt?.toISOString(),
+        });
         const status = await deps.broadcasts.status(deps.merchantId, out.broadcast!.id);
         const screen = broadcastProgressScreen(status, await deps.screens.context(deps.merchantId, s.locale));
         return { ok: true as const, id: out.broadcast!.id, text: screen.text, buttons: screen.buttons ?? [] };
@@ -320,9 +436,15 @@ export function adminBroadcastConversation(deps: BotDeps) {
       }
     });
     if (!started.ok) return done(ctx, t, op.role, started.error);
-    await done(ctx, t, op.role, scheduleAt ? t('admin.bc_scheduled', { date: formatDateTime(scheduleAt, s.locale) }) : t('admin.bc_started'));
+    await done(
+      ctx,
+      t,
+      op.role,
+      scheduleAt ? t('admin.bc_scheduled', { date: formatDateTime(scheduleAt, s.locale) }) : t('admin.bc_started'),
+    );
     const progress = await ctx.reply(started.text, { reply_markup: inlineKeyboard(started.buttons) });
-    await conversation.external(() => deps.broadcasts.setProgress(started.id, { chatId: String(ctx.chat!.id), messageId: progress.message_id, locale: s.locale }));
+    await conversation.external(() =>
+      deps.broadcasts.setProgress(started.id, { chatId: String(ctx.chat!.id), messageId: progress.message_id, locale: s.locale }),
+    );
   };
 }
-

@@ -30,7 +30,8 @@ async function staff(ctx: BotContext): Promise<Operator | null> {
 
 /** A refusal from the server (role, branch) as a message; anything else is a real error. */
 async function refused(ctx: BotContext, op: Operator, err: unknown) {
-  if (isDomainError(err, 'not_allowed')) return void (await ctx.reply(ctx.t('admin.not_allowed', { role: ctx.t(`admin.role.${op.role}`) })));
+  if (isDomainError(err, 'not_allowed'))
+    return void (await ctx.reply(ctx.t('admin.not_allowed', { role: ctx.t(`admin.role.${op.role}`) })));
   throw err;
 }
 
@@ -39,12 +40,18 @@ chats.command('admin', async (ctx) => {
   const { operators, merchantId } = ctx.deps;
   if (code) {
     try {
-      const op = await operators.link(merchantId, code, String(ctx.from.id), [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' ') || null);
+      const op = await operators.link(
+        merchantId,
+        code,
+        String(ctx.from.id),
+        [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(' ') || null,
+      );
       const c = await ctx.screen();
       await ctx.reply(ctx.t('admin.linked', { role: ctx.t(`admin.role.${op.role}`), club: c.clubName }));
       return void (await replyScreen(ctx, adminHomeScreen(op, c), ctx.t));
     } catch (err) {
-      if (isDomainError(err) && ['invite_unknown', 'invite_used', 'invite_expired'].includes(err.code)) return void (await ctx.reply(ctx.t(`admin.${err.code}`)));
+      if (isDomainError(err) && ['invite_unknown', 'invite_used', 'invite_expired'].includes(err.code))
+        return void (await ctx.reply(ctx.t(`admin.${err.code}`)));
       throw err;
     }
   }

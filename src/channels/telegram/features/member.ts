@@ -11,10 +11,36 @@ import { editScreen, replyScreen } from '../render.js';
 
 /** The member's buttons Telegram leaves to the ChatRouter (profile and referral code still open conversations here). */
 const ROUTED = [
-  'history.page', 'language.set', 'promo.optOut', 'promo.optIn',
-  'wheel.spin', 'gift.page', 'gift.view', 'gift.ask', 'gift.askOld', 'gift.request', 'gift.cancel', 'gift.mine', 'voucher.offer', 'voucher.buy', 'voucher.cancel', 'raffle.offer', 'raffle.buy', 'raffle.cancel',
-  'profile.edit', 'referral.code',
-  'survey.rate', 'survey.nps', 'survey.noComment', 'survey.start', 'survey.answer', 'ticket.new', 'ticket.mine', 'ticket.view', 'ticket.reply', 'ticket.close',
+  'history.page',
+  'language.set',
+  'promo.optOut',
+  'promo.optIn',
+  'wheel.spin',
+  'gift.page',
+  'gift.view',
+  'gift.ask',
+  'gift.askOld',
+  'gift.request',
+  'gift.cancel',
+  'gift.mine',
+  'voucher.offer',
+  'voucher.buy',
+  'voucher.cancel',
+  'raffle.offer',
+  'raffle.buy',
+  'raffle.cancel',
+  'profile.edit',
+  'referral.code',
+  'survey.rate',
+  'survey.nps',
+  'survey.noComment',
+  'survey.start',
+  'survey.answer',
+  'ticket.new',
+  'ticket.mine',
+  'ticket.view',
+  'ticket.reply',
+  'ticket.close',
 ] as const satisfies ActionKind[];
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,7 +56,15 @@ export function memberFeature(router: ChatRouter) {
   const route = async (ctx: BotContext, input: ChatInput) => {
     const { deps } = ctx;
     const [member, operator] = await Promise.all([ctx.member(), ctx.operator()]);
-    const peer = { merchantId: deps.merchantId, channel: 'telegram' as const, chatId: String(ctx.from!.id), member, staff: !!operator, name: ctx.from?.first_name, inviteLink: (m: { referralCode: string }) => `https://t.me/${ctx.me.username}?start=r_${m.referralCode}` };
+    const peer = {
+      merchantId: deps.merchantId,
+      channel: 'telegram' as const,
+      chatId: String(ctx.from!.id),
+      member,
+      staff: !!operator,
+      name: ctx.from?.first_name,
+      inviteLink: (m: { referralCode: string }) => `https://t.me/${ctx.me.username}?start=r_${m.referralCode}`,
+    };
     const result = await router.handle(peer, input, ctx.session);
     ctx.session = result.session;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery(result.toast ? { text: result.toast } : undefined);
@@ -52,7 +86,9 @@ export function memberFeature(router: ChatRouter) {
     if (await ctx.member()) await ctx.deps.members.markReachable(ctx.deps.merchantId, 'telegram', String(ctx.from.id));
     await route(ctx, { kind: 'start', payload: ctx.match });
   });
-  chats.on('message:contact', (ctx) => route(ctx, { kind: 'contact', phone: ctx.message.contact.phone_number, own: ctx.message.contact.user_id === ctx.from.id }));
+  chats.on('message:contact', (ctx) =>
+    route(ctx, { kind: 'contact', phone: ctx.message.contact.phone_number, own: ctx.message.contact.user_id === ctx.from.id }),
+  );
   onAction(chats, [...ROUTED], action);
   chats.command('menu', (ctx) => action(ctx, { kind: 'home' }));
   chats.command('code', (ctx) => action(ctx, { kind: 'referral.code' }));
@@ -70,7 +106,9 @@ export function memberFeature(router: ChatRouter) {
     const item = ctx.session.flow ? actionForLabel(text) : actionForTyped(text);
     await route(ctx, item ? { kind: 'action', action: { kind: 'menu', item } } : { kind: 'text', text });
   });
-  chats.on('message:photo', (ctx) => route(ctx, { kind: 'media', caption: ctx.message.caption ?? '', file: ctx.message.photo.at(-1)!.file_id }));
+  chats.on('message:photo', (ctx) =>
+    route(ctx, { kind: 'media', caption: ctx.message.caption ?? '', file: ctx.message.photo.at(-1)!.file_id }),
+  );
   // Anything else (a sticker, an unknown command): the router's hint, or the question asked again.
   chats.on('message', (ctx) => route(ctx, { kind: 'text', text: '' }));
   return feature;

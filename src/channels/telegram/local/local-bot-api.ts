@@ -4,7 +4,11 @@ import type { InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, Update, User }
 
 /** A Telegram-shaped API error: grammY turns these into GrammyError with the same code. */
 export class BotApiError extends Error {
-  constructor(readonly code: number, readonly description: string, readonly retryAfter?: number) {
+  constructor(
+    readonly code: number,
+    readonly description: string,
+    readonly retryAfter?: number,
+  ) {
     super(description);
   }
 }
@@ -129,7 +133,18 @@ export class LocalBotApi {
       // A saved demo starts where it stopped; one whose file is gone starts above any id its bot
       // may still remember handling (the clock in ms), so its updates are not taken for repeats.
       const nextUpdateId = this.opts.stateFile ? Date.now() : 1;
-      bot = { token, id: Number(m[1]), username: `bashgah_${suffix}_bot`, firstName: 'Bashgah', webhook: null, queue: [], nextUpdateId, pollers: new Set(), commands: [], chats: new Map() };
+      bot = {
+        token,
+        id: Number(m[1]),
+        username: `bashgah_${suffix}_bot`,
+        firstName: 'Bashgah',
+        webhook: null,
+        queue: [],
+        nextUpdateId,
+        pollers: new Set(),
+        commands: [],
+        chats: new Map(),
+      };
       this.bots.set(token, bot);
     }
     return bot;
@@ -141,7 +156,12 @@ export class LocalBotApi {
   }
 
   listBots() {
-    return [...this.bots.values()].map((b) => ({ id: b.id, username: b.username, firstName: b.firstName, webhook: b.webhook?.url ?? null }));
+    return [...this.bots.values()].map((b) => ({
+      id: b.id,
+      username: b.username,
+      firstName: b.firstName,
+      webhook: b.webhook?.url ?? null,
+    }));
   }
 
   // ───────────── users' side ─────────────
@@ -170,7 +190,13 @@ export class LocalBotApi {
 
   private userMessage(bot: LocalBot, user: LocalUser, fields: Partial<Message>): Message {
     const chat = this.chat(bot, user);
-    const message = { message_id: chat.nextMessageId++, date: now(), chat: { id: user.id, type: 'private', first_name: user.first_name }, from: { ...user, is_bot: false }, ...fields } as Message;
+    const message = {
+      message_id: chat.nextMessageId++,
+      date: now(),
+      chat: { id: user.id, type: 'private', first_name: user.first_name },
+      from: { ...user, is_bot: false },
+      ...fields,
+    } as Message;
     chat.messages.push({ ...message, outgoing: false });
     this.wake(chat);
     return message;
@@ -187,7 +213,11 @@ export class LocalBotApi {
   /** The user shares a contact (their own, from the keyboard button, unless `ownerId` says otherwise). */
   sendContact(token: string, user: LocalUser, phone: string, ownerId: number | undefined = user.id): Update {
     const bot = this.bot(token);
-    return this.push(bot, { message: this.userMessage(bot, user, { contact: { phone_number: phone, first_name: user.first_name, user_id: ownerId } }) as Update['message'] });
+    return this.push(bot, {
+      message: this.userMessage(bot, user, {
+        contact: { phone_number: phone, first_name: user.first_name, user_id: ownerId },
+      }) as Update['message'],
+    });
   }
 
   /** The user presses an inline button under one of the bot's messages. */
@@ -198,7 +228,9 @@ export class LocalBotApi {
     if (!message) throw new BotApiError(400, `no message ${messageId} from the bot in this chat`);
     const id = randomBytes(8).toString('hex');
     this.queries.set(id, chat);
-    return this.push(bot, { callback_query: { id, from: { ...user, is_bot: false }, chat_instance: String(user.id), data, message: this.strip(message) } });
+    return this.push(bot, {
+      callback_query: { id, from: { ...user, is_bot: false }, chat_instance: String(user.id), data, message: this.strip(message) },
+    });
   }
 
   setBlocked(token: string, userId: number, blocked: boolean): void {
@@ -222,7 +254,11 @@ export class LocalBotApi {
   }
 
   /** Resolves once the bot has sent `count` messages after `after` (or edited one), or after `timeoutMs`. */
-  async waitForBot(token: string, userId: number, opts: { after?: number; count?: number; timeoutMs?: number } = {}): Promise<ChatMessage[]> {
+  async waitForBot(
+    token: string,
+    userId: number,
+    opts: { after?: number; count?: number; timeoutMs?: number } = {},
+  ): Promise<ChatMessage[]> {
     const deadline = Date.now() + (opts.timeoutMs ?? 5_000);
     const count = opts.count ?? 1;
     const bot = this.bot(token);
@@ -267,7 +303,12 @@ export class LocalBotApi {
         chat.waiters.add(done);
       });
     }
-    return { version: chat.version, messages: chat.messages.filter((m) => !m.deleted), keyboard: chat.keyboard, answers: chat.answers.slice(-5) };
+    return {
+      version: chat.version,
+      messages: chat.messages.filter((m) => !m.deleted),
+      keyboard: chat.keyboard,
+      answers: chat.answers.slice(-5),
+    };
   }
 
   // ───────────── the Bot API the bots call ─────────────
@@ -284,7 +325,10 @@ export class LocalBotApi {
     const limits = this.opts.limits;
     if (!limits) return;
     const t = Date.now();
-    for (const [key, max] of [[`b${bot.id}`, limits.perBotPerSecond], [`c${bot.id}:${chatId}`, limits.perChatPerSecond]] as const) {
+    for (const [key, max] of [
+      [`b${bot.id}`, limits.perBotPerSecond],
+      [`c${bot.id}:${chatId}`, limits.perChatPerSecond],
+    ] as const) {
       if (!max) continue;
       const times = (this.sentTimes.get(key) ?? []).filter((x) => x > t - 1000);
       if (times.length >= max) throw new BotApiError(429, 'Too Many Requests: retry after 1', 1);
@@ -317,7 +361,12 @@ export class LocalBotApi {
   }
 
   /** One Bot API call. `files` holds multipart uploads by part name (attach://name). */
-  async call(token: string, method: string, p: Record<string, unknown>, files: Map<string, { data: Buffer; mime: string }> = new Map()): Promise<unknown> {
+  async call(
+    token: string,
+    method: string,
+    p: Record<string, unknown>,
+    files: Map<string, { data: Buffer; mime: string }> = new Map(),
+  ): Promise<unknown> {
     const bot = this.bot(token);
     const wait = this.opts.latency?.(method, p) ?? 0;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -325,7 +374,15 @@ export class LocalBotApi {
     if (fault) throw fault;
     switch (method) {
       case 'getMe':
-        return { id: bot.id, is_bot: true, first_name: bot.firstName, username: bot.username, can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
+        return {
+          id: bot.id,
+          is_bot: true,
+          first_name: bot.firstName,
+          username: bot.username,
+          can_join_groups: false,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        };
       case 'getUpdates': {
         const offset = Number(p.offset ?? 0);
         if (offset && bot.queue[0] && bot.queue[0].update_id < offset) {
@@ -390,7 +447,9 @@ export class LocalBotApi {
         } else if (!this.files.has(ref)) {
           throw new BotApiError(400, 'Bad Request: wrong file identifier/HTTP URL specified');
         }
-        const photo = [{ file_id: fileId, file_unique_id: fileId, width: 512, height: 512, file_size: this.files.get(fileId)!.data.length }];
+        const photo = [
+          { file_id: fileId, file_unique_id: fileId, width: 512, height: 512, file_size: this.files.get(fileId)!.data.length },
+        ];
         return this.strip(this.record(bot, chat, { photo, caption: p.caption ? String(p.caption) : undefined }, p.reply_markup));
       }
       case 'sendDice': {
@@ -408,8 +467,15 @@ export class LocalBotApi {
         const text = method === 'editMessageText' ? String(p.text ?? '') : message.text;
         const caption = method === 'editMessageCaption' ? String(p.caption ?? '') : message.caption;
         const markup = p.reply_markup as InlineKeyboardMarkup | undefined;
-        if (text === message.text && caption === message.caption && JSON.stringify(markup ?? null) === JSON.stringify(message.reply_markup ?? null)) {
-          throw new BotApiError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+        if (
+          text === message.text &&
+          caption === message.caption &&
+          JSON.stringify(markup ?? null) === JSON.stringify(message.reply_markup ?? null)
+        ) {
+          throw new BotApiError(
+            400,
+            'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+          );
         }
         Object.assign(message, { text, caption, reply_markup: markup, edited: true, edit_date: now() });
         if (!markup) delete message.reply_markup;
@@ -428,7 +494,11 @@ export class LocalBotApi {
         const chat = this.queries.get(String(p.callback_query_id));
         if (!chat) throw new BotApiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
         this.queries.delete(String(p.callback_query_id));
-        chat.answers.push({ callbackQueryId: String(p.callback_query_id), text: p.text ? String(p.text) : undefined, showAlert: Boolean(p.show_alert) });
+        chat.answers.push({
+          callbackQueryId: String(p.callback_query_id),
+          text: p.text ? String(p.text) : undefined,
+          showAlert: Boolean(p.show_alert),
+        });
         this.wake(chat);
         return true;
       }

@@ -34,7 +34,9 @@ function page(template: string, lang: string | undefined, root: string, extra: {
 export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string } = {}): FastifyPluginAsync {
   return async (app) => {
     const tabs = (lang: string) =>
-      opts.whatsappRoot ? `<nav class="tabs"><a class="active" href="/playground?lang=${lang}">__TAB_TELEGRAM__</a><a href="/playground/whatsapp?lang=${lang}">__TAB_WHATSAPP__</a></nav>` : '';
+      opts.whatsappRoot
+        ? `<nav class="tabs"><a class="active" href="/playground?lang=${lang}">__TAB_TELEGRAM__</a><a href="/playground/whatsapp?lang=${lang}">__TAB_WHATSAPP__</a></nav>`
+        : '';
     // Demo mode has nothing else at the root: a newcomer opening the server lands in the playground.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/playground'));
     app.get('/playground', { schema: { hide: true } }, async (request, reply) => {
@@ -48,7 +50,9 @@ export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string 
         reply.type('text/html; charset=utf-8').send(page(WHATSAPP_PAGE, (request.query as { lang?: string }).lang, root, { tabs: '' })),
       );
     }
-    app.get('/playground/playground.css', { schema: { hide: true } }, async (_request, reply) => reply.type('text/css; charset=utf-8').send(CSS));
+    app.get('/playground/playground.css', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/css; charset=utf-8').send(CSS),
+    );
     app.get('/playground/vazirmatn.woff2', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('font/woff2').header('cache-control', 'public, max-age=86400').send(readFileSync(FONT)),
     );

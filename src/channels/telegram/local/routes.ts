@@ -4,7 +4,15 @@ import type { Update } from 'grammy/types';
 import { BotApiError, LocalBotApi, type LocalUser } from './local-bot-api.js';
 
 /** JSON fields arrive as strings in multipart and form bodies. */
-const JSON_FIELDS = new Set(['reply_markup', 'entities', 'caption_entities', 'commands', 'allowed_updates', 'link_preview_options', 'reply_parameters']);
+const JSON_FIELDS = new Set([
+  'reply_markup',
+  'entities',
+  'caption_entities',
+  'commands',
+  'allowed_updates',
+  'link_preview_options',
+  'reply_parameters',
+]);
 
 function decodeFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -70,7 +78,9 @@ export function localBotApiRoutes(api: LocalBotApi): FastifyPluginAsync {
     await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024 } });
     // Bots may send form bodies here; the API's own form parser refuses them on JSON routes.
     if (app.hasContentTypeParser('application/x-www-form-urlencoded')) app.removeContentTypeParser('application/x-www-form-urlencoded');
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
 
     app.route({
       method: ['GET', 'POST'],
@@ -85,7 +95,12 @@ export function localBotApiRoutes(api: LocalBotApi): FastifyPluginAsync {
           return { ok: true, result };
         } catch (err) {
           if (!(err instanceof BotApiError)) throw err;
-          return reply.status(err.code).send({ ok: false, error_code: err.code, description: err.description, ...(err.retryAfter ? { parameters: { retry_after: err.retryAfter } } : {}) });
+          return reply.status(err.code).send({
+            ok: false,
+            error_code: err.code,
+            description: err.description,
+            ...(err.retryAfter ? { parameters: { retry_after: err.retryAfter } } : {}),
+          });
         }
       },
     });
@@ -94,7 +109,12 @@ export function localBotApiRoutes(api: LocalBotApi): FastifyPluginAsync {
 
     app.post('/client/:bot/updates', { schema: { hide: true } }, async (request, reply) => {
       const { bot } = request.params as { bot: string };
-      const body = request.body as { user: unknown; text?: string; contact?: { phone_number: string; user_id?: number }; callback?: { message_id: number; data: string } };
+      const body = request.body as {
+        user: unknown;
+        text?: string;
+        contact?: { phone_number: string; user_id?: number };
+        callback?: { message_id: number; data: string };
+      };
       try {
         const token = api.botByUsername(bot).token;
         const user = userSchema(body.user);
@@ -121,7 +141,12 @@ export function localBotApiRoutes(api: LocalBotApi): FastifyPluginAsync {
       const { bot, userId } = request.params as { bot: string; userId: string };
       const { since, wait, name } = request.query as { since?: string; wait?: string; name?: string };
       const token = api.botByUsername(bot).token;
-      return api.chatAfterChange(token, { id: Number(userId), first_name: name || 'User' }, Number(since ?? -1), Math.min(Number(wait ?? 25), 30) * 1000);
+      return api.chatAfterChange(
+        token,
+        { id: Number(userId), first_name: name || 'User' },
+        Number(since ?? -1),
+        Math.min(Number(wait ?? 25), 30) * 1000,
+      );
     });
 
     app.post('/client/:bot/chats/:userId/block', { schema: { hide: true } }, async (request) => {
@@ -139,7 +164,9 @@ export function localBotApiRoutes(api: LocalBotApi): FastifyPluginAsync {
 }
 
 /** A standalone local Bot API on its own port (tests, benchmarks); `apiRoot` is what bots use. */
-export async function startLocalBotApi(opts: { port?: number; host?: string; api?: LocalBotApi } = {}): Promise<{ api: LocalBotApi; apiRoot: string; app: FastifyInstance; close(): Promise<void> }> {
+export async function startLocalBotApi(
+  opts: { port?: number; host?: string; api?: LocalBotApi } = {},
+): Promise<{ api: LocalBotApi; apiRoot: string; app: FastifyInstance; close(): Promise<void> }> {
   const api = opts.api ?? new LocalBotApi({ deliver: deliverToWebhook });
   const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024 });
   await app.register(localBotApiRoutes(api));

@@ -10,7 +10,11 @@ import { dirname } from 'node:path';
 export class SavedState<T> {
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly file: string, private readonly snapshot: () => T, private readonly delayMs = 200) {}
+  constructor(
+    private readonly file: string,
+    private readonly snapshot: () => T,
+    private readonly delayMs = 200,
+  ) {}
 
   /** The saved state, or undefined when there is none yet (or it cannot be read). */
   load(): T | undefined {

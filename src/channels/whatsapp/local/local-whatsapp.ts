@@ -1,6 +1,14 @@
 import { SavedState } from '../../telegram/local/saved-state.js';
 import { normalizePhone } from '../../../domain/members/phone.js';
-import { chatIdOf, phoneOfChatId, WhatsAppSendError, type IncomingWhatsAppMessage, type WhatsAppClient, type WhatsAppImage, type WhatsAppState } from '../client.js';
+import {
+  chatIdOf,
+  phoneOfChatId,
+  WhatsAppSendError,
+  type IncomingWhatsAppMessage,
+  type WhatsAppClient,
+  type WhatsAppImage,
+  type WhatsAppState,
+} from '../client.js';
 
 export interface LocalMessage {
   id: number;
@@ -31,7 +39,10 @@ export class LocalWhatsApp {
 
   constructor(opts: { stateFile?: string } = {}) {
     if (!opts.stateFile) return;
-    this.saved = new SavedState(opts.stateFile, () => ({ nextId: this.nextId, clubs: [...this.clients].map(([id, c]) => [id, c.savedChats()]) }));
+    this.saved = new SavedState(opts.stateFile, () => ({
+      nextId: this.nextId,
+      clubs: [...this.clients].map(([id, c]) => [id, c.savedChats()]),
+    }));
     const state = this.saved.load();
     this.nextId = state?.nextId ?? 1;
     for (const [merchantId, chats] of state?.clubs ?? []) {

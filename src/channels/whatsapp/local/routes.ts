@@ -16,17 +16,28 @@ export const LOCAL_WHATSAPP_PREFIX = '/local-whatsapp';
 export function localWhatsAppRoutes(local: LocalWhatsApp, merchants: MerchantService): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook('preClose', async () => local.flush());
-    app.get('/', { schema: { hide: true } }, async () => ({ clubs: (await merchants.whatsappAccounts()).map((a) => ({ ...a, running: local.has(a.merchantId) })) }));
+    app.get('/', { schema: { hide: true } }, async () => ({
+      clubs: (await merchants.whatsappAccounts()).map((a) => ({ ...a, running: local.has(a.merchantId) })),
+    }));
 
     app.post(
       '/:merchantId/messages',
-      { schema: { hide: true, params: z.object({ merchantId: z.string() }), body: z.object({ from: z.string().min(1).max(30), text: z.string().max(4096), name: z.string().max(60).optional() }) } },
+      {
+        schema: {
+          hide: true,
+          params: z.object({ merchantId: z.string() }),
+          body: z.object({ from: z.string().min(1).max(30), text: z.string().max(4096), name: z.string().max(60).optional() }),
+        },
+      },
       async (request, reply) => {
         try {
           const replies = await local.receive(request.params.merchantId, request.body.from, request.body.text, request.body.name);
           return { replies };
         } catch (err) {
-          if (err instanceof WhatsAppSendError) return reply.status(err.kind === 'not_ready' ? 503 : 400).send(errorBody(err.kind === 'not_ready' ? 'whatsapp_not_running' : 'invalid_phone', err.message));
+          if (err instanceof WhatsAppSendError)
+            return reply
+              .status(err.kind === 'not_ready' ? 503 : 400)
+              .send(errorBody(err.kind === 'not_ready' ? 'whatsapp_not_running' : 'invalid_phone', err.message));
           throw err;
         }
       },
@@ -34,8 +45,19 @@ export function localWhatsAppRoutes(local: LocalWhatsApp, merchants: MerchantSer
 
     app.get(
       '/:merchantId/chats/:phone/messages',
-      { schema: { hide: true, params: z.object({ merchantId: z.string(), phone: z.string() }), querystring: z.object({ after: z.coerce.number().int().min(0).default(0), wait: z.coerce.number().int().min(0).max(30_000).default(0) }) } },
-      async (request) => ({ messages: await local.messages(request.params.merchantId, request.params.phone, request.query.after, request.query.wait) }),
+      {
+        schema: {
+          hide: true,
+          params: z.object({ merchantId: z.string(), phone: z.string() }),
+          querystring: z.object({
+            after: z.coerce.number().int().min(0).default(0),
+            wait: z.coerce.number().int().min(0).max(30_000).default(0),
+          }),
+        },
+      },
+      async (request) => ({
+        messages: await local.messages(request.params.merchantId, request.params.phone, request.query.after, request.query.wait),
+      }),
     );
   };
 }

@@ -24,12 +24,20 @@ import type { Redis } from 'ioredis';
  */
 export const v1Routes: FastifyPluginAsync<HttpServices & { redis: Redis; redisPrefix: string }> = async (app, deps) => {
   limitFailedAuth(app, { redis: deps.redis, prefix: deps.redisPrefix, perMinute: deps.failedAuthPerMinute });
-  await app.register(async (webhooks) => {
-    webhooks.addHook('preValidation', webhookAuth(deps.auth, deps.webhookToleranceSeconds));
-    await webhooks.register(purchaseWebhookRoutes, deps.services);
-  }, { prefix: '/webhooks' });
+  await app.register(
+    async (webhooks) => {
+      webhooks.addHook('preValidation', webhookAuth(deps.auth, deps.webhookToleranceSeconds));
+      await webhooks.register(purchaseWebhookRoutes, deps.services);
+    },
+    { prefix: '/webhooks' },
+  );
 
-  await app.register(wooCommerceRoutes, { prefix: '/webhooks/woocommerce', auth: deps.auth, purchases: deps.services.purchases, settings: deps.services.settings });
+  await app.register(wooCommerceRoutes, {
+    prefix: '/webhooks/woocommerce',
+    auth: deps.auth,
+    purchases: deps.services.purchases,
+    settings: deps.services.settings,
+  });
 
   await app.register(publicRaffleRoutes, { prefix: '/public/raffles', raffles: deps.services.raffles });
 
@@ -44,7 +52,11 @@ export const v1Routes: FastifyPluginAsync<HttpServices & { redis: Redis; redisPr
     await api.register(voucherRoutes, { vouchers: deps.services.vouchers });
     await api.register(raffleRoutes, { raffles: deps.services.raffles });
     await api.register(broadcastRoutes, { campaigns: deps.services.campaigns, broadcasts: deps.services.broadcasts });
-    await api.register(surveyRoutes, { surveys: deps.services.surveys, campaigns: deps.services.campaigns, tickets: deps.services.tickets });
+    await api.register(surveyRoutes, {
+      surveys: deps.services.surveys,
+      campaigns: deps.services.campaigns,
+      tickets: deps.services.tickets,
+    });
     await api.register(whatsappRoutes, { merchants: deps.services.merchants, redis: deps.redis, redisPrefix: deps.redisPrefix });
   });
 };

@@ -21,7 +21,15 @@ const statsSchema = z
     joinToPurchase: z.number().describe('firstPurchases / joins'),
     kFactor: z.number().describe('invitationsPerMember × inviteToJoin'),
     rewardsPaid: balancesSchema,
-    bySource: z.array(z.object({ source: z.string().nullable(), invitations: z.number().int(), joins: z.number().int(), members: z.number().int(), kFactor: z.number() })),
+    bySource: z.array(
+      z.object({
+        source: z.string().nullable(),
+        invitations: z.number().int(),
+        joins: z.number().int(),
+        members: z.number().int(),
+        kFactor: z.number(),
+      }),
+    ),
   })
   .meta({ id: 'ReferralStats' });
 
@@ -34,22 +42,46 @@ const friendsSchema = z
         status: z.string(),
         joinedAt: z.string().nullable(),
         firstPurchaseAt: z.string().nullable(),
-        rewards: z.array(z.object({ trigger: z.string(), beneficiary: z.string(), currency: z.string(), amount: z.number().int(), status: z.string() })),
+        rewards: z.array(
+          z.object({ trigger: z.string(), beneficiary: z.string(), currency: z.string(), amount: z.number().int(), status: z.string() }),
+        ),
       }),
     ),
   })
   .meta({ id: 'ReferredFriends' });
 
-export const referralRoutes: FastifyPluginAsyncZod<{ referrals: ReferralService; members: MemberService; staff: StaffService }> = async (app, { referrals, members, staff }) => {
+export const referralRoutes: FastifyPluginAsyncZod<{ referrals: ReferralService; members: MemberService; staff: StaffService }> = async (
+  app,
+  { referrals, members, staff },
+) => {
   app.get(
     '/referrals/stats',
-    { schema: { tags: ['referrals'], summary: 'The referral programme over a period, with its K-factor', description: 'from/to: Tehran days, Jalali (1405/08/01) or Gregorian (2026-10-23); default the last 30 days.', security, errors: ['invalid_range', 'invalid_date'], querystring: range, response: { 200: statsSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['referrals'],
+        summary: 'The referral programme over a period, with its K-factor',
+        description: 'from/to: Tehran days, Jalali (1405/08/01) or Gregorian (2026-10-23); default the last 30 days.',
+        security,
+        errors: ['invalid_range', 'invalid_date'],
+        querystring: range,
+        response: { 200: statsSchema, ...errorResponses },
+      },
+    },
     async (request) => referrals.stats(request.merchantId!, request.query),
   );
 
   app.get(
     '/members/:id/referrals',
-    { schema: { tags: ['referrals'], summary: 'The friends a member referred, and their rewards', security, errors: ['member_not_found'], params: z.object({ id: z.string() }), response: { 200: friendsSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['referrals'],
+        summary: 'The friends a member referred, and their rewards',
+        security,
+        errors: ['member_not_found'],
+        params: z.object({ id: z.string() }),
+        response: { 200: friendsSchema, ...errorResponses },
+      },
+    },
     async (request) => {
       const member = await members.get(request.merchantId!, request.params.id);
       const friends = await referrals.friends(request.merchantId!, member.id);
@@ -68,7 +100,14 @@ export const referralRoutes: FastifyPluginAsyncZod<{ referrals: ReferralService;
 
   app.get(
     '/staff',
-    { schema: { tags: ['staff'], summary: 'Salespeople (codes seen on purchases or added here)', security, response: { 200: z.object({ staff: z.array(z.object({ code: z.string(), name: z.string().nullable() })) }), ...errorResponses } } },
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'Salespeople (codes seen on purchases or added here)',
+        security,
+        response: { 200: z.object({ staff: z.array(z.object({ code: z.string(), name: z.string().nullable() })) }), ...errorResponses },
+      },
+    },
     async (request) => ({ staff: (await staff.list(request.merchantId!)).map(({ code, name }) => ({ code, name })) }),
   );
 
@@ -97,7 +136,22 @@ export const referralRoutes: FastifyPluginAsyncZod<{ referrals: ReferralService;
         security,
         errors: ['invalid_range', 'invalid_date'],
         querystring: range,
-        response: { 200: z.object({ from: z.string(), to: z.string(), staff: z.array(z.object({ staffCode: z.string(), name: z.string().nullable(), purchases: z.number().int(), sales: z.number().int(), commission: z.number().int() })) }), ...errorResponses },
+        response: {
+          200: z.object({
+            from: z.string(),
+            to: z.string(),
+            staff: z.array(
+              z.object({
+                staffCode: z.string(),
+                name: z.string().nullable(),
+                purchases: z.number().int(),
+                sales: z.number().int(),
+                commission: z.number().int(),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => staff.report(request.merchantId!, request.query),

@@ -11,8 +11,18 @@ const documented = { body: merchantSettingsSchema, ok: merchantSettingsSchema };
 const security = [{ apiKey: [] }];
 
 export const settingsRoutes: FastifyPluginAsyncZod<{ settings: PgSettingsStore }> = async (app, { settings }) => {
-  app.get('/', { schema: { tags: ['settings'], summary: 'The club settings, defaults filled in', security, documented: { ok: merchantSettingsSchema }, response: { 200: settingsSchema, ...errorResponses } } }, async (request) =>
-    settings.get(request.merchantId!),
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: 'The club settings, defaults filled in',
+        security,
+        documented: { ok: merchantSettingsSchema },
+        response: { 200: settingsSchema, ...errorResponses },
+      },
+    },
+    async (request) => settings.get(request.merchantId!),
   );
 
   app.put(
@@ -36,7 +46,8 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ settings: PgSettingsStore }
     {
       schema: {
         tags: ['settings'],
-        summary: 'Change part of the club settings (JSON Merge Patch: named keys change, null removes, arrays replace; the result is validated)',
+        summary:
+          'Change part of the club settings (JSON Merge Patch: named keys change, null removes, arrays replace; the result is validated)',
         security,
         consumes: ['application/json', MERGE_PATCH_JSON],
         errors: ['invalid_settings'],

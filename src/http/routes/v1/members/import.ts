@@ -61,7 +61,8 @@ async function* records(text: string): AsyncGenerator<Record<string, string>> {
 
 function charsetOf(contentType: string | undefined): string | undefined {
   const charset = /;\s*charset="?([^";\s]+)"?/i.exec(contentType ?? '')?.[1];
-  if (charset && !isKnownCharset(charset)) throw invalid('unsupported_charset', `charset "${charset}" is not supported; send UTF-8 or windows-1256`);
+  if (charset && !isKnownCharset(charset))
+    throw invalid('unsupported_charset', `charset "${charset}" is not supported; send UTF-8 or windows-1256`);
   return charset;
 }
 
@@ -83,19 +84,28 @@ export const memberImportRoutes: FastifyPluginAsyncZod<{ imports: MemberImportSe
       },
     },
     async (request, reply) => {
-      if (!request.body || typeof (request.body as Readable).pipe !== 'function') throw invalid('invalid_csv', 'Send the file with Content-Type: text/csv');
+      if (!request.body || typeof (request.body as Readable).pipe !== 'function')
+        throw invalid('invalid_csv', 'Send the file with Content-Type: text/csv');
       const charset = charsetOf(request.headers['content-type']);
       let bytes: Buffer;
       try {
         bytes = await readAll(request.body as Readable, IMPORT_MAX_BYTES);
       } catch (err) {
-        if (err instanceof DomainError && err.code === 'payload_too_large') return reply.status(413).send({ error: { code: err.code, message: err.message } });
+        if (err instanceof DomainError && err.code === 'payload_too_large')
+          return reply.status(413).send({ error: { code: err.code, message: err.message } });
         throw err;
       }
       const text = decodeText(bytes, charset);
-      if (text === null) throw invalid('invalid_encoding', 'The file is not valid UTF-8 although its Content-Type says so; send it as windows-1256 or without a charset');
+      if (text === null)
+        throw invalid(
+          'invalid_encoding',
+          'The file is not valid UTF-8 although its Content-Type says so; send it as windows-1256 or without a charset',
+        );
       const nul = text.indexOf('\0');
-      if (nul !== -1) throw invalid('invalid_csv', `Line ${lineAt(text, nul)} of the CSV contains a NUL byte; nothing was imported`, { line: lineAt(text, nul) });
+      if (nul !== -1)
+        throw invalid('invalid_csv', `Line ${lineAt(text, nul)} of the CSV contains a NUL byte; nothing was imported`, {
+          line: lineAt(text, nul),
+        });
       return imports.import(request.merchantId!, records(text), request.actor!);
     },
   );

@@ -4,7 +4,15 @@ import type { LedgerService } from '../../../../domain/ledger/ledger-service.js'
 import type { MemberQueries } from '../../../../domain/members/member-queries.js';
 import type { MemberService } from '../../../../domain/members/member-service.js';
 import { errorResponses } from '../../../schemas/common.js';
-import { adjustmentBodySchema, adjustmentResponseSchema, ledgerPageSchema, ledgerQuery, memberIdParams, memberLookupQuery, memberSchema } from '../../../schemas/members.js';
+import {
+  adjustmentBodySchema,
+  adjustmentResponseSchema,
+  ledgerPageSchema,
+  ledgerQuery,
+  memberIdParams,
+  memberLookupQuery,
+  memberSchema,
+} from '../../../schemas/members.js';
 import { presentMember } from '../../../presenters/member.js';
 
 const security = [{ apiKey: [] }];
@@ -19,11 +27,19 @@ export const memberRoutes: FastifyPluginAsyncZod<MemberRouteDeps> = async (app, 
   app.get(
     '/',
     {
-      schema: { tags: ['members'], summary: 'Find a member by phone or member code', security, errors: ['member_not_found', 'invalid_phone'], querystring: memberLookupQuery, response: { 200: memberSchema, ...errorResponses } },
+      schema: {
+        tags: ['members'],
+        summary: 'Find a member by phone or member code',
+        security,
+        errors: ['member_not_found', 'invalid_phone'],
+        querystring: memberLookupQuery,
+        response: { 200: memberSchema, ...errorResponses },
+      },
     },
     async (request) => {
       const { phone, code } = request.query;
-      const member = phone !== undefined ? await members.findByPhone(request.merchantId!, phone) : await members.findByCode(request.merchantId!, code!);
+      const member =
+        phone !== undefined ? await members.findByPhone(request.merchantId!, phone) : await members.findByCode(request.merchantId!, code!);
       if (!member) throw notFound('member_not_found', 'No member with this phone or code');
       return presentMember(await memberQueries.profile(request.merchantId!, member.id));
     },
@@ -31,18 +47,38 @@ export const memberRoutes: FastifyPluginAsyncZod<MemberRouteDeps> = async (app, 
 
   app.get(
     '/:id',
-    { schema: { tags: ['members'], summary: 'A member: profile, balances, tier and progress to the next tier', security, errors: ['member_not_found'], params: memberIdParams, response: { 200: memberSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'A member: profile, balances, tier and progress to the next tier',
+        security,
+        errors: ['member_not_found'],
+        params: memberIdParams,
+        response: { 200: memberSchema, ...errorResponses },
+      },
+    },
     async (request) => presentMember(await memberQueries.profile(request.merchantId!, request.params.id)),
   );
 
   app.get(
     '/:id/ledger',
     {
-      schema: { tags: ['members'], summary: 'Ledger entries, newest first, paged by cursor', security, errors: ['member_not_found'], params: memberIdParams, querystring: ledgerQuery, response: { 200: ledgerPageSchema, ...errorResponses } },
+      schema: {
+        tags: ['members'],
+        summary: 'Ledger entries, newest first, paged by cursor',
+        security,
+        errors: ['member_not_found'],
+        params: memberIdParams,
+        querystring: ledgerQuery,
+        response: { 200: ledgerPageSchema, ...errorResponses },
+      },
     },
     async (request) => {
       const { cursor, limit } = request.query;
-      const page = await memberQueries.history(request.merchantId!, request.params.id, { before: cursor ? Number(cursor) : undefined, limit });
+      const page = await memberQueries.history(request.merchantId!, request.params.id, {
+        before: cursor ? Number(cursor) : undefined,
+        limit,
+      });
       return {
         entries: page.entries.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
         nextCursor: page.nextBefore !== undefined ? String(page.nextBefore) : null,
@@ -56,7 +92,8 @@ export const memberRoutes: FastifyPluginAsyncZod<MemberRouteDeps> = async (app, 
       schema: {
         tags: ['members'],
         summary: 'Add to or take from a balance by hand',
-        description: 'Idempotent on idempotencyKey. A negative amount larger than the balance is 422. Manual points do not count for tiers.',
+        description:
+          'Idempotent on idempotencyKey. A negative amount larger than the balance is 422. Manual points do not count for tiers.',
         security,
         errors: ['member_not_found', 'member_blocked', 'insufficient_balance', 'idempotency_conflict', 'amount_too_large'],
         idempotent: true,

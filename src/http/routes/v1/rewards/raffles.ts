@@ -10,18 +10,50 @@ const raffleFields =
   'Body: { title, prizes: [{ title, count }], entryRule: { kind: purchase } | { kind: points, per } | { kind: coins, price }, opensAt? (ISO, default now), closesAt (ISO) }. The hash of the server seed is published at once; the draw runs at closesAt.';
 
 export const raffleRoutes: FastifyPluginAsyncZod<{ raffles: RaffleService }> = async (app, { raffles }) => {
-  app.get('/raffles', { schema: { tags: ['raffles'], summary: 'Raffles, newest first', security, response: { 200: z.object({ raffles: z.array(raffleSchema) }), ...errorResponses } } }, async (request) => ({
-    raffles: (await raffles.list(request.merchantId!)).map(presentRaffle),
-  }));
+  app.get(
+    '/raffles',
+    {
+      schema: {
+        tags: ['raffles'],
+        summary: 'Raffles, newest first',
+        security,
+        response: { 200: z.object({ raffles: z.array(raffleSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => ({
+      raffles: (await raffles.list(request.merchantId!)).map(presentRaffle),
+    }),
+  );
 
   app.post(
     '/raffles',
-    { schema: { tags: ['raffles'], summary: 'Open a raffle', description: raffleFields, security, errors: ['invalid_raffle'], body: domainBody(raffleFields), response: { 201: raffleSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['raffles'],
+        summary: 'Open a raffle',
+        description: raffleFields,
+        security,
+        errors: ['invalid_raffle'],
+        body: domainBody(raffleFields),
+        response: { 201: raffleSchema, ...errorResponses },
+      },
+    },
     async (request, reply) => reply.code(201).send(presentRaffle(await raffles.create(request.merchantId!, request.body))),
   );
 
-  app.get('/raffles/:id', { schema: { tags: ['raffles'], summary: 'A raffle: seed hash, tickets, and after the draw the seed, public value and winners', security, errors: ['raffle_not_found'], params: idParams, response: { 200: raffleSchema, ...errorResponses } } }, async (request) =>
-    presentRaffle(await raffles.get(request.merchantId!, request.params.id)),
+  app.get(
+    '/raffles/:id',
+    {
+      schema: {
+        tags: ['raffles'],
+        summary: 'A raffle: seed hash, tickets, and after the draw the seed, public value and winners',
+        security,
+        errors: ['raffle_not_found'],
+        params: idParams,
+        response: { 200: raffleSchema, ...errorResponses },
+      },
+    },
+    async (request) => presentRaffle(await raffles.get(request.merchantId!, request.params.id)),
   );
 };
 

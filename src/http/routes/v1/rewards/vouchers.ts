@@ -2,7 +2,15 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { VoucherService } from '../../../../domain/rewards/voucher-service.js';
 import { errorResponses } from '../../../schemas/common.js';
-import { campaignSchema, domainBody, idParams, redeemBodySchema, redeemResponseSchema, validateBodySchema, validateResponseSchema } from '../../../schemas/rewards.js';
+import {
+  campaignSchema,
+  domainBody,
+  idParams,
+  redeemBodySchema,
+  redeemResponseSchema,
+  validateBodySchema,
+  validateResponseSchema,
+} from '../../../schemas/rewards.js';
 import { presentCampaign } from '../../../presenters/rewards.js';
 
 const security = [{ apiKey: [] }];
@@ -12,13 +20,30 @@ const campaignFields =
 export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> = async (app, { vouchers }) => {
   app.get(
     '/vouchers/campaigns',
-    { schema: { tags: ['vouchers'], summary: 'Voucher campaigns, with codes issued and redeemed', security, response: { 200: z.object({ campaigns: z.array(campaignSchema) }), ...errorResponses } } },
+    {
+      schema: {
+        tags: ['vouchers'],
+        summary: 'Voucher campaigns, with codes issued and redeemed',
+        security,
+        response: { 200: z.object({ campaigns: z.array(campaignSchema) }), ...errorResponses },
+      },
+    },
     async (request) => ({ campaigns: (await vouchers.campaigns(request.merchantId!)).map(presentCampaign) }),
   );
 
   app.post(
     '/vouchers/campaigns',
-    { schema: { tags: ['vouchers'], summary: 'Create a voucher campaign', description: campaignFields, security, errors: ['invalid_campaign', 'invalid_code'], body: domainBody(campaignFields), response: { 201: campaignSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['vouchers'],
+        summary: 'Create a voucher campaign',
+        description: campaignFields,
+        security,
+        errors: ['invalid_campaign', 'invalid_code'],
+        body: domainBody(campaignFields),
+        response: { 201: campaignSchema, ...errorResponses },
+      },
+    },
     async (request, reply) => reply.code(201).send(presentCampaign(await vouchers.createCampaign(request.merchantId!, request.body))),
   );
 
@@ -35,7 +60,8 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
         response: { 201: z.object({ codes: z.array(z.string()) }), ...errorResponses },
       },
     },
-    async (request, reply) => reply.code(201).send({ codes: await vouchers.generate(request.merchantId!, request.params.id, request.body.count) }),
+    async (request, reply) =>
+      reply.code(201).send({ codes: await vouchers.generate(request.merchantId!, request.params.id, request.body.count) }),
   );
 
   app.post(
@@ -51,12 +77,22 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
         response: { 201: z.object({ code: z.string() }), ...errorResponses },
       },
     },
-    async (request, reply) => reply.code(201).send({ code: await vouchers.give(request.merchantId!, request.params.id, request.body.memberId, 'api') }),
+    async (request, reply) =>
+      reply.code(201).send({ code: await vouchers.give(request.merchantId!, request.params.id, request.body.memberId, 'api') }),
   );
 
   app.post(
     '/vouchers/validate',
-    { schema: { tags: ['vouchers'], summary: 'Does a code apply to this basket? The discount, or the reason it does not apply', security, errors: ['member_not_found', 'invalid_phone'], body: validateBodySchema, response: { 200: validateResponseSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['vouchers'],
+        summary: 'Does a code apply to this basket? The discount, or the reason it does not apply',
+        security,
+        errors: ['member_not_found', 'invalid_phone'],
+        body: validateBodySchema,
+        response: { 200: validateResponseSchema, ...errorResponses },
+      },
+    },
     async (request) => vouchers.validate(request.merchantId!, request.body),
   );
 
@@ -66,14 +102,29 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
       schema: {
         tags: ['vouchers'],
         summary: 'Redeem a code for an order',
-        description: 'Idempotent on orderId (same body again replays with `Idempotent-Replayed: true`; another body is 409). A single-use code is redeemed once, also when orders race for it; a refused code is 422 with the reason.',
+        description:
+          'Idempotent on orderId (same body again replays with `Idempotent-Replayed: true`; another body is 409). A single-use code is redeemed once, also when orders race for it; a refused code is 422 with the reason.',
         security,
         errors: [
           'invalid_code',
           'member_not_found',
           'invalid_phone',
           'redemption_conflict',
-          ...(['unknown_code', 'already_redeemed', 'not_yours', 'inactive', 'not_started', 'expired', 'below_minimum', 'no_matching_items', 'tier_not_allowed', 'limit_reached', 'member_limit_reached'] as const).map((r) => `voucher_${r}` as const),
+          ...(
+            [
+              'unknown_code',
+              'already_redeemed',
+              'not_yours',
+              'inactive',
+              'not_started',
+              'expired',
+              'below_minimum',
+              'no_matching_items',
+              'tier_not_allowed',
+              'limit_reached',
+              'member_limit_reached',
+            ] as const
+          ).map((r) => `voucher_${r}` as const),
         ],
         idempotent: true,
         body: redeemBodySchema,
@@ -87,4 +138,3 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
     },
   );
 };
-

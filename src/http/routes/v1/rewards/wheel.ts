@@ -7,8 +7,17 @@ import { presentWheel } from '../../../presenters/rewards.js';
 const security = [{ apiKey: [] }];
 
 export const wheelRoutes: FastifyPluginAsyncZod<{ wheel: WheelService }> = async (app, { wheel }) => {
-  app.get('/wheel', { schema: { tags: ['rewards'], summary: 'The lucky wheel: prizes, weights, stock, cost and limits', security, response: { 200: wheelSchema, ...errorResponses } } }, async (request) =>
-    presentWheel(await wheel.config(request.merchantId!)),
+  app.get(
+    '/wheel',
+    {
+      schema: {
+        tags: ['rewards'],
+        summary: 'The lucky wheel: prizes, weights, stock, cost and limits',
+        security,
+        response: { 200: wheelSchema, ...errorResponses },
+      },
+    },
+    async (request) => presentWheel(await wheel.config(request.merchantId!)),
   );
 
   app.put(

@@ -12,26 +12,41 @@ import { errorResponses } from '../../../schemas/common.js';
 const resultSchema = z
   .object({
     ok: z.literal(true),
-    results: z.array(z.object({ action: z.string(), outcome: z.string(), orderId: z.string().optional(), refundId: z.string().optional() })),
+    results: z.array(
+      z.object({ action: z.string(), outcome: z.string(), orderId: z.string().optional(), refundId: z.string().optional() }),
+    ),
   })
   .meta({ id: 'WooCommerceResult' });
 
 /** Outcomes that must not make WooCommerce retry (it disables a webhook after 5 failures). */
-const SETTLED = new Set(['order_conflict', 'refund_conflict', 'already_refunded', 'order_not_found', 'refund_exceeds_purchase', 'invalid_phone', 'member_blocked']);
+const SETTLED = new Set([
+  'order_conflict',
+  'refund_conflict',
+  'already_refunded',
+  'order_not_found',
+  'refund_exceeds_purchase',
+  'invalid_phone',
+  'member_blocked',
+]);
 
 /**
  * WooCommerce's own webhooks (Settings → Advanced → Webhooks, API version v3): set the delivery
  * URL to /v1/webhooks/woocommerce/<merchantId> and the secret to the merchant's webhook secret.
  * Topics order.created / order.updated; the creation ping (form body webhook_id=…) gets 200.
  */
-export const wooCommerceRoutes: FastifyPluginAsyncZod<{ auth: MerchantAuthStore; purchases: PurchaseService; settings: SettingsProvider }> = async (app, deps) => {
+export const wooCommerceRoutes: FastifyPluginAsyncZod<{
+  auth: MerchantAuthStore;
+  purchases: PurchaseService;
+  settings: SettingsProvider;
+}> = async (app, deps) => {
   app.post(
     '/:merchantId',
     {
       schema: {
         tags: ['webhooks'],
         summary: 'WooCommerce order webhooks (no plugin needed)',
-        description: 'Verifies X-WC-Webhook-Signature (base64 HMAC-SHA256 of the body with the webhook secret). Awards when the order is completed (or processing, per setting); reverses on refunded/cancelled and on partial refunds.',
+        description:
+          'Verifies X-WC-Webhook-Signature (base64 HMAC-SHA256 of the body with the webhook secret). Awards when the order is completed (or processing, per setting); reverses on refunded/cancelled and on partial refunds.',
         params: z.object({ merchantId: z.string() }),
         consumes: ['application/json', FORM_URLENCODED],
         errors: ['merchant_not_found', 'invalid_signature'],
@@ -51,7 +66,8 @@ export const wooCommerceRoutes: FastifyPluginAsyncZod<{ auth: MerchantAuthStore;
       if (!verifyWooSignature(secrets, request.headers['x-wc-webhook-signature'] as string | undefined, request.rawBody ?? '')) {
         throw unauthorized('invalid_signature', 'X-WC-Webhook-Signature does not match the body and the webhook secret');
       }
-      if (topic !== 'order.created' && topic !== 'order.updated') return { ok: true as const, results: [{ action: 'ignore', outcome: `topic_${String(topic)}` }] };
+      if (topic !== 'order.created' && topic !== 'order.updated')
+        return { ok: true as const, results: [{ action: 'ignore', outcome: `topic_${String(topic)}` }] };
 
       const settings = await deps.settings.get(merchantId);
       const results = [];
@@ -60,12 +76,32 @@ export const wooCommerceRoutes: FastifyPluginAsyncZod<{ auth: MerchantAuthStore;
           if (action.kind === 'ignore') {
             results.push({ action: 'ignore', outcome: action.reason });
           } else if (action.kind === 'purchase') {
-            const out = await deps.purchases.record(merchantId, { orderId: action.orderId, phone: action.phone, amount: action.amount, currency: action.currency, items: action.items, occurredAt: action.occurredAt }, 'woocommerce');
+            const out = await deps.purchases.record(
+              merchantId,
+              {
+                orderId: action.orderId,
+                phone: action.phone,
+                amount: action.amount,
+                currency: action.currency,
+                items: action.items,
+                occurredAt: action.occurredAt,
+              },
+              'woocommerce',
+            );
             results.push({ action: 'purchase', outcome: out.replayed ? 'already_recorded' : out.status, orderId: action.orderId });
           } else {
             const amount = action.amount === undefined ? undefined : toMerchantUnit(action.amount, action.currency, settings.currency);
-            const out = await deps.purchases.refund(merchantId, { refundId: action.refundId, orderId: action.orderId, amount }, 'woocommerce');
-            results.push({ action: 'refund', outcome: out.replayed ? 'already_refunded' : 'refunded', orderId: action.orderId, refundId: action.refundId });
+            const out = await deps.purchases.refund(
+              merchantId,
+              { refundId: action.refundId, orderId: action.orderId, amount },
+              'woocommerce',
+            );
+            results.push({
+              action: 'refund',
+              outcome: out.replayed ? 'already_refunded' : 'refunded',
+              orderId: action.orderId,
+              refundId: action.refundId,
+            });
           }
         } catch (err) {
           if (!isDomainError(err) || !SETTLED.has(err.code)) throw err;
