@@ -3,6 +3,7 @@ import type { Locale, Translate } from './i18n.js';
 import type { Currency } from '../domain/ledger/types.js';
 import { formatIranianPhone } from '../domain/members/phone.js';
 import { toPersianDigits } from '../lib/digits.js';
+import { LRI, PDI } from './bidi.js';
 
 const numberFormats: Record<Locale, Intl.NumberFormat> = {
   fa: new Intl.NumberFormat('fa-IR', { maximumFractionDigits: 0 }),
@@ -64,8 +65,8 @@ export function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** A phone for staff screens: ۰۹۱۲ ۱۲۳ ۴۵۶۷ (a foreign one keeps its +), isolated left-to-right so its groups stay in order in a Persian line. */
+/** A phone as shown to people: ۰۹۱۲ ۱۲۳ ۴۵۶۷ (a foreign one keeps its +), isolated left-to-right so its groups stay in order in a Persian line. */
 export function formatPhone(e164: string, locale: Locale): string {
   const shown = formatIranianPhone(e164);
-  return `\u2066${locale === 'fa' ? toPersianDigits(shown) : shown}\u2069`;
+  return `${LRI}${locale === 'fa' ? toPersianDigits(shown) : shown}${PDI}`;
 }

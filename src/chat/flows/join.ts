@@ -1,6 +1,5 @@
 import { isDomainError } from '../../domain/errors.js';
-import { formatIranianPhone } from '../../domain/members/phone.js';
-import { toPersianDigits } from '../../lib/digits.js';
+import { formatPhone } from '../format.js';
 import type { ChatInput } from '../input.js';
 import { balancesLine } from '../screens/member-screens.js';
 import type { Screen } from '../screens/types.js';
@@ -60,11 +59,10 @@ export async function join(turn: Turn, input: ChatInput) {
   const code = member.memberCode;
   if (turn.whatsapp) {
     const name = peer.name?.trim() ? ` ${peer.name.trim()}` : '';
-    const phone = formatIranianPhone(member.phone);
     turn.note(
       outcome.claimed
         ? t('whatsapp.claimed', { name, club: c.clubName, balances, code })
-        : t('whatsapp.joined', { name, club: c.clubName, phone: turn.locale === 'fa' ? toPersianDigits(phone) : phone, code }),
+        : t('whatsapp.joined', { name, club: c.clubName, phone: formatPhone(member.phone, turn.locale), code }),
     );
   } else turn.note(outcome.claimed ? t('start.claimed', { balances, code }) : t('start.joined', { code }));
   turn.note(t(turn.whatsapp ? 'whatsapp.profile_intro' : 'start.profile_intro'));

@@ -1,9 +1,7 @@
 import type { Member } from '../../domain/members/types.js';
 import type { TierProgress } from '../../domain/tiers/tiers.js';
 import type { HistoryPage } from '../../domain/members/member-queries.js';
-import { formatIranianPhone } from '../../domain/members/phone.js';
-import { formatAmount, formatCalendarDate, formatDate, formatNumber, formatSigned, progressBar } from '../format.js';
-import { toPersianDigits } from '../../lib/digits.js';
+import { formatAmount, formatCalendarDate, formatDate, formatNumber, formatPhone, formatSigned, progressBar } from '../format.js';
 import type { Screen, ScreenButton, ScreenContext } from './types.js';
 
 export function mainMenuScreen(c: ScreenContext): Screen {
@@ -135,7 +133,7 @@ export function profileScreen(m: Member, c: ScreenContext): Screen {
     c.t('profile.title'),
     '',
     c.t('profile.name', { value: displayName(m, c) }),
-    c.t('profile.phone', { value: c.locale === 'fa' ? toPersianDigits(formatIranianPhone(m.phone)) : formatIranianPhone(m.phone) }),
+    c.t('profile.phone', { value: formatPhone(m.phone, c.locale) }),
     c.t('profile.birth_date', { value: m.birthDate ? formatCalendarDate(m.birthDate, c.locale) : unknown }),
     c.t('profile.gender', { value: m.gender ? c.t(`profile_steps.${m.gender}`) : unknown }),
     c.t('profile.city', { value: m.city ?? unknown }),

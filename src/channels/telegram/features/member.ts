@@ -4,12 +4,13 @@ import type { ChatInput } from '../../../chat/input.js';
 import { actionForLabel, actionForTyped, MAIN_MENU } from '../../../chat/menu.js';
 import { translator } from '../../../chat/i18n.js';
 import { ChatRouter } from '../../../chat/router.js';
+import { FEEDBACK_ACTIONS } from '../../../chat/feedback-chat.js';
 import type { Screen } from '../../../chat/screens/types.js';
 import type { BotContext } from '../context.js';
 import { onAction } from '../on-action.js';
 import { editScreen, replyScreen } from '../render.js';
 
-/** The member's buttons Telegram leaves to the ChatRouter (profile and referral code still open conversations here). */
+/** The member's buttons the ChatRouter answers. */
 const ROUTED = [
   'history.page',
   'language.set',
@@ -31,16 +32,7 @@ const ROUTED = [
   'raffle.cancel',
   'profile.edit',
   'referral.code',
-  'survey.rate',
-  'survey.nps',
-  'survey.noComment',
-  'survey.start',
-  'survey.answer',
-  'ticket.new',
-  'ticket.mine',
-  'ticket.view',
-  'ticket.reply',
-  'ticket.close',
+  ...FEEDBACK_ACTIONS,
 ] as const satisfies ActionKind[];
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
