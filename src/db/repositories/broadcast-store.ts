@@ -146,8 +146,8 @@ export class PgBroadcastStore implements BroadcastStore {
       "SELECT channel, count(*)::int AS n FROM broadcast_deliveries WHERE broadcast_id = $1 AND state IN ('pending', 'sending') GROUP BY channel",
       [broadcastId],
     );
-    const out = { telegram: 0, whatsapp: 0 };
-    for (const r of rows) out[r.channel as keyof typeof out] = r.n;
+    const out: Partial<Record<ChannelName, number>> = {};
+    for (const r of rows) out[r.channel as ChannelName] = r.n;
     return out;
   }
 

@@ -37,7 +37,7 @@ export interface BroadcastStore {
   pendingMembers(broadcastId: string, after: string | null, limit: number): Promise<Recipient[]>;
   counts(broadcastId: string): Promise<DeliveryCounts>;
   /** Deliveries still pending or in flight, per channel. */
-  remainingByChannel(broadcastId: string): Promise<Record<ChannelName, number>>;
+  remainingByChannel(broadcastId: string): Promise<Partial<Record<ChannelName, number>>>;
   cancelPending(broadcastId: string): Promise<number>;
   setProgress(id: string, p: { chatId: string; messageId: number; locale: string }): Promise<void>;
   segmentOf(campaignId: string): Promise<{ segment: unknown; holdoutPercent: number } | null>;
@@ -66,8 +66,10 @@ export interface BroadcastPace {
 }
 
 /** Seconds until the last message is out: each channel drains its own queue at its own pace, at once. */
-export function broadcastEtaSeconds(remaining: Record<ChannelName, number>, pace: BroadcastPace): number {
-  return Math.max(Math.ceil(remaining.telegram / pace.ratePerSecond), Math.ceil((remaining.whatsapp * pace.whatsappIntervalMs) / 1000));
+export function broadcastEtaSeconds(remaining: Partial<Record<ChannelName, number>>, pace: BroadcastPace): number {
+  const telegram = remaining.telegram ?? 0;
+  const whatsapp = remaining.whatsapp ?? 0;
+  return Math.max(Math.ceil(telegram / pace.ratePerSecond), Math.ceil((whatsapp * pace.whatsappIntervalMs) / 1000));
 }
 
 /**

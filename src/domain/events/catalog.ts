@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CURRENCIES } from '../ledger/types.js';
+import { CHANNELS } from '../members/types.js';
 import { PRIZE_KINDS } from '../rewards/wheel.js';
 
 /**
@@ -42,7 +43,7 @@ const ticket = z.object({
 export const eventSchemas = {
   'member.joined': z.object({
     member_id: id,
-    channel: z.enum(['telegram', 'whatsapp']),
+    channel: z.enum(CHANNELS),
     /** The member already had purchases or balances (recorded by phone before joining in chat). */
     claimed: z.boolean(),
     new_phone: z.boolean(),

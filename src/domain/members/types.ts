@@ -2,7 +2,11 @@ import type { Balances } from '../ledger/types.js';
 
 export type MemberStatus = 'pending' | 'active' | 'blocked';
 export type Gender = 'male' | 'female';
-export type ChannelName = 'telegram' | 'whatsapp';
+/** Where the club reaches a member; the order is the fallback order for notices. */
+export const CHANNELS = ['telegram', 'bale', 'whatsapp', 'sms'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+/** The chats a member writes from (SMS has no chat identity: the phone is the address). */
+export type ChatChannelName = Exclude<ChannelName, 'sms'>;
 
 export interface Member {
   id: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { balancesSchema } from './common.js';
+import { CHANNELS } from '../../domain/members/types.js';
 
 export const memberSchema = z
   .object({
@@ -29,7 +30,7 @@ export const memberSchema = z
     purchaseCount: z.number().int(),
     purchaseTotal: z.number().int(),
     lastPurchaseAt: z.string().nullable(),
-    channels: z.array(z.object({ channel: z.enum(['telegram', 'whatsapp']), reachable: z.boolean() })),
+    channels: z.array(z.object({ channel: z.enum(CHANNELS), reachable: z.boolean() })),
     createdAt: z.string(),
     joinedAt: z.string().nullable(),
   })
