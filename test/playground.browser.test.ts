@@ -63,6 +63,7 @@ afterAll(async () => {
 });
 
 type Page = import('playwright-core').Page;
+type Locator = import('playwright-core').Locator;
 
 /** The page's document, inside page.evaluate (the test itself is compiled without the DOM types). */
 type Doc = { documentElement: { scrollHeight: number }; querySelectorAll(s: string): { length: number } };
@@ -79,10 +80,19 @@ async function expectChatAppLayout(page: Page, size: { width: number; height: nu
   expect(await page.evaluate(() => (globalThis as unknown as { document: Doc }).document.documentElement.scrollHeight)).toBeLessThanOrEqual(
     size.height,
   );
-  const chat = (await page.locator('#chat').boundingBox())!;
+  const chat = await boxOf(page.locator('#chat'));
   expect(chat.height).toBeGreaterThan(150);
-  const start = (await page.locator('.msg.user').first().boundingBox())!; // "/start"
+  const start = await boxOf(page.locator('.msg.user').first()); // "/start"
   expect(start.width).toBeLessThan(chat.width / 3);
+}
+
+/** The element's box once it is on screen: the chat re-renders its list while messages arrive. */
+async function boxOf(locator: Locator) {
+  for (let attempt = 0; ; attempt++) {
+    await locator.waitFor({ state: 'visible' });
+    const box = await locator.boundingBox();
+    if (box || attempt >= 20) return box!;
+  }
 }
 
 /** Opens the chat as the selected user with `phone`, joins with the contact button and skips the profile. */
