@@ -27,29 +27,37 @@ function page(template: string, lang: string | undefined, root: string, extra: {
     .replace(/__([A-Z_]+)__/g, (_, key: string) => strings[key.toLowerCase()] ?? key);
 }
 
+type Tab = 'telegram' | 'bale' | 'whatsapp';
+const TAB_PATHS: Record<Tab, string> = { telegram: '/playground', bale: '/playground/bale', whatsapp: '/playground/whatsapp' };
+
 /**
  * GET /playground: a browser page where a person chats with the bot as fake users; with the
- * local WhatsApp, /playground/whatsapp does the same over numbered menus (a tab of the page).
+ * local Bale Bot API, /playground/bale is the same page on the club's Bale bot, and with the
+ * local WhatsApp, /playground/whatsapp does the same over numbered menus (tabs of one page).
+ * The tabs share their fake users (and phones), so one person on every messenger is one member.
  */
-export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string } = {}): FastifyPluginAsync {
+export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string; baleRoot?: string } = {}): FastifyPluginAsync {
   return async (app) => {
-    const tabs = (lang: string) =>
-      opts.whatsappRoot
-        ? `<nav class="tabs"><a class="active" href="/playground?lang=${lang}">__TAB_TELEGRAM__</a><a href="/playground/whatsapp?lang=${lang}">__TAB_WHATSAPP__</a></nav>`
+    const shown: Tab[] = ['telegram', ...(opts.baleRoot ? (['bale'] as const) : []), ...(opts.whatsappRoot ? (['whatsapp'] as const) : [])];
+    const tabs = (lang: string, active: Tab) =>
+      shown.length > 1
+        ? `<nav class="tabs">${shown
+            .map(
+              (tab) =>
+                `<a${tab === active ? ' class="active"' : ''} href="${TAB_PATHS[tab]}?lang=${lang}">__TAB_${tab.toUpperCase()}__</a>`,
+            )
+            .join('')}</nav>`
         : '';
+    const serve = (path: string, template: string, root: string, tab: Tab) =>
+      app.get(path, { schema: { hide: true } }, async (request, reply) => {
+        const lang = (request.query as { lang?: string }).lang;
+        return reply.type('text/html; charset=utf-8').send(page(template, lang, root, { tabs: tabs(isLocale(lang) ? lang : 'fa', tab) }));
+      });
     // Demo mode has nothing else at the root: a newcomer opening the server lands in the playground.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/playground'));
-    app.get('/playground', { schema: { hide: true } }, async (request, reply) => {
-      const lang = (request.query as { lang?: string }).lang;
-      const html = page(PAGE, lang, apiRoot, { tabs: tabs(isLocale(lang) ? lang : 'fa') });
-      return reply.type('text/html; charset=utf-8').send(html);
-    });
-    if (opts.whatsappRoot) {
-      const root = opts.whatsappRoot;
-      app.get('/playground/whatsapp', { schema: { hide: true } }, async (request, reply) =>
-        reply.type('text/html; charset=utf-8').send(page(WHATSAPP_PAGE, (request.query as { lang?: string }).lang, root, { tabs: '' })),
-      );
-    }
+    serve(TAB_PATHS.telegram, PAGE, apiRoot, 'telegram');
+    if (opts.baleRoot) serve(TAB_PATHS.bale, PAGE, opts.baleRoot, 'bale');
+    if (opts.whatsappRoot) serve(TAB_PATHS.whatsapp, WHATSAPP_PAGE, opts.whatsappRoot, 'whatsapp');
     app.get('/playground/playground.css', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').send(CSS),
     );
