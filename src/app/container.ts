@@ -322,7 +322,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     bale,
     localBotApi: local ? new LocalBotApi({ deliver: deliverToWebhook, stateFile: join(config.DATA_DIR, 'local-bot-api.json') }) : undefined,
     localBaleApi: baleRoot.local
-      ? new LocalBotApi({ deliver: deliverToWebhook, stateFile: join(config.DATA_DIR, 'local-bale-api.json') })
+      ? new LocalBotApi({ deliver: deliverToWebhook, stateFile: join(config.DATA_DIR, 'local-bale-api.json'), dialect: 'bale' })
       : undefined,
     whatsapp,
     localWhatsApp,

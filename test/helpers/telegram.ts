@@ -164,7 +164,7 @@ export async function createTelegramHarness(
   const channel = opts.channel ?? 'telegram';
   const r = opts.world?.r ?? createTestRedis();
   const w = opts.world?.w ?? (await createTestWorld({ redis: r }));
-  const newBotApi = () => new LocalBotApi({ deliver: deliverToWebhook, stateFile: opts.botApiState });
+  const newBotApi = () => new LocalBotApi({ deliver: deliverToWebhook, stateFile: opts.botApiState, dialect: channel });
   const prefix = channel === 'bale' ? BALE_SHAPED_PREFIX : undefined;
   let local = await startLocalBotApi({ api: newBotApi(), prefix });
   const merchantId = opts.world?.merchantId ?? (await w.newMerchant(opts.settings, opts.clubName ?? 'کافه تهران'));
