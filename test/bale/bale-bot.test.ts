@@ -113,4 +113,15 @@ describe('the club on Bale (the same bot code at a Bale-shaped Bot API root)', (
     expect(onTg!.text).toBe(onBl!.text);
     expect(onTg!.text).toContain('۷۰');
   });
+
+  it("a purchase is told on Bale with the member's ble.ir invitation (the happy moment)", async () => {
+    const member = (await memberOn('bale', 7001))!;
+    const u = bale.user(7001, 'Sara');
+    const before = u.botMessages().length;
+    await tg.w.services.purchases.record(tg.merchantId, { orderId: 'bale-buy-1', phone: member.phone, amount: 400_000 }, 'test');
+    await drainEvents(tg.w.db, [memberNotifier({ memberStore: tg.w.services.memberStore, channels: [notices(tg), notices(bale)] })]);
+    const told = u.botMessages().slice(before);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toContain(`https://ble.ir/${bale.api.listBots()[0]!.username}?start=r_${member.referralCode}`);
+  });
 });
