@@ -24,6 +24,8 @@ export interface Member {
   status: MemberStatus;
   optedOut: boolean;
   locale: string | null;
+  /** Chosen in the profile; null: the chat used last. */
+  preferredChannel: ChannelName | null;
   tags: string[];
   tier: string;
   balances: Balances;
@@ -55,6 +57,7 @@ export interface ProfileUpdate {
   gender?: Gender | null;
   city?: string | null;
   locale?: string | null;
+  preferredChannel?: ChannelName | null;
 }
 
 export interface RegisterInput {
