@@ -147,6 +147,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
           screens: s.screens,
           channels: { whatsapp: whatsappDelivery(channel, limiter, s.shortLinks) },
           progress: (id) => w.broadcastQueues!.progress(id),
+          requeue: (merchantId, broadcastId, recipient) => w.broadcastQueues!.enqueue(merchantId, broadcastId, [recipient]),
           defaultLocale: 'fa',
           logger,
           clock: w.clock,
