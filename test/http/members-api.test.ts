@@ -72,6 +72,30 @@ describe('GET /v1/members', () => {
   });
 });
 
+describe('GET /v1/members/:id: channels and reachability', () => {
+  it('lists each chat with reachability, last seen and when it was linked, and the preferred channel', async () => {
+    const s = t.w.services;
+    const m = t.merchant.id;
+    const p = newPhone();
+    const { member } = await s.members.register({ merchantId: m, phone: p, channel: 'telegram', externalUserId: '99002', chatId: '99002' });
+    await s.members.register({ merchantId: m, phone: p, channel: 'bale', externalUserId: '5501', chatId: '5501' });
+    await s.memberStore.markSeen(m, 'telegram', '99002');
+    await s.memberStore.markUnreachable(m, 'bale', '5501', true);
+
+    const before = (await t.api('GET', `/v1/members/${member.id}`)).json();
+    expect(before.preferredChannel).toBeNull();
+    const byChannel = Object.fromEntries(before.channels.map((c: { channel: string }) => [c.channel, c]));
+    expect(byChannel.telegram).toMatchObject({ reachable: true, unreachableSince: null, lastSeenAt: expect.any(String) });
+    expect(byChannel.bale).toMatchObject({ reachable: false, unreachableSince: expect.any(String), lastSeenAt: null });
+    expect(byChannel.bale.linkedAt).toEqual(expect.any(String));
+
+    await s.members.setPreferredChannel(m, member.id, 'bale');
+    expect((await t.api('GET', `/v1/members/${member.id}`)).json().preferredChannel).toBe('bale');
+    // Only a channel the member has a chat on can be preferred.
+    await expect(s.members.setPreferredChannel(m, member.id, 'whatsapp')).rejects.toMatchObject({ code: 'channel_not_linked' });
+  });
+});
+
 describe('GET /v1/members/:id/ledger', () => {
   it('pages newest first with a cursor until the end', async () => {
     const seen: number[] = [];

@@ -27,7 +27,14 @@ export function presentMember({ member: m, progress, identities }: MemberProfile
     purchaseCount: m.purchaseCount,
     purchaseTotal: m.purchaseTotal,
     lastPurchaseAt: m.lastPurchaseAt?.toISOString() ?? null,
-    channels: identities.map((i) => ({ channel: i.channel, reachable: i.unreachableAt === null })),
+    channels: identities.map((i) => ({
+      channel: i.channel,
+      reachable: i.unreachableAt === null,
+      unreachableSince: i.unreachableAt?.toISOString() ?? null,
+      lastSeenAt: i.lastSeenAt?.toISOString() ?? null,
+      linkedAt: i.createdAt.toISOString(),
+    })),
+    preferredChannel: m.preferredChannel,
     createdAt: m.createdAt.toISOString(),
     joinedAt: m.joinedAt?.toISOString() ?? null,
   };
