@@ -6,8 +6,8 @@ import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
 import { newPhone } from '../helpers/services.js';
 import { waitForDrainedQueues } from '../helpers/quiet.js';
-import { createTelegramHarness, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
-import { attachWhatsApp } from '../helpers/whatsapp.js';
+import type { TelegramHarness, TgUser } from '../helpers/telegram.js';
+import { createTelegramAndWhatsApp, type attachWhatsApp } from '../helpers/whatsapp.js';
 import { stripIsolates } from '../../src/chat/bidi.js';
 import { fakeNoticeChannel } from '../helpers/fake-notice-channel.js';
 
@@ -18,19 +18,13 @@ let tg: TgUser;
 let phone: string;
 let memberId: string;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  h = await createTelegramHarness();
-  wa = await attachWhatsApp(h.w, h.r, h.merchantId);
+  ({ h, wa, tg, phone, memberId, close } = await createTelegramAndWhatsApp(611));
   sender = await wa.startSender(10);
-  phone = newPhone();
-  tg = h.user(611, 'Sara');
-  await tg.join(phone);
-  memberId = (await h.w.services.members.findByPhone(h.merchantId, phone))!.id;
 });
-afterAll(async () => {
-  await wa.close();
-  await h.close();
-});
+afterAll(() => close());
 
 /** The worker role's notifier: Telegram and WhatsApp (and any other channels given) behind one handler. */
 async function notify(...more: NoticeChannel[]) {
