@@ -102,6 +102,8 @@ describe('a broadcast reaches each member exactly once, on their channel', () =>
       return 'whatsapp';
     });
     expect(planned).toHaveLength(1000);
+    // The count before sending makes the same choice (the 100 blocks are not known yet).
+    expect(await s.campaigns.countSegment(m, {})).toMatchObject({ reachable: 1000, byChannel: { telegram: 490, whatsapp: 510 } });
 
     const { broadcast, recipients } = await s.campaigns.create(
       m,

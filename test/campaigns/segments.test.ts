@@ -110,7 +110,14 @@ const count = async (segment: object) => (await w.services.campaigns.countSegmen
 
 describe('segments', () => {
   it('count only active members who did not opt out', async () => {
-    expect(await w.services.campaigns.countSegment(m, {})).toEqual({ members: 8, telegram: 7, whatsapp: 2, reachable: 8 });
+    expect(await w.services.campaigns.countSegment(m, {})).toEqual({
+      members: 8,
+      telegram: 7,
+      whatsapp: 2,
+      reachable: 8,
+      // The member on both wrote on neither: the chat linked last (WhatsApp) is theirs.
+      byChannel: { telegram: 6, whatsapp: 2 },
+    });
   });
 
   it('tier, tags (any), source tag', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS } from '../../domain/members/types.js';
 
 const counts = z.object({
   pending: z.number().int(),
@@ -40,7 +41,12 @@ export const segmentCountSchema = z
     members: z.number().int(),
     telegram: z.number().int().describe('Reachable in Telegram'),
     whatsapp: z.number().int().describe('Reachable in WhatsApp'),
-    reachable: z.number().int().describe('Reachable in either (who a broadcast goes to: Telegram first, else WhatsApp)'),
+    reachable: z.number().int().describe('Whom a broadcast reaches: members reachable on a chat the club runs'),
+    byChannel: z
+      .partialRecord(z.enum(CHANNELS), z.number().int())
+      .describe(
+        "Where a broadcast would go, one channel per member: the member's preferred channel (or the chat used last), else Telegram, Bale, WhatsApp",
+      ),
   })
   .meta({ id: 'SegmentCount' });
 
