@@ -54,6 +54,11 @@ describe('channelsToTry: where a message goes, best first', () => {
     expect(channelsToTry(never, ALL)[0]).toBe('bale');
   });
 
+  it('two chats linked in the same millisecond and never written from: the fallback order breaks the tie', () => {
+    expect(channelsToTry(member([chat('whatsapp', { linked: 5 }), chat('telegram', { linked: 5 })]), ALL)[0]).toBe('telegram');
+    expect(lastUsedChannel([chat('whatsapp', { seen: 5 }), chat('bale', { seen: 5 })])).toBe('bale');
+  });
+
   it('channels the club has no sender for are left out, whatever the preference', () => {
     const m = member([chat('telegram', { seen: 1 }), chat('bale', { seen: 9 }), chat('whatsapp')], 'bale');
     expect(channelsToTry(m, ['telegram', 'whatsapp'])).toEqual(['telegram', 'whatsapp']);

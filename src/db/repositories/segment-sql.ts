@@ -1,6 +1,6 @@
 import type { Segment } from '../../domain/campaigns/segments.js';
 import { tehranDaysOf } from '../../lib/tehran-calendar.js';
-import type { ChatChannelName } from '../../domain/members/types.js';
+import { CHANNELS, type ChatChannelName } from '../../domain/members/types.js';
 import { clubSendsOn } from './club-senders.js';
 
 /**
@@ -42,6 +42,9 @@ export function reachableOn(channel: ChatChannelName): string {
   return `(EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = '${channel}' AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL) AND ${clubSendsOn(channel)})`;
 }
 
+/** A channel's place in the fallback order (ties in recency go by it, as in channelsToTry). */
+const CHANNEL_ORDER = `array_position(ARRAY[${CHANNELS.map((c) => `'${c}'`).join(', ')}]::channel[], ci.channel)`;
+
 /**
  * SQL: the channel a message to member `m` goes on (null: none), as channelsToTry picks it
  * (src/domain/members/reach.ts): the preferred channel, or the chat used last, then the list
@@ -50,7 +53,7 @@ export function reachableOn(channel: ChatChannelName): string {
  */
 export function firstChannelSql(channelsParam: string): string {
   const lastUsed = `(SELECT ci.channel FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel <> 'sms' AND ci.chat_id IS NOT NULL
-      ORDER BY ci.last_seen_at IS NOT NULL DESC, coalesce(ci.last_seen_at, ci.created_at) DESC, ci.created_at LIMIT 1)`;
+      ORDER BY ci.last_seen_at IS NOT NULL DESC, coalesce(ci.last_seen_at, ci.created_at) DESC, ${CHANNEL_ORDER} LIMIT 1)`;
   const reachable = `CASE WHEN o.channel = 'sms'
       THEN m.phone IS NOT NULL AND NOT EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = 'sms' AND ci.unreachable_at IS NOT NULL)
       ELSE EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = o.channel AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL) END`;

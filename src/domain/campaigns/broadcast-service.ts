@@ -70,6 +70,11 @@ const ENQUEUE_CHUNK = 1000;
 /** The channels a broadcast goes out on: the chats. SMS costs money per part and is only for campaigns that ask for it. */
 export const BROADCAST_CHANNELS: readonly ChannelName[] = ['telegram', 'bale', 'whatsapp'];
 
+/** A segment limited to one channel ("members on WhatsApp") is sent there; otherwise on each member's chat. */
+export function broadcastChannels(segment: Segment): readonly ChannelName[] {
+  return segment.channel ? [segment.channel] : BROADCAST_CHANNELS;
+}
+
 export interface BroadcastPace {
   /** Telegram messages per second per bot. */
   ratePerSecond: number;
@@ -137,7 +142,7 @@ export class BroadcastService {
     await this.deps.store.transition(id, ['scheduled'], 'enqueuing');
     const campaign = await this.deps.store.segmentOf(b.campaignId);
     const segment = parseSegment(campaign?.segment ?? {});
-    await this.deps.store.fanOut(b, segment, campaign?.holdoutPercent ?? 0, this.clock.now(), BROADCAST_CHANNELS);
+    await this.deps.store.fanOut(b, segment, campaign?.holdoutPercent ?? 0, this.clock.now(), broadcastChannels(segment));
     await this.enqueuePending(b);
     await this.deps.store.transition(id, ['enqueuing'], 'sending');
     b = (await this.deps.store.getAny(id))!;

@@ -5,7 +5,7 @@ import { tehranDay } from '../../lib/jalali.js';
 import type { EarningRule } from '../rules/settings.js';
 import { parseInput } from '../validation.js';
 import { requireOwnReferences, type Reference, type ReferenceStore } from '../references.js';
-import { BROADCAST_CHANNELS, type Broadcast, type BroadcastService, type DeliveryCounts } from './broadcast-service.js';
+import { broadcastChannels, type Broadcast, type BroadcastService, type DeliveryCounts } from './broadcast-service.js';
 import { campaignInputSchema, type CampaignMessage, type CampaignReward } from './campaign-schemas.js';
 import { parseSegment, segmentToJson, type Segment, type SegmentCount, type SegmentCounter } from './segments.js';
 
@@ -81,7 +81,8 @@ export class CampaignService {
   }
 
   async countSegment(merchantId: string, segmentInput: unknown): Promise<SegmentCount> {
-    return this.deps.segments.count(merchantId, parseSegment(segmentInput), this.clock.now(), BROADCAST_CHANNELS);
+    const segment = parseSegment(segmentInput);
+    return this.deps.segments.count(merchantId, segment, this.clock.now(), broadcastChannels(segment));
   }
 
   /** Creates the campaign; message and reward campaigns get their broadcast (now or at scheduleAt). */
@@ -115,7 +116,7 @@ export class CampaignService {
       refs.push({ kind: 'voucher_campaign', id: c.reward.voucherCampaignId, field: 'reward.voucherCampaignId' });
     await requireOwnReferences(this.deps.references, merchantId, refs);
     const segment: Segment = parseSegment(c.segment);
-    const count = await this.deps.segments.count(merchantId, segment, this.clock.now(), BROADCAST_CHANNELS);
+    const count = await this.deps.segments.count(merchantId, segment, this.clock.now(), broadcastChannels(segment));
     const campaign = await this.deps.store.create(merchantId, {
       kind: c.kind,
       name: c.name,

@@ -11,16 +11,19 @@ export interface ReachableMember {
 
 /** The member's chat identity a channel's message goes to: the one they wrote from last there. */
 export function identityOn<I extends ReachableMember['identities'][number]>(identities: I[], channel: ChannelName): I | undefined {
-  return identities.filter((i) => i.channel === channel && i.chatId && !i.unreachableAt).sort((a, b) => recency(b) - recency(a))[0];
+  return identities.filter((i) => i.channel === channel && i.chatId && !i.unreachableAt).sort(byRecency)[0];
 }
 
 /** An identity never written from since it was linked counts by when it was linked, after every seen one. */
 const recency = (i: { lastSeenAt: Date | null; createdAt: Date }) => (i.lastSeenAt ? 1e15 : 0) + (i.lastSeenAt ?? i.createdAt).getTime();
+/** Most recent first; a tie (the same millisecond) goes by the fallback order, as in SQL. */
+const byRecency = (a: Identity, b: Identity) => recency(b) - recency(a) || CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel);
+type Identity = ReachableMember['identities'][number];
 
 /** The chat the member used last (reachable or not); null when they have none. */
 export function lastUsedChannel(identities: ReachableMember['identities']): ChannelName | null {
   const chats = identities.filter((i) => i.channel !== 'sms' && i.chatId);
-  chats.sort((a, b) => recency(b) - recency(a));
+  chats.sort(byRecency);
   return chats[0]?.channel ?? null;
 }
 
