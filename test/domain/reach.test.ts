@@ -70,6 +70,7 @@ describe('channelsToTry: where a message goes, best first', () => {
     expect(channelsToTry(member([chat('telegram')], null, null), ALL)).toEqual(['telegram']);
     const optedOut = member([chat('telegram'), { ...chat('sms', { blocked: true }), chatId: null }]);
     expect(channelsToTry(optedOut, ALL)).toEqual(['telegram']);
+    expect(channelsToTry({ ...member([chat('telegram')]), smsOptedOut: true }, ALL)).toEqual(['telegram']);
   });
 
   it('an identity without a chat (joined elsewhere, never opened this one) is not a way to reach', () => {

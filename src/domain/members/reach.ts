@@ -7,6 +7,8 @@ export interface ReachableMember {
   phone: string | null;
   /** Chosen in the profile; null: the chat used last. */
   preferredChannel: ChannelName | null;
+  /** The member stopped SMS (the operator's opt-out keyword). */
+  smsOptedOut?: boolean;
 }
 
 /** The member's chat identity a channel's message goes to: the one they wrote from last there. */
@@ -29,7 +31,7 @@ export function lastUsedChannel(identities: ReachableMember['identities']): Chan
 
 /** The member can get a message on this channel: a chat there that has not blocked the club, or a phone for SMS. */
 export function reachableOn(m: ReachableMember, channel: ChannelName): boolean {
-  if (channel === 'sms') return !!m.phone && !m.identities.some((i) => i.channel === 'sms' && i.unreachableAt);
+  if (channel === 'sms') return !!m.phone && !m.smsOptedOut && !m.identities.some((i) => i.channel === 'sms' && i.unreachableAt);
   return identityOn(m.identities, channel) !== undefined;
 }
 
