@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { campaignMessageScreen } from '../chat/screens/campaign-screens.js';
 import type { ClubScreens } from '../chat/club-screens.js';
 import { isLocale, type Locale } from '../chat/i18n.js';
-import { BROADCAST_CHANNELS, type BroadcastService, type Recipient } from '../domain/campaigns/broadcast-service.js';
+import { broadcastChannels, type BroadcastService, type Recipient } from '../domain/campaigns/broadcast-service.js';
+import { parseSegment } from '../domain/campaigns/segments.js';
 import { channelsToTry } from '../domain/members/reach.js';
 import type { LedgerService } from '../domain/ledger/ledger-service.js';
 import type { MemberStore } from '../domain/members/types.js';
@@ -84,15 +85,17 @@ export interface SenderDeps {
   clock: Clock;
 }
 
-/** Where a member blocked on `from` gets the broadcast instead: their next channel the club broadcasts on, if any. */
-async function nextChannel(d: SenderDeps, merchantId: string, memberId: string, from: ChannelName): Promise<ChannelName | null> {
-  const [member, identities, senders] = await Promise.all([
-    d.memberStore.findById(merchantId, memberId),
+/** Where a member blocked on the delivery's channel gets the broadcast instead: their next channel this broadcast may use, if any. */
+async function nextChannel(d: SenderDeps, ctx: DeliveryContext, memberId: string): Promise<ChannelName | null> {
+  const [member, identities, senders, campaign] = await Promise.all([
+    d.memberStore.findById(ctx.merchantId, memberId),
     d.memberStore.identities(memberId),
-    d.store.senders(merchantId),
+    d.store.senders(ctx.merchantId),
+    d.store.segmentOf(ctx.campaignId),
   ]);
   if (!member) return null;
-  const allowed = senders.filter((c) => c !== from && BROADCAST_CHANNELS.includes(c));
+  const channels = broadcastChannels(parseSegment(campaign?.segment ?? {}));
+  const allowed = senders.filter((c) => c !== ctx.channel && channels.includes(c));
   return channelsToTry({ identities, phone: member.phone, preferredChannel: member.preferredChannel }, allowed)[0] ?? null;
 }
 
@@ -160,6 +163,11 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
   }
   // Paused: the row stays pending; resume enqueues it again.
   if (ctx.broadcastStatus === 'paused') return 'paused';
+  // The row moved to another channel (a block) but the process stopped before queuing it there.
+  if (d.requeue && queue.name !== broadcastQueueName(ctx.merchantId, ctx.channel)) {
+    await d.requeue(ctx.merchantId, b, { memberId: m, channel: ctx.channel });
+    return 'moved';
+  }
   if (!ctx.chatId) {
     await d.store.skip(b, m, 'skipped');
     await d.progress(b);
@@ -210,7 +218,7 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
     if (failure.kind === 'blocked') {
       const identity = (await d.memberStore.identities(m)).find((i) => i.channel === ctx.channel && i.chatId === ctx.chatId);
       if (identity) await d.memberStore.markUnreachable(ctx.merchantId, ctx.channel, identity.externalUserId, true);
-      const next = d.requeue ? await nextChannel(d, ctx.merchantId, m, ctx.channel) : null;
+      const next = d.requeue ? await nextChannel(d, ctx, m) : null;
       if (next && (await d.store.reroute(b, m, next, failure.reason))) {
         await d.requeue!(ctx.merchantId, b, { memberId: m, channel: next });
         return 'rerouted';

@@ -5,6 +5,9 @@ import { createBroadcastRig, type BroadcastRig } from './broadcast-engine.js';
 import { attachWhatsApp } from '../helpers/whatsapp.js';
 import { newPhone } from '../helpers/services.js';
 import { stripIsolates } from '../../src/chat/bidi.js';
+import type { Job, Queue } from 'bullmq';
+import type { Recipient } from '../../src/domain/campaigns/broadcast-service.js';
+import { broadcastQueueName, processDelivery, type BroadcastJob, type SenderDeps } from '../../src/jobs/broadcast-sender.js';
 
 let rig: BroadcastRig;
 let wa: Awaited<ReturnType<typeof attachWhatsApp>>;
@@ -111,7 +114,7 @@ describe('a broadcast reaches each member exactly once, on their channel', () =>
       'test',
     );
     expect(recipients).toBe(1000);
-    const done = await rig.waitUntil(broadcast!.id, (x) => x.status === 'done', 120_000);
+    const done = await rig.waitUntil(broadcast!.id, (x) => x.status === 'done', 180_000);
     expect(done.counts).toMatchObject({ sent: 1000, blocked: 0, failed: 0, unknown: 0, pending: 0, sending: 0, skipped: 0 });
 
     const rows = await rig.w.db.pool.query('SELECT member_id, channel FROM broadcast_deliveries WHERE broadcast_id = $1', [broadcast!.id]);
@@ -136,5 +139,44 @@ describe('a broadcast reaches each member exactly once, on their channel', () =>
       [m],
     );
     expect(unreachable.rows[0].n).toBe(100);
-  }, 240_000);
+  }, 300_000);
+
+  it('a segment limited to Telegram stays on Telegram: a member who blocked the bot is not moved to WhatsApp', async () => {
+    const s = rig.w.services;
+    const m = rig.merchantId;
+    const [x] = await rig.members(1, () => ({ tags: ['tg-only'] }));
+    const phone = (await s.members.get(m, x!.id)).phone;
+    const chat = chatIdOf(phone);
+    await s.members.register({ merchantId: m, phone, channel: 'whatsapp', externalUserId: chat, chatId: chat });
+    rig.tg.alwaysFail.set(x!.chat, new BotApiError(403, 'Forbidden: bot was blocked by the user'));
+    const { broadcast } = await s.campaigns.create(
+      m,
+      { kind: 'message', name: 'tg', segment: { tags: ['tg-only'], channel: 'telegram' }, message: { text: 'فقط تلگرام' } },
+      'test',
+    );
+    const done = await rig.waitUntil(broadcast!.id, (b) => b.status === 'done');
+    expect(done.counts).toMatchObject({ blocked: 1, sent: 0 });
+    expect((await wa.local.messages(m, phone)).filter((msg) => msg.direction === 'out')).toHaveLength(0);
+  });
+
+  it('a delivery found on the wrong queue (moved to another channel, the process stopped before queuing it there) is queued where it belongs', async () => {
+    const s = rig.w.services;
+    const m = rig.merchantId;
+    const [x] = await rig.members(1, () => ({ tags: ['moved'] }));
+    const { broadcast } = await s.campaigns.create(
+      m,
+      { kind: 'message', name: 'later', segment: { tags: ['moved'] }, message: { text: 'بعداً' }, scheduleAt: '2030-01-01T09:00:00+03:30' },
+      'test',
+    );
+    await rig.w.db.pool.query(
+      "INSERT INTO broadcast_deliveries (broadcast_id, member_id, channel, state) VALUES ($1, $2, 'whatsapp', 'pending')",
+      [broadcast!.id, x!.id],
+    );
+    const requeued: Recipient[] = [];
+    const deps = { store: s.broadcastStore, requeue: async (_m: string, _b: string, r: Recipient) => void requeued.push(r) };
+    const job = { data: { b: broadcast!.id, m: x!.id } } as Job<BroadcastJob>;
+    const telegramQueue = { name: broadcastQueueName(m, 'telegram') } as Queue;
+    expect(await processDelivery(deps as unknown as SenderDeps, job, undefined, telegramQueue)).toBe('moved');
+    expect(requeued).toEqual([{ memberId: x!.id, channel: 'whatsapp' }]);
+  });
 });
