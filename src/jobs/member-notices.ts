@@ -1,5 +1,5 @@
 import type { ChannelIdentity, ChannelName, MemberStore } from '../domain/members/types.js';
-import { channelsToTry, identityOn } from '../domain/members/reach.js';
+import { identityOn, noticeOrder } from '../domain/members/reach.js';
 import type { EventHandler } from './event-worker.js';
 import { memberOf, type DeliveredEvent } from '../domain/events/catalog.js';
 
@@ -77,9 +77,9 @@ export function memberNotifier(deps: { memberStore: MemberStore; registry: Notic
         deps.memberStore.findById(event.merchantId, memberId),
         deps.memberStore.identities(memberId),
       ]);
-      if (!member || !identities.some((i) => i.channel !== 'sms' && i.chatId)) return;
+      if (!member) return;
       const senders = await deps.registry.senders(event.merchantId);
-      for (const name of channelsToTry({ identities, phone: member.phone, preferredChannel: member.preferredChannel }, senders)) {
+      for (const name of noticeOrder({ identities, phone: member.phone, preferredChannel: member.preferredChannel }, senders)) {
         const identity = name === 'sms' ? null : (identityOn(identities, name) as (ChannelIdentity & { chatId: string }) | undefined);
         if (identity === undefined) continue;
         const outcome = await deps.registry.get(name)!.send(event, { memberId, phone: member.phone, identity });

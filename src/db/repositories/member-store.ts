@@ -14,6 +14,7 @@ import type {
   RegisterOutcome,
 } from '../../domain/members/types.js';
 import { isUuid } from './merchant-store.js';
+import { clubSenders } from './club-senders.js';
 import { outboxEvent } from '../../domain/events/catalog.js';
 import type { Clock } from '../../domain/clock.js';
 
@@ -264,6 +265,10 @@ export class PrismaMemberStore implements MemberStore {
       select: { channel: true, externalUserId: true, chatId: true, unreachableAt: true, lastSeenAt: true, createdAt: true },
       orderBy: { createdAt: 'asc' },
     });
+  }
+
+  clubSenders(merchantId: string): Promise<ChannelName[]> {
+    return clubSenders(this.pool, merchantId);
   }
 
   async markSeen(merchantId: string, channel: ChannelName, externalUserId: string) {

@@ -97,6 +97,8 @@ export interface MemberStore {
   setOptOut(merchantId: string, id: string, optedOut: boolean): Promise<Member>;
   identities(memberId: string): Promise<ChannelIdentity[]>;
   markUnreachable(merchantId: string, channel: ChannelName, externalUserId: string, unreachable: boolean): Promise<void>;
+  /** The channels this club has a sender for (a bot, a number, an SMS line), in the fallback order. */
+  clubSenders(merchantId: string): Promise<ChannelName[]>;
   /** The member wrote (or pressed a button) on this channel now. */
   markSeen(merchantId: string, channel: ChannelName, externalUserId: string): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { MemberProfile } from '../../domain/members/member-queries.js';
 import { formatJalaliDate } from '../../lib/jalali.js';
 import { toLatinDigits } from '../../lib/digits.js';
 
-export function presentMember({ member: m, progress, identities }: MemberProfile) {
+export function presentMember({ member: m, progress, identities, reachOrder }: MemberProfile) {
   return {
     id: m.id,
     phone: m.phone,
@@ -35,6 +35,7 @@ export function presentMember({ member: m, progress, identities }: MemberProfile
       linkedAt: i.createdAt.toISOString(),
     })),
     preferredChannel: m.preferredChannel,
+    reachOrder,
     createdAt: m.createdAt.toISOString(),
     joinedAt: m.joinedAt?.toISOString() ?? null,
   };

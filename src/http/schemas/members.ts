@@ -47,6 +47,9 @@ export const memberSchema = z
       .describe(
         'Chosen by the member in the profile; null: the chat they used last. Account messages and broadcasts go there first, then Telegram, Bale, WhatsApp, SMS',
       ),
+    reachOrder: z
+      .array(z.enum(CHANNELS))
+      .describe('Where an account message goes now: the first, then the next while one turns out unreachable (channels the club runs)'),
     createdAt: z.string(),
     joinedAt: z.string().nullable(),
   })
