@@ -1,16 +1,16 @@
 import type { ChannelIdentity, ChannelName, MemberStore } from '../domain/members/types.js';
-import { identityOn, noticeOrder } from '../domain/members/reach.js';
+import { channelsToTry, identityOn } from '../domain/members/reach.js';
 import type { EventHandler } from './event-worker.js';
 import { memberOf, type DeliveredEvent } from '../domain/events/catalog.js';
 
 /**
  * What became of a notice on one channel:
  * - `sent`: done (a queued send counts);
- * - `nothing`: this event tells the member nothing (no other channel is tried);
+ * - `nothing`: this event tells the member nothing, on any channel (no other channel is tried);
  * - `unreachable`: the member blocked the bot or left; the identity is marked unreachable and the
  *   next channel is tried (later messages skip this one until the member writes there again);
- * - `failed`: this channel could not take it this time (chat not found, provider refused); the
- *   next channel is tried and nothing is marked.
+ * - `failed`: this channel could not take it (chat not found, provider refused, or a message it
+ *   cannot carry, such as a survey by SMS); the next channel is tried and nothing is marked.
  * A transient error (network, 5xx) is thrown instead: the event job retries the routing.
  */
 export type NoticeOutcome = 'sent' | 'nothing' | 'unreachable' | 'failed';
@@ -64,8 +64,8 @@ export class NoticeRegistry {
 /**
  * Tells a member what happened to their account once: on their preferred channel (or the chat
  * they used last), falling down Telegram, Bale, WhatsApp, SMS while a channel turns out
- * unreachable. SMS is a fallback only for members who joined in a chat (a phone that never
- * joined gets its own SMS rule, not account notices).
+ * unreachable. Each channel decides what it carries: SMS, for one, tells a phone that never
+ * joined a chat only what its purchase earned.
  */
 export function memberNotifier(deps: { memberStore: MemberStore; registry: NoticeRegistry; name?: string }): EventHandler {
   return {
@@ -79,7 +79,7 @@ export function memberNotifier(deps: { memberStore: MemberStore; registry: Notic
       ]);
       if (!member) return;
       const senders = await deps.registry.senders(event.merchantId);
-      for (const name of noticeOrder({ identities, phone: member.phone, preferredChannel: member.preferredChannel }, senders)) {
+      for (const name of channelsToTry({ identities, phone: member.phone, preferredChannel: member.preferredChannel }, senders)) {
         const identity = name === 'sms' ? null : (identityOn(identities, name) as (ChannelIdentity & { chatId: string }) | undefined);
         if (identity === undefined) continue;
         const outcome = await deps.registry.get(name)!.send(event, { memberId, phone: member.phone, identity });

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  channelsToTry,
-  choosableChannels,
-  identityOn,
-  lastUsedChannel,
-  noticeOrder,
-  type ReachableMember,
-} from '../../src/domain/members/reach.js';
+import { channelsToTry, choosableChannels, identityOn, lastUsedChannel, type ReachableMember } from '../../src/domain/members/reach.js';
 import { CHANNELS, type ChannelName } from '../../src/domain/members/types.js';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 10, minute));
@@ -96,14 +89,6 @@ describe('channelsToTry: where a message goes, best first', () => {
       'telegram',
     );
     expect(channelsToTry(m, ALL)).toEqual(['telegram', 'bale', 'sms']);
-  });
-});
-
-describe('noticeOrder: account messages', () => {
-  it('go where channelsToTry says, to members who joined in a chat; a phone that never joined one gets none', () => {
-    expect(noticeOrder(member([chat('whatsapp', { blocked: true })]), ALL)).toEqual(['sms']);
-    expect(noticeOrder(member([]), ALL)).toEqual([]);
-    expect(noticeOrder(member([chat('telegram', { chatId: null })]), ALL)).toEqual([]);
   });
 });
 

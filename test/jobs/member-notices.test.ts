@@ -171,3 +171,29 @@ describe('a member on Telegram and Bale gets one notice', () => {
     expect(none.tried).toHaveLength(0);
   });
 });
+
+describe('what each channel answers decides the next step', () => {
+  it('"failed" (the channel cannot take it) hands the notice on without marking the chat unreachable', async () => {
+    const p = newPhone();
+    const u = h.user(613, 'Mina');
+    await u.join(p);
+    const id = (await h.w.services.members.findByPhone(h.merchantId, p))!.id;
+    await h.w.services.members.register({ merchantId: h.merchantId, phone: p, channel: 'bale', externalUserId: '9613', chatId: '9613' });
+    await h.w.services.members.setPreferredChannel(h.merchantId, id, 'bale');
+    const bale = fakeNoticeChannel('bale', { outcome: () => 'failed' });
+    await h.w.services.purchases.record(h.merchantId, { orderId: 'failed-1', phone: p, amount: 210_000 }, 'test');
+    await notify(bale);
+    expect(bale.tried.filter((x) => x.memberId === id).length).toBeGreaterThan(0);
+    expect(u.botMessages().filter((m) => (m.text ?? '').includes('۲۱۰٬۰۰۰'))).toHaveLength(1);
+    expect((await h.w.services.memberStore.identities(id)).find((i) => i.channel === 'bale')!.unreachableAt).toBeNull();
+  });
+
+  it('a phone that never joined a chat is offered to SMS alone (the SMS channel decides what it says)', async () => {
+    const p = newPhone();
+    await h.w.services.purchases.record(h.merchantId, { orderId: 'pending-1', phone: p, amount: 220_000 }, 'test');
+    const sms = fakeNoticeChannel('sms');
+    await notify(sms);
+    const id = (await h.w.services.members.findByPhone(h.merchantId, p))!.id;
+    expect(sms.tried.filter((x) => x.memberId === id)).toEqual([{ memberId: id, phone: p, identity: null }]);
+  });
+});

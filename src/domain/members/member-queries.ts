@@ -4,13 +4,13 @@ import { systemClock, type Clock } from '../clock.js';
 import { tierProgress, type TierProgress } from '../tiers/tiers.js';
 import type { MemberService } from './member-service.js';
 import type { ChannelIdentity, ChannelName, Member, MemberStore } from './types.js';
-import { noticeOrder } from './reach.js';
+import { channelsToTry } from './reach.js';
 
 export interface MemberProfile {
   member: Member;
   progress: TierProgress;
   identities: ChannelIdentity[];
-  /** Where an account message goes now, first to last (noticeOrder). */
+  /** Where an account message goes now, first to last (channelsToTry). */
   reachOrder: ChannelName[];
 }
 
@@ -39,7 +39,7 @@ export class MemberQueries {
       this.store.identities(member.id),
       this.store.clubSenders(merchantId),
     ]);
-    return { member, progress, identities, reachOrder: noticeOrder({ ...member, identities }, senders) };
+    return { member, progress, identities, reachOrder: channelsToTry({ ...member, identities }, senders) };
   }
 
   /** Where a member stands in the tiers (lifetime points need no query: they are on the row). */

@@ -48,14 +48,6 @@ export function channelsToTry(m: ReachableMember, senders: readonly ChannelName[
   return order.filter((c) => senders.includes(c) && reachableOn(m, c));
 }
 
-/**
- * Where an account message (or survey) goes: channelsToTry, for members who joined in a chat. A
- * phone that never joined one gets nothing here (its purchases have their own SMS rule).
- */
-export function noticeOrder(m: ReachableMember, senders: readonly ChannelName[]): ChannelName[] {
-  return m.identities.some((i) => i.channel !== 'sms' && i.chatId) ? channelsToTry(m, senders) : [];
-}
-
 /** The channels a member may pick as preferred in the profile: those they have a chat on (or SMS with a phone) that the club runs. */
 export function choosableChannels(m: ReachableMember, senders: readonly ChannelName[]): ChannelName[] {
   return CHANNELS.filter((c) => senders.includes(c) && (c === 'sms' ? !!m.phone : m.identities.some((i) => i.channel === c && i.chatId)));
