@@ -32,6 +32,7 @@ export async function startWhatsAppRole(c: Container): Promise<RunningRole> {
     screens: c.screens,
     channels: { whatsapp: whatsappDelivery(channel, limiter, c.shortLinks) },
     progress: (id) => c.broadcastQueues.progress(id),
+    requeue: (merchantId, broadcastId, recipient) => c.broadcastQueues.enqueue(merchantId, broadcastId, [recipient]),
     inbox: c.inbox,
     defaultLocale: c.config.DEFAULT_LOCALE,
     logger: c.logger,

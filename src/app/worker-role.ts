@@ -5,7 +5,7 @@ import { pruneOutbox } from '../db/repositories/outbox-store.js';
 import { startEventWorker } from '../jobs/event-worker.js';
 import { telegramNotices } from '../channels/telegram/notifier.js';
 import { whatsappNotices } from '../channels/whatsapp/notifier.js';
-import { memberNotifier } from '../jobs/member-notices.js';
+import { memberNotifier, NoticeRegistry } from '../jobs/member-notices.js';
 import { botDelivery, telegramBroadcasts, telegramOperatorChat } from '../channels/telegram/delivery.js';
 import { referralEvents, staffEvents } from '../jobs/handlers.js';
 import { raffleEvents, startRaffleDrawWorker, type RaffleDrawJob } from '../jobs/raffle-draws.js';
@@ -49,10 +49,10 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
         defaultLocale: c.config.DEFAULT_LOCALE,
         logger: c.logger,
       }),
-      // One notice per event, on the channel the member used last (Telegram, Bale or WhatsApp).
+      // One notice per event, on the member's preferred channel (or the chat used last), falling down the list.
       memberNotifier({
         memberStore: c.memberStore,
-        channels: [
+        registry: new NoticeRegistry([
           ...[c.telegram, c.bale].map((bots) =>
             telegramNotices({
               telegram: bots,
@@ -78,7 +78,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
                 }),
               ]
             : []),
-        ],
+        ]),
       }),
     ],
     c.logger,

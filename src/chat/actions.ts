@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LOCALES } from './i18n.js';
 import { MAIN_MENU } from './menu.js';
+import { CHANNELS } from '../domain/members/types.js';
 
 /** One segment of an action on the wire (between colons): how it reads back, and how it is written. */
 interface Field<T> {
@@ -41,6 +42,9 @@ const SPECS = {
   'history.page': { tag: 'hist', fields: { dir: oneOf(['a', 'b'] as const), id: digits(16), page: digits(6) } },
   'language.set': { tag: 'lang', fields: { locale: oneOf(LOCALES) } },
   'profile.edit': { tag: 'profile:edit', fields: {} },
+  /** Where messages go: the choice, and a chosen channel (or `last`: the chat used last). */
+  'reach.choose': { tag: 'reach', fields: {} },
+  'reach.set': { tag: 'reach:set', fields: { channel: oneOf([...CHANNELS, 'last'] as const) } },
   'referral.code': { tag: 'referral:code', fields: {} },
   'wheel.spin': { tag: 'wheel:spin', fields: { nonce } },
   'gift.page': { tag: 'gift:p', fields: { page: digits(4) } },

@@ -10,6 +10,7 @@ import { translator, type Locale } from './i18n.js';
 import type { Screen, ScreenContext } from './screens/types.js';
 import { balanceScreen, historyScreen, inviteScreen, profileScreen } from './screens/member-screens.js';
 import type { Clock } from '../domain/clock.js';
+import { reachChoiceScreen } from './screens/reach-screens.js';
 
 export const HISTORY_PAGE_SIZE = 10;
 
@@ -104,5 +105,14 @@ export class ClubScreens {
   async profile(merchantId: string, memberId: string, locale: Locale): Promise<Screen> {
     const [c, profile] = await Promise.all([this.context(merchantId, locale), this.deps.memberQueries.profile(merchantId, memberId)]);
     return profileScreen(profile.member, c);
+  }
+
+  /** Where the member's messages go: their chats to choose from. */
+  async reachChoice(merchantId: string, memberId: string, locale: Locale): Promise<Screen> {
+    const [c, { member, identities }] = await Promise.all([
+      this.context(merchantId, locale),
+      this.deps.memberQueries.profile(merchantId, memberId),
+    ]);
+    return reachChoiceScreen({ identities, phone: member.phone, preferredChannel: member.preferredChannel }, c);
   }
 }

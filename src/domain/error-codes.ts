@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   unknown_gift: { kind: 'unprocessable', message: 'No gift of this club has this id' },
   unknown_survey: { kind: 'unprocessable', message: 'No survey of this club has this id' },
   unknown_member: { kind: 'unprocessable', message: 'No member of this club has this id' },
+  channel_not_linked: { kind: 'unprocessable', message: 'The member has no chat on this channel to prefer' },
   // Merchants and settings
   merchant_not_found: { kind: 'not_found', message: 'No merchant with this id' },
   invalid_name: { kind: 'invalid', message: 'Merchant name must be 1–120 characters' },

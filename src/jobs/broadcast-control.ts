@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BroadcastQueue, BroadcastService, Recipient } from '../domain/campaigns/broadcast-service.js';
-import type { ChannelName } from '../domain/members/types.js';
+import { CHANNELS, type ChannelName } from '../domain/members/types.js';
 import type { Logger } from '../logger.js';
 import { BROADCAST_QUEUE_OPTIONS, broadcastQueueName, SEND_JOB_OPTIONS, type BroadcastJob } from './broadcast-sender.js';
 import { QueueName, type QueueContext } from './queues.js';
@@ -59,7 +59,7 @@ export class BullBroadcastQueues implements BroadcastQueue {
   }
 
   async enqueue(merchantId: string, broadcastId: string, recipients: Recipient[]) {
-    for (const channel of ['telegram', 'bale', 'whatsapp'] as const) {
+    for (const channel of CHANNELS) {
       const mine = recipients.filter((r) => r.channel === channel);
       if (mine.length)
         await this.sendQueue(merchantId, channel).addBulk(

@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import { campaignMessageScreen } from '../chat/screens/campaign-screens.js';
 import type { ClubScreens } from '../chat/club-screens.js';
 import { isLocale, type Locale } from '../chat/i18n.js';
-import type { BroadcastService } from '../domain/campaigns/broadcast-service.js';
+import { broadcastChannels, type BroadcastService, type Recipient } from '../domain/campaigns/broadcast-service.js';
+import { parseSegment } from '../domain/campaigns/segments.js';
+import { channelsToTry } from '../domain/members/reach.js';
 import type { LedgerService } from '../domain/ledger/ledger-service.js';
 import type { MemberStore } from '../domain/members/types.js';
 import type { VoucherService } from '../domain/rewards/voucher-service.js';
@@ -20,7 +22,7 @@ export interface BroadcastJob {
   m: string;
 }
 
-/** Telegram and Bale sends have a queue per bot; WhatsApp sends share the club number's queue with its notifications. */
+/** Telegram sends have a queue per bot; WhatsApp sends share the club number's queue with its notifications; other channels one each. */
 export const broadcastQueueName = (merchantId: string, channel: ChannelName) =>
   channel === 'telegram' ? `broadcast-${merchantId}` : `${channel}-${merchantId}`;
 /** BullMQ keeps an events stream per queue (10,000 entries by default); a broadcast needs few. */
@@ -69,6 +71,11 @@ export interface SenderDeps {
   memberStore: MemberStore;
   screens: ClubScreens;
   channels: Partial<Record<ChannelName, DeliveryChannel>>;
+  /**
+   * Queues a delivery moved to another channel (the member blocked the first); without it a
+   * block ends the delivery.
+   */
+  requeue?(merchantId: string, broadcastId: string, recipient: Recipient): Promise<void>;
   /** Asks for a progress update of the broadcast (throttled by the caller). */
   progress(broadcastId: string): Promise<void>;
   /** Keeps the message for the member's "my messages". */
@@ -76,6 +83,20 @@ export interface SenderDeps {
   defaultLocale: Locale;
   logger: Logger;
   clock: Clock;
+}
+
+/** Where a member blocked on the delivery's channel gets the broadcast instead: their next channel this broadcast may use, if any. */
+async function nextChannel(d: SenderDeps, ctx: DeliveryContext, memberId: string): Promise<ChannelName | null> {
+  const [member, identities, senders, campaign] = await Promise.all([
+    d.memberStore.findById(ctx.merchantId, memberId),
+    d.memberStore.identities(memberId),
+    d.store.senders(ctx.merchantId),
+    d.store.segmentOf(ctx.campaignId),
+  ]);
+  if (!member) return null;
+  const channels = broadcastChannels(parseSegment(campaign?.segment ?? {}));
+  const allowed = senders.filter((c) => c !== ctx.channel && channels.includes(c));
+  return channelsToTry({ identities, phone: member.phone, preferredChannel: member.preferredChannel }, allowed)[0] ?? null;
 }
 
 /** Gives the campaign's reward once (idempotent on campaign and member); the voucher code, if any. */
@@ -122,7 +143,8 @@ async function grantReward(
  * One recipient of a broadcast. The delivery row goes pending → sending just before the call
  * and to its final state just after; a job that finds its row already `sending` belongs to a
  * worker that died inside the call, so it is marked `unknown` and never sent again (at most
- * once). A 429 puts the row back to pending and pauses the bot for retry_after.
+ * once). A 429 puts the row back to pending and pauses the bot for retry_after. A member who
+ * blocked the bot gets the broadcast on their next channel: the same row moves there.
  */
 export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, token: string | undefined, queue: Queue): Promise<string> {
   const { b, m } = job.data;
@@ -141,6 +163,11 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
   }
   // Paused: the row stays pending; resume enqueues it again.
   if (ctx.broadcastStatus === 'paused') return 'paused';
+  // The row moved to another channel (a block) but the process stopped before queuing it there.
+  if (d.requeue && queue.name !== broadcastQueueName(ctx.merchantId, ctx.channel)) {
+    await d.requeue(ctx.merchantId, b, { memberId: m, channel: ctx.channel });
+    return 'moved';
+  }
   if (!ctx.chatId) {
     await d.store.skip(b, m, 'skipped');
     await d.progress(b);
@@ -189,9 +216,14 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
       throw new RateLimitError();
     }
     if (failure.kind === 'blocked') {
-      await d.store.settle(b, m, 'blocked', { error: failure.reason });
       const identity = (await d.memberStore.identities(m)).find((i) => i.channel === ctx.channel && i.chatId === ctx.chatId);
       if (identity) await d.memberStore.markUnreachable(ctx.merchantId, ctx.channel, identity.externalUserId, true);
+      const next = d.requeue ? await nextChannel(d, ctx, m) : null;
+      if (next && (await d.store.reroute(b, m, next, failure.reason))) {
+        await d.requeue!(ctx.merchantId, b, { memberId: m, channel: next });
+        return 'rerouted';
+      }
+      await d.store.settle(b, m, 'blocked', { error: failure.reason });
       await d.progress(b);
       return 'blocked';
     }

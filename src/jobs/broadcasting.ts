@@ -14,7 +14,7 @@ import type { MerchantService } from '../domain/merchants/merchant-service.js';
 import type { VoucherService } from '../domain/rewards/voucher-service.js';
 import type { Logger } from '../logger.js';
 import { startBroadcastControlWorker, type BullBroadcastQueues } from './broadcast-control.js';
-import { startBroadcastWorker, type BroadcastJob, type DeliveryChannel } from './broadcast-sender.js';
+import { startBroadcastWorker, type BroadcastJob, type DeliveryChannel, type SenderDeps } from './broadcast-sender.js';
 import type { QueueContext } from './queues.js';
 
 /** Where the operator watches a broadcast: a message the channel edits in place. */
@@ -71,7 +71,7 @@ export async function startBroadcasting(d: BroadcastingDeps): Promise<{ stop(): 
     await d.telegram.progress.show(b.merchantId, b.progress, screen);
   }
 
-  const senderDeps = {
+  const senderDeps: SenderDeps = {
     store: s.broadcastStore,
     broadcasts: s.broadcasts,
     ledger: s.ledger,
@@ -80,6 +80,7 @@ export async function startBroadcasting(d: BroadcastingDeps): Promise<{ stop(): 
     screens: s.screens,
     channels: { telegram: d.telegram.delivery, ...d.channels },
     progress: (id: string) => d.queues.progress(id),
+    requeue: (merchantId, broadcastId, recipient) => d.queues.enqueue(merchantId, broadcastId, [recipient]),
     inbox: s.inbox,
     defaultLocale: d.defaultLocale,
     logger: d.logger,

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramNotices } from '../../src/channels/telegram/notifier.js';
-import { memberNotifier } from '../../src/jobs/member-notices.js';
+import { memberNotifier, NoticeRegistry } from '../../src/jobs/member-notices.js';
 import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
 import { newPhone } from '../helpers/services.js';
@@ -102,7 +102,9 @@ describe('the club on Bale (the same bot code at a Bale-shaped Bot API root)', (
       actor: 'test',
     });
     const before = { tg: onTelegram.botMessages().length, bale: onBale.botMessages().length };
-    await drainEvents(tg.w.db, [memberNotifier({ memberStore: tg.w.services.memberStore, channels: [notices(tg), notices(bale)] })]);
+    await drainEvents(tg.w.db, [
+      memberNotifier({ memberStore: tg.w.services.memberStore, registry: new NoticeRegistry([notices(tg), notices(bale)]) }),
+    ]);
     expect(onTelegram.botMessages().length).toBe(before.tg);
     const told = onBale.botMessages().slice(before.bale);
     expect(told).toHaveLength(1);
@@ -119,7 +121,9 @@ describe('the club on Bale (the same bot code at a Bale-shaped Bot API root)', (
     const u = bale.user(7001, 'Sara');
     const before = u.botMessages().length;
     await tg.w.services.purchases.record(tg.merchantId, { orderId: 'bale-buy-1', phone: member.phone, amount: 400_000 }, 'test');
-    await drainEvents(tg.w.db, [memberNotifier({ memberStore: tg.w.services.memberStore, channels: [notices(tg), notices(bale)] })]);
+    await drainEvents(tg.w.db, [
+      memberNotifier({ memberStore: tg.w.services.memberStore, registry: new NoticeRegistry([notices(tg), notices(bale)]) }),
+    ]);
     const told = u.botMessages().slice(before);
     expect(told).toHaveLength(1);
     expect(told[0]!.text).toContain(`https://ble.ir/${bale.api.listBots()[0]!.username}?start=r_${member.referralCode}`);

@@ -61,7 +61,7 @@ async function seed() {
       );
     if (f.whatsapp)
       await w.db.pool.query(
-        "INSERT INTO channel_identities (id, merchant_id, member_id, channel, external_user_id, chat_id) VALUES (gen_random_uuid(), $1, $2, 'whatsapp', $3, $3)",
+        "INSERT INTO channel_identities (id, merchant_id, member_id, channel, external_user_id, chat_id, last_seen_at) VALUES (gen_random_uuid(), $1, $2, 'whatsapp', $3, $3, now())",
         [m, rows[0].id, `98915000${n}@c.us`],
       );
   };
@@ -110,7 +110,15 @@ const count = async (segment: object) => (await w.services.campaigns.countSegmen
 
 describe('segments', () => {
   it('count only active members who did not opt out', async () => {
-    expect(await w.services.campaigns.countSegment(m, {})).toEqual({ members: 8, telegram: 7, bale: 0, whatsapp: 2, reachable: 8 });
+    expect(await w.services.campaigns.countSegment(m, {})).toEqual({
+      members: 8,
+      telegram: 7,
+      bale: 0,
+      whatsapp: 2,
+      reachable: 8,
+      // The member on both wrote on WhatsApp last: a broadcast goes there.
+      byChannel: { telegram: 6, whatsapp: 2 },
+    });
   });
 
   it('tier, tags (any), source tag', async () => {
@@ -150,6 +158,8 @@ describe('segments', () => {
   it('channel: reachable in Telegram or WhatsApp', async () => {
     expect(await count({ channel: 'whatsapp' })).toBe(2);
     expect(await count({ channel: 'telegram' })).toBe(7);
+    // A broadcast to "members on Telegram" goes on Telegram, also to the member who used WhatsApp last.
+    expect((await w.services.campaigns.countSegment(m, { channel: 'telegram' })).byChannel).toEqual({ telegram: 7 });
     await w.db.pool.query(
       "UPDATE channel_identities SET unreachable_at = now() WHERE merchant_id = $1 AND channel = 'telegram' AND external_user_id = '70001'",
       [m],

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoClub } from '../../src/app/demo-club.js';
 import { translator } from '../../src/chat/i18n.js';
 import { stripIsolates } from '../../src/chat/bidi.js';
-import { createLogger } from '../../src/logger.js';
-import { MemoryChannel } from '../helpers/memory-channel.js';
+import { MemoryChannel, routerDeps } from '../helpers/memory-channel.js';
 import { createTestWorld, ledgerSums, newPhone, storedBalances, type TestWorld } from '../helpers/services.js';
 
 const fa = translator('fa');
@@ -22,17 +21,7 @@ afterAll(() => w.close());
 describe('a messenger is an adapter: the in-memory test channel runs the whole member journey', () => {
   it('join, profile, balance, invite, wheel, gift request, voucher, raffle ticket, survey, ticket, language', async () => {
     const s = w.services;
-    const deps = {
-      members: s.members,
-      screens: s.screens,
-      rewards: s.rewardChat,
-      feedback: s.feedbackChat,
-      referrals: s.referrals,
-      campaigns: s.campaigns,
-      defaultLocale: 'fa' as const,
-      logger: createLogger('silent'),
-      clock: w.clock,
-    };
+    const deps = routerDeps(w);
     const chat = new MemoryChannel(deps, merchantId, 'memory-1');
     const phone = newPhone();
     const texts = (screens: { text: string }[]) => screens.map((x) => x.text);
@@ -114,17 +103,7 @@ describe('a messenger is an adapter: the in-memory test channel runs the whole m
     'a failure inside the router answers on %s with the friendly error and the menu',
     async (channel) => {
       const s = w.services;
-      const deps = {
-        members: s.members,
-        screens: s.screens,
-        rewards: s.rewardChat,
-        feedback: s.feedbackChat,
-        referrals: s.referrals,
-        campaigns: s.campaigns,
-        defaultLocale: 'fa' as const,
-        logger: createLogger('silent'),
-        clock: w.clock,
-      };
+      const deps = routerDeps(w);
       const chatId = `broken-${channel}`;
       await s.members.register({ merchantId, phone: newPhone(), channel, externalUserId: chatId, chatId });
       const chat = new MemoryChannel(

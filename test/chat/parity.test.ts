@@ -6,8 +6,7 @@ import { translator } from '../../src/chat/i18n.js';
 import type { Screen } from '../../src/chat/screens/types.js';
 import { inlineKeyboard } from '../../src/channels/telegram/render.js';
 import { renderScreen } from '../../src/channels/whatsapp/render.js';
-import { createLogger } from '../../src/logger.js';
-import { MemoryChannel } from '../helpers/memory-channel.js';
+import { MemoryChannel, routerDeps } from '../helpers/memory-channel.js';
 import { createTestWorld, newPhone, type TestWorld } from '../helpers/services.js';
 
 const fa = translator('fa');
@@ -27,17 +26,7 @@ async function journey(channel: 'telegram' | 'bale' | 'whatsapp', phone: string)
   // One prize, so both spins win the same.
   await s.wheel.replace(merchantId, { costCoins: 0, perDay: 3, prizes: [{ label: '۲۰ سکه', kind: 'coins', amount: 20, weight: 1 }] });
   const chatId = `parity-${channel}`;
-  const deps = {
-    members: s.members,
-    screens: s.screens,
-    rewards: s.rewardChat,
-    feedback: s.feedbackChat,
-    referrals: s.referrals,
-    campaigns: s.campaigns,
-    defaultLocale: 'fa' as const,
-    logger: createLogger('silent'),
-    clock: w.clock,
-  };
+  const deps = routerDeps(w);
   const chat = new MemoryChannel(deps, merchantId, chatId, channel);
 
   // Joining and the profile are asked per messenger (a contact button and answer buttons, or a number and hint lines).

@@ -4,6 +4,24 @@ import { ChatRouter, type RouterDeps } from '../../src/chat/router.js';
 import type { Screen } from '../../src/chat/screens/types.js';
 import type { ChatSession } from '../../src/chat/session.js';
 import type { ChatChannelName } from '../../src/domain/members/types.js';
+import { createLogger } from '../../src/logger.js';
+import type { TestWorld } from './services.js';
+
+/** What the ChatRouter needs, from a test world's services (Persian by default, silent). */
+export function routerDeps(w: TestWorld): RouterDeps {
+  const s = w.services;
+  return {
+    members: s.members,
+    screens: s.screens,
+    rewards: s.rewardChat,
+    feedback: s.feedbackChat,
+    referrals: s.referrals,
+    campaigns: s.campaigns,
+    defaultLocale: 'fa',
+    logger: createLogger('silent'),
+    clock: w.clock,
+  };
+}
 
 /**
  * A messenger made of nothing but memory: inputs go to the ChatRouter, screens come back as they

@@ -15,6 +15,9 @@ import { createTestApi, type TestApi } from './http.js';
 import { drainEvents } from './events.js';
 import type { EventHandler } from '../../src/jobs/event-worker.js';
 import { stripIsolates } from '../../src/chat/bidi.js';
+import { routerDeps } from './memory-channel.js';
+import { createTelegramHarness, type TelegramHarness, type TgUser } from './telegram.js';
+import { newPhone } from './services.js';
 
 /** A message as the member reads it: the bidi isolates around Latin runs are invisible (test/chat/bidi-isolates.test.ts checks them). */
 const shown = (m: LocalMessage): LocalMessage => ({ ...m, text: stripIsolates(m.text) });
@@ -91,20 +94,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
     mode: 'local',
     local,
     merchants: s.merchants,
-    chat: {
-      members: s.members,
-      screens: s.screens,
-      rewards: s.rewardChat,
-      feedback: s.feedbackChat,
-      referrals: s.referrals,
-      campaigns: s.campaigns,
-      shortLinks: s.shortLinks,
-      redis: r.redis,
-      redisPrefix: r.prefix,
-      defaultLocale: 'fa',
-      logger,
-      clock: w.clock,
-    },
+    chat: { ...routerDeps(w), shortLinks: s.shortLinks, redis: r.redis, redisPrefix: r.prefix, logger },
     dataDir: '/nonexistent',
     redis: r.redis,
     redisPrefix: r.prefix,
@@ -147,6 +137,7 @@ export async function attachWhatsApp(w: TestWorld, r: TestRedis, merchantId: str
           screens: s.screens,
           channels: { whatsapp: whatsappDelivery(channel, limiter, s.shortLinks) },
           progress: (id) => w.broadcastQueues!.progress(id),
+          requeue: (merchantId, broadcastId, recipient) => w.broadcastQueues!.enqueue(merchantId, broadcastId, [recipient]),
           defaultLocale: 'fa',
           logger,
           clock: w.clock,
@@ -201,4 +192,25 @@ export async function createWhatsAppHarness(opts: { settings?: unknown } = {}): 
     },
   };
   return h;
+}
+
+/** A club on Telegram and on the local WhatsApp, and a member who joined on Telegram (the same phone can write on WhatsApp). */
+export async function createTelegramAndWhatsApp(userId: number) {
+  const h: TelegramHarness = await createTelegramHarness();
+  const wa = await attachWhatsApp(h.w, h.r, h.merchantId);
+  const phone = newPhone();
+  const tg: TgUser = h.user(userId, 'Sara');
+  await tg.join(phone);
+  const memberId = (await h.w.services.members.findByPhone(h.merchantId, phone))!.id;
+  return {
+    h,
+    wa,
+    tg,
+    phone,
+    memberId,
+    async close() {
+      await wa.close();
+      await h.close();
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../helpers/http.js';
 import { newPhone } from '../helpers/services.js';
+import { newBotToken } from '../helpers/telegram.js';
 
 let t: TestApi;
 let memberId: string;
@@ -69,6 +70,36 @@ describe('GET /v1/members', () => {
     expect((await t.api('GET', '/v1/members')).statusCode).toBe(400);
     expect((await t.api('GET', '/v1/members?phone=09129999999')).statusCode).toBe(404);
     expect((await t.api('GET', '/v1/members/not-a-uuid')).statusCode).toBe(404);
+  });
+});
+
+describe('GET /v1/members/:id: channels and reachability', () => {
+  it('lists each chat with reachability, last seen and when it was linked, and the preferred channel', async () => {
+    const s = t.w.services;
+    const m = t.merchant.id;
+    const p = newPhone();
+    const { member } = await s.members.register({ merchantId: m, phone: p, channel: 'telegram', externalUserId: '99002', chatId: '99002' });
+    await s.members.register({ merchantId: m, phone: p, channel: 'bale', externalUserId: '5501', chatId: '5501' });
+    await s.memberStore.markSeen(m, 'telegram', '99002');
+    await s.memberStore.markUnreachable(m, 'bale', '5501', true);
+
+    const before = (await t.api('GET', `/v1/members/${member.id}`)).json();
+    expect(before.preferredChannel).toBeNull();
+    // The club has no bot yet: there is nowhere to tell them anything.
+    expect(before.reachOrder).toEqual([]);
+    // With a Telegram bot (and no Bale bot, and Bale blocked anyway): Telegram, and nowhere else.
+    await s.merchants.setTelegramToken(m, newBotToken());
+    expect((await t.api('GET', `/v1/members/${member.id}`)).json().reachOrder).toEqual(['telegram']);
+    const byChannel = Object.fromEntries(before.channels.map((c: { channel: string }) => [c.channel, c]));
+    expect(byChannel.telegram).toMatchObject({ reachable: true, unreachableSince: null, lastSeenAt: expect.any(String) });
+    expect(byChannel.bale).toMatchObject({ reachable: false, unreachableSince: expect.any(String), lastSeenAt: null });
+    expect(byChannel.bale.linkedAt).toEqual(expect.any(String));
+
+    await s.members.setPreferredChannel(m, member.id, 'bale');
+    const after = (await t.api('GET', `/v1/members/${member.id}`)).json();
+    expect(after).toMatchObject({ preferredChannel: 'bale', reachOrder: ['telegram'] });
+    // Only a channel the member has a chat on can be preferred.
+    await expect(s.members.setPreferredChannel(m, member.id, 'whatsapp')).rejects.toMatchObject({ code: 'channel_not_linked' });
   });
 });
 

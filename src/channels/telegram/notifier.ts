@@ -4,9 +4,8 @@ import { notificationScreen } from '../../chat/screens/notification-screens.js';
 import type { MemberService } from '../../domain/members/member-service.js';
 import type { SettingsProvider } from '../../domain/merchants/settings.js';
 import type { MemberStore } from '../../domain/members/types.js';
-import { memberOf } from '../../domain/events/catalog.js';
 import type { EventHandler } from '../../jobs/event-worker.js';
-import { memberNotifier, type NoticeChannel } from '../../jobs/member-notices.js';
+import { memberNotifier, NoticeRegistry, type NoticeChannel } from '../../jobs/member-notices.js';
 import type { Logger } from '../../logger.js';
 import { sendScreen } from './render.js';
 import { botInviteLink } from '../../chat/deep-links.js';
@@ -31,10 +30,10 @@ type TelegramNoticeDeps = {
 export function telegramNotices(deps: TelegramNoticeDeps): NoticeChannel {
   const channel = deps.telegram.name;
   return {
-    channel,
+    name: channel,
     ready: async (merchantId) => (await deps.telegram.api(merchantId)) !== null,
-    async deliver(event, identity) {
-      const memberId = memberOf(event)!;
+    async send(event, { memberId, identity }) {
+      if (!identity) return 'failed';
       const member = await deps.members.get(event.merchantId, memberId);
       const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
       const c = await deps.screens.context(event.merchantId, locale);
@@ -47,20 +46,19 @@ export function telegramNotices(deps: TelegramNoticeDeps): NoticeChannel {
       const screen = notificationScreen(event, c, { inviteLink });
       if (!screen) return 'nothing';
       const api = await deps.telegram.api(event.merchantId);
-      if (!api) return 'unreachable';
+      if (!api) return 'failed';
       try {
         await sendScreen(api, identity.chatId, screen, c.t);
         return 'sent';
       } catch (err) {
         if (memberUnreachable(err)) {
-          await deps.memberStore.markUnreachable(event.merchantId, channel, identity.externalUserId, true);
           deps.logger.info({ memberId, userId: identity.externalUserId, channel }, 'member blocked the bot; marked unreachable');
           return 'unreachable';
         }
         if (chatNotFound(err)) {
           // Not a block: the member keeps getting later messages (a retry would not find the chat).
           deps.logger.warn({ memberId, userId: identity.externalUserId, channel }, 'bot chat not found; notice skipped');
-          return 'unreachable';
+          return 'failed';
         }
         throw err;
       }
@@ -70,5 +68,5 @@ export function telegramNotices(deps: TelegramNoticeDeps): NoticeChannel {
 
 /** Notices for a club on Telegram only. */
 export function telegramNotifier(deps: TelegramNoticeDeps): EventHandler {
-  return memberNotifier({ memberStore: deps.memberStore, channels: [telegramNotices(deps)], name: 'telegram-notify' });
+  return memberNotifier({ memberStore: deps.memberStore, registry: new NoticeRegistry([telegramNotices(deps)]), name: 'telegram-notify' });
 }

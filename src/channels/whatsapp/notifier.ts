@@ -5,9 +5,8 @@ import type { MemberService } from '../../domain/members/member-service.js';
 import type { MemberStore } from '../../domain/members/types.js';
 import type { MerchantService } from '../../domain/merchants/merchant-service.js';
 import type { SettingsProvider } from '../../domain/merchants/settings.js';
-import { memberOf } from '../../domain/events/catalog.js';
 import type { EventHandler } from '../../jobs/event-worker.js';
-import { memberNotifier, type NoticeChannel } from '../../jobs/member-notices.js';
+import { memberNotifier, NoticeRegistry, type NoticeChannel } from '../../jobs/member-notices.js';
 import type { WhatsAppOutbox } from '../../jobs/whatsapp-sender.js';
 import { renderScreen } from './render.js';
 import { shortJoinLink } from './whatsapp-chat.js';
@@ -36,12 +35,12 @@ export function whatsappNotices(deps: WhatsAppNoticeDeps): NoticeChannel {
     return numbers.map.get(merchantId);
   };
   return {
-    channel: 'whatsapp',
+    name: 'whatsapp',
     ready: async (merchantId) => (await numberOf(merchantId)) !== undefined,
-    async deliver(event, identity) {
+    async send(event, { memberId, identity }) {
       const number = await numberOf(event.merchantId);
-      if (!number) return 'unreachable';
-      const member = await deps.members.get(event.merchantId, memberOf(event)!);
+      if (!number || !identity) return 'failed';
+      const member = await deps.members.get(event.merchantId, memberId);
       const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
       const c = await deps.screens.context(event.merchantId, locale);
       const { referrals } = await deps.settings.get(event.merchantId);
@@ -73,5 +72,5 @@ export function whatsappNotices(deps: WhatsAppNoticeDeps): NoticeChannel {
 
 /** Notices for a club on WhatsApp only. */
 export function whatsappNotifier(deps: WhatsAppNoticeDeps): EventHandler {
-  return memberNotifier({ memberStore: deps.memberStore, channels: [whatsappNotices(deps)], name: 'whatsapp-notify' });
+  return memberNotifier({ memberStore: deps.memberStore, registry: new NoticeRegistry([whatsappNotices(deps)]), name: 'whatsapp-notify' });
 }

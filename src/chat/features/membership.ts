@@ -4,6 +4,8 @@ import { helpScreen, languageScreen } from '../screens/member-screens.js';
 import { askReferralCode } from '../flows/referral-code.js';
 import { startProfile } from '../flows/profile.js';
 import type { Turn } from '../turn.js';
+import { isDomainError } from '../../domain/errors.js';
+import { reachLabel } from '../screens/reach-screens.js';
 import { showReward } from './rewards.js';
 import { openFeedback } from './feedback.js';
 
@@ -70,6 +72,23 @@ export async function membershipAction(turn: Turn, action: Action): Promise<bool
     case 'referral.code':
       askReferralCode(turn);
       return true;
+    case 'reach.choose':
+      turn.show(await turn.deps.screens.reachChoice(turn.merchantId, turn.member.id, turn.locale));
+      return true;
+    case 'reach.set': {
+      const channel = action.channel === 'last' ? null : action.channel;
+      try {
+        await members.setPreferredChannel(turn.merchantId, turn.member.id, channel);
+      } catch (err) {
+        // An old button for a chat the member no longer has: offer the choice again.
+        if (!isDomainError(err)) throw err;
+        turn.show(await turn.deps.screens.reachChoice(turn.merchantId, turn.member.id, turn.locale));
+        return true;
+      }
+      turn.note(turn.t('reach.set', { value: reachLabel(channel, turn.c) }));
+      turn.show(await turn.deps.screens.profile(turn.merchantId, turn.member.id, turn.locale));
+      return true;
+    }
     case 'promo.optOut':
       await members.setOptOut(turn.merchantId, turn.member.id, true);
       if (turn.whatsapp) turn.note(turn.t('whatsapp.opted_out'));

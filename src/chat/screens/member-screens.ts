@@ -3,6 +3,7 @@ import type { TierProgress } from '../../domain/tiers/tiers.js';
 import type { HistoryPage } from '../../domain/members/member-queries.js';
 import { formatAmount, formatCalendarDate, formatDate, formatNumber, formatPhone, formatSigned, progressBar } from '../format.js';
 import type { Screen, ScreenButton, ScreenContext } from './types.js';
+import { reachLine } from './reach-screens.js';
 
 export function mainMenuScreen(c: ScreenContext): Screen {
   return { text: c.t('menu.title', { club: c.clubName }), keyboard: { kind: 'main' }, role: 'menu' };
@@ -143,8 +144,15 @@ export function profileScreen(m: Member, c: ScreenContext): Screen {
     // Codes stay in Latin letters and digits: they are read out and typed at the till.
     c.t('profile.code', { value: m.memberCode }),
     c.t('profile.joined', { value: m.joinedAt ? formatDate(m.joinedAt, c.locale) : unknown }),
+    reachLine(m.preferredChannel, c),
   ];
-  return { text: lines.join('\n'), buttons: [[{ label: c.t('profile.edit'), action: { kind: 'profile.edit' } }]] };
+  return {
+    text: lines.join('\n'),
+    buttons: [
+      [{ label: c.t('profile.edit'), action: { kind: 'profile.edit' } }],
+      [{ label: c.t('reach.button'), action: { kind: 'reach.choose' } }],
+    ],
+  };
 }
 
 export function languageScreen(c: ScreenContext): Screen {

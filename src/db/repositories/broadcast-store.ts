@@ -9,8 +9,9 @@ import {
 } from '../../domain/campaigns/broadcast-service.js';
 import type { Segment } from '../../domain/campaigns/segments.js';
 import { isUuid } from './merchant-store.js';
-import type { ChannelName } from '../../domain/members/types.js';
-import { reachableOn, segmentWhere } from './segment-sql.js';
+import { CHANNELS, type ChannelName } from '../../domain/members/types.js';
+import { firstChannelSql, segmentWhere } from './segment-sql.js';
+import { clubSenders } from './club-senders.js';
 
 const COLUMNS =
   'id, merchant_id, campaign_id, status, schedule_at, recipients, held_out, created_by, created_at, started_at, finished_at, progress_chat_id, progress_message_id, progress_locale';
@@ -99,19 +100,20 @@ export class PgBroadcastStore implements BroadcastStore {
     return (rowCount ?? 0) > 0;
   }
 
-  async fanOut(b: Broadcast, segment: Segment, holdoutPercent: number, at: Date) {
+  async fanOut(b: Broadcast, segment: Segment, holdoutPercent: number, at: Date, channels: readonly ChannelName[]) {
     const { sql, params } = segmentWhere(segment, at);
     const bi = params.length + 2;
-    // Telegram when the member is reachable there (and the club has a bot), else Bale, else WhatsApp (when the club is on it).
+    // Each member's channel is chosen once, here: the preferred one (or the chat used last), else down the list.
+    const senders = await clubSenders(this.pool, b.merchantId);
+    const allowed = CHANNELS.filter((c) => channels.includes(c) && senders.includes(c));
     await this.pool.query(
       `INSERT INTO broadcast_deliveries (broadcast_id, member_id, channel, state)
-       SELECT $${bi}::uuid, m.id,
-              CASE WHEN ${reachableOn('telegram')} THEN 'telegram' WHEN ${reachableOn('bale')} THEN 'bale' ELSE 'whatsapp' END::channel,
+       SELECT $${bi}::uuid, m.id, ch.channel,
               CASE WHEN abs(hashtext(m.id::text || $${bi}::text)) % 100 < $${bi + 1} THEN 'held_out' ELSE 'pending' END::delivery_state
-       FROM members m
-       WHERE ${sql} AND (${reachableOn('telegram')} OR ${reachableOn('bale')} OR ${reachableOn('whatsapp')})
+       FROM members m CROSS JOIN LATERAL (SELECT ${firstChannelSql(`$${bi + 2}`)} AS channel) ch
+       WHERE ${sql} AND ch.channel IS NOT NULL
        ON CONFLICT DO NOTHING`,
-      [b.merchantId, ...params, b.id, holdoutPercent],
+      [b.merchantId, ...params, b.id, holdoutPercent, allowed],
     );
     const { rows } = await this.pool.query(
       `UPDATE broadcasts SET recipients = c.recipients, held_out = c.held_out, started_at = coalesce(started_at, now())
@@ -179,7 +181,9 @@ export class PgBroadcastStore implements BroadcastStore {
     const { rows } = await this.pool.query(
       `SELECT d.state, d.attempts, d.channel, b.status, b.merchant_id, c.id AS campaign_id, c.kind, c.message, c.reward,
               m.first_name, m.locale, m.points, m.coins,
-              (SELECT ci.chat_id FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = d.channel AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL LIMIT 1) AS chat_id
+              CASE WHEN d.channel = 'sms' THEN m.phone ELSE
+                (SELECT ci.chat_id FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = d.channel AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL
+                 ORDER BY ci.last_seen_at IS NOT NULL DESC, coalesce(ci.last_seen_at, ci.created_at) DESC LIMIT 1) END AS chat_id
        FROM broadcast_deliveries d JOIN broadcasts b ON b.id = d.broadcast_id JOIN campaigns c ON c.id = b.campaign_id JOIN members m ON m.id = d.member_id
        WHERE d.broadcast_id = $1 AND d.member_id = $2`,
       [broadcastId, memberId],
@@ -218,6 +222,20 @@ export class PgBroadcastStore implements BroadcastStore {
        WHERE broadcast_id = $1 AND member_id = $2 AND state = 'sending'`,
       [broadcastId, memberId, state, extra.messageId ?? null, extra.error?.slice(0, 300) ?? null],
     );
+  }
+
+  /** sending → pending on another channel: the member turned out unreachable on the first (at most once still: one row). */
+  async reroute(broadcastId: string, memberId: string, channel: ChannelName, error: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      "UPDATE broadcast_deliveries SET state = 'pending', channel = $3::channel, error = $4, updated_at = now() WHERE broadcast_id = $1 AND member_id = $2 AND state = 'sending'",
+      [broadcastId, memberId, channel, error.slice(0, 300)],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** The channels this club has a sender for. */
+  senders(merchantId: string): Promise<ChannelName[]> {
+    return clubSenders(this.pool, merchantId);
   }
 
   /** A pending delivery that will not be sent (cancelled, no chat). */

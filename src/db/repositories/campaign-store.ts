@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import type { Broadcast } from '../../domain/campaigns/broadcast-service.js';
 import type { Campaign, CampaignOutcome, CampaignStore } from '../../domain/campaigns/campaign-service.js';
-import type { Segment, SegmentCounter } from '../../domain/campaigns/segments.js';
+import type { Segment, SegmentCount, SegmentCounter } from '../../domain/campaigns/segments.js';
+import { CHANNELS, type ChannelName } from '../../domain/members/types.js';
+import { clubSenders } from './club-senders.js';
 import { isUuid } from './merchant-store.js';
-import { reachableOn, segmentWhere } from './segment-sql.js';
+import { firstChannelSql, reachableOn, segmentWhere } from './segment-sql.js';
 
 const COLUMNS =
   'id, merchant_id, kind, name, segment, message, reward, rule, starts_at, ends_at, holdout_percent, attribution_days, created_by, created_at';
@@ -116,17 +118,28 @@ export class PgCampaignStore implements CampaignStore, SegmentCounter {
     return { clicks: clicks.rows[0].n as number, recipients: outcome(by.recipients), holdout: outcome(by.holdout) };
   }
 
-  async count(merchantId: string, segment: Segment, at: Date) {
+  async count(merchantId: string, segment: Segment, at: Date, channels: readonly ChannelName[]): Promise<SegmentCount> {
     const { sql, params } = segmentWhere(segment, at);
+    const senders = await clubSenders(this.pool, merchantId);
+    const allowed = CHANNELS.filter((c) => channels.includes(c) && senders.includes(c));
     const { rows } = await this.pool.query(
       `SELECT count(*)::int AS members,
               count(*) FILTER (WHERE ${reachableOn('telegram')})::int AS telegram,
               count(*) FILTER (WHERE ${reachableOn('bale')})::int AS bale,
               count(*) FILTER (WHERE ${reachableOn('whatsapp')})::int AS whatsapp,
-              count(*) FILTER (WHERE ${reachableOn('telegram')} OR ${reachableOn('bale')} OR ${reachableOn('whatsapp')})::int AS reachable
-       FROM members m WHERE ${sql}`,
-      [merchantId, ...params],
+              count(ch.channel)::int AS reachable,
+              ${CHANNELS.map((c) => `count(*) FILTER (WHERE ch.channel = '${c}')::int AS to_${c}`).join(', ')}
+       FROM members m CROSS JOIN LATERAL (SELECT ${firstChannelSql(`$${params.length + 2}`)} AS channel) ch WHERE ${sql}`,
+      [merchantId, ...params, allowed],
     );
-    return rows[0] as { members: number; telegram: number; bale: number; whatsapp: number; reachable: number };
+    const r = rows[0];
+    return {
+      members: r.members,
+      telegram: r.telegram,
+      bale: r.bale,
+      whatsapp: r.whatsapp,
+      reachable: r.reachable,
+      byChannel: Object.fromEntries(allowed.map((c) => [c, r[`to_${c}`] as number])),
+    };
   }
 }

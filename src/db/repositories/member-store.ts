@@ -14,6 +14,7 @@ import type {
   RegisterOutcome,
 } from '../../domain/members/types.js';
 import { isUuid } from './merchant-store.js';
+import { clubSenders } from './club-senders.js';
 import { outboxEvent } from '../../domain/events/catalog.js';
 import type { Clock } from '../../domain/clock.js';
 
@@ -34,6 +35,7 @@ export function toMember(r: MemberRow): Member {
     status: r.status,
     optedOut: r.optedOut,
     locale: r.locale,
+    preferredChannel: r.preferredChannel,
     tags: r.tags,
     tier: r.tier,
     balances: { points: Number(r.points), coins: Number(r.coins), credit: Number(r.credit) },
@@ -49,7 +51,7 @@ export function toMember(r: MemberRow): Member {
 }
 
 const MEMBER_COLUMNS = `m.id, m.merchant_id, m.phone, m.member_code, m.referral_code, m.first_name, m.last_name, m.birth_date,
-  m.gender, m.city, m.source_tag, m.referrer_id, m.status, m.opted_out, m.locale, m.tags, m.tier, m.points, m.coins, m.credit,
+  m.gender, m.city, m.source_tag, m.referrer_id, m.status, m.opted_out, m.locale, m.preferred_channel, m.tags, m.tier, m.points, m.coins, m.credit,
   m.points_debt, m.coins_debt, m.credit_debt, m.points_earned_total, m.purchase_count, m.purchase_total, m.last_purchase_at,
   m.created_at, m.joined_at, m.joined_new`;
 
@@ -71,6 +73,7 @@ export function rowToMember(r: Record<string, unknown>): Member {
     status: r.status as Member['status'],
     optedOut: r.opted_out as boolean,
     locale: r.locale as string | null,
+    preferredChannel: r.preferred_channel as Member['preferredChannel'],
     tags: r.tags as string[],
     tier: r.tier as string,
     balances: { points: Number(r.points), coins: Number(r.coins), credit: Number(r.credit) },
@@ -262,6 +265,10 @@ export class PrismaMemberStore implements MemberStore {
       select: { channel: true, externalUserId: true, chatId: true, unreachableAt: true, lastSeenAt: true, createdAt: true },
       orderBy: { createdAt: 'asc' },
     });
+  }
+
+  clubSenders(merchantId: string): Promise<ChannelName[]> {
+    return clubSenders(this.pool, merchantId);
   }
 
   async markSeen(merchantId: string, channel: ChannelName, externalUserId: string) {

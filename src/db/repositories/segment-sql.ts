@@ -1,5 +1,7 @@
 import type { Segment } from '../../domain/campaigns/segments.js';
 import { tehranDaysOf } from '../../lib/tehran-calendar.js';
+import { CHANNELS, type ChatChannelName } from '../../domain/members/types.js';
+import { clubSendsOn } from './club-senders.js';
 
 /**
  * A segment as a WHERE clause over `members m` (parameters from $2; $1 is the merchant id).
@@ -35,8 +37,27 @@ export function segmentWhere(s: Segment, at: Date): { sql: string; params: unkno
   return { sql: where.join(' AND '), params };
 }
 
-/** Member `m` is reachable on a channel: a chat there that has not blocked us, and the club is on that channel. */
-export function reachableOn(channel: 'telegram' | 'bale' | 'whatsapp'): string {
-  const flag = { telegram: 'telegram_token_enc', bale: 'bale_token_enc', whatsapp: 'whatsapp_number' }[channel];
-  return `(EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = '${channel}' AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL) AND (SELECT ${flag} IS NOT NULL FROM merchants WHERE id = m.merchant_id))`;
+/** Member `m` is reachable on a chat channel: a chat there that has not blocked us, and the club is on that channel. */
+export function reachableOn(channel: ChatChannelName): string {
+  return `(EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = '${channel}' AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL) AND ${clubSendsOn(channel)})`;
+}
+
+/** A channel's place in the fallback order (ties in recency go by it, as in channelsToTry). */
+const CHANNEL_ORDER = `array_position(ARRAY[${CHANNELS.map((c) => `'${c}'`).join(', ')}]::channel[], ci.channel)`;
+
+/**
+ * SQL: the channel a message to member `m` goes on (null: none), as channelsToTry picks it
+ * (src/domain/members/reach.ts): the preferred channel, or the chat used last, then the list
+ * order of `$channelsParam` (a channel[] in fallback order, already narrowed to the club's senders),
+ * skipping channels the member cannot be reached on.
+ */
+export function firstChannelSql(channelsParam: string): string {
+  const lastUsed = `(SELECT ci.channel FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel <> 'sms' AND ci.chat_id IS NOT NULL
+      ORDER BY ci.last_seen_at IS NOT NULL DESC, coalesce(ci.last_seen_at, ci.created_at) DESC, ${CHANNEL_ORDER} LIMIT 1)`;
+  const reachable = `CASE WHEN o.channel = 'sms'
+      THEN m.phone IS NOT NULL AND NOT EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = 'sms' AND ci.unreachable_at IS NOT NULL)
+      ELSE EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = o.channel AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL) END`;
+  return `(SELECT o.channel FROM unnest(${channelsParam}::channel[]) WITH ORDINALITY AS o(channel, pos)
+    WHERE ${reachable}
+    ORDER BY (o.channel = coalesce(m.preferred_channel, ${lastUsed})) IS TRUE DESC, o.pos LIMIT 1)`;
 }

@@ -32,8 +32,17 @@ export interface BroadcastStore {
   forCampaign(merchantId: string, campaignId: string): Promise<Broadcast | null>;
   /** Moves the status only from one of `from`; false when it was elsewhere. */
   transition(id: string, from: BroadcastStatus[], to: BroadcastStatus): Promise<boolean>;
-  /** One delivery row per member of the segment reachable in Telegram or WhatsApp, on one of them (idempotent); a share held out. */
-  fanOut(b: Broadcast, segment: Segment, holdoutPercent: number, at: Date): Promise<{ recipients: number; heldOut: number }>;
+  /**
+   * One delivery row per member of the segment reachable on one of `channels` the club has a sender
+   * for, on the member's channel as channelsToTry picks it (idempotent); a share held out.
+   */
+  fanOut(
+    b: Broadcast,
+    segment: Segment,
+    holdoutPercent: number,
+    at: Date,
+    channels: readonly ChannelName[],
+  ): Promise<{ recipients: number; heldOut: number }>;
   pendingMembers(broadcastId: string, after: string | null, limit: number): Promise<Recipient[]>;
   counts(broadcastId: string): Promise<DeliveryCounts>;
   /** Deliveries still pending or in flight, per channel. */
@@ -57,6 +66,14 @@ export interface BroadcastQueue {
 }
 
 const ENQUEUE_CHUNK = 1000;
+
+/** The channels a broadcast goes out on: the chats. SMS costs money per part and is only for campaigns that ask for it. */
+export const BROADCAST_CHANNELS: readonly ChannelName[] = ['telegram', 'bale', 'whatsapp'];
+
+/** A segment limited to one channel ("members on WhatsApp") is sent there; otherwise on each member's chat. */
+export function broadcastChannels(segment: Segment): readonly ChannelName[] {
+  return segment.channel ? [segment.channel] : BROADCAST_CHANNELS;
+}
 
 export interface BroadcastPace {
   /** Telegram messages per second per bot. */
@@ -137,7 +154,7 @@ export class BroadcastService {
     await this.deps.store.transition(id, ['scheduled'], 'enqueuing');
     const campaign = await this.deps.store.segmentOf(b.campaignId);
     const segment = parseSegment(campaign?.segment ?? {});
-    await this.deps.store.fanOut(b, segment, campaign?.holdoutPercent ?? 0, this.clock.now());
+    await this.deps.store.fanOut(b, segment, campaign?.holdoutPercent ?? 0, this.clock.now(), broadcastChannels(segment));
     await this.enqueuePending(b);
     await this.deps.store.transition(id, ['enqueuing'], 'sending');
     b = (await this.deps.store.getAny(id))!;

@@ -5,9 +5,9 @@ import { tehranDay } from '../../lib/jalali.js';
 import type { EarningRule } from '../rules/settings.js';
 import { parseInput } from '../validation.js';
 import { requireOwnReferences, type Reference, type ReferenceStore } from '../references.js';
-import type { Broadcast, BroadcastService, DeliveryCounts } from './broadcast-service.js';
+import { broadcastChannels, type Broadcast, type BroadcastService, type DeliveryCounts } from './broadcast-service.js';
 import { campaignInputSchema, type CampaignMessage, type CampaignReward } from './campaign-schemas.js';
-import { parseSegment, segmentToJson, type Segment, type SegmentCounter } from './segments.js';
+import { parseSegment, segmentToJson, type Segment, type SegmentCount, type SegmentCounter } from './segments.js';
 
 export interface Campaign {
   id: string;
@@ -80,11 +80,9 @@ export class CampaignService {
     return this.deps.clock ?? systemClock;
   }
 
-  async countSegment(
-    merchantId: string,
-    segmentInput: unknown,
-  ): Promise<{ members: number; telegram: number; bale: number; whatsapp: number; reachable: number }> {
-    return this.deps.segments.count(merchantId, parseSegment(segmentInput), this.clock.now());
+  async countSegment(merchantId: string, segmentInput: unknown): Promise<SegmentCount> {
+    const segment = parseSegment(segmentInput);
+    return this.deps.segments.count(merchantId, segment, this.clock.now(), broadcastChannels(segment));
   }
 
   /** Creates the campaign; message and reward campaigns get their broadcast (now or at scheduleAt). */
@@ -118,7 +116,7 @@ export class CampaignService {
       refs.push({ kind: 'voucher_campaign', id: c.reward.voucherCampaignId, field: 'reward.voucherCampaignId' });
     await requireOwnReferences(this.deps.references, merchantId, refs);
     const segment: Segment = parseSegment(c.segment);
-    const count = await this.deps.segments.count(merchantId, segment, this.clock.now());
+    const count = await this.deps.segments.count(merchantId, segment, this.clock.now(), broadcastChannels(segment));
     const campaign = await this.deps.store.create(merchantId, {
       kind: c.kind,
       name: c.name,

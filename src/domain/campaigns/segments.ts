@@ -1,3 +1,4 @@
+import type { ChannelName } from '../members/types.js';
 import { z } from 'zod';
 import { dayOrMoment } from '../dates.js';
 import { parseInput } from '../validation.js';
@@ -46,10 +47,21 @@ export function segmentToJson(s: Segment): Record<string, unknown> {
   return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
 }
 
+/** A segment's size: who is in it, who is reachable where, and where a broadcast to it would go. */
+export interface SegmentCount {
+  members: number;
+  /** Reachable in Telegram (whether or not a broadcast goes there). */
+  telegram: number;
+  /** Reachable in Bale. */
+  bale: number;
+  /** Reachable in WhatsApp. */
+  whatsapp: number;
+  /** Whom a broadcast reaches: members with a channel among `channels` the club sends on. */
+  reachable: number;
+  /** Where a broadcast to them goes, one channel per member (the same choice as the fan-out). */
+  byChannel: Partial<Record<ChannelName, number>>;
+}
+
 export interface SegmentCounter {
-  count(
-    merchantId: string,
-    segment: Segment,
-    at: Date,
-  ): Promise<{ members: number; telegram: number; bale: number; whatsapp: number; reachable: number }>;
+  count(merchantId: string, segment: Segment, at: Date, channels: readonly ChannelName[]): Promise<SegmentCount>;
 }

@@ -3,12 +3,15 @@ import type { SettingsProvider } from '../merchants/settings.js';
 import { systemClock, type Clock } from '../clock.js';
 import { tierProgress, type TierProgress } from '../tiers/tiers.js';
 import type { MemberService } from './member-service.js';
-import type { ChannelIdentity, Member, MemberStore } from './types.js';
+import type { ChannelIdentity, ChannelName, Member, MemberStore } from './types.js';
+import { channelsToTry } from './reach.js';
 
 export interface MemberProfile {
   member: Member;
   progress: TierProgress;
   identities: ChannelIdentity[];
+  /** Where an account message goes now, first to last (channelsToTry). */
+  reachOrder: ChannelName[];
 }
 
 export interface HistoryPage {
@@ -31,8 +34,12 @@ export class MemberQueries {
 
   async profile(merchantId: string, memberId: string): Promise<MemberProfile> {
     const member = await this.members.get(merchantId, memberId);
-    const [progress, identities] = await Promise.all([this.progress(member), this.store.identities(member.id)]);
-    return { member, progress, identities };
+    const [progress, identities, senders] = await Promise.all([
+      this.progress(member),
+      this.store.identities(member.id),
+      this.store.clubSenders(merchantId),
+    ]);
+    return { member, progress, identities, reachOrder: channelsToTry({ ...member, identities }, senders) };
   }
 
   /** Where a member stands in the tiers (lifetime points need no query: they are on the row). */

@@ -1,4 +1,4 @@
-import { invalid, notFound } from '../errors.js';
+import { invalid, notFound, unprocessable } from '../errors.js';
 import type { SettingsProvider } from '../merchants/settings.js';
 import { normalizeCode } from './codes.js';
 import { normalizePhone } from './phone.js';
@@ -92,6 +92,14 @@ export class MemberService {
     }
     await this.get(merchantId, id);
     return this.store.updateProfile(merchantId, id, clean);
+  }
+
+  /** The channel the member's messages go to first; null: the chat they used last. Only a channel they have a chat on (or SMS). */
+  async setPreferredChannel(merchantId: string, id: string, channel: ChannelName | null): Promise<Member> {
+    await this.get(merchantId, id);
+    if (channel && channel !== 'sms' && !(await this.store.identities(id)).some((i) => i.channel === channel && i.chatId))
+      throw unprocessable('channel_not_linked', `The member has no ${channel} chat`);
+    return this.store.updateProfile(merchantId, id, { preferredChannel: channel });
   }
 
   async tag(merchantId: string, id: string, add: string[], remove: string[] = []): Promise<Member> {

@@ -24,6 +24,8 @@ export interface Member {
   status: MemberStatus;
   optedOut: boolean;
   locale: string | null;
+  /** Chosen in the profile; null: the chat used last. */
+  preferredChannel: ChannelName | null;
   tags: string[];
   tier: string;
   balances: Balances;
@@ -55,6 +57,7 @@ export interface ProfileUpdate {
   gender?: Gender | null;
   city?: string | null;
   locale?: string | null;
+  preferredChannel?: ChannelName | null;
 }
 
 export interface RegisterInput {
@@ -94,6 +97,8 @@ export interface MemberStore {
   setOptOut(merchantId: string, id: string, optedOut: boolean): Promise<Member>;
   identities(memberId: string): Promise<ChannelIdentity[]>;
   markUnreachable(merchantId: string, channel: ChannelName, externalUserId: string, unreachable: boolean): Promise<void>;
+  /** The channels this club has a sender for (a bot, a number, an SMS line), in the fallback order. */
+  clubSenders(merchantId: string): Promise<ChannelName[]>;
   /** The member wrote (or pressed a button) on this channel now. */
   markSeen(merchantId: string, channel: ChannelName, externalUserId: string): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { MemberProfile } from '../../domain/members/member-queries.js';
 import { formatJalaliDate } from '../../lib/jalali.js';
 import { toLatinDigits } from '../../lib/digits.js';
 
-export function presentMember({ member: m, progress, identities }: MemberProfile) {
+export function presentMember({ member: m, progress, identities, reachOrder }: MemberProfile) {
   return {
     id: m.id,
     phone: m.phone,
@@ -27,7 +27,15 @@ export function presentMember({ member: m, progress, identities }: MemberProfile
     purchaseCount: m.purchaseCount,
     purchaseTotal: m.purchaseTotal,
     lastPurchaseAt: m.lastPurchaseAt?.toISOString() ?? null,
-    channels: identities.map((i) => ({ channel: i.channel, reachable: i.unreachableAt === null })),
+    channels: identities.map((i) => ({
+      channel: i.channel,
+      reachable: i.unreachableAt === null,
+      unreachableSince: i.unreachableAt?.toISOString() ?? null,
+      lastSeenAt: i.lastSeenAt?.toISOString() ?? null,
+      linkedAt: i.createdAt.toISOString(),
+    })),
+    preferredChannel: m.preferredChannel,
+    reachOrder,
     createdAt: m.createdAt.toISOString(),
     joinedAt: m.joinedAt?.toISOString() ?? null,
   };

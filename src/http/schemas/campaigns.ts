@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS } from '../../domain/members/types.js';
 
 const counts = z.object({
   pending: z.number().int(),
@@ -41,7 +42,12 @@ export const segmentCountSchema = z
     telegram: z.number().int().describe('Reachable in Telegram'),
     bale: z.number().int().describe('Reachable in Bale'),
     whatsapp: z.number().int().describe('Reachable in WhatsApp'),
-    reachable: z.number().int().describe('Reachable in any (who a broadcast goes to: Telegram first, else Bale, else WhatsApp)'),
+    reachable: z.number().int().describe('Whom a broadcast reaches: members reachable on a chat the club runs'),
+    byChannel: z
+      .partialRecord(z.enum(CHANNELS), z.number().int())
+      .describe(
+        "Where a broadcast would go, one channel per member: the member's preferred channel (or the chat used last), else Telegram, Bale, WhatsApp",
+      ),
   })
   .meta({ id: 'SegmentCount' });
 

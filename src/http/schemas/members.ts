@@ -30,7 +30,26 @@ export const memberSchema = z
     purchaseCount: z.number().int(),
     purchaseTotal: z.number().int(),
     lastPurchaseAt: z.string().nullable(),
-    channels: z.array(z.object({ channel: z.enum(CHANNELS), reachable: z.boolean() })),
+    channels: z
+      .array(
+        z.object({
+          channel: z.enum(CHANNELS),
+          reachable: z.boolean().describe('false once the member blocked the bot or left; true again when they write there'),
+          unreachableSince: z.string().nullable(),
+          lastSeenAt: z.string().nullable().describe('Their last message or button press here; null if none since it was linked'),
+          linkedAt: z.string(),
+        }),
+      )
+      .describe('The chats the member is in the club from'),
+    preferredChannel: z
+      .enum(CHANNELS)
+      .nullable()
+      .describe(
+        'Chosen by the member in the profile; null: the chat they used last. Account messages and broadcasts go there first, then Telegram, Bale, WhatsApp, SMS',
+      ),
+    reachOrder: z
+      .array(z.enum(CHANNELS))
+      .describe('Where an account message goes now: the first, then the next while one turns out unreachable (channels the club runs)'),
     createdAt: z.string(),
     joinedAt: z.string().nullable(),
   })

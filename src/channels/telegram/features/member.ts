@@ -32,6 +32,8 @@ const ROUTED = [
   'raffle.buy',
   'raffle.cancel',
   'profile.edit',
+  'reach.choose',
+  'reach.set',
   'referral.code',
   ...FEEDBACK_ACTIONS,
 ] as const satisfies ActionKind[];
