@@ -51,6 +51,22 @@ export const configSchema = z.object({
   WHATSAPP_SEND_INTERVAL_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).default(1000),
   /** Messages per hour from one number to people who have not written to it first. */
   WHATSAPP_FIRST_CONTACTS_PER_HOUR: z.coerce.number({ error: 'must be a number' }).int().min(1).default(120),
+  /** SMS line: kavenegar, smsir, local (the built-in stand-in; the default in demo mode) or none. */
+  SMS_PROVIDER: z.enum(['kavenegar', 'smsir', 'local', 'none']).optional(),
+  SMS_API_KEY: z.string().min(8, 'must be the API key from the provider panel').optional(),
+  /** The line (sender number) SMS go out from, e.g. 10004346 or 3000xxxx. */
+  SMS_SENDER: z
+    .string()
+    .regex(/^\+?[0-9]{3,20}$/, 'must be the line number, digits only')
+    .optional(),
+  /** Another address for the provider's API (a proxy, or a stand-in in tests). */
+  SMS_API_ROOT: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+  /** What one SMS part costs, in Rials (the estimate shown before a broadcast). */
+  SMS_PRICE_PER_PART_RIALS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1300),
+  /** SMS per merchant per Tehran day; past it, messages wait for the next morning. */
+  SMS_DAILY_CAP: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1000),
+  /** The opt-out keyword added to every promotional SMS (operators require one). */
+  SMS_OPT_OUT_KEYWORD: z.string().min(1).max(20).default('لغو۱۱'),
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(300),
 });
 
@@ -59,6 +75,11 @@ export type Config = z.infer<typeof configSchema>;
 /** WHATSAPP, or by default: the local stand-in in demo mode (no bot token), off otherwise. */
 export function whatsappMode(config: Config): 'off' | 'local' | 'web' {
   return config.WHATSAPP ?? (!config.TELEGRAM_BOT_TOKEN && !config.TELEGRAM_API_ROOT ? 'local' : 'off');
+}
+
+/** SMS_PROVIDER, or by default: the local stand-in in demo mode (no bot token), none otherwise. */
+export function smsProvider(config: Config): 'kavenegar' | 'smsir' | 'local' | 'none' {
+  return config.SMS_PROVIDER ?? (!config.TELEGRAM_BOT_TOKEN && !config.TELEGRAM_API_ROOT ? 'local' : 'none');
 }
 
 export class ConfigError extends Error {
@@ -71,7 +92,7 @@ export class ConfigError extends Error {
 }
 
 /** Never echoed in an error: keys, tokens and URLs that may carry a password. */
-const SECRET_VARIABLES = new Set(['ENCRYPTION_KEY', 'TELEGRAM_BOT_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['ENCRYPTION_KEY', 'TELEGRAM_BOT_TOKEN', 'SMS_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
 
 /** Parses the environment once; the first problem becomes one readable line (secrets named, not shown). */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -7,6 +7,7 @@ import { playgroundRoutes } from '../channels/telegram/local/playground.js';
 import { LOCAL_BOT_API_PREFIX, type Container } from './container.js';
 import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../channels/whatsapp/local/routes.js';
 import type { RunningRole } from './roles.js';
+import { LOCAL_SMS_PREFIX, localSmsRoutes } from '../channels/sms/local/routes.js';
 
 export async function startApiRole(c: Container): Promise<RunningRole> {
   const local = c.localBotApi;
@@ -38,10 +39,14 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
         if (local) {
           await app.register(localBotApiRoutes(local), { prefix: LOCAL_BOT_API_PREFIX, ...quiet });
           await app.register(
-            playgroundRoutes(LOCAL_BOT_API_PREFIX, { whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined }),
+            playgroundRoutes(LOCAL_BOT_API_PREFIX, {
+              whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined,
+              smsRoot: c.localSms ? LOCAL_SMS_PREFIX : undefined,
+            }),
             quiet,
           );
         }
+        if (c.localSms) await app.register(localSmsRoutes(c.localSms), { prefix: LOCAL_SMS_PREFIX, ...quiet });
         if (c.localWhatsApp)
           await app.register(localWhatsAppRoutes(c.localWhatsApp, c.merchants), { prefix: LOCAL_WHATSAPP_PREFIX, ...quiet });
       },

@@ -94,7 +94,14 @@ export function samplePurchaseCurl(baseUrl: string, creds: DemoCredentials): str
 export function demoBanner(
   baseUrl: string,
   creds: DemoCredentials,
-  extra: { demo: boolean; playground?: string; bot?: string | null; ownerCode?: string; whatsapp?: { number: string; local: boolean } },
+  extra: {
+    demo: boolean;
+    playground?: string;
+    bot?: string | null;
+    ownerCode?: string;
+    whatsapp?: { number: string; local: boolean };
+    sms?: { local: boolean };
+  },
 ): string {
   return [
     '',
@@ -110,6 +117,7 @@ export function demoBanner(
             : `  WhatsApp:        ${extra.whatsapp.number} (pair it: scan the QR in the log, or GET ${baseUrl}/v1/whatsapp/qr.png with the API key)`,
         ]
       : []),
+    ...(extra.sms?.local ? [`  SMS:             local line (the playground's SMS tab, or GET ${baseUrl}/local-sms/<phone>/messages)`] : []),
     `  Merchant:        ${creds.name} (${creds.id})`,
     `  API key:         ${creds.apiKey}`,
     `  Webhook secret:  ${creds.webhookSecret}`,

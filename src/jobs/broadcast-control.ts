@@ -59,7 +59,7 @@ export class BullBroadcastQueues implements BroadcastQueue {
   }
 
   async enqueue(merchantId: string, broadcastId: string, recipients: Recipient[]) {
-    for (const channel of ['telegram', 'whatsapp'] as const) {
+    for (const channel of ['telegram', 'whatsapp', 'sms'] as const) {
       const mine = recipients.filter((r) => r.channel === channel);
       if (mine.length)
         await this.sendQueue(merchantId, channel).addBulk(

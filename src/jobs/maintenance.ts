@@ -13,6 +13,9 @@ export const MAINTENANCE_SCHEDULES = {
   'draw-raffles': '*/5 * * * *',
   /** Birthdays (Jalali), win-back and welcome steps: once a day at Tehran midnight. */
   automations: '0 0 * * *',
+  /** SMS delivery reports and what people sent to the line (opt-outs), where the provider gives them. */
+  'sms-reports': '*/2 * * * *',
+  'sms-inbound': '* * * * *',
 } as const;
 export type MaintenanceJob = keyof typeof MAINTENANCE_SCHEDULES;
 

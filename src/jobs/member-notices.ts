@@ -31,7 +31,13 @@ export function noticeOrder(identities: ChannelIdentity[]): (ChannelIdentity & {
  * Tells a member what happened to their account once: on the channel they used last, or on the
  * next one when that chat cannot be reached (blocked, gone, or the club does not run it here).
  */
-export function memberNotifier(deps: { memberStore: MemberStore; channels: NoticeChannel[]; name?: string }): EventHandler {
+export function memberNotifier(deps: {
+  memberStore: MemberStore;
+  channels: NoticeChannel[];
+  /** When no chat took the notice (none, or every one unreachable): SMS. */
+  lastResort?: { deliver(event: DeliveredEvent): Promise<NoticeOutcome> };
+  name?: string;
+}): EventHandler {
   return {
     name: deps.name ?? 'member-notify',
     async handle(event) {
@@ -42,6 +48,7 @@ export function memberNotifier(deps: { memberStore: MemberStore; channels: Notic
         if (!channel || !(await channel.ready(event.merchantId))) continue;
         if ((await channel.deliver(event, identity)) !== 'unreachable') return;
       }
+      await deps.lastResort?.deliver(event);
     },
   };
 }

@@ -10,7 +10,7 @@ import {
 import type { Segment } from '../../domain/campaigns/segments.js';
 import { isUuid } from './merchant-store.js';
 import type { ChannelName } from '../../domain/members/types.js';
-import { reachableOn, segmentWhere } from './segment-sql.js';
+import { deliveryChannelSql, segmentWhere } from './segment-sql.js';
 
 const COLUMNS =
   'id, merchant_id, campaign_id, status, schedule_at, recipients, held_out, created_by, created_at, started_at, finished_at, progress_chat_id, progress_message_id, progress_locale';
@@ -102,14 +102,16 @@ export class PgBroadcastStore implements BroadcastStore {
   async fanOut(b: Broadcast, segment: Segment, holdoutPercent: number, at: Date) {
     const { sql, params } = segmentWhere(segment, at);
     const bi = params.length + 2;
-    // Telegram when the member is reachable there (and the club has a bot), else WhatsApp (when the club is on it).
+    // Telegram when the member is reachable there (and the club has a bot), else WhatsApp (when the club is on it);
+    // segment.channel sms / chat_or_sms: by SMS, or by SMS when no chat reaches them.
+    const via = deliveryChannelSql(segment.channel);
     await this.pool.query(
       `INSERT INTO broadcast_deliveries (broadcast_id, member_id, channel, state)
        SELECT $${bi}::uuid, m.id,
-              CASE WHEN ${reachableOn('telegram')} THEN 'telegram' ELSE 'whatsapp' END::channel,
+              ${via.pick}::channel,
               CASE WHEN abs(hashtext(m.id::text || $${bi}::text)) % 100 < $${bi + 1} THEN 'held_out' ELSE 'pending' END::delivery_state
        FROM members m
-       WHERE ${sql} AND (${reachableOn('telegram')} OR ${reachableOn('whatsapp')})
+       WHERE ${sql} AND ${via.reachable}
        ON CONFLICT DO NOTHING`,
       [b.merchantId, ...params, b.id, holdoutPercent],
     );
@@ -179,7 +181,8 @@ export class PgBroadcastStore implements BroadcastStore {
     const { rows } = await this.pool.query(
       `SELECT d.state, d.attempts, d.channel, b.status, b.merchant_id, c.id AS campaign_id, c.kind, c.message, c.reward,
               m.first_name, m.locale, m.points, m.coins,
-              (SELECT ci.chat_id FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = d.channel AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL LIMIT 1) AS chat_id
+              CASE WHEN d.channel = 'sms' THEN m.phone ELSE
+              (SELECT ci.chat_id FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = d.channel AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL LIMIT 1) END AS chat_id
        FROM broadcast_deliveries d JOIN broadcasts b ON b.id = d.broadcast_id JOIN campaigns c ON c.id = b.campaign_id JOIN members m ON m.id = d.member_id
        WHERE d.broadcast_id = $1 AND d.member_id = $2`,
       [broadcastId, memberId],

@@ -3,7 +3,7 @@ import type { Broadcast } from '../../domain/campaigns/broadcast-service.js';
 import type { Campaign, CampaignOutcome, CampaignStore } from '../../domain/campaigns/campaign-service.js';
 import type { Segment, SegmentCounter } from '../../domain/campaigns/segments.js';
 import { isUuid } from './merchant-store.js';
-import { reachableOn, segmentWhere } from './segment-sql.js';
+import { reachableOn, segmentWhere, deliveryChannelSql } from './segment-sql.js';
 
 const COLUMNS =
   'id, merchant_id, kind, name, segment, message, reward, rule, starts_at, ends_at, holdout_percent, attribution_days, created_by, created_at';
@@ -122,7 +122,7 @@ export class PgCampaignStore implements CampaignStore, SegmentCounter {
       `SELECT count(*)::int AS members,
               count(*) FILTER (WHERE ${reachableOn('telegram')})::int AS telegram,
               count(*) FILTER (WHERE ${reachableOn('whatsapp')})::int AS whatsapp,
-              count(*) FILTER (WHERE ${reachableOn('telegram')} OR ${reachableOn('whatsapp')})::int AS reachable
+              count(*) FILTER (WHERE ${deliveryChannelSql(segment.channel).reachable})::int AS reachable
        FROM members m WHERE ${sql}`,
       [merchantId, ...params],
     );

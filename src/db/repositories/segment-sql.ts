@@ -28,7 +28,8 @@ export function segmentWhere(s: Segment, at: Date): { sql: string; params: unkno
     // Birth dates are calendar dates: compare month and day with the days of this Jalali week or month.
     where.push(`to_char(m.birth_date, 'MM-DD') = ANY(${p(tehranDaysOf(s.birthday, at).map((d) => d.slice(5)))}::text[])`);
   }
-  if (s.channel)
+  // By SMS: the broadcast's fan-out picks who (segment.channel), the phone is the address.
+  if (s.channel && s.channel !== 'sms' && s.channel !== 'chat_or_sms')
     where.push(
       `EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = ${p(s.channel)}::channel AND ci.unreachable_at IS NULL)`,
     );
@@ -39,4 +40,13 @@ export function segmentWhere(s: Segment, at: Date): { sql: string; params: unkno
 export function reachableOn(channel: 'telegram' | 'whatsapp'): string {
   const flag = channel === 'telegram' ? 'telegram_token_enc' : 'whatsapp_number';
   return `(EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = '${channel}' AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL) AND (SELECT ${flag} IS NOT NULL FROM merchants WHERE id = m.merchant_id))`;
+}
+
+/** Who of the segment a broadcast reaches and on which channel: by chat (Telegram, else WhatsApp), by SMS, or chat else SMS. */
+export function deliveryChannelSql(channel: Segment['channel']): { pick: string; reachable: string } {
+  const chat = `${reachableOn('telegram')} OR ${reachableOn('whatsapp')}`;
+  const chatPick = `WHEN ${reachableOn('telegram')} THEN 'telegram' WHEN ${reachableOn('whatsapp')} THEN 'whatsapp'`;
+  if (channel === 'sms') return { pick: `'sms'`, reachable: 'NOT m.sms_opted_out' };
+  if (channel === 'chat_or_sms') return { pick: `CASE ${chatPick} ELSE 'sms' END`, reachable: `(${chat} OR NOT m.sms_opted_out)` };
+  return { pick: `CASE WHEN ${reachableOn('telegram')} THEN 'telegram' ELSE 'whatsapp' END`, reachable: `(${chat})` };
 }

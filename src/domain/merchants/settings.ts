@@ -23,6 +23,16 @@ export const merchantSettingsSchema = z
       })
       .strict()
       .default({}),
+    sms: z
+      .object({
+        /**
+         * A purchase by a phone that has not joined any chat: `first` sends one SMS (what it earned and
+         * a join link) and no more until the person joins; `every` sends one for each purchase.
+         */
+        purchasesBeforeJoining: z.enum(['first', 'every']).default('first'),
+      })
+      .strict()
+      .default({ purchasesBeforeJoining: 'first' }),
     woocommerce: z
       .object({
         /** The order status that earns: `completed`, or already at `processing` (paid). */

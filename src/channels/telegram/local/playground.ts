@@ -7,6 +7,7 @@ import { isLocale, translator } from '../../../chat/i18n.js';
 const require = createRequire(import.meta.url);
 const PAGE = readFileSync(resolve(import.meta.dirname, 'playground.html'), 'utf8');
 const WHATSAPP_PAGE = readFileSync(resolve(import.meta.dirname, '../../whatsapp/local/playground-whatsapp.html'), 'utf8');
+const SMS_PAGE = readFileSync(resolve(import.meta.dirname, '../../sms/local/playground-sms.html'), 'utf8');
 const CSS = readFileSync(resolve(import.meta.dirname, 'playground.css'), 'utf8');
 const FONT = resolve(require.resolve('vazirmatn/package.json'), '..', 'fonts/webfonts/Vazirmatn[wght].woff2');
 
@@ -31,12 +32,21 @@ function page(template: string, lang: string | undefined, root: string, extra: {
  * GET /playground: a browser page where a person chats with the bot as fake users; with the
  * local WhatsApp, /playground/whatsapp does the same over numbered menus (a tab of the page).
  */
-export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string } = {}): FastifyPluginAsync {
+export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string; smsRoot?: string } = {}): FastifyPluginAsync {
   return async (app) => {
-    const tabs = (lang: string) =>
-      opts.whatsappRoot
-        ? `<nav class="tabs"><a class="active" href="/playground?lang=${lang}">__TAB_TELEGRAM__</a><a href="/playground/whatsapp?lang=${lang}">__TAB_WHATSAPP__</a></nav>`
+    const tabList = [
+      { path: '/playground', label: '__TAB_TELEGRAM__', on: true },
+      { path: '/playground/whatsapp', label: '__TAB_WHATSAPP__', on: !!opts.whatsappRoot },
+      { path: '/playground/sms', label: '__TAB_SMS__', on: !!opts.smsRoot },
+    ].filter((t) => t.on);
+    const tabs = (lang: string, active = '/playground') =>
+      tabList.length > 1
+        ? `<nav class="tabs">${tabList.map((t) => `<a${t.path === active ? ' class="active"' : ''} href="${t.path}?lang=${lang}">${t.label}</a>`).join('')}</nav>`
         : '';
+    const langOf = (request: { query: unknown }) => {
+      const lang = (request.query as { lang?: string }).lang;
+      return { lang, tabLang: isLocale(lang) ? lang : 'fa' };
+    };
     // Demo mode has nothing else at the root: a newcomer opening the server lands in the playground.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/playground'));
     app.get('/playground', { schema: { hide: true } }, async (request, reply) => {
@@ -47,7 +57,17 @@ export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string 
     if (opts.whatsappRoot) {
       const root = opts.whatsappRoot;
       app.get('/playground/whatsapp', { schema: { hide: true } }, async (request, reply) =>
-        reply.type('text/html; charset=utf-8').send(page(WHATSAPP_PAGE, (request.query as { lang?: string }).lang, root, { tabs: '' })),
+        reply
+          .type('text/html; charset=utf-8')
+          .send(page(WHATSAPP_PAGE, langOf(request).lang, root, { tabs: tabs(langOf(request).tabLang, '/playground/whatsapp') })),
+      );
+    }
+    if (opts.smsRoot) {
+      const root = opts.smsRoot;
+      app.get('/playground/sms', { schema: { hide: true } }, async (request, reply) =>
+        reply
+          .type('text/html; charset=utf-8')
+          .send(page(SMS_PAGE, langOf(request).lang, root, { tabs: tabs(langOf(request).tabLang, '/playground/sms') })),
       );
     }
     app.get('/playground/playground.css', { schema: { hide: true } }, async (_request, reply) =>

@@ -1,0 +1,81 @@
+import { isLocale, type Locale } from '../chat/i18n.js';
+import type { ClubScreens } from '../chat/club-screens.js';
+import { formatAmount } from '../chat/format.js';
+import { notificationScreen } from '../chat/screens/notification-screens.js';
+import { memberOf, type DeliveredEvent } from '../domain/events/catalog.js';
+import type { MemberService } from '../domain/members/member-service.js';
+import type { Member } from '../domain/members/types.js';
+import type { SettingsProvider } from '../domain/merchants/settings.js';
+import type { SmsService } from '../domain/sms/sms-service.js';
+import type { NoticeOutcome } from './member-notices.js';
+
+/** The last resort of a notice: an SMS to the member's phone when no chat took it. */
+export interface SmsNotices {
+  deliver(event: DeliveredEvent): Promise<NoticeOutcome>;
+}
+
+/**
+ * What goes by SMS when no chat can take a notice:
+ * - a purchase by a phone that has not joined any chat: one SMS with what it earned and a short
+ *   join link (key `join:<member>`, so no more until they join; a merchant with
+ *   `sms.purchasesBeforeJoining: every` gets one per purchase). It invites, so it is promotional:
+ *   the opt-out keyword, the quiet hours.
+ * - an account message to a member unreachable on every chat (blocked, left): the notice's text
+ *   (key `evt:<event id>`). Surveys wait for a chat: they need an answer.
+ */
+export function smsNotices(deps: {
+  sms: SmsService;
+  members: MemberService;
+  screens: ClubScreens;
+  settings: SettingsProvider;
+  /** A short link that joins the club on a chat (Telegram, else WhatsApp); null when it has none. */
+  joinLink(merchantId: string): Promise<string | null>;
+  defaultLocale: Locale;
+}): SmsNotices {
+  async function joinInvite(event: DeliveredEvent, member: Member, c: Awaited<ReturnType<ClubScreens['context']>>): Promise<NoticeOutcome> {
+    if (event.type !== 'purchase.recorded' || !event.payload.entries.length) return 'nothing';
+    const link = await deps.joinLink(event.merchantId);
+    if (!link) return 'nothing';
+    const earned = event.payload.entries
+      .filter((e) => e.amount > 0)
+      .map((e) => formatAmount(e.currency, e.amount, c.moneyUnit, c.locale, c.t))
+      .join(c.t('sms.and'));
+    if (!earned) return 'nothing';
+    const { sms } = await deps.settings.get(event.merchantId);
+    await deps.sms.send({
+      merchantId: event.merchantId,
+      memberId: member.id,
+      phone: member.phone,
+      kind: 'join_invite',
+      key: sms.purchasesBeforeJoining === 'every' ? `evt:${event.id}` : `join:${member.id}`,
+      text: c.t('sms.join_invite', { club: c.clubName, earned, link }),
+      promotional: true,
+    });
+    return 'sent';
+  }
+
+  return {
+    async deliver(event) {
+      if (!deps.sms.enabled) return 'nothing';
+      const memberId = memberOf(event);
+      if (!memberId || event.type.startsWith('survey.')) return 'nothing';
+      const member = await deps.members.get(event.merchantId, memberId);
+      if (member.status === 'blocked') return 'nothing';
+      const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
+      const c = await deps.screens.context(event.merchantId, locale);
+      if (member.status === 'pending') return joinInvite(event, member, c);
+      const screen = notificationScreen(event, c);
+      if (!screen) return 'nothing';
+      await deps.sms.send({
+        merchantId: event.merchantId,
+        memberId,
+        phone: member.phone,
+        kind: 'notice',
+        key: `evt:${event.id}`,
+        text: c.t('sms.notice', { club: c.clubName, text: screen.text }),
+        promotional: false,
+      });
+      return 'sent';
+    },
+  };
+}
