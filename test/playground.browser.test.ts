@@ -315,6 +315,33 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
     }
   }, 90_000);
 
+  it("the SMS tab: a purchase by a phone that has not joined lands in that phone's inbox with a join link, and the opt-out word can be answered", async () => {
+    const { chromium } = await import('playwright-core');
+    const creds = JSON.parse(await readFile(join(dataDir, 'demo-merchant.json'), 'utf8'));
+    expect((await postPurchase(creds, { orderId: 'pg-sms-1', phone: '09125550101', amount: 2_000_000 })).status).toBe(200);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: PHONE });
+      await page.goto(`${base}/playground`);
+      await page.click('nav.tabs a:has-text("پیامک")');
+      expect(new URL(page.url()).pathname).toBe('/playground/sms');
+      await page.fill('#phone', '09125550101');
+      await page.dispatchEvent('#phone', 'change');
+      await page.waitForSelector('.msg.bot >> text=برای خرید شما ذخیره شد', { timeout: 20_000 });
+      const sms = await page.locator('.msg.bot').last().innerText();
+      expect(sms).toContain('۲۰۰ امتیاز');
+      expect(sms).toMatch(/http:\/\/localhost:\d+\/j\/[A-Za-z0-9_-]{10}/);
+      expect(sms.trim().endsWith('لغو۱۱')).toBe(true);
+      await page.fill('#text', 'لغو ۱۱');
+      await page.click('#composer button');
+      await page.waitForSelector('.msg.user >> text=لغو ۱۱', { timeout: 10_000 });
+      await expectChatAppLayout(page, PHONE);
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-sms.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('the WhatsApp tab keeps the chosen user and pins the composer on a phone', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });

@@ -19,7 +19,7 @@ export interface SmsNotices {
  * - a purchase by a phone that has not joined any chat: one SMS with what it earned and a short
  *   join link (key `join:<member>`, so no more until they join; a merchant with
  *   `sms.purchasesBeforeJoining: every` gets one per purchase). It invites, so it is promotional:
- *   the opt-out keyword, the quiet hours.
+ *   the opt-out keyword (it goes at once, even at night: it answers the purchase just made).
  * - an account message to a member unreachable on every chat (blocked, left): the notice's text
  *   (key `evt:<event id>`). Surveys wait for a chat: they need an answer.
  */

@@ -116,6 +116,7 @@ describe('what goes by SMS', () => {
     expect(text).toContain('۱۵۰ امتیاز');
     expect(text).toContain('http://localhost:3000/j/AbCdEfGhIj');
     expect(text.endsWith('\nلغو۱۱')).toBe(true);
+    expect(text).not.toMatch(/[\u2066-\u2069]/); // no invisible direction marks: each would cost a character
 
     await buy(m, phone, 'o-2');
     await buy(m, phone, 'o-3');
@@ -157,7 +158,7 @@ describe('sending', () => {
       merchantId,
       memberId: opts.memberId ?? null,
       phone: opts.phone ?? newPhone(),
-      kind: 'notice',
+      kind: opts.promotional ? 'broadcast' : 'notice',
       key,
       text: 'موجودی شما: ۱۵۰ امتیاز',
       promotional: opts.promotional ?? false,
@@ -202,7 +203,7 @@ describe('sending', () => {
     expect(sends().length).toBe(before);
   });
 
-  it('quiet hours: a promotional SMS queued at 23:00 Tehran time waits for 08:00; an account message goes at once', async () => {
+  it('quiet hours: a broadcast SMS queued at 23:00 Tehran time waits for 08:00; an account message goes at once', async () => {
     const m = await newMerchant();
     clock.set('2026-11-23T23:00:00+03:30');
     try {

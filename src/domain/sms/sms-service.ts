@@ -4,7 +4,7 @@ import { parseSegment, type Segment } from '../campaigns/segments.js';
 import { normalizePhone } from '../members/phone.js';
 import { nextMorning, smsSendableAt } from './quiet-hours.js';
 import { SmsSendError, type SmsSender } from './sms-sender.js';
-import { isOptOutReply, smsCost, smsParts, withOptOut } from './sms-text.js';
+import { isOptOutReply, plainSmsText, smsCost, smsParts, withOptOut } from './sms-text.js';
 
 export type SmsKind = 'join_invite' | 'notice' | 'broadcast';
 export type SmsState = 'pending' | 'sending' | 'sent' | 'delivered' | 'failed' | 'unknown' | 'skipped';
@@ -64,9 +64,10 @@ export type SmsStep = { done: string } | { waitUntil: Date; reason: 'quiet_hours
 
 /**
  * SMS: a row per message (its unique key makes a retried event or job queue nothing twice), a
- * job per row, and the rules an SMS line lives by: promotional SMS carry the opt-out keyword,
- * never go between 22:00 and 08:00 Tehran time and skip members who opted out; every SMS counts
- * against the merchant's daily cap (past it, the rest wait for the next morning).
+ * job per row, and the rules an SMS line lives by: promotional SMS (broadcasts, join invitations)
+ * carry the opt-out keyword and skip members who opted out; broadcasts never go between 22:00 and
+ * 08:00 Tehran time (a purchase's SMS answers something the person just did, so it goes at once);
+ * every SMS counts against the merchant's daily cap (past it, the rest wait for the next morning).
  */
 export class SmsService {
   constructor(private readonly deps: SmsSettings & { store: SmsStore; queue: SmsQueue; clock: Clock; sender?: SmsSender }) {}
@@ -80,9 +81,10 @@ export class SmsService {
     return { pricePerPartRials: this.deps.pricePerPartRials, dailyCap: this.deps.dailyCap, optOutKeyword: this.deps.optOutKeyword };
   }
 
-  /** The text as it goes out: promotional SMS end with the opt-out keyword. */
+  /** The text as it goes out: no direction isolates, and promotional SMS end with the opt-out keyword. */
   finalText(text: string, promotional: boolean): string {
-    return promotional ? withOptOut(text, this.deps.optOutKeyword) : text;
+    const plain = plainSmsText(text);
+    return promotional ? withOptOut(plain, this.deps.optOutKeyword) : plain;
   }
 
   /** What a promotional SMS of `text` to `recipients` people costs (parts × recipients × price per part). */
@@ -114,7 +116,7 @@ export class SmsService {
     });
     if (created) {
       const now = this.deps.clock.now();
-      await this.deps.queue.enqueue(id, input.promotional ? smsSendableAt(now) : now);
+      await this.deps.queue.enqueue(id, input.kind === 'broadcast' ? smsSendableAt(now) : now);
     }
     return id;
   }
@@ -141,7 +143,7 @@ export class SmsService {
       await this.deps.store.settle(id, 'skipped', { error: 'opted out of SMS', at: now });
       return { done: 'skipped' };
     }
-    if (row.promotional) {
+    if (row.kind === 'broadcast') {
       const at = smsSendableAt(now);
       if (at > now) return { waitUntil: at, reason: 'quiet_hours' };
     }

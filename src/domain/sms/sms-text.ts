@@ -37,6 +37,15 @@ export function smsCost(text: string, recipients: number, pricePerPartRials: num
   return { ...p, recipients, pricePerPartRials, costRials: p.parts * recipients * pricePerPartRials };
 }
 
+/**
+ * The text as an SMS carries it: without the invisible direction isolates (U+2066–U+2069) chat
+ * screens put around names and links; phones lay out the line themselves, and each would cost a
+ * character.
+ */
+export function plainSmsText(text: string): string {
+  return text.replace(/[\u2066-\u2069]/g, '');
+}
+
 /** Iranian operators require the opt-out keyword in every promotional SMS: "لغو۱۱" on its own line. */
 export function withOptOut(text: string, keyword: string): string {
   return `${text.trimEnd()}\n${keyword}`;
