@@ -104,6 +104,11 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const shown = typeof input[variable] === 'string' && !SECRET_VARIABLES.has(variable) ? ` (got "${input[variable]}")` : '';
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
+  const provider = result.data.SMS_PROVIDER;
+  if ((provider === 'kavenegar' || provider === 'smsir') && !result.data.SMS_API_KEY)
+    throw new ConfigError('SMS_API_KEY', `is required when SMS_PROVIDER is ${provider}`);
+  if (provider === 'smsir' && !result.data.SMS_SENDER)
+    throw new ConfigError('SMS_SENDER', 'is required when SMS_PROVIDER is smsir (the line number)');
   return result.data;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, ConfigError } from '../src/config.js';
+import { parseConfig, ConfigError, smsProvider } from '../src/config.js';
 
 describe('config', () => {
   it('has defaults that work on this machine', () => {
@@ -13,6 +13,10 @@ describe('config', () => {
     });
     expect(c.PUBLIC_URL).toBeUndefined();
     expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
+    // SMS: the local line in demo mode, none with a real bot; Persian opt-out keyword; a cap.
+    expect(smsProvider(c)).toBe('local');
+    expect(smsProvider(parseConfig({ TELEGRAM_BOT_TOKEN: '123:abc' }))).toBe('none');
+    expect(c).toMatchObject({ SMS_OPT_OUT_KEYWORD: 'لغو۱۱', SMS_DAILY_CAP: 1000, SMS_PRICE_PER_PART_RIALS: 1300 });
   });
 
   it('reads and coerces values, treating empty strings as unset', () => {
@@ -38,6 +42,11 @@ describe('config', () => {
     [{ REDIS_URL: 'http://x' }, /^Invalid configuration: REDIS_URL /],
     [{ TELEGRAM_BOT_TOKEN: 'nope' }, /^Invalid configuration: TELEGRAM_BOT_TOKEN /],
     [{ ENCRYPTION_KEY: 'short' }, /^Invalid configuration: ENCRYPTION_KEY /],
+    [{ SMS_PROVIDER: 'magfa' }, /^Invalid configuration: SMS_PROVIDER /],
+    [{ SMS_PROVIDER: 'kavenegar' }, /^Invalid configuration: SMS_API_KEY is required when SMS_PROVIDER is kavenegar/],
+    [{ SMS_PROVIDER: 'smsir', SMS_API_KEY: 'abcdefghij' }, /^Invalid configuration: SMS_SENDER is required/],
+    [{ SMS_SENDER: '3000-abc' }, /^Invalid configuration: SMS_SENDER /],
+    [{ SMS_DAILY_CAP: '0' }, /^Invalid configuration: SMS_DAILY_CAP /],
   ])('names the bad variable in one line: %o', (env, message) => {
     let error: unknown;
     try {
