@@ -32,7 +32,8 @@ export function startMaintenanceWorker(ctx: QueueContext, handlers: Record<Maint
       const handler = handlers[job.name as MaintenanceJob];
       if (!handler) throw new Error(`unknown maintenance job ${job.name}`);
       const count = await handler();
-      logger.info({ job: job.name, count }, 'maintenance job done');
+      // The minutely SMS polls would fill the log with nothing: an empty run is a debug line.
+      logger[count ? 'info' : 'debug']({ job: job.name, count }, 'maintenance job done');
       return count;
     },
     { connection: ctx.connection, prefix: ctx.prefix, concurrency: 1 },
