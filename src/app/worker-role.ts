@@ -38,6 +38,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       automations: () => c.automations.runDaily(),
       'sms-reports': () => c.sms.pollReports(),
       'sms-inbound': () => c.sms.pollInbound(),
+      'sms-sweep': () => c.sms.requeueStale(),
     },
     c.logger,
   );

@@ -16,6 +16,8 @@ export const MAINTENANCE_SCHEDULES = {
   /** SMS delivery reports and what people sent to the line (opt-outs), where the provider gives them. */
   'sms-reports': '*/2 * * * *',
   'sms-inbound': '* * * * *',
+  /** A safety net: SMS rows whose job was lost. */
+  'sms-sweep': '*/5 * * * *',
 } as const;
 export type MaintenanceJob = keyof typeof MAINTENANCE_SCHEDULES;
 

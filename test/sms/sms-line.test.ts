@@ -203,6 +203,21 @@ describe('sending', () => {
     expect(sends().length).toBe(before);
   });
 
+  it('a row whose job was lost from Redis is queued again by the sweep, and sent once', async () => {
+    const m = await newMerchant();
+    api.next(...Array.from({ length: 6 }, () => ({ status: 500, body: { return: { status: 500 } } })));
+    const id = await queueOne(m, 'lost');
+    await settled(id, 'failed');
+    // As if Redis lost the job before it ran: the row is pending again, no job holds it.
+    await db.pool.query("UPDATE sms_messages SET state = 'pending', created_at = created_at - interval '10 minutes' WHERE id = $1", [id]);
+    await (await smsQueue.queue.getJob(`sms-${id}`))?.remove();
+    const before = sends().length;
+    expect(await s.sms.requeueStale()).toBeGreaterThanOrEqual(1);
+    await settled(id, 'sent');
+    expect(await s.sms.requeueStale()).toBe(0);
+    expect(sends().length).toBe(before + 1);
+  });
+
   it('quiet hours: a broadcast SMS queued at 23:00 Tehran time waits for 08:00; an account message goes at once', async () => {
     const m = await newMerchant();
     clock.set('2026-11-23T23:00:00+03:30');

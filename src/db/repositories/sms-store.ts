@@ -10,12 +10,12 @@ const COUNTED = "('sending', 'sent', 'delivered', 'unknown')";
 export class PgSmsStore implements SmsStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async add(s: NewSms) {
+  async add(s: NewSms, at: Date) {
     const { rows } = await this.pool.query(
-      `INSERT INTO sms_messages (id, merchant_id, member_id, phone, kind, key, text, parts, cost_rials, promotional, broadcast_id)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO sms_messages (id, merchant_id, member_id, phone, kind, key, text, parts, cost_rials, promotional, broadcast_id, created_at)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (merchant_id, key) DO NOTHING RETURNING id`,
-      [s.merchantId, s.memberId, s.phone, s.kind, s.key, s.text, s.parts, s.costRials, s.promotional, s.broadcastId],
+      [s.merchantId, s.memberId, s.phone, s.kind, s.key, s.text, s.parts, s.costRials, s.promotional, s.broadcastId, at],
     );
     if (rows[0]) return { id: rows[0].id as string, created: true };
     const existing = await this.pool.query('SELECT id FROM sms_messages WHERE merchant_id = $1 AND key = $2', [s.merchantId, s.key]);
@@ -116,6 +116,14 @@ export class PgSmsStore implements SmsStore {
       [provider, providerMessageId, state, at, detail],
     );
     for (const r of rows) if (state === 'failed' && r.broadcast_id) await this.failBroadcastDelivery(r.broadcast_id, r.member_id, detail);
+  }
+
+  async stalePending(before: Date, limit: number) {
+    const { rows } = await this.pool.query(
+      "SELECT id FROM sms_messages WHERE state = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2",
+      [before, limit],
+    );
+    return rows.map((r) => r.id as string);
   }
 
   async countRecipients(merchantId: string, segment: Segment, at: Date) {

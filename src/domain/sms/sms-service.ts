@@ -32,7 +32,7 @@ export interface SmsRow extends NewSms {
 }
 
 export interface SmsStore {
-  add(sms: NewSms): Promise<{ id: string; created: boolean }>;
+  add(sms: NewSms, at: Date): Promise<{ id: string; created: boolean }>;
   get(id: string): Promise<SmsRow | null>;
   /**
    * pending → sending, counted on the merchant's Tehran `day`, unless `cap` SMS already went that
@@ -45,6 +45,8 @@ export interface SmsStore {
   report(provider: string, providerMessageId: string, state: 'delivered' | 'failed', detail: string, at: Date): Promise<void>;
   /** How many members of the segment a broadcast would text (segment.channel sms or chat_or_sms). */
   countRecipients(merchantId: string, segment: Segment, at: Date): Promise<number>;
+  /** Rows still pending that were queued before `before` (their job may be lost). */
+  stalePending(before: Date, limit: number): Promise<string[]>;
   /** Records an opt-out from `phone` for every club that texted it; how many members. */
   optOut(phone: string): Promise<number>;
 }
@@ -107,15 +109,18 @@ export class SmsService {
     if (!this.deps.sender) return null;
     const text = this.finalText(input.text, input.promotional);
     const { parts } = smsParts(text);
-    const { id, created } = await this.deps.store.add({
-      ...input,
-      text,
-      parts,
-      costRials: parts * this.deps.pricePerPartRials,
-      broadcastId: input.broadcastId ?? null,
-    });
+    const now = this.deps.clock.now();
+    const { id, created } = await this.deps.store.add(
+      {
+        ...input,
+        text,
+        parts,
+        costRials: parts * this.deps.pricePerPartRials,
+        broadcastId: input.broadcastId ?? null,
+      },
+      now,
+    );
     if (created) {
-      const now = this.deps.clock.now();
       await this.deps.queue.enqueue(id, input.kind === 'broadcast' ? smsSendableAt(now) : now);
     }
     return id;
@@ -161,6 +166,19 @@ export class SmsService {
       if (final) return { done: 'failed' };
       throw err;
     }
+  }
+
+  /**
+   * A safety net for jobs lost from Redis: queues every row pending for over five minutes again.
+   * A row whose job is still waiting (a retry, the quiet hours, tomorrow's cap) keeps that job:
+   * the queue adds nothing for a job id it holds.
+   */
+  async requeueStale(limit = 1000): Promise<number> {
+    if (!this.deps.sender) return 0;
+    const now = this.deps.clock.now();
+    const ids = await this.deps.store.stalePending(new Date(now.getTime() - 5 * 60_000), limit);
+    for (const id of ids) await this.deps.queue.enqueue(id, now);
+    return ids.length;
   }
 
   /** Asks the provider what became of SMS sent in the last two days; how many reports changed a row. */
