@@ -206,7 +206,10 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       await page.click('#keyboard button:has-text("پیام همگانی")');
       await page.click('#keyboard button:has-text("همهٔ اعضا")', { timeout: 10_000 });
       await page.waitForSelector('text=نفر در تلگرام یا واتس‌اپ دریافت می‌کنند', { timeout: 10_000 });
+      // The demo has an SMS line: chat, else SMS, with the cost before the confirmation.
+      await page.click('#keyboard button:has-text("پیام‌رسان، وگرنه")', { timeout: 10_000 });
       await say('سلام {name}! جشنوارهٔ یلدا شروع شد 🍉');
+      await page.waitForSelector('text=/هزینهٔ پیامک: [۰-۹]+ نفر × [۰-۹]+ بخش × ۱٬۳۰۰ ریال/', { timeout: 10_000 });
       await page.click('#keyboard button:has-text("همین حالا")', { timeout: 10_000 });
       await page.click('#keyboard button:has-text("تأیید و ثبت")', { timeout: 10_000 });
       await page.waitForSelector('text=ارسال تمام شد', { timeout: 20_000 });

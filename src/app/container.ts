@@ -284,6 +284,7 @@ export function createContainer(config: Config, logger: Logger): Container {
       operators: services.operators,
       campaigns: services.campaigns,
       broadcasts: services.broadcasts,
+      sms: services.sms,
       wheelFrameMs: config.WHEEL_FRAME_MS,
       redis,
       redisPrefix: config.REDIS_PREFIX,
