@@ -5,7 +5,7 @@ import { notificationScreen } from '../chat/screens/notification-screens.js';
 import { memberOf, type DeliveredEvent } from '../domain/events/catalog.js';
 import type { MemberService } from '../domain/members/member-service.js';
 import type { Member } from '../domain/members/types.js';
-import type { SettingsProvider } from '../domain/merchants/settings.js';
+import type { MerchantSettings, SettingsProvider } from '../domain/merchants/settings.js';
 import type { SmsService } from '../domain/sms/sms-service.js';
 import type { NoticeOutcome } from './member-notices.js';
 
@@ -18,10 +18,10 @@ export interface SmsNotices {
  * What goes by SMS when no chat can take a notice:
  * - a purchase by a phone that has not joined any chat: one SMS with what it earned and a short
  *   join link (key `join:<member>`, so no more until they join; a merchant with
- *   `sms.purchasesBeforeJoining: every` gets one per purchase). It invites, so it is promotional:
+ *   `sms.purchasesBeforeJoining: every` gets one per purchase, `off` none). It invites, so it is promotional:
  *   the opt-out keyword (it goes at once, even at night: it answers the purchase just made).
  * - an account message to a member unreachable on every chat (blocked, left): the notice's text
- *   (key `evt:<event id>`). Surveys wait for a chat: they need an answer.
+ *   (key `evt:<event id>`), unless the merchant turned `sms.accountMessages` off. Surveys wait for a chat: they need an answer.
  */
 export function smsNotices(deps: {
   sms: SmsService;
@@ -32,8 +32,13 @@ export function smsNotices(deps: {
   joinLink(merchantId: string): Promise<string | null>;
   defaultLocale: Locale;
 }): SmsNotices {
-  async function joinInvite(event: DeliveredEvent, member: Member, c: Awaited<ReturnType<ClubScreens['context']>>): Promise<NoticeOutcome> {
-    if (event.type !== 'purchase.recorded' || !event.payload.entries.length) return 'nothing';
+  async function joinInvite(
+    event: DeliveredEvent,
+    member: Member,
+    c: Awaited<ReturnType<ClubScreens['context']>>,
+    sms: MerchantSettings['sms'],
+  ): Promise<NoticeOutcome> {
+    if (event.type !== 'purchase.recorded' || !event.payload.entries.length || sms.purchasesBeforeJoining === 'off') return 'nothing';
     const link = await deps.joinLink(event.merchantId);
     if (!link) return 'nothing';
     const earned = event.payload.entries
@@ -41,7 +46,6 @@ export function smsNotices(deps: {
       .map((e) => formatAmount(e.currency, e.amount, c.moneyUnit, c.locale, c.t))
       .join(c.t('sms.and'));
     if (!earned) return 'nothing';
-    const { sms } = await deps.settings.get(event.merchantId);
     await deps.sms.send({
       merchantId: event.merchantId,
       memberId: member.id,
@@ -61,9 +65,11 @@ export function smsNotices(deps: {
       if (!memberId || event.type.startsWith('survey.')) return 'nothing';
       const member = await deps.members.get(event.merchantId, memberId);
       if (member.status === 'blocked') return 'nothing';
+      const { sms } = await deps.settings.get(event.merchantId);
       const locale = isLocale(member.locale) ? member.locale : deps.defaultLocale;
       const c = await deps.screens.context(event.merchantId, locale);
-      if (member.status === 'pending') return joinInvite(event, member, c);
+      if (member.status === 'pending') return joinInvite(event, member, c, sms);
+      if (!sms.accountMessages) return 'nothing';
       const screen = notificationScreen(event, c);
       if (!screen) return 'nothing';
       await deps.sms.send({

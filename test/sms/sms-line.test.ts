@@ -139,6 +139,16 @@ describe('what goes by SMS', () => {
     expect(sentTo(phone)).toHaveLength(2);
   });
 
+  it('a merchant can turn both off', async () => {
+    const m = await newMerchant({ sms: { purchasesBeforeJoining: 'off', accountMessages: false } });
+    const phone = newPhone();
+    await buy(m, phone, 'off-1');
+    await s.members.register({ merchantId: m, phone, channel: 'telegram', externalUserId: '777002', chatId: '777002' });
+    await s.memberStore.markUnreachable(m, 'telegram', '777002', true);
+    await buy(m, phone, 'off-2');
+    expect(await rowsOf((await s.members.findByPhone(m, phone))!.id)).toEqual([]);
+  });
+
   it('a merchant that opts in texts every purchase made before joining', async () => {
     const m = await newMerchant({ sms: { purchasesBeforeJoining: 'every' } });
     const phone = newPhone();
