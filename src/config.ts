@@ -65,6 +65,11 @@ export const configSchema = z.object({
   SMS_PRICE_PER_PART_RIALS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1300),
   /** SMS per merchant per Tehran day; past it, messages wait for the next morning. */
   SMS_DAILY_CAP: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1000),
+  /** Enables /sms/inbound/<secret>, where a provider may push the SMS people send to the line. */
+  SMS_INBOUND_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be 16 or more letters, digits, _ or -')
+    .optional(),
   /** The opt-out keyword added to every promotional SMS (operators require one). */
   SMS_OPT_OUT_KEYWORD: z.string().min(1).max(20).default('لغو۱۱'),
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(300),
@@ -92,7 +97,14 @@ export class ConfigError extends Error {
 }
 
 /** Never echoed in an error: keys, tokens and URLs that may carry a password. */
-const SECRET_VARIABLES = new Set(['ENCRYPTION_KEY', 'TELEGRAM_BOT_TOKEN', 'SMS_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set([
+  'ENCRYPTION_KEY',
+  'TELEGRAM_BOT_TOKEN',
+  'SMS_API_KEY',
+  'SMS_INBOUND_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+]);
 
 /** Parses the environment once; the first problem becomes one readable line (secrets named, not shown). */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -7,6 +7,7 @@ import { playgroundRoutes } from '../channels/telegram/local/playground.js';
 import { LOCAL_BOT_API_PREFIX, type Container } from './container.js';
 import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../channels/whatsapp/local/routes.js';
 import type { RunningRole } from './roles.js';
+import { smsInboundRoute } from '../http/routes/sms-inbound.js';
 import { LOCAL_SMS_PREFIX, localSmsRoutes } from '../channels/sms/local/routes.js';
 
 export async function startApiRole(c: Container): Promise<RunningRole> {
@@ -33,6 +34,7 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
     plugins: [
       async (app) => {
         await app.register(telegramWebhookRoute, { telegram: c.telegram });
+        if (c.config.SMS_INBOUND_SECRET) await app.register(smsInboundRoute, { sms: c.sms, secret: c.config.SMS_INBOUND_SECRET });
         // Demo mode: the Bot API and the playground live on this server. Their long polls would
         // fill the console with request lines, so only warnings and errors are logged for them.
         const quiet = { logLevel: 'warn' } as const;

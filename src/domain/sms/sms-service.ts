@@ -202,10 +202,13 @@ export class SmsService {
     const sender = this.deps.sender;
     if (!sender) return 0;
     let optedOut = 0;
-    for (const m of await sender.inbound()) {
-      const phone = normalizePhone(m.from);
-      if (phone && isOptOutReply(m.text, this.deps.optOutKeyword)) optedOut += await this.deps.store.optOut(phone);
-    }
+    for (const m of await sender.inbound()) optedOut += await this.receive(m.from, m.text);
     return optedOut;
+  }
+
+  /** One SMS a person sent to the line (polled, or pushed by the provider): the opt-out keyword is recorded. */
+  async receive(from: string, text: string): Promise<number> {
+    const phone = normalizePhone(from);
+    return phone && isOptOutReply(text, this.deps.optOutKeyword) ? this.deps.store.optOut(phone) : 0;
   }
 }
