@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, smsProvider, type Config } from '../../config.js';
 import type { SmsSender } from '../../domain/sms/sms-sender.js';
 import { kavenegarSender } from './kavenegar.js';
@@ -9,7 +10,7 @@ export function createSmsSender(config: Config): { sender?: SmsSender; local?: L
   const provider = smsProvider(config);
   if (provider === 'none') return {};
   if (provider === 'local') {
-    const local = new LocalSms();
+    const local = new LocalSms({ stateFile: join(config.DATA_DIR, 'local-sms.json') });
     return { sender: local, local };
   }
   if (!config.SMS_API_KEY) throw new ConfigError('SMS_API_KEY', `is required when SMS_PROVIDER is ${provider}`);

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { normalizePhone } from '../../../domain/members/phone.js';
 import type { SmsInbound, SmsSender } from '../../../domain/sms/sms-sender.js';
+import { SavedState } from '../../telegram/local/saved-state.js';
 
 export interface LocalSmsMessage {
   id: number;
@@ -12,7 +13,7 @@ export interface LocalSmsMessage {
 /**
  * The demo's SMS line (SMS_PROVIDER=local): nothing leaves the machine; each phone has an inbox
  * the playground shows, and an answer typed there reaches the club like a provider's inbound SMS.
- * Every message counts as delivered. Kept in memory: a restart empties the inboxes.
+ * Every message counts as delivered. With `stateFile` (demo mode) the inboxes survive a restart.
  */
 export class LocalSms implements SmsSender {
   readonly name = 'local';
@@ -20,9 +21,20 @@ export class LocalSms implements SmsSender {
   private readonly replies: SmsInbound[] = [];
   private readonly changed = new EventEmitter();
   private lastId = 0;
+  private readonly saved?: SavedState<{ lastId: number; inboxes: [string, LocalSmsMessage[]][] }>;
 
-  constructor() {
+  constructor(opts: { stateFile?: string } = {}) {
     this.changed.setMaxListeners(0);
+    if (!opts.stateFile) return;
+    this.saved = new SavedState(opts.stateFile, () => ({ lastId: this.lastId, inboxes: [...this.inboxes] }));
+    const state = this.saved.load();
+    this.lastId = state?.lastId ?? 0;
+    for (const [phone, messages] of state?.inboxes ?? []) this.inboxes.set(phone, messages);
+  }
+
+  /** Writes the inboxes now (the server is stopping). */
+  flush(): void {
+    this.saved?.flush();
   }
 
   private inbox(phone: string): LocalSmsMessage[] {
@@ -35,6 +47,7 @@ export class LocalSms implements SmsSender {
   private add(phone: string, direction: LocalSmsMessage['direction'], text: string): LocalSmsMessage {
     const m = { id: ++this.lastId, direction, text };
     this.inbox(phone).push(m);
+    this.saved?.changed();
     this.changed.emit('message');
     return m;
   }

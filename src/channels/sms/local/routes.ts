@@ -14,6 +14,7 @@ export const LOCAL_SMS_PREFIX = '/local-sms';
  */
 export function localSmsRoutes(local: LocalSms): FastifyPluginAsyncZod {
   return async (app) => {
+    app.addHook('preClose', async () => local.flush());
     const phoneParams = z.object({ phone: z.string().min(4).max(30) });
     app.get('/', { schema: { hide: true } }, async () => ({ phones: local.phones() }));
     app.get(
