@@ -1,10 +1,10 @@
 import { buildHttpServer } from '../http/server.js';
 import { pingRedis } from '../redis.js';
 import { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
-import { telegramWebhookRoute } from '../channels/telegram/webhook-route.js';
+import { baleWebhookRoute, telegramWebhookRoute } from '../channels/telegram/webhook-route.js';
 import { localBotApiRoutes } from '../channels/telegram/local/routes.js';
 import { playgroundRoutes } from '../channels/telegram/local/playground.js';
-import { LOCAL_BOT_API_PREFIX, type Container } from './container.js';
+import { LOCAL_BALE_API_PREFIX, LOCAL_BOT_API_PREFIX, type Container } from './container.js';
 import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../channels/whatsapp/local/routes.js';
 import type { RunningRole } from './roles.js';
 import { smsInboundRoute } from '../http/routes/sms-inbound.js';
@@ -21,6 +21,10 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
         const unreachable = await c.telegram.unreachableBots();
         if (unreachable.length) throw new Error(unreachable.join('; '));
       },
+      bale: async () => {
+        const unreachable = await c.bale.unreachableBots();
+        if (unreachable.length) throw new Error(unreachable.join('; '));
+      },
     },
     api: {
       services: c,
@@ -34,6 +38,7 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
     plugins: [
       async (app) => {
         await app.register(telegramWebhookRoute, { telegram: c.telegram });
+        await app.register(baleWebhookRoute, { bale: c.bale });
         if (c.config.SMS_INBOUND_SECRET) await app.register(smsInboundRoute, { sms: c.sms, secret: c.config.SMS_INBOUND_SECRET });
         // Demo mode: the Bot API and the playground live on this server. Their long polls would
         // fill the console with request lines, so only warnings and errors are logged for them.
@@ -43,11 +48,13 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
           await app.register(
             playgroundRoutes(LOCAL_BOT_API_PREFIX, {
               whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined,
+              baleRoot: c.localBaleApi ? LOCAL_BALE_API_PREFIX : undefined,
               smsRoot: c.localSms ? LOCAL_SMS_PREFIX : undefined,
             }),
             quiet,
           );
         }
+        if (c.localBaleApi) await app.register(localBotApiRoutes(c.localBaleApi), { prefix: LOCAL_BALE_API_PREFIX, ...quiet });
         if (c.localSms) await app.register(localSmsRoutes(c.localSms), { prefix: LOCAL_SMS_PREFIX, ...quiet });
         if (c.localWhatsApp)
           await app.register(localWhatsAppRoutes(c.localWhatsApp, c.merchants), { prefix: LOCAL_WHATSAPP_PREFIX, ...quiet });

@@ -21,11 +21,11 @@ export interface BroadcastJob {
 }
 
 /**
- * Telegram sends have a queue per bot; WhatsApp sends share the club number's queue with its
- * notifications; SMS broadcast sends share one queue (they only hand the SMS to the SMS queue).
+ * Telegram and Bale sends have a queue per bot; WhatsApp sends share the club number's queue with
+ * its notifications; SMS broadcast sends share one queue (they only hand the SMS to the SMS queue).
  */
 export const broadcastQueueName = (merchantId: string, channel: ChannelName) =>
-  channel === 'sms' ? 'broadcast-sms' : channel === 'telegram' ? `broadcast-${merchantId}` : `whatsapp-${merchantId}`;
+  channel === 'sms' ? 'broadcast-sms' : channel === 'telegram' ? `broadcast-${merchantId}` : `${channel}-${merchantId}`;
 /** BullMQ keeps an events stream per queue (10,000 entries by default); a broadcast needs few. */
 export const BROADCAST_QUEUE_OPTIONS = { streams: { events: { maxLen: 1000 } } } as const;
 export const MAX_SEND_ATTEMPTS = 5;
@@ -215,13 +215,13 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
   }
 }
 
-/** One worker per bot queue; concurrency 1 keeps sends in order behind the shared limiter. */
+/** One worker per bot queue (Telegram's or Bale's); concurrency 1 keeps sends in order behind the shared limiter. */
 export function startBroadcastWorker(
   ctx: QueueContext & { redis: Redis },
   merchantId: string,
   deps: SenderDeps,
   workerOptions: { lockDuration?: number; stalledInterval?: number } = {},
-  channel: ChannelName = 'telegram',
+  channel: Extract<ChannelName, 'telegram' | 'bale' | 'sms'> = 'telegram',
 ): { worker: Worker<BroadcastJob>; queue: Queue<BroadcastJob> } {
   const name = broadcastQueueName(merchantId, channel);
   const queue = new Queue<BroadcastJob>(name, { connection: ctx.connection, prefix: ctx.prefix, ...BROADCAST_QUEUE_OPTIONS });

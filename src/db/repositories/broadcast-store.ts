@@ -102,7 +102,7 @@ export class PgBroadcastStore implements BroadcastStore {
   async fanOut(b: Broadcast, segment: Segment, holdoutPercent: number, at: Date) {
     const { sql, params } = segmentWhere(segment, at);
     const bi = params.length + 2;
-    // Telegram when the member is reachable there (and the club has a bot), else WhatsApp (when the club is on it);
+    // Telegram when the member is reachable there (and the club has a bot), else Bale, else WhatsApp (when the club is on it);
     // segment.channel sms / chat_or_sms: by SMS, or by SMS when no chat reaches them.
     const via = deliveryChannelSql(segment.channel);
     await this.pool.query(

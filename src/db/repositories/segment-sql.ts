@@ -37,16 +37,23 @@ export function segmentWhere(s: Segment, at: Date): { sql: string; params: unkno
 }
 
 /** Member `m` is reachable on a channel: a chat there that has not blocked us, and the club is on that channel. */
-export function reachableOn(channel: 'telegram' | 'whatsapp'): string {
-  const flag = channel === 'telegram' ? 'telegram_token_enc' : 'whatsapp_number';
+export function reachableOn(channel: 'telegram' | 'bale' | 'whatsapp'): string {
+  const flag = { telegram: 'telegram_token_enc', bale: 'bale_token_enc', whatsapp: 'whatsapp_number' }[channel];
   return `(EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = '${channel}' AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL) AND (SELECT ${flag} IS NOT NULL FROM merchants WHERE id = m.merchant_id))`;
 }
 
-/** Who of the segment a broadcast reaches and on which channel: by chat (Telegram, else WhatsApp), by SMS, or chat else SMS. */
+/**
+ * Who of the segment a broadcast reaches and on which channel: by chat (Telegram, else Bale, else
+ * WhatsApp), by SMS (`sms`: not opted out of SMS), or their chat else SMS (`chat_or_sms`).
+ */
 export function deliveryChannelSql(channel: Segment['channel']): { pick: string; reachable: string } {
-  const chat = `${reachableOn('telegram')} OR ${reachableOn('whatsapp')}`;
-  const chatPick = `WHEN ${reachableOn('telegram')} THEN 'telegram' WHEN ${reachableOn('whatsapp')} THEN 'whatsapp'`;
+  const chat = `${reachableOn('telegram')} OR ${reachableOn('bale')} OR ${reachableOn('whatsapp')}`;
+  const chatPick = `WHEN ${reachableOn('telegram')} THEN 'telegram' WHEN ${reachableOn('bale')} THEN 'bale'`;
   if (channel === 'sms') return { pick: `'sms'`, reachable: 'NOT m.sms_opted_out' };
-  if (channel === 'chat_or_sms') return { pick: `CASE ${chatPick} ELSE 'sms' END`, reachable: `(${chat} OR NOT m.sms_opted_out)` };
-  return { pick: `CASE WHEN ${reachableOn('telegram')} THEN 'telegram' ELSE 'whatsapp' END`, reachable: `(${chat})` };
+  if (channel === 'chat_or_sms')
+    return {
+      pick: `CASE ${chatPick} WHEN ${reachableOn('whatsapp')} THEN 'whatsapp' ELSE 'sms' END`,
+      reachable: `(${chat} OR NOT m.sms_opted_out)`,
+    };
+  return { pick: `CASE ${chatPick} ELSE 'whatsapp' END`, reachable: `(${chat})` };
 }

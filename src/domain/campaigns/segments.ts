@@ -32,7 +32,7 @@ export const segmentSchema = z
      * Reachable on this channel; `sms`: by SMS to every member of the segment (not opted out of SMS),
      * `chat_or_sms`: on their chat, else by SMS.
      */
-    channel: z.enum(['telegram', 'whatsapp', 'sms', 'chat_or_sms']).optional(),
+    channel: z.enum(['telegram', 'bale', 'whatsapp', 'sms', 'chat_or_sms']).optional(),
   })
   .strict();
 
@@ -54,5 +54,5 @@ export interface SegmentCounter {
     merchantId: string,
     segment: Segment,
     at: Date,
-  ): Promise<{ members: number; telegram: number; whatsapp: number; reachable: number }>;
+  ): Promise<{ members: number; telegram: number; bale: number; whatsapp: number; reachable: number }>;
 }

@@ -39,8 +39,9 @@ export const segmentCountSchema = z
   .object({
     members: z.number().int(),
     telegram: z.number().int().describe('Reachable in Telegram'),
+    bale: z.number().int().describe('Reachable in Bale'),
     whatsapp: z.number().int().describe('Reachable in WhatsApp'),
-    reachable: z.number().int().describe('Reachable in either (who a broadcast goes to: Telegram first, else WhatsApp)'),
+    reachable: z.number().int().describe('Reachable in any (who a broadcast goes to: Telegram first, else Bale, else WhatsApp)'),
   })
   .meta({ id: 'SegmentCount' });
 
@@ -68,4 +69,4 @@ export const campaignKpisSchema = z
   .meta({ id: 'CampaignKpis' });
 
 export const SEGMENT_FIELDS =
-  '{ tiers?, tags?, sourceTags?, joinedFrom?, joinedTo?, lastPurchaseBefore?, lastPurchaseAfter?, inactiveDays?, minSpend?, maxSpend?, minPoints?, maxPoints?, birthday?: week|month, channel?: telegram|whatsapp|sms|chat_or_sms }; days in Jalali or Gregorian are whole Tehran days';
+  '{ tiers?, tags?, sourceTags?, joinedFrom?, joinedTo?, lastPurchaseBefore?, lastPurchaseAfter?, inactiveDays?, minSpend?, maxSpend?, minPoints?, maxPoints?, birthday?: week|month, channel?: telegram|bale|whatsapp|sms|chat_or_sms }; days in Jalali or Gregorian are whole Tehran days';

@@ -28,48 +28,52 @@ function page(template: string, lang: string | undefined, root: string, extra: {
     .replace(/__([A-Z_]+)__/g, (_, key: string) => strings[key.toLowerCase()] ?? key);
 }
 
+type Tab = 'telegram' | 'bale' | 'whatsapp' | 'sms';
+const TAB_PATHS: Record<Tab, string> = {
+  telegram: '/playground',
+  bale: '/playground/bale',
+  whatsapp: '/playground/whatsapp',
+  sms: '/playground/sms',
+};
+
 /**
  * GET /playground: a browser page where a person chats with the bot as fake users; with the
- * local WhatsApp, /playground/whatsapp does the same over numbered menus (a tab of the page).
+ * local Bale Bot API, /playground/bale is the same page on the club's Bale bot, and with the
+ * local WhatsApp, /playground/whatsapp does the same over numbered menus (tabs of one page).
+ * The tabs share their fake users (and phones), so one person on every messenger is one member;
+ * with the local SMS line, /playground/sms shows the inbox of each phone.
  */
-export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string; smsRoot?: string } = {}): FastifyPluginAsync {
+export function playgroundRoutes(
+  apiRoot: string,
+  opts: { whatsappRoot?: string; baleRoot?: string; smsRoot?: string } = {},
+): FastifyPluginAsync {
   return async (app) => {
-    const tabList = [
-      { path: '/playground', label: '__TAB_TELEGRAM__', on: true },
-      { path: '/playground/whatsapp', label: '__TAB_WHATSAPP__', on: !!opts.whatsappRoot },
-      { path: '/playground/sms', label: '__TAB_SMS__', on: !!opts.smsRoot },
-    ].filter((t) => t.on);
-    const tabs = (lang: string, active = '/playground') =>
-      tabList.length > 1
-        ? `<nav class="tabs">${tabList.map((t) => `<a${t.path === active ? ' class="active"' : ''} href="${t.path}?lang=${lang}">${t.label}</a>`).join('')}</nav>`
+    const shown: Tab[] = [
+      'telegram',
+      ...(opts.baleRoot ? (['bale'] as const) : []),
+      ...(opts.whatsappRoot ? (['whatsapp'] as const) : []),
+      ...(opts.smsRoot ? (['sms'] as const) : []),
+    ];
+    const tabs = (lang: string, active: Tab) =>
+      shown.length > 1
+        ? `<nav class="tabs">${shown
+            .map(
+              (tab) =>
+                `<a${tab === active ? ' class="active"' : ''} href="${TAB_PATHS[tab]}?lang=${lang}">__TAB_${tab.toUpperCase()}__</a>`,
+            )
+            .join('')}</nav>`
         : '';
-    const langOf = (request: { query: unknown }) => {
-      const lang = (request.query as { lang?: string }).lang;
-      return { lang, tabLang: isLocale(lang) ? lang : 'fa' };
-    };
+    const serve = (path: string, template: string, root: string, tab: Tab) =>
+      app.get(path, { schema: { hide: true } }, async (request, reply) => {
+        const lang = (request.query as { lang?: string }).lang;
+        return reply.type('text/html; charset=utf-8').send(page(template, lang, root, { tabs: tabs(isLocale(lang) ? lang : 'fa', tab) }));
+      });
     // Demo mode has nothing else at the root: a newcomer opening the server lands in the playground.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/playground'));
-    app.get('/playground', { schema: { hide: true } }, async (request, reply) => {
-      const lang = (request.query as { lang?: string }).lang;
-      const html = page(PAGE, lang, apiRoot, { tabs: tabs(isLocale(lang) ? lang : 'fa') });
-      return reply.type('text/html; charset=utf-8').send(html);
-    });
-    if (opts.whatsappRoot) {
-      const root = opts.whatsappRoot;
-      app.get('/playground/whatsapp', { schema: { hide: true } }, async (request, reply) =>
-        reply
-          .type('text/html; charset=utf-8')
-          .send(page(WHATSAPP_PAGE, langOf(request).lang, root, { tabs: tabs(langOf(request).tabLang, '/playground/whatsapp') })),
-      );
-    }
-    if (opts.smsRoot) {
-      const root = opts.smsRoot;
-      app.get('/playground/sms', { schema: { hide: true } }, async (request, reply) =>
-        reply
-          .type('text/html; charset=utf-8')
-          .send(page(SMS_PAGE, langOf(request).lang, root, { tabs: tabs(langOf(request).tabLang, '/playground/sms') })),
-      );
-    }
+    serve(TAB_PATHS.telegram, PAGE, apiRoot, 'telegram');
+    if (opts.baleRoot) serve(TAB_PATHS.bale, PAGE, opts.baleRoot, 'bale');
+    if (opts.whatsappRoot) serve(TAB_PATHS.whatsapp, WHATSAPP_PAGE, opts.whatsappRoot, 'whatsapp');
+    if (opts.smsRoot) serve(TAB_PATHS.sms, SMS_PAGE, opts.smsRoot, 'sms');
     app.get('/playground/playground.css', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').send(CSS),
     );
