@@ -60,6 +60,27 @@ export const configSchema = z.object({
   WHATSAPP_SEND_INTERVAL_MS: z.coerce.number({ error: 'must be a number' }).int().min(100).default(1000),
   /** Messages per hour from one number to people who have not written to it first. */
   WHATSAPP_FIRST_CONTACTS_PER_HOUR: z.coerce.number({ error: 'must be a number' }).int().min(1).default(120),
+  /** SMS line: kavenegar, smsir, local (the built-in stand-in; the default in demo mode) or none. */
+  SMS_PROVIDER: z.enum(['kavenegar', 'smsir', 'local', 'none']).optional(),
+  SMS_API_KEY: z.string().min(8, 'must be the API key from the provider panel').optional(),
+  /** The line (sender number) SMS go out from, e.g. 10004346 or 3000xxxx. */
+  SMS_SENDER: z
+    .string()
+    .regex(/^\+?[0-9]{3,20}$/, 'must be the line number, digits only')
+    .optional(),
+  /** Another address for the provider's API (a proxy, or a stand-in in tests). */
+  SMS_API_ROOT: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+  /** What one SMS part costs, in Rials (the estimate shown before a broadcast). */
+  SMS_PRICE_PER_PART_RIALS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1300),
+  /** SMS per merchant per Tehran day; past it, messages wait for the next morning. */
+  SMS_DAILY_CAP: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1000),
+  /** Enables /sms/inbound/<secret>, where a provider may push the SMS people send to the line. */
+  SMS_INBOUND_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be 16 or more letters, digits, _ or -')
+    .optional(),
+  /** The opt-out keyword added to every promotional SMS (operators require one). */
+  SMS_OPT_OUT_KEYWORD: z.string().min(1).max(20).default('لغو۱۱'),
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(300),
 });
 
@@ -75,6 +96,11 @@ export function demoMode(config: Config): boolean {
   return !config.TELEGRAM_BOT_TOKEN && !config.BALE_BOT_TOKEN;
 }
 
+/** SMS_PROVIDER, or by default: the local stand-in in demo mode (no bot token of either messenger), none otherwise. */
+export function smsProvider(config: Config): 'kavenegar' | 'smsir' | 'local' | 'none' {
+  return config.SMS_PROVIDER ?? (demoMode(config) && !config.TELEGRAM_API_ROOT ? 'local' : 'none');
+}
+
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -85,7 +111,15 @@ export class ConfigError extends Error {
 }
 
 /** Never echoed in an error: keys, tokens and URLs that may carry a password. */
-const SECRET_VARIABLES = new Set(['ENCRYPTION_KEY', 'TELEGRAM_BOT_TOKEN', 'BALE_BOT_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set([
+  'ENCRYPTION_KEY',
+  'TELEGRAM_BOT_TOKEN',
+  'BALE_BOT_TOKEN',
+  'SMS_API_KEY',
+  'SMS_INBOUND_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+]);
 
 /** Parses the environment once; the first problem becomes one readable line (secrets named, not shown). */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -97,6 +131,11 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const shown = typeof input[variable] === 'string' && !SECRET_VARIABLES.has(variable) ? ` (got "${input[variable]}")` : '';
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
+  const provider = result.data.SMS_PROVIDER;
+  if ((provider === 'kavenegar' || provider === 'smsir') && !result.data.SMS_API_KEY)
+    throw new ConfigError('SMS_API_KEY', `is required when SMS_PROVIDER is ${provider}`);
+  if (provider === 'smsir' && !result.data.SMS_SENDER)
+    throw new ConfigError('SMS_SENDER', 'is required when SMS_PROVIDER is smsir (the line number)');
   return result.data;
 }
 

@@ -70,7 +70,10 @@ async function printCredentials(
   const ownerCode = (await container.operators.invite(prepared.creds.id, 'owner', null, 'startup')).code;
   const number = container.whatsapp ? (await container.merchants.get(prepared.creds.id)).whatsappNumber : null;
   const whatsapp = number ? { number, local: Boolean(container.localWhatsApp) } : undefined;
-  process.stderr.write(`${demoBanner(baseUrl, prepared.creds, { demo: prepared.demo, playground, bot, baleBot, ownerCode, whatsapp })}\n`);
+  const sms = container.sms.enabled ? { local: Boolean(container.localSms) } : undefined;
+  process.stderr.write(
+    `${demoBanner(baseUrl, prepared.creds, { demo: prepared.demo, playground, bot, baleBot, ownerCode, whatsapp, sms })}\n`,
+  );
 }
 
 try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, ConfigError, demoMode } from '../src/config.js';
+import { parseConfig, ConfigError, demoMode, smsProvider } from '../src/config.js';
 import { baleApiRoot, telegramApiRoot } from '../src/app/container.js';
 
 describe('config', () => {
@@ -14,6 +14,10 @@ describe('config', () => {
     });
     expect(c.PUBLIC_URL).toBeUndefined();
     expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
+    // SMS: the local line in demo mode, none with a real bot; Persian opt-out keyword; a cap.
+    expect(smsProvider(c)).toBe('local');
+    expect(smsProvider(parseConfig({ TELEGRAM_BOT_TOKEN: '123:abc' }))).toBe('none');
+    expect(c).toMatchObject({ SMS_OPT_OUT_KEYWORD: 'لغو۱۱', SMS_DAILY_CAP: 1000, SMS_PRICE_PER_PART_RIALS: 1300 });
   });
 
   it('reads and coerces values, treating empty strings as unset', () => {
@@ -42,6 +46,11 @@ describe('config', () => {
     [{ BALE_API_ROOT: 'ftp://bale' }, /^Invalid configuration: BALE_API_ROOT /],
     [{ BALE_BROADCAST_RATE_PER_SECOND: '0' }, /^Invalid configuration: BALE_BROADCAST_RATE_PER_SECOND /],
     [{ ENCRYPTION_KEY: 'short' }, /^Invalid configuration: ENCRYPTION_KEY /],
+    [{ SMS_PROVIDER: 'magfa' }, /^Invalid configuration: SMS_PROVIDER /],
+    [{ SMS_PROVIDER: 'kavenegar' }, /^Invalid configuration: SMS_API_KEY is required when SMS_PROVIDER is kavenegar/],
+    [{ SMS_PROVIDER: 'smsir', SMS_API_KEY: 'abcdefghij' }, /^Invalid configuration: SMS_SENDER is required/],
+    [{ SMS_SENDER: '3000-abc' }, /^Invalid configuration: SMS_SENDER /],
+    [{ SMS_DAILY_CAP: '0' }, /^Invalid configuration: SMS_DAILY_CAP /],
   ])('names the bad variable in one line: %o', (env, message) => {
     let error: unknown;
     try {

@@ -209,7 +209,10 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       await page.click('#keyboard button:has-text("پیام همگانی")');
       await page.click('#keyboard button:has-text("همهٔ اعضا")', { timeout: 10_000 });
       await page.waitForSelector('text=نفر در تلگرام یا واتس‌اپ دریافت می‌کنند', { timeout: 10_000 });
+      // The demo has an SMS line: chat, else SMS, with the cost before the confirmation.
+      await page.click('#keyboard button:has-text("پیام‌رسان، وگرنه")', { timeout: 10_000 });
       await say('سلام {name}! جشنوارهٔ یلدا شروع شد 🍉');
+      await page.waitForSelector('text=/هزینهٔ پیامک: [۰-۹]+ نفر × [۰-۹]+ بخش × ۱٬۳۰۰ ریال/', { timeout: 10_000 });
       await page.click('#keyboard button:has-text("همین حالا")', { timeout: 10_000 });
       await page.click('#keyboard button:has-text("تأیید و ثبت")', { timeout: 10_000 });
       await page.waitForSelector('text=ارسال تمام شد', { timeout: 20_000 });
@@ -353,6 +356,33 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       await browser.close();
     }
   }, 90_000);
+
+  it("the SMS tab: a purchase by a phone that has not joined lands in that phone's inbox with a join link, and the opt-out word can be answered", async () => {
+    const { chromium } = await import('playwright-core');
+    const creds = JSON.parse(await readFile(join(dataDir, 'demo-merchant.json'), 'utf8'));
+    expect((await postPurchase(creds, { orderId: 'pg-sms-1', phone: '09125550101', amount: 2_000_000 })).status).toBe(200);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: PHONE });
+      await page.goto(`${base}/playground`);
+      await page.click('nav.tabs a:has-text("پیامک")');
+      expect(new URL(page.url()).pathname).toBe('/playground/sms');
+      await page.fill('#phone', '09125550101');
+      await page.dispatchEvent('#phone', 'change');
+      await page.waitForSelector('.msg.bot >> text=برای خرید شما ذخیره شد', { timeout: 20_000 });
+      const sms = await page.locator('.msg.bot').last().innerText();
+      expect(sms).toContain('۲۰۰ امتیاز');
+      expect(sms).toMatch(/http:\/\/localhost:\d+\/j\/[A-Za-z0-9_-]{10}/);
+      expect(sms.trim().endsWith('لغو۱۱')).toBe(true);
+      await page.fill('#text', 'لغو ۱۱');
+      await page.click('#composer button');
+      await page.waitForSelector('.msg.user >> text=لغو ۱۱', { timeout: 10_000 });
+      await expectChatAppLayout(page, PHONE);
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-sms.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('the WhatsApp tab keeps the chosen user and pins the composer on a phone', async () => {
     const { chromium } = await import('playwright-core');

@@ -7,6 +7,8 @@ import { playgroundRoutes } from '../channels/telegram/local/playground.js';
 import { LOCAL_BALE_API_PREFIX, LOCAL_BOT_API_PREFIX, type Container } from './container.js';
 import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../channels/whatsapp/local/routes.js';
 import type { RunningRole } from './roles.js';
+import { smsInboundRoute } from '../http/routes/sms-inbound.js';
+import { LOCAL_SMS_PREFIX, localSmsRoutes } from '../channels/sms/local/routes.js';
 
 export async function startApiRole(c: Container): Promise<RunningRole> {
   const local = c.localBotApi;
@@ -37,6 +39,7 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
       async (app) => {
         await app.register(telegramWebhookRoute, { telegram: c.telegram });
         await app.register(baleWebhookRoute, { bale: c.bale });
+        if (c.config.SMS_INBOUND_SECRET) await app.register(smsInboundRoute, { sms: c.sms, secret: c.config.SMS_INBOUND_SECRET });
         // Demo mode: the Bot API and the playground live on this server. Their long polls would
         // fill the console with request lines, so only warnings and errors are logged for them.
         const quiet = { logLevel: 'warn' } as const;
@@ -46,11 +49,13 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
             playgroundRoutes(LOCAL_BOT_API_PREFIX, {
               whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined,
               baleRoot: c.localBaleApi ? LOCAL_BALE_API_PREFIX : undefined,
+              smsRoot: c.localSms ? LOCAL_SMS_PREFIX : undefined,
             }),
             quiet,
           );
         }
         if (c.localBaleApi) await app.register(localBotApiRoutes(c.localBaleApi), { prefix: LOCAL_BALE_API_PREFIX, ...quiet });
+        if (c.localSms) await app.register(localSmsRoutes(c.localSms), { prefix: LOCAL_SMS_PREFIX, ...quiet });
         if (c.localWhatsApp)
           await app.register(localWhatsAppRoutes(c.localWhatsApp, c.merchants), { prefix: LOCAL_WHATSAPP_PREFIX, ...quiet });
       },

@@ -66,6 +66,12 @@ import { demoMode, whatsappMode } from '../config.js';
 import { ShortLinks } from '../domain/links/short-links.js';
 import { PgShortLinkStore } from '../db/repositories/short-link-store.js';
 import { PgSpendOffers } from '../db/repositories/spend-offer-store.js';
+import { SmsService, type SmsQueue, type SmsSettings } from '../domain/sms/sms-service.js';
+import type { SmsSender } from '../domain/sms/sms-sender.js';
+import { PgSmsStore } from '../db/repositories/sms-store.js';
+import { createSmsSender } from '../channels/sms/create-sms-sender.js';
+import type { LocalSms } from '../channels/sms/local/local-sms.js';
+import { BullSmsQueue } from '../jobs/sms-sender.js';
 
 /** The domain services over a database; shared by the app, the CLI and the tests. */
 /** Without Redis (the CLI) broadcasts cannot be queued; saying so beats failing later. */
@@ -88,7 +94,16 @@ export interface ServiceOptions {
   baleRatePerSecond?: number;
   /** Where the club's own links (short links) point: PUBLIC_URL, or http://localhost:PORT. */
   publicBaseUrl?: string;
+  /** The SMS line (SMS_PROVIDER), its queue and its rules; without a sender SMS is off. */
+  sms?: Partial<SmsSettings> & { sender?: SmsSender; queue?: SmsQueue };
 }
+
+/** Without Redis (the CLI) SMS cannot be queued. */
+const noSmsQueue: SmsQueue = {
+  enqueue: async () => {
+    throw unprocessable('queue_unavailable', 'SMS need Redis: use the API or the worker');
+  },
+};
 
 export function createServices(db: Database, secretBox: SecretBox, clock: Clock = systemClock, opts: ServiceOptions = {}) {
   const settings = new PgSettingsStore(db.pool);
@@ -98,7 +113,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const ledger = new LedgerService(ledgerStore, settings, clock);
   const expiryStore = new PgExpiryStore(db.pool);
   const merchants = new MerchantService(new PrismaMerchantStore(db.prisma, clock), secretBox);
-  const memberQueries = new MemberQueries(members, memberStore, ledgerStore, settings, clock);
+  const memberQueries = new MemberQueries(members, memberStore, ledgerStore, settings, clock, () => sms.enabled);
   const referrals = new ReferralService({ store: new PgReferralStore(db.pool), ledger, members, settings, clock });
   const references = new PgReferenceStore(db.pool);
   const voucherStore = new PgVoucherStore(db.pool, ledgerStore);
@@ -133,7 +148,17 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const inbox = new PgInboxStore(db.pool);
   const reportStore = new PgReportStore(db.pool);
   const shortLinks = new ShortLinks(new PgShortLinkStore(db.pool), opts.publicBaseUrl ?? 'http://localhost:3000');
+  const sms = new SmsService({
+    store: new PgSmsStore(db.pool),
+    queue: opts.sms?.queue ?? noSmsQueue,
+    sender: opts.sms?.sender,
+    pricePerPartRials: opts.sms?.pricePerPartRials ?? 1300,
+    dailyCap: opts.sms?.dailyCap ?? 1000,
+    optOutKeyword: opts.sms?.optOutKeyword ?? 'لغو۱۱',
+    clock,
+  });
   return {
+    sms,
     clock,
     merchants,
     settings,
@@ -232,6 +257,10 @@ export type Container = Services & {
   localWhatsApp?: LocalWhatsApp;
   /** Where notifications for WhatsApp members are queued. */
   whatsappOutbox: WhatsAppOutbox;
+  /** The queue SMS rows wait in. */
+  smsQueue: BullSmsQueue;
+  /** The demo's SMS line (SMS_PROVIDER=local). */
+  localSms?: LocalSms;
   close(): Promise<void>;
 };
 
@@ -240,7 +269,16 @@ export function createContainer(config: Config, logger: Logger): Container {
   const redis = createRedis(config.REDIS_URL, logger);
   const secretBox = new SecretBox(resolveEncryptionKey(config.ENCRYPTION_KEY, config.DATA_DIR));
   const broadcastQueues = new BullBroadcastQueues({ connection: redis, prefix: config.REDIS_PREFIX, redis });
+  const smsLine = createSmsSender(config);
+  const smsQueue = new BullSmsQueue({ connection: redis, prefix: config.REDIS_PREFIX }, systemClock);
   const services = createServices(db, secretBox, systemClock, {
+    sms: {
+      sender: smsLine.sender,
+      queue: smsQueue,
+      pricePerPartRials: config.SMS_PRICE_PER_PART_RIALS,
+      dailyCap: config.SMS_DAILY_CAP,
+      optOutKeyword: config.SMS_OPT_OUT_KEYWORD,
+    },
     broadcastQueue: broadcastQueues,
     broadcastRatePerSecond: config.BROADCAST_RATE_PER_SECOND,
     whatsappIntervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
@@ -261,6 +299,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     operators: services.operators,
     campaigns: services.campaigns,
     broadcasts: services.broadcasts,
+    sms: services.sms,
     wheelFrameMs: config.WHEEL_FRAME_MS,
     redis,
     redisPrefix: config.REDIS_PREFIX,
@@ -327,8 +366,11 @@ export function createContainer(config: Config, logger: Logger): Container {
     whatsapp,
     localWhatsApp,
     whatsappOutbox,
+    smsQueue,
+    localSms: smsLine.local,
     async close() {
       await broadcastQueues.close().catch(() => {});
+      await smsQueue.close().catch(() => {});
       await whatsappOutbox.close().catch(() => {});
       await Promise.allSettled([db.close(), redis.quit().catch(() => redis.disconnect())]);
     },

@@ -115,6 +115,7 @@ export function demoBanner(
     baleBot?: string | null;
     ownerCode?: string;
     whatsapp?: { number: string; local: boolean };
+    sms?: { local: boolean };
   },
 ): string {
   return [
@@ -132,6 +133,7 @@ export function demoBanner(
             : `  WhatsApp:        ${extra.whatsapp.number} (pair it: scan the QR in the log, or GET ${baseUrl}/v1/whatsapp/qr.png with the API key)`,
         ]
       : []),
+    ...(extra.sms?.local ? [`  SMS:             local line (the playground's SMS tab, or GET ${baseUrl}/local-sms/<phone>/messages)`] : []),
     `  Merchant:        ${creds.name} (${creds.id})`,
     `  API key:         ${creds.apiKey}`,
     `  Webhook secret:  ${creds.webhookSecret}`,

@@ -12,6 +12,10 @@ import { raffleEvents, startRaffleDrawWorker, type RaffleDrawJob } from '../jobs
 import { startBroadcasting } from '../jobs/broadcasting.js';
 import { inboxRecorder, staffAlerts, startSurveyWorker, surveyScheduler, type SurveyJob } from '../jobs/feedback-events.js';
 import type { Container } from './container.js';
+import { smsNotices } from '../jobs/sms-notices.js';
+import { startSmsWorker } from '../jobs/sms-sender.js';
+import { smsDelivery } from '../channels/sms/delivery.js';
+import { smsJoinLink } from './sms-join-link.js';
 import type { RunningRole } from './roles.js';
 
 /** Background work: the outbox relay and scheduled housekeeping. */
@@ -32,6 +36,9 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       'prune-outbox': () => pruneOutbox(c.db.pool),
       'draw-raffles': () => c.raffles.drawDue(),
       automations: () => c.automations.runDaily(),
+      'sms-reports': () => c.sms.pollReports(),
+      'sms-inbound': () => c.sms.pollInbound(),
+      'sms-sweep': () => c.sms.requeueStale(),
     },
     c.logger,
   );
@@ -78,12 +85,21 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
                 }),
               ]
             : []),
+          smsNotices({
+            sms: c.sms,
+            members: c.members,
+            screens: c.screens,
+            settings: c.settings,
+            joinLink: (merchantId) => smsJoinLink(c, merchantId),
+            defaultLocale: c.config.DEFAULT_LOCALE,
+          }),
         ]),
       }),
     ],
     c.logger,
   );
   const draws = startRaffleDrawWorker(c.queues, c.raffles, c.logger);
+  const sms = startSmsWorker(c.queues, { sms: c.sms, clock: c.clock, logger: c.logger });
   const surveys = startSurveyWorker(c.queues, { surveys: c.surveys, memberStore: c.memberStore, logger: c.logger });
   const broadcasting = await startBroadcasting({
     ctx: { ...c.queues, redis: c.redis },
@@ -94,6 +110,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       prefix: c.queues.prefix,
       ratePerSecond: c.config.BROADCAST_RATE_PER_SECOND,
     }),
+    sms: smsDelivery(c.sms),
     channels: {
       bale: botDelivery(c.bale, { redis: c.redis, prefix: c.queues.prefix, ratePerSecond: c.config.BALE_BROADCAST_RATE_PER_SECOND }),
     },
@@ -106,6 +123,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
     async stop() {
       await events.close();
       await draws.close();
+      await sms.close();
       await surveys.close();
       await broadcasting.stop();
       await worker.close();

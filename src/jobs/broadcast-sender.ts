@@ -22,9 +22,12 @@ export interface BroadcastJob {
   m: string;
 }
 
-/** Telegram sends have a queue per bot; WhatsApp sends share the club number's queue with its notifications; other channels one each. */
+/**
+ * Telegram and Bale sends have a queue per bot; WhatsApp sends share the club number's queue with
+ * its notifications; SMS broadcast sends share one queue (they only hand the SMS to the SMS queue).
+ */
 export const broadcastQueueName = (merchantId: string, channel: ChannelName) =>
-  channel === 'telegram' ? `broadcast-${merchantId}` : `${channel}-${merchantId}`;
+  channel === 'sms' ? 'broadcast-sms' : channel === 'telegram' ? `broadcast-${merchantId}` : `${channel}-${merchantId}`;
 /** BullMQ keeps an events stream per queue (10,000 entries by default); a broadcast needs few. */
 export const BROADCAST_QUEUE_OPTIONS = { streams: { events: { maxLen: 1000 } } } as const;
 export const MAX_SEND_ATTEMPTS = 5;
@@ -58,7 +61,13 @@ export interface DeliveryChannel {
   /** The campaign's tracked link back into the club, when the channel has one. */
   clubLink(merchantId: string, campaignId: string, c: ScreenContext): Promise<string | null>;
   /** Sends the message; the platform's message id when it is a number. */
-  send(merchantId: string, chatId: string, screen: Screen, c: ScreenContext): Promise<number | null>;
+  send(
+    merchantId: string,
+    chatId: string,
+    screen: Screen,
+    c: ScreenContext,
+    delivery?: { broadcastId: string; memberId: string },
+  ): Promise<number | null>;
   failure(err: unknown): SendFailure;
   pause(merchantId: string, seconds: number): Promise<void>;
 }
@@ -200,7 +209,7 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
 
   if (!(await d.store.claim(b, m))) return 'taken';
   try {
-    const messageId = await channel.send(ctx.merchantId, ctx.chatId, screen, c);
+    const messageId = await channel.send(ctx.merchantId, ctx.chatId, screen, c, { broadcastId: b, memberId: m });
     await d.store.settle(b, m, 'sent', { messageId: messageId ?? undefined });
     await d.inbox
       ?.add({ merchantId: ctx.merchantId, memberId: m, kind: 'campaign', text: screen.text, source: `bc:${b}` })
@@ -244,7 +253,7 @@ export function startBroadcastWorker(
   merchantId: string,
   deps: SenderDeps,
   workerOptions: { lockDuration?: number; stalledInterval?: number } = {},
-  channel: Extract<ChannelName, 'telegram' | 'bale'> = 'telegram',
+  channel: Extract<ChannelName, 'telegram' | 'bale' | 'sms'> = 'telegram',
 ): { worker: Worker<BroadcastJob>; queue: Queue<BroadcastJob> } {
   const name = broadcastQueueName(merchantId, channel);
   const queue = new Queue<BroadcastJob>(name, { connection: ctx.connection, prefix: ctx.prefix, ...BROADCAST_QUEUE_OPTIONS });

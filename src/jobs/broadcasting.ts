@@ -47,6 +47,8 @@ export interface BroadcastingDeps {
   logger: Logger;
   /** Other channels' senders: Bale (a sender per Bale bot, started here) and WhatsApp (run by the number's process). */
   channels?: Partial<Record<'bale' | 'whatsapp', DeliveryChannel>>;
+  /** Broadcasts by SMS: handed to the SMS queue by one shared sender. */
+  sms?: DeliveryChannel;
   /** How often new merchants' bots get a sender (ms); 0 = only at start. */
   refreshMs?: number;
   /** How soon a dead worker's job is taken over (BullMQ lock and stalled check); tests shorten it. */
@@ -78,7 +80,7 @@ export async function startBroadcasting(d: BroadcastingDeps): Promise<{ stop(): 
     vouchers: s.vouchers,
     memberStore: s.memberStore,
     screens: s.screens,
-    channels: { telegram: d.telegram.delivery, ...d.channels },
+    channels: { telegram: d.telegram.delivery, ...d.channels, ...(d.sms ? { sms: d.sms } : {}) },
     progress: (id: string) => d.queues.progress(id),
     requeue: (merchantId, broadcastId, recipient) => d.queues.enqueue(merchantId, broadcastId, [recipient]),
     inbox: s.inbox,
@@ -96,6 +98,7 @@ export async function startBroadcasting(d: BroadcastingDeps): Promise<{ stop(): 
     }
   }
 
+  if (d.sms) senders.set('sms', startBroadcastWorker(d.ctx, '', senderDeps, d.workerOptions, 'sms'));
   const control = startBroadcastControlWorker(d.ctx, { broadcasts: s.broadcasts, queues: d.queues, showProgress, logger: d.logger });
   await refresh();
   const timer = d.refreshMs

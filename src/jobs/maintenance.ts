@@ -13,6 +13,11 @@ export const MAINTENANCE_SCHEDULES = {
   'draw-raffles': '*/5 * * * *',
   /** Birthdays (Jalali), win-back and welcome steps: once a day at Tehran midnight. */
   automations: '0 0 * * *',
+  /** SMS delivery reports and what people sent to the line (opt-outs), where the provider gives them. */
+  'sms-reports': '*/2 * * * *',
+  'sms-inbound': '* * * * *',
+  /** A safety net: SMS rows whose job was lost. */
+  'sms-sweep': '*/5 * * * *',
 } as const;
 export type MaintenanceJob = keyof typeof MAINTENANCE_SCHEDULES;
 
@@ -29,7 +34,8 @@ export function startMaintenanceWorker(ctx: QueueContext, handlers: Record<Maint
       const handler = handlers[job.name as MaintenanceJob];
       if (!handler) throw new Error(`unknown maintenance job ${job.name}`);
       const count = await handler();
-      logger.info({ job: job.name, count }, 'maintenance job done');
+      // The minutely SMS polls would fill the log with nothing: an empty run is a debug line.
+      logger[count ? 'info' : 'debug']({ job: job.name, count }, 'maintenance job done');
       return count;
     },
     { connection: ctx.connection, prefix: ctx.prefix, concurrency: 1 },

@@ -28,6 +28,20 @@ describe('broadcasts over HTTP', () => {
     expect(bad.json().error).toMatchObject({ code: 'invalid_segment', details: { issues: [{ field: 'birthday' }] } });
   });
 
+  it('estimates an SMS broadcast before it is sent: recipients by SMS, parts and Rials', async () => {
+    const text = 'سلام! جشنوارهٔ یلدا شروع شد؛ تا جمعه همهٔ نوشیدنی‌ها دو برابر امتیاز دارند.';
+    const res = await t.api('POST', '/v1/sms/estimate', { segment: { tags: ['vip'], channel: 'sms' }, text });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ recipients: 3, encoding: 'ucs2', parts: 2, pricePerPartRials: 1300, costRials: 3 * 2 * 1300 });
+    expect(res.json().text).toBe(`${text}\nلغو۱۱`);
+    // Everyone is reachable on Telegram: "chat, else SMS" texts no one; a plain broadcast never does.
+    expect((await t.api('POST', '/v1/sms/estimate', { segment: { channel: 'chat_or_sms' }, text })).json().recipients).toBe(0);
+    expect((await t.api('POST', '/v1/sms/estimate', { segment: {}, text })).json()).toMatchObject({ recipients: 0, costRials: 0 });
+    const bad = await t.api('POST', '/v1/sms/estimate', { segment: { channel: 'fax' }, text });
+    expect(bad.json().error).toMatchObject({ code: 'invalid_segment' });
+    expect((await t.api('POST', '/v1/segments/count', { channel: 'sms' })).json()).toMatchObject({ members: 5, reachable: 5 });
+  });
+
   it('creates a scheduled broadcast and pauses, resumes and cancels it', async () => {
     const created = await t.api('POST', '/v1/broadcasts', {
       segment: { tags: ['vip'] },

@@ -20,6 +20,7 @@ const REAL_CLOCK_ALLOWED: Record<string, { count: number; why: string }> = {
   'src/jobs/whatsapp-rate-limit.ts': { count: 1, why: 'rate limiter' },
   'src/jobs/whatsapp-sender.ts': { count: 1, why: "BullMQ delays run on Redis's real time" },
   'src/jobs/broadcast-sender.ts': { count: 1, why: "BullMQ delays run on Redis's real time" },
+  'src/jobs/sms-sender.ts': { count: 1, why: "BullMQ delays run on Redis's real time" },
   'src/jobs/broadcast-control.ts': { count: 1, why: 'unique id of a throttled progress job' },
   'src/http/auth/hooks.ts': { count: 1, why: "signature replay window against the shop's real clock" },
   'src/redis.ts': { count: 1, why: 'log throttling' },

@@ -6,6 +6,7 @@ import type { MemberService } from '../../domain/members/member-service.js';
 import type { MemberQueries } from '../../domain/members/member-queries.js';
 import type { Member } from '../../domain/members/types.js';
 import type { ClubScreens } from '../../chat/club-screens.js';
+import type { SmsService } from '../../domain/sms/sms-service.js';
 import type { ReferralService } from '../../domain/referrals/referral-service.js';
 import type { RewardChat } from '../../chat/reward-chat.js';
 import type { FeedbackChat } from '../../chat/feedback-chat.js';
@@ -47,6 +48,8 @@ export interface BotDeps {
   operators: OperatorService;
   campaigns: CampaignService;
   broadcasts: BroadcastService;
+  /** The SMS line: with a provider, the broadcast composer offers SMS and shows its cost. */
+  sms?: SmsService;
   /** Pause between wheel animation frames; 0 shows the prize at once. */
   wheelFrameMs: number;
   redis: Redis;

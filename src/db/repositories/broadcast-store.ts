@@ -11,7 +11,7 @@ import type { Segment } from '../../domain/campaigns/segments.js';
 import { isUuid } from './merchant-store.js';
 import { CHANNELS, type ChannelName } from '../../domain/members/types.js';
 import { firstChannelSql, segmentWhere } from './segment-sql.js';
-import { clubSenders } from './club-senders.js';
+import { broadcastSenders, clubSenders } from './club-senders.js';
 
 const COLUMNS =
   'id, merchant_id, campaign_id, status, schedule_at, recipients, held_out, created_by, created_at, started_at, finished_at, progress_chat_id, progress_message_id, progress_locale';
@@ -104,8 +104,7 @@ export class PgBroadcastStore implements BroadcastStore {
     const { sql, params } = segmentWhere(segment, at);
     const bi = params.length + 2;
     // Each member's channel is chosen once, here: the preferred one (or the chat used last), else down the list.
-    const senders = await clubSenders(this.pool, b.merchantId);
-    const allowed = CHANNELS.filter((c) => channels.includes(c) && senders.includes(c));
+    const allowed = await broadcastSenders(this.pool, b.merchantId, channels);
     await this.pool.query(
       `INSERT INTO broadcast_deliveries (broadcast_id, member_id, channel, state)
        SELECT $${bi}::uuid, m.id, ch.channel,

@@ -3,7 +3,7 @@ import type { Broadcast } from '../../domain/campaigns/broadcast-service.js';
 import type { Campaign, CampaignOutcome, CampaignStore } from '../../domain/campaigns/campaign-service.js';
 import type { Segment, SegmentCount, SegmentCounter } from '../../domain/campaigns/segments.js';
 import { CHANNELS, type ChannelName } from '../../domain/members/types.js';
-import { clubSenders } from './club-senders.js';
+import { broadcastSenders } from './club-senders.js';
 import { isUuid } from './merchant-store.js';
 import { firstChannelSql, reachableOn, segmentWhere } from './segment-sql.js';
 
@@ -120,8 +120,7 @@ export class PgCampaignStore implements CampaignStore, SegmentCounter {
 
   async count(merchantId: string, segment: Segment, at: Date, channels: readonly ChannelName[]): Promise<SegmentCount> {
     const { sql, params } = segmentWhere(segment, at);
-    const senders = await clubSenders(this.pool, merchantId);
-    const allowed = CHANNELS.filter((c) => channels.includes(c) && senders.includes(c));
+    const allowed = await broadcastSenders(this.pool, merchantId, channels);
     const { rows } = await this.pool.query(
       `SELECT count(*)::int AS members,
               count(*) FILTER (WHERE ${reachableOn('telegram')})::int AS telegram,

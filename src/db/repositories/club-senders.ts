@@ -17,13 +17,25 @@ export function clubSendsOn(channel: ChannelName, merchantIdSql = 'm.merchant_id
   return column ? `(SELECT ${column} IS NOT NULL FROM merchants WHERE id = ${merchantIdSql})` : 'false';
 }
 
-/** The channels this club has a sender for, in the fallback order. */
-export async function clubSenders(pool: pg.Pool, merchantId: string): Promise<ChannelName[]> {
+/**
+ * The channels this club has a sender for, in the fallback order. The SMS line is the server's
+ * (SMS_PROVIDER), not a merchant's: `smsLine` says whether it is on.
+ */
+export async function clubSenders(pool: pg.Pool, merchantId: string, smsLine = false): Promise<ChannelName[]> {
   const known = CHANNELS.filter((c) => SENDER_COLUMNS[c]);
-  if (!known.length) return [];
   const { rows } = await pool.query(
     `SELECT ${known.map((c) => `${SENDER_COLUMNS[c]} IS NOT NULL AS ${c}`).join(', ')} FROM merchants WHERE id = $1`,
     [merchantId],
   );
-  return rows[0] ? known.filter((c) => rows[0][c] === true) : [];
+  const chats = rows[0] ? known.filter((c) => rows[0][c] === true) : [];
+  return smsLine ? [...chats, 'sms'] : chats;
+}
+
+/**
+ * Where a broadcast to this club may go: `channels` (the segment's) narrowed to the club's
+ * senders. SMS stays when the segment asks for it; the SMS broadcast path checks the line.
+ */
+export async function broadcastSenders(pool: pg.Pool, merchantId: string, channels: readonly ChannelName[]): Promise<ChannelName[]> {
+  const senders = await clubSenders(pool, merchantId, channels.includes('sms'));
+  return CHANNELS.filter((c) => channels.includes(c) && senders.includes(c));
 }

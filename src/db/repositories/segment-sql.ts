@@ -30,7 +30,8 @@ export function segmentWhere(s: Segment, at: Date): { sql: string; params: unkno
     // Birth dates are calendar dates: compare month and day with the days of this Jalali week or month.
     where.push(`to_char(m.birth_date, 'MM-DD') = ANY(${p(tehranDaysOf(s.birthday, at).map((d) => d.slice(5)))}::text[])`);
   }
-  if (s.channel)
+  // By SMS: the broadcast's fan-out picks who (segment.channel), the phone is the address.
+  if (s.channel && s.channel !== 'sms' && s.channel !== 'chat_or_sms')
     where.push(
       `EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = ${p(s.channel)}::channel AND ci.unreachable_at IS NULL)`,
     );
@@ -55,7 +56,7 @@ export function firstChannelSql(channelsParam: string): string {
   const lastUsed = `(SELECT ci.channel FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel <> 'sms' AND ci.chat_id IS NOT NULL
       ORDER BY ci.last_seen_at IS NOT NULL DESC, coalesce(ci.last_seen_at, ci.created_at) DESC, ${CHANNEL_ORDER} LIMIT 1)`;
   const reachable = `CASE WHEN o.channel = 'sms'
-      THEN m.phone IS NOT NULL AND NOT EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = 'sms' AND ci.unreachable_at IS NOT NULL)
+      THEN m.phone IS NOT NULL AND NOT m.sms_opted_out AND NOT EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = 'sms' AND ci.unreachable_at IS NOT NULL)
       ELSE EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = o.channel AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL) END`;
   return `(SELECT o.channel FROM unnest(${channelsParam}::channel[]) WITH ORDINALITY AS o(channel, pos)
     WHERE ${reachable}

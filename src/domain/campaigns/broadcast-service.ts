@@ -70,8 +70,12 @@ const ENQUEUE_CHUNK = 1000;
 /** The channels a broadcast goes out on: the chats. SMS costs money per part and is only for campaigns that ask for it. */
 export const BROADCAST_CHANNELS: readonly ChannelName[] = ['telegram', 'bale', 'whatsapp'];
 
-/** A segment limited to one channel ("members on WhatsApp") is sent there; otherwise on each member's chat. */
+/**
+ * A segment limited to one channel ("members on WhatsApp", "by SMS") is sent there; `chat_or_sms`
+ * on each member's chat, else by SMS; otherwise on each member's chat.
+ */
 export function broadcastChannels(segment: Segment): readonly ChannelName[] {
+  if (segment.channel === 'chat_or_sms') return [...BROADCAST_CHANNELS, 'sms'];
   return segment.channel ? [segment.channel] : BROADCAST_CHANNELS;
 }
 

@@ -29,8 +29,11 @@ export const segmentSchema = z
     maxPoints: amount.optional(),
     /** Birthday (Jalali) in this Iranian week (Saturday–Friday) or Jalali month. */
     birthday: z.enum(['week', 'month']).optional(),
-    /** Reachable on this channel. */
-    channel: z.enum(['telegram', 'whatsapp']).optional(),
+    /**
+     * Reachable on this channel; `sms`: by SMS to every member of the segment (not opted out of SMS),
+     * `chat_or_sms`: on their chat, else by SMS.
+     */
+    channel: z.enum(['telegram', 'bale', 'whatsapp', 'sms', 'chat_or_sms']).optional(),
   })
   .strict();
 

@@ -30,6 +30,8 @@ export class MemberQueries {
     private readonly ledger: LedgerQueries,
     private readonly settings: SettingsProvider,
     private readonly clock: Clock = systemClock,
+    /** The server has an SMS line (SMS_PROVIDER): SMS ends every member's reach order. */
+    private readonly smsLine: () => boolean = () => false,
   ) {}
 
   async profile(merchantId: string, memberId: string): Promise<MemberProfile> {
@@ -39,7 +41,8 @@ export class MemberQueries {
       this.store.identities(member.id),
       this.store.clubSenders(merchantId),
     ]);
-    return { member, progress, identities, reachOrder: channelsToTry({ ...member, identities }, senders) };
+    const withSms = this.smsLine() ? [...senders, 'sms' as const] : senders;
+    return { member, progress, identities, reachOrder: channelsToTry({ ...member, identities }, withSms) };
   }
 
   /** Where a member stands in the tiers (lifetime points need no query: they are on the row). */

@@ -23,6 +23,18 @@ export const merchantSettingsSchema = z
       })
       .strict()
       .default({}),
+    sms: z
+      .object({
+        /**
+         * A purchase by a phone that has not joined any chat: `first` sends one SMS (what it earned and
+         * a join link) and no more until the person joins; `every` sends one for each purchase; `off` none.
+         */
+        purchasesBeforeJoining: z.enum(['first', 'every', 'off']).default('first'),
+        /** Account messages (purchases, expiry, gifts…) by SMS to members no chat reaches. */
+        accountMessages: z.boolean().default(true),
+      })
+      .strict()
+      .default({ purchasesBeforeJoining: 'first', accountMessages: true }),
     woocommerce: z
       .object({
         /** The order status that earns: `completed`, or already at `processing` (paid). */

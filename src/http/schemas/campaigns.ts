@@ -75,4 +75,4 @@ export const campaignKpisSchema = z
   .meta({ id: 'CampaignKpis' });
 
 export const SEGMENT_FIELDS =
-  '{ tiers?, tags?, sourceTags?, joinedFrom?, joinedTo?, lastPurchaseBefore?, lastPurchaseAfter?, inactiveDays?, minSpend?, maxSpend?, minPoints?, maxPoints?, birthday?: week|month, channel?: telegram|whatsapp }; days in Jalali or Gregorian are whole Tehran days';
+  '{ tiers?, tags?, sourceTags?, joinedFrom?, joinedTo?, lastPurchaseBefore?, lastPurchaseAfter?, inactiveDays?, minSpend?, maxSpend?, minPoints?, maxPoints?, birthday?: week|month, channel?: telegram|bale|whatsapp|sms|chat_or_sms }; days in Jalali or Gregorian are whole Tehran days';

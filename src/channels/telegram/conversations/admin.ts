@@ -315,6 +315,24 @@ export function adminInviteConversation(deps: BotDeps) {
   };
 }
 
+/** How a broadcast goes when the club has an SMS line. */
+async function askBroadcastVia(conversation: Conv, ctx: ConversationContext, t: Translate) {
+  const options = ['chat', 'chat_or_sms', 'sms'] as const;
+  const labels = { chat: 'admin.bc_via_chat', chat_or_sms: 'admin.bc_via_fallback', sms: 'admin.bc_via_sms' } as const;
+  const via = await askOr(
+    conversation,
+    ctx,
+    t,
+    t('admin.bc_via'),
+    options.map((o) => t(labels[o])),
+    (x): Parsed<(typeof options)[number]> => {
+      const hit = options.find((o) => allTranslations(labels[o]).includes(x));
+      return hit ? { ok: hit } : { error: 'profile_steps.bad_choice' };
+    },
+  );
+  return via === SKIPPED ? 'chat' : via;
+}
+
 /** Who, what, when; the count, the ETA and a preview; then the live progress message. */
 export function adminBroadcastConversation(deps: BotDeps) {
   return async function adminBroadcast(conversation: Conv, ctx: ConversationContext) {
@@ -370,8 +388,28 @@ export function adminBroadcastConversation(deps: BotDeps) {
     }
     if (!counted.ok) return done(ctx, t, op.role, counted.error);
     await ctx.reply(t('admin.bc_count', { n: formatNumber(counted.n, s.locale), eta: counted.eta }));
+    // With an SMS line: the chat only, the chat else SMS, or SMS only (segment.channel); SMS costs, so its price comes before the confirmation.
+    const via = deps.sms?.enabled ? await askBroadcastVia(conversation, ctx, t) : 'chat';
+    if (via === CANCELLED) return done(ctx, t, op.role, t('admin.cancelled'));
+    if (via !== 'chat') {
+      const chosen = (segment = { ...segment, channel: via });
+      const n = await conversation.external(async () => (await deps.admin.countSegment(op, chosen)).reachable);
+      counted = { ...counted, n };
+    }
     const text = await askOr(conversation, ctx, t, t('admin.bc_ask_text'), [], textUpTo(3500));
     if (text === CANCELLED || text === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
+    if (via !== 'chat') {
+      const cost = await conversation.external(() => deps.sms!.estimateBroadcast(deps.merchantId, segment, text));
+      await ctx.reply(
+        t('admin.bc_sms_cost', {
+          n: formatNumber(cost.recipients, s.locale),
+          parts: formatNumber(cost.parts, s.locale),
+          price: formatNumber(cost.pricePerPartRials, s.locale),
+          cost: formatNumber(cost.costRials, s.locale),
+          cap: formatNumber(cost.dailyCap, s.locale),
+        }),
+      );
+    }
     const preview = await conversation.external(async () => {
       const c = await deps.screens.context(deps.merchantId, s.locale);
       const screen = campaignMessageScreen(

@@ -7,6 +7,7 @@ import { isLocale, translator } from '../../../chat/i18n.js';
 const require = createRequire(import.meta.url);
 const PAGE = readFileSync(resolve(import.meta.dirname, 'playground.html'), 'utf8');
 const WHATSAPP_PAGE = readFileSync(resolve(import.meta.dirname, '../../whatsapp/local/playground-whatsapp.html'), 'utf8');
+const SMS_PAGE = readFileSync(resolve(import.meta.dirname, '../../sms/local/playground-sms.html'), 'utf8');
 const CSS = readFileSync(resolve(import.meta.dirname, 'playground.css'), 'utf8');
 const FONT = resolve(require.resolve('vazirmatn/package.json'), '..', 'fonts/webfonts/Vazirmatn[wght].woff2');
 
@@ -27,18 +28,32 @@ function page(template: string, lang: string | undefined, root: string, extra: {
     .replace(/__([A-Z_]+)__/g, (_, key: string) => strings[key.toLowerCase()] ?? key);
 }
 
-type Tab = 'telegram' | 'bale' | 'whatsapp';
-const TAB_PATHS: Record<Tab, string> = { telegram: '/playground', bale: '/playground/bale', whatsapp: '/playground/whatsapp' };
+type Tab = 'telegram' | 'bale' | 'whatsapp' | 'sms';
+const TAB_PATHS: Record<Tab, string> = {
+  telegram: '/playground',
+  bale: '/playground/bale',
+  whatsapp: '/playground/whatsapp',
+  sms: '/playground/sms',
+};
 
 /**
  * GET /playground: a browser page where a person chats with the bot as fake users; with the
  * local Bale Bot API, /playground/bale is the same page on the club's Bale bot, and with the
  * local WhatsApp, /playground/whatsapp does the same over numbered menus (tabs of one page).
- * The tabs share their fake users (and phones), so one person on every messenger is one member.
+ * The tabs share their fake users (and phones), so one person on every messenger is one member;
+ * with the local SMS line, /playground/sms shows the inbox of each phone.
  */
-export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string; baleRoot?: string } = {}): FastifyPluginAsync {
+export function playgroundRoutes(
+  apiRoot: string,
+  opts: { whatsappRoot?: string; baleRoot?: string; smsRoot?: string } = {},
+): FastifyPluginAsync {
   return async (app) => {
-    const shown: Tab[] = ['telegram', ...(opts.baleRoot ? (['bale'] as const) : []), ...(opts.whatsappRoot ? (['whatsapp'] as const) : [])];
+    const shown: Tab[] = [
+      'telegram',
+      ...(opts.baleRoot ? (['bale'] as const) : []),
+      ...(opts.whatsappRoot ? (['whatsapp'] as const) : []),
+      ...(opts.smsRoot ? (['sms'] as const) : []),
+    ];
     const tabs = (lang: string, active: Tab) =>
       shown.length > 1
         ? `<nav class="tabs">${shown
@@ -58,6 +73,7 @@ export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string;
     serve(TAB_PATHS.telegram, PAGE, apiRoot, 'telegram');
     if (opts.baleRoot) serve(TAB_PATHS.bale, PAGE, opts.baleRoot, 'bale');
     if (opts.whatsappRoot) serve(TAB_PATHS.whatsapp, WHATSAPP_PAGE, opts.whatsappRoot, 'whatsapp');
+    if (opts.smsRoot) serve(TAB_PATHS.sms, SMS_PAGE, opts.smsRoot, 'sms');
     app.get('/playground/playground.css', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').send(CSS),
     );
