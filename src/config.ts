@@ -52,6 +52,8 @@ export const configSchema = z.object({
   /** Messages per hour from one number to people who have not written to it first. */
   WHATSAPP_FIRST_CONTACTS_PER_HOUR: z.coerce.number({ error: 'must be a number' }).int().min(1).default(120),
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(300),
+  /** 1: outgoing webhooks may go to loopback and private addresses (default in demo mode only). */
+  WEBHOOKS_ALLOW_PRIVATE: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -59,6 +61,12 @@ export type Config = z.infer<typeof configSchema>;
 /** WHATSAPP, or by default: the local stand-in in demo mode (no bot token), off otherwise. */
 export function whatsappMode(config: Config): 'off' | 'local' | 'web' {
   return config.WHATSAPP ?? (!config.TELEGRAM_BOT_TOKEN && !config.TELEGRAM_API_ROOT ? 'local' : 'off');
+}
+
+/** WEBHOOKS_ALLOW_PRIVATE, or by default: allowed in demo mode (the playground's own receiver), refused otherwise. */
+export function webhooksAllowPrivate(config: Config): boolean {
+  if (config.WEBHOOKS_ALLOW_PRIVATE) return config.WEBHOOKS_ALLOW_PRIVATE === '1';
+  return !config.TELEGRAM_BOT_TOKEN && !config.TELEGRAM_API_ROOT;
 }
 
 export class ConfigError extends Error {

@@ -62,10 +62,13 @@ import { deliverToWebhook } from '../channels/telegram/local/routes.js';
 import { LocalWhatsApp } from '../channels/whatsapp/local/local-whatsapp.js';
 import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.js';
 import { WhatsAppOutbox } from '../jobs/whatsapp-sender.js';
-import { whatsappMode } from '../config.js';
+import { webhooksAllowPrivate, whatsappMode } from '../config.js';
 import { ShortLinks } from '../domain/links/short-links.js';
 import { PgShortLinkStore } from '../db/repositories/short-link-store.js';
 import { PgSpendOffers } from '../db/repositories/spend-offer-store.js';
+import { WebhookEndpointService } from '../domain/webhooks/endpoint-service.js';
+import { PgWebhookStore } from '../db/repositories/webhook-store.js';
+import { PgWebhookDeliveryStore } from '../db/repositories/webhook-delivery-store.js';
 
 /** The domain services over a database; shared by the app, the CLI and the tests. */
 /** Without Redis (the CLI) broadcasts cannot be queued; saying so beats failing later. */
@@ -86,6 +89,8 @@ export interface ServiceOptions {
   whatsappIntervalMs?: number;
   /** Where the club's own links (short links) point: PUBLIC_URL, or http://localhost:PORT. */
   publicBaseUrl?: string;
+  /** Outgoing webhooks may name loopback and private addresses (WEBHOOKS_ALLOW_PRIVATE, demo mode). */
+  webhooksAllowPrivate?: boolean;
 }
 
 export function createServices(db: Database, secretBox: SecretBox, clock: Clock = systemClock, opts: ServiceOptions = {}) {
@@ -174,6 +179,13 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     shortLinks,
     feedbackChat: new FeedbackChat({ screens, surveys, tickets, inbox }),
     monthlyReport: new MonthlyReportService({ figures: reportStore, referrals, surveys, tickets, clock }),
+    webhookEndpoints: new WebhookEndpointService({
+      store: new PgWebhookStore(db.pool),
+      secretBox,
+      clock,
+      allowPrivate: opts.webhooksAllowPrivate ?? false,
+    }),
+    webhookDeliveries: new PgWebhookDeliveryStore(db.pool),
   };
 }
 
@@ -227,6 +239,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     broadcastRatePerSecond: config.BROADCAST_RATE_PER_SECOND,
     whatsappIntervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
     publicBaseUrl: publicBaseUrl(config),
+    webhooksAllowPrivate: webhooksAllowPrivate(config),
   });
   const { apiRoot, local } = telegramApiRoot(config);
   const telegram = new TelegramChannel({

@@ -16,6 +16,7 @@ import type { VoucherService } from '../domain/rewards/voucher-service.js';
 import type { WheelService } from '../domain/rewards/wheel-service.js';
 import type { StaffService } from '../domain/staff/staff-service.js';
 import type { ShortLinks } from '../domain/links/short-links.js';
+import type { WebhookEndpointService } from '../domain/webhooks/endpoint-service.js';
 
 /** The services the HTTP API calls; the app's container passes its own (http does not import app). */
 export interface ApiServices {
@@ -37,4 +38,5 @@ export interface ApiServices {
   surveys: SurveyService;
   tickets: TicketService;
   shortLinks: ShortLinks;
+  webhookEndpoints: WebhookEndpointService;
 }

@@ -15,6 +15,7 @@ import { publicRaffleRoutes, raffleRoutes } from './rewards/raffles.js';
 import { broadcastRoutes } from './broadcasts.js';
 import { whatsappRoutes } from './whatsapp.js';
 import { surveyRoutes } from './surveys.js';
+import { webhookEndpointRoutes } from './webhook-endpoints.js';
 import type { Redis } from 'ioredis';
 
 /**
@@ -57,6 +58,7 @@ export const v1Routes: FastifyPluginAsync<HttpServices & { redis: Redis; redisPr
       campaigns: deps.services.campaigns,
       tickets: deps.services.tickets,
     });
+    await api.register(webhookEndpointRoutes, { webhookEndpoints: deps.services.webhookEndpoints });
     await api.register(whatsappRoutes, { merchants: deps.services.merchants, redis: deps.redis, redisPrefix: deps.redisPrefix });
   });
 };
