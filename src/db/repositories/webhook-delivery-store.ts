@@ -160,8 +160,8 @@ export class PgWebhookDeliveryStore {
     return inTransaction(this.pool, async (client) => {
       const status = outcome.delivery === 'retry' ? 'pending' : outcome.delivery;
       const { rowCount } = await client.query(
-        `UPDATE webhook_deliveries SET status = $3, last_status = $4, last_error = $5, last_body = $6,
-           delivered_at = CASE WHEN $3 = 'delivered' THEN $7 ELSE NULL END,
+        `UPDATE webhook_deliveries SET status = $3::"WebhookDeliveryStatus", last_status = $4, last_error = $5, last_body = $6,
+           delivered_at = CASE WHEN $3::"WebhookDeliveryStatus" = 'delivered' THEN $7::timestamptz ELSE NULL END,
            next_attempt_at = coalesce($8, next_attempt_at)
          WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
         [d.seq, d.attempts, status, lastStatus, lastError, lastBody, now, outcome.delivery === 'retry' ? outcome.at : null],
