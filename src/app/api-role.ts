@@ -3,7 +3,8 @@ import { pingRedis } from '../redis.js';
 import { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
 import { telegramWebhookRoute } from '../channels/telegram/webhook-route.js';
 import { localBotApiRoutes } from '../channels/telegram/local/routes.js';
-import { playgroundRoutes } from '../channels/telegram/local/playground.js';
+import { playgroundRoutes, playgroundTabs } from '../channels/telegram/local/playground.js';
+import { demoEndpointRoutes } from './demo-endpoint.js';
 import { LOCAL_BOT_API_PREFIX, type Container } from './container.js';
 import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../channels/whatsapp/local/routes.js';
 import type { RunningRole } from './roles.js';
@@ -38,9 +39,15 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
         if (local) {
           await app.register(localBotApiRoutes(local), { prefix: LOCAL_BOT_API_PREFIX, ...quiet });
           await app.register(
-            playgroundRoutes(LOCAL_BOT_API_PREFIX, { whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined }),
+            playgroundRoutes(LOCAL_BOT_API_PREFIX, {
+              whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined,
+              endpointTab: true,
+            }),
             quiet,
           );
+          // The shop's side of outgoing webhooks: the demo merchant's endpoint for every event.
+          const tabs = (lang: string) => playgroundTabs(lang, 'endpoint', { whatsapp: Boolean(c.localWhatsApp), endpoint: true });
+          await app.register(demoEndpointRoutes({ dataDir: c.config.DATA_DIR, tabs }), quiet);
         }
         if (c.localWhatsApp)
           await app.register(localWhatsAppRoutes(c.localWhatsApp, c.merchants), { prefix: LOCAL_WHATSAPP_PREFIX, ...quiet });

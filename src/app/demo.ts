@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { Container } from './container.js';
 import { seedDemoClub } from './demo-club.js';
+import { ensureDemoEndpoint } from './demo-endpoint.js';
 import { FIRST_USER_PHONE } from '../channels/telegram/local/playground.js';
 
 export interface DemoCredentials {
@@ -62,6 +63,7 @@ export async function prepareDefaultMerchant(c: Container): Promise<{ creds: Dem
   const creds = await ensureDemoMerchant(c);
   await applyWhatsAppNumber(c, creds.id);
   await seedDemoClub(c, creds.id);
+  if (c.localBotApi) await ensureDemoEndpoint(c, creds.id);
   if (!(await c.merchants.telegramBots()).some((b) => b.merchantId === creds.id)) {
     await c.merchants.setTelegramToken(creds.id, `${randomInt(100_000_000, 999_999_999)}:DEMO${randomBytes(24).toString('base64url')}`);
   }
@@ -101,7 +103,12 @@ export function demoBanner(
     extra.demo
       ? '  Bashgah is running in local demo mode (no TELEGRAM_BOT_TOKEN).'
       : '  Bashgah created its default merchant for your bot. Keep these: they are shown once.',
-    ...(extra.playground ? [`  Playground:      ${extra.playground}   (chat with the bot in your browser)`] : []),
+    ...(extra.playground
+      ? [
+          `  Playground:      ${extra.playground}   (chat with the bot in your browser)`,
+          `  Shop webhook:    ${extra.playground}/endpoint   (the club's events, signed, as the shop's server receives them)`,
+        ]
+      : []),
     ...(extra.bot ? [`  Bot:             @${extra.bot}`] : []),
     ...(extra.whatsapp
       ? [

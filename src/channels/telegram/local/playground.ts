@@ -27,16 +27,25 @@ function page(template: string, lang: string | undefined, root: string, extra: {
     .replace(/__([A-Z_]+)__/g, (_, key: string) => strings[key.toLowerCase()] ?? key);
 }
 
+/** The playground's tabs (placeholders the page fills in): Telegram, WhatsApp when local, the shop's webhook endpoint when there is one. */
+export function playgroundTabs(lang: string, active: 'telegram' | 'endpoint', opts: { whatsapp: boolean; endpoint: boolean }): string {
+  const tab = (key: string, href: string, on: boolean) => `<a${on ? ' class="active"' : ''} href="${href}?lang=${lang}">__TAB_${key}__</a>`;
+  const tabs = [
+    tab('TELEGRAM', '/playground', active === 'telegram'),
+    ...(opts.whatsapp ? [tab('WHATSAPP', '/playground/whatsapp', false)] : []),
+    ...(opts.endpoint ? [tab('ENDPOINT', '/playground/endpoint', active === 'endpoint')] : []),
+  ];
+  return tabs.length > 1 ? `<nav class="tabs">${tabs.join('')}</nav>` : '';
+}
+
 /**
  * GET /playground: a browser page where a person chats with the bot as fake users; with the
  * local WhatsApp, /playground/whatsapp does the same over numbered menus (a tab of the page).
  */
-export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string } = {}): FastifyPluginAsync {
+export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string; endpointTab?: boolean } = {}): FastifyPluginAsync {
   return async (app) => {
     const tabs = (lang: string) =>
-      opts.whatsappRoot
-        ? `<nav class="tabs"><a class="active" href="/playground?lang=${lang}">__TAB_TELEGRAM__</a><a href="/playground/whatsapp?lang=${lang}">__TAB_WHATSAPP__</a></nav>`
-        : '';
+      playgroundTabs(lang, 'telegram', { whatsapp: Boolean(opts.whatsappRoot), endpoint: Boolean(opts.endpointTab) });
     // Demo mode has nothing else at the root: a newcomer opening the server lands in the playground.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/playground'));
     app.get('/playground', { schema: { hide: true } }, async (request, reply) => {
