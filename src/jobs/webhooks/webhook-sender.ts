@@ -10,7 +10,11 @@ export interface SenderOptions {
   /** Attempts in flight at once in this process. */
   concurrency?: number;
   pollMs?: number;
-  /** How long a claimed delivery is this sender's: past it, another sender may try it again (a killed sender's). */
+  /**
+   * How long a claimed delivery is this sender's: past it, another sender may try it again (a
+   * killed sender's). 10 s: the 5 s attempt and time to record it; a longer lease only makes a
+   * killed sender's deliveries (and the member's later ones) wait longer.
+   */
   leaseMs?: number;
   /** The pause after the n-th failure (default: exponential with jitter, attempt-outcome.ts). */
   delayMs?: (attempt: number) => number;
@@ -97,7 +101,7 @@ export class WebhookSender {
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
     const now = this.deps.clock.now();
-    return this.deps.store.claim(limit, now, new Date(now.getTime() + (this.opts.leaseMs ?? 30_000)));
+    return this.deps.store.claim(limit, now, new Date(now.getTime() + (this.opts.leaseMs ?? 10_000)));
   }
 
   private async attempt(d: ClaimedDelivery): Promise<void> {
