@@ -149,6 +149,20 @@ export class PgWebhookDeliveryStore {
   }
 
   /**
+   * The common case in one statement: deliveries answered 2xx by endpoints that were not failing.
+   * Rows whose lease was lost (claimed again since) are left alone.
+   */
+  async recordDelivered(done: { d: ClaimedDelivery; status: number; body: string }[], now: Date): Promise<void> {
+    if (!done.length) return;
+    await this.pool.query(
+      `UPDATE webhook_deliveries w SET status = 'delivered', last_status = r.status, last_error = NULL, last_body = r.body, delivered_at = $5
+       FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[]) AS r(id, attempts, status, body)
+       WHERE w.id = r.id AND w.attempts = r.attempts AND w.status = 'pending'`,
+      [done.map((x) => x.d.seq), done.map((x) => x.d.attempts), done.map((x) => x.status), done.map((x) => x.body.slice(0, EXCERPT)), now],
+    );
+  }
+
+  /**
    * Records an attempt's result, unless the lease was lost (another sender claimed it again).
    * Disabling the endpoint writes webhook_endpoint.disabled to the outbox in the same
    * transaction, so its owners hear of it exactly when it happened.
