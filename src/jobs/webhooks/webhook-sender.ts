@@ -80,7 +80,7 @@ export class WebhookSender {
         // Claim again once a quarter of the slots are free: one query for several rows.
         if (claimed.length && this.concurrency - this.inFlight.size >= Math.ceil(this.concurrency / 4)) continue;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.opts.pollMs ?? 200);
+          const timer = setTimeout(resolve, this.opts.pollMs ?? 100);
           this.wake = () => {
             clearTimeout(timer);
             this.wake = undefined;
