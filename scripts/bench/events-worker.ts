@@ -20,3 +20,4 @@ const sender = new WebhookSender(
 await new WebhookFanOut(store, systemClock, logger, { onDeliveries: () => sender.poke() }).start();
 await sender.start();
 process.stdout.write('ready\n');
+process.on('SIGTERM', () => process.exit(0)); // a profile (BENCH_PROFILE) is written on exit

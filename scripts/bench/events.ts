@@ -49,7 +49,8 @@ receiver.on('message', (m: { arrivals: { event: string; member: string; order: s
 });
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/events-worker.ts'], {
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof-events'] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'scripts/bench/events-worker.ts'], {
     env: { ...process.env, DATABASE_URL: bench.url, ENCRYPTION_KEY: bench.encryptionKey },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -178,6 +179,7 @@ try {
     `   arrived ${fmt(arrivals.length)} of ${fmt(total)} (lost: ${total - arrivals.length}), reordered per member: ${reordered}, delivered rows ${fmt(rows[0].delivered)}, sent more than once ${rows[0].again}, requests received ${fmt(requests - requestsBefore)}`,
   );
 } finally {
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of children) c.kill(process.env.BENCH_PROFILE ? 'SIGTERM' : 'SIGKILL');
+  await new Promise((r) => setTimeout(r, process.env.BENCH_PROFILE ? 2000 : 0));
   await bench.drop();
 }
