@@ -23,6 +23,15 @@ export const configSchema = z.object({
     .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-...')
     .optional(),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+  /** The default merchant's Bale bot (Bale's BotFather gives it). */
+  BALE_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-...')
+    .optional(),
+  /** Bale's Bot API for every Bale bot; https://tapi.bale.ai unless set (the built-in local one in demo mode). */
+  BALE_API_ROOT: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+  /** Broadcast messages per second per Bale bot. */
+  BALE_BROADCAST_RATE_PER_SECOND: z.coerce.number({ error: 'must be a number' }).int().min(1).max(30).default(20),
   DEFAULT_LOCALE: z.enum(['fa', 'en']).default('fa'),
   DATA_DIR: z.string().min(1).default('.data'),
   ENCRYPTION_KEY: z
@@ -60,13 +69,18 @@ export type Config = z.infer<typeof configSchema>;
 
 /** WHATSAPP, or by default: the local stand-in in demo mode (no bot token), off otherwise. */
 export function whatsappMode(config: Config): 'off' | 'local' | 'web' {
-  return config.WHATSAPP ?? (!config.TELEGRAM_BOT_TOKEN && !config.TELEGRAM_API_ROOT ? 'local' : 'off');
+  return config.WHATSAPP ?? (demoMode(config) && !config.TELEGRAM_API_ROOT ? 'local' : 'off');
+}
+
+/** Local demo: no bot token at all (Telegram's or Bale's); bots talk to the built-in Bot API. */
+export function demoMode(config: Config): boolean {
+  return !config.TELEGRAM_BOT_TOKEN && !config.BALE_BOT_TOKEN;
 }
 
 /** WEBHOOKS_ALLOW_PRIVATE, or by default: allowed in demo mode (the playground's own receiver), refused otherwise. */
 export function webhooksAllowPrivate(config: Config): boolean {
   if (config.WEBHOOKS_ALLOW_PRIVATE) return config.WEBHOOKS_ALLOW_PRIVATE === '1';
-  return !config.TELEGRAM_BOT_TOKEN && !config.TELEGRAM_API_ROOT;
+  return demoMode(config);
 }
 
 export class ConfigError extends Error {
@@ -79,7 +93,7 @@ export class ConfigError extends Error {
 }
 
 /** Never echoed in an error: keys, tokens and URLs that may carry a password. */
-const SECRET_VARIABLES = new Set(['ENCRYPTION_KEY', 'TELEGRAM_BOT_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['ENCRYPTION_KEY', 'TELEGRAM_BOT_TOKEN', 'BALE_BOT_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
 
 /** Parses the environment once; the first problem becomes one readable line (secrets named, not shown). */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -54,18 +54,23 @@ async function start(): Promise<void> {
   logger.info({ roles: rolesFor(config), url: baseUrl }, 'bashgah started');
   // Demo mode: the Bot API is this process's own, so the bot's name is at hand.
   if (showCredentials && prepared.demo)
-    await printCredentials(prepared, await container.telegram.usernameOf(prepared.creds.id).catch(() => null));
+    await printCredentials(
+      prepared,
+      await container.telegram.usernameOf(prepared.creds.id).catch(() => null),
+      await container.bale.usernameOf(prepared.creds.id).catch(() => null),
+    );
 }
 
 async function printCredentials(
   prepared: NonNullable<Awaited<ReturnType<typeof prepareDefaultMerchant>>>,
   bot: string | null,
+  baleBot: string | null = null,
 ): Promise<void> {
   const playground = container.localBotApi ? `${baseUrl}/playground` : undefined;
   const ownerCode = (await container.operators.invite(prepared.creds.id, 'owner', null, 'startup')).code;
   const number = container.whatsapp ? (await container.merchants.get(prepared.creds.id)).whatsappNumber : null;
   const whatsapp = number ? { number, local: Boolean(container.localWhatsApp) } : undefined;
-  process.stderr.write(`${demoBanner(baseUrl, prepared.creds, { demo: prepared.demo, playground, bot, ownerCode, whatsapp })}\n`);
+  process.stderr.write(`${demoBanner(baseUrl, prepared.creds, { demo: prepared.demo, playground, bot, baleBot, ownerCode, whatsapp })}\n`);
 }
 
 try {

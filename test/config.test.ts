@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, ConfigError } from '../src/config.js';
+import { parseConfig, ConfigError, demoMode } from '../src/config.js';
+import { baleApiRoot, telegramApiRoot } from '../src/app/container.js';
 
 describe('config', () => {
   it('has defaults that work on this machine', () => {
@@ -37,6 +38,9 @@ describe('config', () => {
     [{ ROLE: 'everything' }, /^Invalid configuration: ROLE /],
     [{ REDIS_URL: 'http://x' }, /^Invalid configuration: REDIS_URL /],
     [{ TELEGRAM_BOT_TOKEN: 'nope' }, /^Invalid configuration: TELEGRAM_BOT_TOKEN /],
+    [{ BALE_BOT_TOKEN: 'nope' }, /^Invalid configuration: BALE_BOT_TOKEN /],
+    [{ BALE_API_ROOT: 'ftp://bale' }, /^Invalid configuration: BALE_API_ROOT /],
+    [{ BALE_BROADCAST_RATE_PER_SECOND: '0' }, /^Invalid configuration: BALE_BROADCAST_RATE_PER_SECOND /],
     [{ ENCRYPTION_KEY: 'short' }, /^Invalid configuration: ENCRYPTION_KEY /],
   ])('names the bad variable in one line: %o', (env, message) => {
     let error: unknown;
@@ -53,6 +57,7 @@ describe('config', () => {
   it.each([
     ['ENCRYPTION_KEY', 'deadbeef-not-64-hex-secret'],
     ['TELEGRAM_BOT_TOKEN', '123456:secret token with spaces'],
+    ['BALE_BOT_TOKEN', '123456:secret token with spaces'],
     ['DATABASE_URL', 'mysql://admin:hunter2secret@db/club'],
     ['REDIS_URL', 'http://:hunter2secret@cache'],
   ])('names a bad secret (%s) without echoing its value', (variable, value) => {
@@ -63,5 +68,18 @@ describe('config', () => {
       expect((err as Error).message).toContain(variable);
       expect((err as Error).message).not.toContain('secret');
     }
+  });
+
+  it('Bale: tapi.bale.ai unless BALE_API_ROOT says otherwise, the local Bot API in demo mode; a Bale token alone is not the demo', () => {
+    expect(baleApiRoot(parseConfig({ TELEGRAM_BOT_TOKEN: '1:abc' }))).toEqual({ apiRoot: 'https://tapi.bale.ai', local: false });
+    expect(baleApiRoot(parseConfig({ BALE_API_ROOT: 'http://bale.test/', BALE_BOT_TOKEN: '2:abc' }))).toEqual({
+      apiRoot: 'http://bale.test',
+      local: false,
+    });
+    expect(baleApiRoot(parseConfig({ PORT: '3111' }))).toEqual({ apiRoot: 'http://127.0.0.1:3111/local-bale-api', local: true });
+    const baleOnly = parseConfig({ BALE_BOT_TOKEN: '2:abc' });
+    expect(demoMode(baleOnly)).toBe(false);
+    expect(telegramApiRoot(baleOnly).local).toBe(false);
+    expect(parseConfig({}).BALE_BROADCAST_RATE_PER_SECOND).toBe(20);
   });
 });

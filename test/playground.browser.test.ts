@@ -45,13 +45,16 @@ beforeAll(async () => {
       REDIS_PREFIX: `pg-${randomBytes(4).toString('hex')}`,
       TELEGRAM_BOT_TOKEN: '',
       TELEGRAM_API_ROOT: '',
+      BALE_BOT_TOKEN: '',
+      BALE_API_ROOT: '',
     },
     stdio: 'ignore',
   });
-  await waitFor(
-    async () => ((await fetch(`${base}/local-bot-api/client/bots`).then((r) => r.json())) as unknown[]).length || undefined,
-    30_000,
-  );
+  for (const root of ['local-bot-api', 'local-bale-api'])
+    await waitFor(
+      async () => ((await fetch(`${base}/${root}/client/bots`).then((r) => r.json())) as unknown[]).length || undefined,
+      30_000,
+    );
 }, 60_000);
 
 afterAll(async () => {
@@ -63,6 +66,7 @@ afterAll(async () => {
 });
 
 type Page = import('playwright-core').Page;
+type Locator = import('playwright-core').Locator;
 
 /** The page's document, inside page.evaluate (the test itself is compiled without the DOM types). */
 type Doc = { documentElement: { scrollHeight: number }; querySelectorAll(s: string): { length: number } };
@@ -79,10 +83,19 @@ async function expectChatAppLayout(page: Page, size: { width: number; height: nu
   expect(await page.evaluate(() => (globalThis as unknown as { document: Doc }).document.documentElement.scrollHeight)).toBeLessThanOrEqual(
     size.height,
   );
-  const chat = (await page.locator('#chat').boundingBox())!;
+  const chat = await boxOf(page.locator('#chat'));
   expect(chat.height).toBeGreaterThan(150);
-  const start = (await page.locator('.msg.user').first().boundingBox())!; // "/start"
+  const start = await boxOf(page.locator('.msg.user').first()); // "/start"
   expect(start.width).toBeLessThan(chat.width / 3);
+}
+
+/** The element's box once it is on screen: the chat re-renders its list while messages arrive. */
+async function boxOf(locator: Locator) {
+  for (let attempt = 0; ; attempt++) {
+    await locator.waitFor({ state: 'visible' });
+    const box = await locator.boundingBox();
+    if (box || attempt >= 20) return box!;
+  }
 }
 
 /** Opens the chat as the selected user with `phone`, joins with the contact button and skips the profile. */
@@ -248,6 +261,42 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       const rating = await db.pool.query("SELECT rating, comment FROM survey_responses WHERE subject = 'pg-rate-1'");
       expect(rating.rows).toEqual([{ rating: 4, comment: 'قهوه عالی بود' }]);
       await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-feedback.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it('the Bale tab: a newcomer joins the club on its Bale bot, sees the menu and a ble.ir invitation; on Telegram with the same phone they are the same member', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+      await page.goto(`${base}/playground`);
+      await page.click('nav.tabs a:has-text("بله")');
+      await page.waitForURL(/\/playground\/bale/);
+      expect(await page.locator('nav.tabs a.active').innerText()).toBe('بله');
+      await page.waitForSelector('#botName:not(:empty)');
+      await page.click('#newUser');
+      await joinInTelegramTab(page, '09124445566', 'عضویت شما با موفقیت انجام شد');
+      for (const label of ['موجودی من', 'گردونه شانس', 'هدایا', 'دعوت دوستان'])
+        await page.waitForSelector(`#keyboard button:has-text("${label}")`, { timeout: 10_000 });
+      await page.click('#keyboard button:has-text("دعوت دوستان")');
+      await page.waitForSelector('.msg.bot >> text=https://ble.ir/', { timeout: 10_000 });
+      expect(await page.locator('.msg.bot img').count()).toBeGreaterThan(0); // the QR code
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-bale.png') });
+
+      // The tabs share their users: the same person (and phone) on the Telegram tab links to the same member.
+      await page.click('nav.tabs a:has-text("تلگرام")');
+      await page.waitForURL(/\/playground(\?|$)/);
+      await page.waitForSelector('#start', { state: 'visible', timeout: 10_000 });
+      expect(await page.inputValue('#phone')).toBe('09124445566');
+      await page.click('#start');
+      await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
+      await page.waitForSelector('.msg.bot >> text=عضو باشگاه هستید', { timeout: 10_000 });
+      const { rows } = await db.pool.query(
+        "SELECT array_agg(ci.channel::text ORDER BY ci.channel::text) AS channels FROM members m JOIN channel_identities ci ON ci.member_id = m.id WHERE m.phone = '+989124445566' GROUP BY m.id",
+      );
+      expect(rows).toEqual([{ channels: ['bale', 'telegram'] }]);
     } finally {
       await browser.close();
     }

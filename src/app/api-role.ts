@@ -1,11 +1,11 @@
 import { buildHttpServer } from '../http/server.js';
 import { pingRedis } from '../redis.js';
 import { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
-import { telegramWebhookRoute } from '../channels/telegram/webhook-route.js';
+import { baleWebhookRoute, telegramWebhookRoute } from '../channels/telegram/webhook-route.js';
 import { localBotApiRoutes } from '../channels/telegram/local/routes.js';
-import { playgroundRoutes, playgroundTabs } from '../channels/telegram/local/playground.js';
+import { playgroundRoutes, playgroundTabs, type PlaygroundOptions } from '../channels/telegram/local/playground.js';
 import { demoEndpointRoutes } from './demo-endpoint.js';
-import { LOCAL_BOT_API_PREFIX, type Container } from './container.js';
+import { LOCAL_BALE_API_PREFIX, LOCAL_BOT_API_PREFIX, type Container } from './container.js';
 import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../channels/whatsapp/local/routes.js';
 import type { RunningRole } from './roles.js';
 
@@ -18,6 +18,10 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
       redis: () => pingRedis(c.redis),
       telegram: async () => {
         const unreachable = await c.telegram.unreachableBots();
+        if (unreachable.length) throw new Error(unreachable.join('; '));
+      },
+      bale: async () => {
+        const unreachable = await c.bale.unreachableBots();
         if (unreachable.length) throw new Error(unreachable.join('; '));
       },
     },
@@ -33,22 +37,23 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
     plugins: [
       async (app) => {
         await app.register(telegramWebhookRoute, { telegram: c.telegram });
+        await app.register(baleWebhookRoute, { bale: c.bale });
         // Demo mode: the Bot API and the playground live on this server. Their long polls would
         // fill the console with request lines, so only warnings and errors are logged for them.
         const quiet = { logLevel: 'warn' } as const;
         if (local) {
           await app.register(localBotApiRoutes(local), { prefix: LOCAL_BOT_API_PREFIX, ...quiet });
-          await app.register(
-            playgroundRoutes(LOCAL_BOT_API_PREFIX, {
-              whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined,
-              endpointTab: true,
-            }),
-            quiet,
-          );
+          const playground: PlaygroundOptions = {
+            whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined,
+            baleRoot: c.localBaleApi ? LOCAL_BALE_API_PREFIX : undefined,
+            endpoint: true,
+          };
+          await app.register(playgroundRoutes(LOCAL_BOT_API_PREFIX, playground), quiet);
           // The shop's side of outgoing webhooks: the demo merchant's endpoint for every event.
-          const tabs = (lang: string) => playgroundTabs(lang, 'endpoint', { whatsapp: Boolean(c.localWhatsApp), endpoint: true });
+          const tabs = (lang: string) => playgroundTabs(playground, lang, 'endpoint');
           await app.register(demoEndpointRoutes({ dataDir: c.config.DATA_DIR, tabs }), quiet);
         }
+        if (c.localBaleApi) await app.register(localBotApiRoutes(c.localBaleApi), { prefix: LOCAL_BALE_API_PREFIX, ...quiet });
         if (c.localWhatsApp)
           await app.register(localWhatsAppRoutes(c.localWhatsApp, c.merchants), { prefix: LOCAL_WHATSAPP_PREFIX, ...quiet });
       },

@@ -62,7 +62,7 @@ import { deliverToWebhook } from '../channels/telegram/local/routes.js';
 import { LocalWhatsApp } from '../channels/whatsapp/local/local-whatsapp.js';
 import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.js';
 import { WhatsAppOutbox } from '../jobs/whatsapp-sender.js';
-import { webhooksAllowPrivate, whatsappMode } from '../config.js';
+import { demoMode, webhooksAllowPrivate, whatsappMode } from '../config.js';
 import { ShortLinks } from '../domain/links/short-links.js';
 import { PgShortLinkStore } from '../db/repositories/short-link-store.js';
 import { PgSpendOffers } from '../db/repositories/spend-offer-store.js';
@@ -87,6 +87,8 @@ export interface ServiceOptions {
   broadcastRatePerSecond?: number;
   /** The gap between two WhatsApp messages of one number (the ETA of WhatsApp recipients). */
   whatsappIntervalMs?: number;
+  /** Messages per second per Bale bot (the ETA of Bale recipients). */
+  baleRatePerSecond?: number;
   /** Where the club's own links (short links) point: PUBLIC_URL, or http://localhost:PORT. */
   publicBaseUrl?: string;
   /** Outgoing webhooks may name loopback and private addresses (WEBHOOKS_ALLOW_PRIVATE, demo mode). */
@@ -117,6 +119,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     queue: opts.broadcastQueue ?? noBroadcastQueue,
     ratePerSecond: opts.broadcastRatePerSecond ?? 25,
     whatsappIntervalMs: opts.whatsappIntervalMs,
+    baleRatePerSecond: opts.baleRatePerSecond,
     clock,
   });
   const campaignStore = new PgCampaignStore(db.pool);
@@ -197,11 +200,22 @@ export type Services = ReturnType<typeof createServices>;
  */
 export function telegramApiRoot(config: Config): { apiRoot?: string; local: boolean } {
   if (config.TELEGRAM_API_ROOT) return { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/$/, ''), local: false };
-  if (!config.TELEGRAM_BOT_TOKEN) return { apiRoot: `http://127.0.0.1:${config.PORT}${LOCAL_BOT_API_PREFIX}`, local: true };
+  if (demoMode(config)) return { apiRoot: `http://127.0.0.1:${config.PORT}${LOCAL_BOT_API_PREFIX}`, local: true };
   return { local: false };
 }
 
+/** Where Bale bots talk: BALE_API_ROOT when set; in demo mode the built-in local Bot API's Bale root; otherwise Bale's. */
+export function baleApiRoot(config: Config): { apiRoot: string; local: boolean } {
+  if (config.BALE_API_ROOT) return { apiRoot: config.BALE_API_ROOT.replace(/\/$/, ''), local: false };
+  if (demoMode(config)) return { apiRoot: `http://127.0.0.1:${config.PORT}${LOCAL_BALE_API_PREFIX}`, local: true };
+  return { apiRoot: BALE_API_ROOT, local: false };
+}
+
 export const LOCAL_BOT_API_PREFIX = '/local-bot-api';
+/** Demo mode's Bale: a second local Bot API (its own bots, chats and update numbers) at a root of its own. */
+export const LOCAL_BALE_API_PREFIX = '/local-bale-api';
+/** Bale's Bot API: `https://tapi.bale.ai/bot<token>/<method>`. */
+export const BALE_API_ROOT = 'https://tapi.bale.ai';
 
 /** The club's own address in links members get. */
 export function publicBaseUrl(config: Config): string {
@@ -218,8 +232,12 @@ export type Container = Services & {
   queues: QueueContext;
   broadcastQueues: BullBroadcastQueues;
   telegram: TelegramChannel;
+  /** The clubs' Bale bots: the same grammY code at Bale's Bot API root. */
+  bale: TelegramChannel;
   /** The in-process Bot API of demo mode; undefined when bots talk to a real Bot API server. */
   localBotApi?: LocalBotApi;
+  /** Demo mode's in-process Bale Bot API; undefined when Bale bots talk to a real one. */
+  localBaleApi?: LocalBotApi;
   /** Clubs on WhatsApp (started by the whatsapp role); undefined when WHATSAPP=off. */
   whatsapp?: WhatsAppChannel;
   /** The in-process WhatsApp stand-in (WHATSAPP=local). */
@@ -238,34 +256,39 @@ export function createContainer(config: Config, logger: Logger): Container {
     broadcastQueue: broadcastQueues,
     broadcastRatePerSecond: config.BROADCAST_RATE_PER_SECOND,
     whatsappIntervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
+    baleRatePerSecond: config.BALE_BROADCAST_RATE_PER_SECOND,
     publicBaseUrl: publicBaseUrl(config),
     webhooksAllowPrivate: webhooksAllowPrivate(config),
   });
   const { apiRoot, local } = telegramApiRoot(config);
-  const telegram = new TelegramChannel({
-    apiRoot,
+  const botDeps = {
+    members: services.members,
+    memberQueries: services.memberQueries,
+    screens: services.screens,
+    referrals: services.referrals,
+    rewards: services.rewardChat,
+    feedback: services.feedbackChat,
+    tickets: services.tickets,
+    monthlyReport: services.monthlyReport,
+    admin: services.admin,
+    operators: services.operators,
+    campaigns: services.campaigns,
+    broadcasts: services.broadcasts,
+    wheelFrameMs: config.WHEEL_FRAME_MS,
+    redis,
+    redisPrefix: config.REDIS_PREFIX,
+    defaultLocale: config.DEFAULT_LOCALE,
+    logger,
+    clock: services.clock,
+  };
+  const telegram = new TelegramChannel({ apiRoot, publicUrl: config.PUBLIC_URL, merchants: services.merchants, deps: botDeps, logger });
+  const baleRoot = baleApiRoot(config);
+  const bale = new TelegramChannel({
+    channel: 'bale',
+    apiRoot: baleRoot.apiRoot,
     publicUrl: config.PUBLIC_URL,
     merchants: services.merchants,
-    deps: {
-      members: services.members,
-      memberQueries: services.memberQueries,
-      screens: services.screens,
-      referrals: services.referrals,
-      rewards: services.rewardChat,
-      feedback: services.feedbackChat,
-      tickets: services.tickets,
-      monthlyReport: services.monthlyReport,
-      admin: services.admin,
-      operators: services.operators,
-      campaigns: services.campaigns,
-      broadcasts: services.broadcasts,
-      wheelFrameMs: config.WHEEL_FRAME_MS,
-      redis,
-      redisPrefix: config.REDIS_PREFIX,
-      defaultLocale: config.DEFAULT_LOCALE,
-      logger,
-      clock: services.clock,
-    },
+    deps: botDeps,
     logger,
   });
   const queues = { connection: redis, prefix: config.REDIS_PREFIX };
@@ -309,7 +332,11 @@ export function createContainer(config: Config, logger: Logger): Container {
     queues,
     broadcastQueues,
     telegram,
+    bale,
     localBotApi: local ? new LocalBotApi({ deliver: deliverToWebhook, stateFile: join(config.DATA_DIR, 'local-bot-api.json') }) : undefined,
+    localBaleApi: baleRoot.local
+      ? new LocalBotApi({ deliver: deliverToWebhook, stateFile: join(config.DATA_DIR, 'local-bale-api.json'), dialect: 'bale' })
+      : undefined,
     whatsapp,
     localWhatsApp,
     whatsappOutbox,

@@ -42,21 +42,29 @@ export async function ensureDemoMerchant(c: Container): Promise<DemoCredentials>
 }
 
 /**
- * The default merchant, before any role starts: with TELEGRAM_BOT_TOKEN it owns that bot (created
- * on first start, its keys printed once); without, the local demo merchant gets a bot token the
- * built-in Bot API accepts. Returns credentials to print, if any.
+ * The default merchant, before any role starts: with TELEGRAM_BOT_TOKEN and/or BALE_BOT_TOKEN it
+ * owns those bots (created on first start, its keys printed once); without either, the local
+ * demo merchant gets a Telegram and a Bale bot token the built-in Bot APIs accept. Returns
+ * credentials to print, if any.
  */
 export async function prepareDefaultMerchant(c: Container): Promise<{ creds: DemoCredentials; demo: boolean } | null> {
-  const token = c.config.TELEGRAM_BOT_TOKEN;
-  if (token) {
+  const telegramToken = c.config.TELEGRAM_BOT_TOKEN;
+  const baleToken = c.config.BALE_BOT_TOKEN;
+  if (telegramToken || baleToken) {
     const existing = (await c.merchants.list()).find((m) => m.isDefault);
     if (!existing) {
-      const creds = await c.merchants.create({ name: c.config.DEFAULT_MERCHANT_NAME, telegramToken: token, isDefault: true });
+      const creds = await c.merchants.create({ name: c.config.DEFAULT_MERCHANT_NAME, telegramToken, baleToken, isDefault: true });
       await applyWhatsAppNumber(c, creds.id);
       return { creds, demo: false };
     }
-    const bot = (await c.merchants.telegramBots()).find((b) => b.merchantId === existing.id);
-    if (bot?.token !== token) await c.merchants.setTelegramToken(existing.id, token);
+    for (const [channel, token] of [
+      ['telegram', telegramToken],
+      ['bale', baleToken],
+    ] as const) {
+      if (!token) continue;
+      const bot = (await c.merchants.bots(channel)).find((b) => b.merchantId === existing.id);
+      if (bot?.token !== token) await c.merchants.setBotToken(channel, existing.id, token);
+    }
     await applyWhatsAppNumber(c, existing.id);
     return null;
   }
@@ -64,8 +72,14 @@ export async function prepareDefaultMerchant(c: Container): Promise<{ creds: Dem
   await applyWhatsAppNumber(c, creds.id);
   await seedDemoClub(c, creds.id);
   if (c.localBotApi) await ensureDemoEndpoint(c, creds.id);
-  if (!(await c.merchants.telegramBots()).some((b) => b.merchantId === creds.id)) {
-    await c.merchants.setTelegramToken(creds.id, `${randomInt(100_000_000, 999_999_999)}:DEMO${randomBytes(24).toString('base64url')}`);
+  for (const channel of ['telegram', 'bale'] as const) {
+    if (channel === 'bale' && !c.localBaleApi) continue;
+    if (!(await c.merchants.bots(channel)).some((b) => b.merchantId === creds.id))
+      await c.merchants.setBotToken(
+        channel,
+        creds.id,
+        `${randomInt(100_000_000, 999_999_999)}:DEMO${randomBytes(24).toString('base64url')}`,
+      );
   }
   return { creds, demo: true };
 }
@@ -96,12 +110,19 @@ export function samplePurchaseCurl(baseUrl: string, creds: DemoCredentials): str
 export function demoBanner(
   baseUrl: string,
   creds: DemoCredentials,
-  extra: { demo: boolean; playground?: string; bot?: string | null; ownerCode?: string; whatsapp?: { number: string; local: boolean } },
+  extra: {
+    demo: boolean;
+    playground?: string;
+    bot?: string | null;
+    baleBot?: string | null;
+    ownerCode?: string;
+    whatsapp?: { number: string; local: boolean };
+  },
 ): string {
   return [
     '',
     extra.demo
-      ? '  Bashgah is running in local demo mode (no TELEGRAM_BOT_TOKEN).'
+      ? '  Bashgah is running in local demo mode (no TELEGRAM_BOT_TOKEN or BALE_BOT_TOKEN).'
       : '  Bashgah created its default merchant for your bot. Keep these: they are shown once.',
     ...(extra.playground
       ? [
@@ -110,6 +131,7 @@ export function demoBanner(
         ]
       : []),
     ...(extra.bot ? [`  Bot:             @${extra.bot}`] : []),
+    ...(extra.baleBot ? [`  Bale bot:        @${extra.baleBot}${extra.demo ? " (local: the playground's Bale tab)" : ''}`] : []),
     ...(extra.whatsapp
       ? [
           extra.whatsapp.local

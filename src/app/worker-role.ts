@@ -6,7 +6,7 @@ import { startEventWorker } from '../jobs/event-worker.js';
 import { telegramNotices } from '../channels/telegram/notifier.js';
 import { whatsappNotices } from '../channels/whatsapp/notifier.js';
 import { memberNotifier } from '../jobs/member-notices.js';
-import { telegramBroadcasts, telegramOperatorChat } from '../channels/telegram/delivery.js';
+import { botDelivery, telegramBroadcasts, telegramOperatorChat } from '../channels/telegram/delivery.js';
 import { referralEvents, staffEvents } from '../jobs/handlers.js';
 import { raffleEvents, startRaffleDrawWorker, type RaffleDrawJob } from '../jobs/raffle-draws.js';
 import { startBroadcasting } from '../jobs/broadcasting.js';
@@ -61,19 +61,21 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
         defaultLocale: c.config.DEFAULT_LOCALE,
         logger: c.logger,
       }),
-      // One notice per event, on the channel the member used last (Telegram or WhatsApp).
+      // One notice per event, on the channel the member used last (Telegram, Bale or WhatsApp).
       memberNotifier({
         memberStore: c.memberStore,
         channels: [
-          telegramNotices({
-            telegram: c.telegram,
-            members: c.members,
-            memberStore: c.memberStore,
-            screens: c.screens,
-            settings: c.settings,
-            defaultLocale: c.config.DEFAULT_LOCALE,
-            logger: c.logger,
-          }),
+          ...[c.telegram, c.bale].map((bots) =>
+            telegramNotices({
+              telegram: bots,
+              members: c.members,
+              memberStore: c.memberStore,
+              screens: c.screens,
+              settings: c.settings,
+              defaultLocale: c.config.DEFAULT_LOCALE,
+              logger: c.logger,
+            }),
+          ),
           ...(c.whatsapp
             ? [
                 whatsappNotices({
@@ -104,6 +106,9 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       prefix: c.queues.prefix,
       ratePerSecond: c.config.BROADCAST_RATE_PER_SECOND,
     }),
+    channels: {
+      bale: botDelivery(c.bale, { redis: c.redis, prefix: c.queues.prefix, ratePerSecond: c.config.BALE_BROADCAST_RATE_PER_SECOND }),
+    },
     defaultLocale: c.config.DEFAULT_LOCALE,
     logger: c.logger,
     refreshMs: 60_000,

@@ -5,7 +5,7 @@ import type { SettingsProvider } from '../domain/merchants/settings.js';
 import type { MemberQueries } from '../domain/members/member-queries.js';
 import type { ReferralService } from '../domain/referrals/referral-service.js';
 import { jalaliMonthLabel, leaderboardScreen, referralFiguresText } from './screens/referral-screens.js';
-import type { Member } from '../domain/members/types.js';
+import type { ChatChannelName, Member } from '../domain/members/types.js';
 import { translator, type Locale } from './i18n.js';
 import type { Screen, ScreenContext } from './screens/types.js';
 import { balanceScreen, historyScreen, inviteScreen, profileScreen } from './screens/member-screens.js';
@@ -62,13 +62,7 @@ export class ClubScreens {
   }
 
   /** The member's invitation: link (the channel's own), QR, share button and their figures. */
-  async invite(
-    merchantId: string,
-    member: Member,
-    locale: Locale,
-    link: string,
-    channel: 'telegram' | 'whatsapp' = 'telegram',
-  ): Promise<Screen> {
+  async invite(merchantId: string, member: Member, locale: Locale, link: string, channel: ChatChannelName = 'telegram'): Promise<Screen> {
     const [c, qrPng, figures, settings] = await Promise.all([
       this.context(merchantId, locale),
       QRCode.toBuffer(link, { type: 'png', width: 512, margin: 2, errorCorrectionLevel: 'M' }),

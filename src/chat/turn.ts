@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { CampaignService } from '../domain/campaigns/campaign-service.js';
 import type { MemberService } from '../domain/members/member-service.js';
-import type { Member } from '../domain/members/types.js';
+import type { ChatChannelName, Member } from '../domain/members/types.js';
 import type { ReferralService } from '../domain/referrals/referral-service.js';
 import type { Logger } from '../logger.js';
 import type { ClubScreens } from './club-screens.js';
@@ -12,7 +12,7 @@ import { mainMenuScreen } from './screens/member-screens.js';
 import type { Screen, ScreenContext } from './screens/types.js';
 import type { ChatSession, Flow } from './session.js';
 
-export type Channel = 'telegram' | 'whatsapp';
+export type Channel = ChatChannelName;
 
 export interface RouterDeps {
   members: MemberService;

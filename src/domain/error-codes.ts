@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   invalid_name: { kind: 'invalid', message: 'Merchant name must be 1–120 characters' },
   invalid_settings: { kind: 'invalid', message: 'The settings are not valid; details name each field' },
   invalid_telegram_token: { kind: 'invalid', message: 'Telegram token must look like 123456789:AA…' },
+  invalid_bale_token: { kind: 'invalid', message: 'Bale token must look like 123456789:AbC…' },
   invalid_whatsapp_number: { kind: 'invalid', message: 'WhatsApp number must be a mobile number, e.g. +989121234567' },
   whatsapp_number_taken: { kind: 'conflict', message: 'Another merchant already uses this WhatsApp number' },
   no_pairing_qr: { kind: 'not_found', message: 'No WhatsApp pairing QR is waiting' },

@@ -59,7 +59,7 @@ export class BullBroadcastQueues implements BroadcastQueue {
   }
 
   async enqueue(merchantId: string, broadcastId: string, recipients: Recipient[]) {
-    for (const channel of ['telegram', 'whatsapp'] as const) {
+    for (const channel of ['telegram', 'bale', 'whatsapp'] as const) {
       const mine = recipients.filter((r) => r.channel === channel);
       if (mine.length)
         await this.sendQueue(merchantId, channel).addBulk(
@@ -94,7 +94,9 @@ export class BullBroadcastQueues implements BroadcastQueue {
   /** A finished broadcast leaves nothing behind: its jobs are gone already, this empties the event streams. */
   async tidy(merchantId: string) {
     await Promise.all(
-      [this.sendQueue(merchantId, 'telegram'), this.sendQueue(merchantId, 'whatsapp'), this.control].map((q) => q.trimEvents(0)),
+      [...(['telegram', 'bale', 'whatsapp'] as const).map((ch) => this.sendQueue(merchantId, ch)), this.control].map((q) =>
+        q.trimEvents(0),
+      ),
     );
   }
 

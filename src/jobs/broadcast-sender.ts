@@ -20,9 +20,9 @@ export interface BroadcastJob {
   m: string;
 }
 
-/** Telegram sends have a queue per bot; WhatsApp sends share the club number's queue with its notifications. */
+/** Telegram and Bale sends have a queue per bot; WhatsApp sends share the club number's queue with its notifications. */
 export const broadcastQueueName = (merchantId: string, channel: ChannelName) =>
-  channel === 'telegram' ? `broadcast-${merchantId}` : `whatsapp-${merchantId}`;
+  channel === 'telegram' ? `broadcast-${merchantId}` : `${channel}-${merchantId}`;
 /** BullMQ keeps an events stream per queue (10,000 entries by default); a broadcast needs few. */
 export const BROADCAST_QUEUE_OPTIONS = { streams: { events: { maxLen: 1000 } } } as const;
 export const MAX_SEND_ATTEMPTS = 5;
@@ -206,14 +206,15 @@ export async function processDelivery(d: SenderDeps, job: Job<BroadcastJob>, tok
   }
 }
 
-/** One worker per bot queue; concurrency 1 keeps sends in order behind the shared limiter. */
+/** One worker per bot queue (Telegram's or Bale's); concurrency 1 keeps sends in order behind the shared limiter. */
 export function startBroadcastWorker(
   ctx: QueueContext & { redis: Redis },
   merchantId: string,
   deps: SenderDeps,
   workerOptions: { lockDuration?: number; stalledInterval?: number } = {},
+  channel: Extract<ChannelName, 'telegram' | 'bale'> = 'telegram',
 ): { worker: Worker<BroadcastJob>; queue: Queue<BroadcastJob> } {
-  const name = broadcastQueueName(merchantId, 'telegram');
+  const name = broadcastQueueName(merchantId, channel);
   const queue = new Queue<BroadcastJob>(name, { connection: ctx.connection, prefix: ctx.prefix, ...BROADCAST_QUEUE_OPTIONS });
   const worker = new Worker<BroadcastJob>(name, (job, token) => processDelivery(deps, job, token, queue), {
     connection: ctx.connection,

@@ -45,8 +45,8 @@ export interface BroadcastingDeps {
   telegram: TelegramBroadcasts;
   defaultLocale: Locale;
   logger: Logger;
-  /** Other channels' senders (WhatsApp), for a process that runs them too. */
-  channels?: Partial<Record<'whatsapp', DeliveryChannel>>;
+  /** Other channels' senders: Bale (a sender per Bale bot, started here) and WhatsApp (run by the number's process). */
+  channels?: Partial<Record<'bale' | 'whatsapp', DeliveryChannel>>;
   /** How often new merchants' bots get a sender (ms); 0 = only at start. */
   refreshMs?: number;
   /** How soon a dead worker's job is taken over (BullMQ lock and stalled check); tests shorten it. */
@@ -59,6 +59,7 @@ export interface BroadcastingDeps {
  */
 export async function startBroadcasting(d: BroadcastingDeps): Promise<{ stop(): Promise<void>; refresh(): Promise<void> }> {
   const s = d.services;
+  /** Keyed by channel and merchant. */
   const senders = new Map<string, { worker: Worker<BroadcastJob>; queue: { close(): Promise<void> } }>();
 
   async function showProgress(broadcastId: string) {
@@ -86,9 +87,11 @@ export async function startBroadcasting(d: BroadcastingDeps): Promise<{ stop(): 
   };
 
   async function refresh() {
-    for (const bot of await s.merchants.telegramBots()) {
-      if (!senders.has(bot.merchantId))
-        senders.set(bot.merchantId, startBroadcastWorker(d.ctx, bot.merchantId, senderDeps, d.workerOptions));
+    for (const channel of d.channels?.bale ? (['telegram', 'bale'] as const) : (['telegram'] as const)) {
+      for (const bot of await s.merchants.bots(channel)) {
+        const key = `${channel}:${bot.merchantId}`;
+        if (!senders.has(key)) senders.set(key, startBroadcastWorker(d.ctx, bot.merchantId, senderDeps, d.workerOptions, channel));
+      }
     }
   }
 

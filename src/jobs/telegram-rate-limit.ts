@@ -31,13 +31,16 @@ export class TelegramRateLimiter {
     private readonly redis: Redis,
     private readonly prefix: string,
     ratePerSecond: number,
+    /** Keys per messenger: bot ids of Telegram and Bale are separate number spaces, each paced on its own. */
+    private readonly namespace = 'tg',
   ) {
     this.interval = 1000 / ratePerSecond;
     redis.defineCommand('bashgahBookSend', { numberOfKeys: 3, lua: BOOK });
   }
 
   private keys(botId: string, chatId: string) {
-    return [`${this.prefix}:tg-rate:${botId}`, `${this.prefix}:tg-chat:${botId}:${chatId}`, `${this.prefix}:tg-pause:${botId}`];
+    const ns = `${this.prefix}:${this.namespace}`;
+    return [`${ns}-rate:${botId}`, `${ns}-chat:${botId}:${chatId}`, `${ns}-pause:${botId}`];
   }
 
   /** Books a send slot for this bot and chat, or says how long to wait and why. */

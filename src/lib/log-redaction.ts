@@ -6,12 +6,18 @@ const REDACTED = '[redacted]';
 const PHONE = /(?:\+|%2B)?\p{Nd}(?:[\s-]?\p{Nd}){9,14}/giu;
 /** Bot API paths carry the bot token: /bot123456:ABC…/getUpdates. */
 const BOT_TOKEN = /\/bot\d+:[\w-]+/g;
+/** Bale's webhook path ends in the bot's secret: /bale/<merchant id>/<secret>. */
+const BALE_WEBHOOK = /(\/bale\/[0-9a-f-]{36}\/)[^/?#\s]+/gi;
 /** Query parameters whose values are credentials. */
 const SECRET_PARAM = /([?&](?:token|key|api_?key|secret|signature|password|access_token)=)[^&#]*/gi;
 
 /** Text for a log line: phones and credentials replaced, the rest as it was. */
 export function redactText(text: string): string {
-  return text.replace(BOT_TOKEN, `/bot${REDACTED}`).replace(SECRET_PARAM, `$1${REDACTED}`).replace(PHONE, '[phone]');
+  return text
+    .replace(BOT_TOKEN, `/bot${REDACTED}`)
+    .replace(BALE_WEBHOOK, `$1${REDACTED}`)
+    .replace(SECRET_PARAM, `$1${REDACTED}`)
+    .replace(PHONE, '[phone]');
 }
 
 /** A request URL for a log line; percent-encoded digits (a phone in Persian digits) are decoded first. */

@@ -2,7 +2,8 @@ import { Api } from 'grammy';
 import { BotApiError, LocalBotApi } from '../../src/channels/telegram/local/local-bot-api.js';
 import { startLocalBotApi } from '../../src/channels/telegram/local/routes.js';
 import { startBroadcasting } from '../../src/jobs/broadcasting.js';
-import { telegramBroadcasts } from '../../src/channels/telegram/delivery.js';
+import { botDelivery, telegramBroadcasts } from '../../src/channels/telegram/delivery.js';
+import type { BotChannelName } from '../../src/domain/merchants/merchant-service.js';
 import { createLogger } from '../../src/logger.js';
 import { newBotToken } from '../helpers/telegram.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
@@ -77,18 +78,24 @@ export interface BroadcastRig {
 
 let chatIds = 5_000_000;
 
-/** A test world whose merchant's bot talks to a fake Telegram, with the real broadcast workers. */
-export async function createBroadcastRig(opts: { ratePerSecond?: number } = {}): Promise<BroadcastRig> {
+/**
+ * A test world whose merchant's bot talks to a fake Telegram, with the real broadcast workers;
+ * `channel: 'bale'` makes it the club's Bale bot (and its members Bale members) instead.
+ */
+export async function createBroadcastRig(opts: { ratePerSecond?: number; channel?: BotChannelName } = {}): Promise<BroadcastRig> {
+  const channel = opts.channel ?? 'telegram';
   const r = createTestRedis();
   const rate = opts.ratePerSecond ?? 200;
   // Fast retries in tests; production waits 1 s, 2 s, 4 s, …
   const w = await createTestWorld({ redis: r, broadcastRatePerSecond: rate, broadcastRetryDelayMs: 20 });
   const tg = new FakeTelegram();
-  const local = await startLocalBotApi({ api: tg.api });
+  const local = await startLocalBotApi({ api: tg.api, prefix: channel === 'bale' ? '/bale-tapi' : undefined });
   const token = newBotToken();
   const merchantId = await w.newMerchant(undefined, 'کافه تهران');
-  await w.services.merchants.setTelegramToken(merchantId, token);
+  await w.services.merchants.setBotToken(channel, merchantId, token);
   const api = new Api(token, { apiRoot: local.apiRoot });
+  const bots = { name: channel, api: async () => api, usernameOf: async () => 'cafe_club_bot' };
+  const pace = { redis: r.redis, prefix: r.prefix, ratePerSecond: rate };
   const running: { stop(): Promise<void> }[] = [];
   return {
     w,
@@ -102,10 +109,8 @@ export async function createBroadcastRig(opts: { ratePerSecond?: number } = {}):
         ctx: { connection: r.redis, prefix: r.prefix, redis: r.redis },
         queues: w.broadcastQueues!,
         services: w.services,
-        telegram: telegramBroadcasts(
-          { api: async () => api, usernameOf: async () => 'cafe_club_bot' },
-          { redis: r.redis, prefix: r.prefix, ratePerSecond: rate },
-        ),
+        telegram: telegramBroadcasts(channel === 'telegram' ? bots : { api: async () => null, usernameOf: async () => null }, pace),
+        channels: channel === 'bale' ? { bale: botDelivery(bots, pace) } : undefined,
         defaultLocale: 'fa',
         logger: createLogger('silent'),
         workerOptions: { lockDuration: 1000, stalledInterval: 500 },
@@ -121,7 +126,7 @@ export async function createBroadcastRig(opts: { ratePerSecond?: number } = {}):
         const { member } = await w.services.members.register({
           merchantId,
           phone: newPhone(),
-          channel: 'telegram',
+          channel,
           externalUserId: String(chat),
           chatId: String(chat),
           firstName: e.firstName,

@@ -110,7 +110,7 @@ const count = async (segment: object) => (await w.services.campaigns.countSegmen
 
 describe('segments', () => {
   it('count only active members who did not opt out', async () => {
-    expect(await w.services.campaigns.countSegment(m, {})).toEqual({ members: 8, telegram: 7, whatsapp: 2, reachable: 8 });
+    expect(await w.services.campaigns.countSegment(m, {})).toEqual({ members: 8, telegram: 7, bale: 0, whatsapp: 2, reachable: 8 });
   });
 
   it('tier, tags (any), source tag', async () => {

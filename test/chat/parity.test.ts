@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => w.close());
 
 /** The same member journey in a club of its own, as `channel`: what was shown and what the ledger holds. */
-async function journey(channel: 'telegram' | 'whatsapp', phone: string) {
+async function journey(channel: 'telegram' | 'bale' | 'whatsapp', phone: string) {
   const s = w.services;
   const merchantId = await w.newMerchant(undefined, 'HTTP Shop');
   await seedDemoClub(s, merchantId, w.clock.now());
@@ -129,17 +129,22 @@ function renderedKinds(screen: Screen) {
   return { telegram, whatsapp };
 }
 
-describe('one router for every messenger: the same journey on Telegram and on WhatsApp', () => {
+describe('one router for every messenger: the same journey on Telegram, Bale and WhatsApp', () => {
   it('join, profile, balance, invite, wheel, gift request, voucher, raffle ticket, survey, ticket, language: same ledger, same screens, rendered per channel', async () => {
     const phone = newPhone();
     const telegram = await journey('telegram', phone);
     const whatsapp = await journey('whatsapp', phone);
+    const bale = await journey('bale', phone);
 
     expect(telegram.profile).toEqual(whatsapp.profile);
     expect(telegram.profile).toMatchObject({ firstName: 'سارا', gender: 'female', city: 'تهران', sourceTag: 'parity', status: 'active' });
     expect(telegram.ledger).toEqual(whatsapp.ledger);
     expect(telegram.ledger.map((l) => l.reason)).toEqual(expect.arrayContaining(['wheel', 'gift', 'voucher', 'raffle']));
     expect(telegram.shown).toEqual(whatsapp.shown);
+    // Bale is a Bot-API messenger like Telegram: the same flows and screens (test/bale/bale-parity runs it through the bot).
+    expect(bale.ledger).toEqual(telegram.ledger);
+    expect(bale.profile).toEqual(telegram.profile);
+    expect(bale.shown).toEqual(telegram.shown);
     expect(telegram.shown.map((x) => x.text)).not.toContain(t('error'));
     for (const screen of telegram.screens.filter((x) => x.role !== 'menu' && x.role !== 'note')) {
       const { telegram: tg, whatsapp: wa } = renderedKinds(screen);

@@ -91,4 +91,28 @@ describe('bashgah merchant', () => {
     expect((await cli('merchant', 'whatsapp', a.id, 'off')).code).toBe(0);
     expect((await db.pool.query('SELECT whatsapp_number FROM merchants WHERE id = $1', [a.id])).rows[0].whatsapp_number).toBeNull();
   });
+
+  it('create --bale-token and bale <id> <token|off> give a club a Bale bot (its token sealed) and take it away', async () => {
+    const merchants = createServices(db, new SecretBox(key)).merchants;
+    const token = '1234567890:BaleTokenAbcdefghijklmnop';
+    const created = JSON.parse((await cli('merchant', 'create', '--name', 'Bale Shop', '--bale-token', token, '--json')).stdout);
+    const row = (await db.pool.query('SELECT bale_token_enc, telegram_token_enc FROM merchants WHERE id = $1', [created.id])).rows[0];
+    expect(row.telegram_token_enc).toBeNull();
+    expect(row.bale_token_enc).not.toContain(token);
+    expect(new SecretBox(key).open(row.bale_token_enc)).toBe(token);
+    expect((await merchants.baleBots()).map((b) => [b.merchantId, b.token])).toContainEqual([created.id, token]);
+    expect((await merchants.telegramBots()).some((b) => b.merchantId === created.id)).toBe(false);
+    expect((await merchants.get(created.id)).hasBaleToken).toBe(true);
+
+    const other = await merchants.create({ name: 'Later on Bale' });
+    const set = await cli('merchant', 'bale', other.id, '987654:AnotherBaleToken_12345', '--json');
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({ id: other.id, bale: true });
+    expect((await merchants.baleBots()).find((b) => b.merchantId === other.id)?.token).toBe('987654:AnotherBaleToken_12345');
+    const bad = await cli('merchant', 'bale', other.id, 'not-a-token');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('Bale token must look like');
+    expect((await cli('merchant', 'bale', other.id, 'off')).code).toBe(0);
+    expect((await merchants.baleBots()).some((b) => b.merchantId === other.id)).toBe(false);
+  }, 120_000); // four CLI processes, each compiling on start
 });

@@ -3,6 +3,7 @@ import type { ChatInput } from '../../src/chat/input.js';
 import { ChatRouter, type RouterDeps } from '../../src/chat/router.js';
 import type { Screen } from '../../src/chat/screens/types.js';
 import type { ChatSession } from '../../src/chat/session.js';
+import type { ChatChannelName } from '../../src/domain/members/types.js';
 
 /**
  * A messenger made of nothing but memory: inputs go to the ChatRouter, screens come back as they
@@ -20,7 +21,7 @@ export class MemoryChannel {
     private readonly deps: RouterDeps,
     private readonly merchantId: string,
     readonly chatId: string,
-    readonly channel: 'telegram' | 'whatsapp' = 'whatsapp',
+    readonly channel: ChatChannelName = 'whatsapp',
   ) {
     this.router = new ChatRouter(deps);
   }

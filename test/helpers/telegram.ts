@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { createTestRedis, type TestRedis } from './redis.js';
 import { createTestWorld, type TestWorld } from './services.js';
 import { stripIsolates } from '../../src/chat/bidi.js';
+import type { BotChannelName } from '../../src/domain/merchants/merchant-service.js';
 
 /** A message as the member reads it: the bidi isolates around Latin runs are invisible (test/chat/bidi-isolates.test.ts checks them). */
 export const shown = (m: ChatMessage): ChatMessage => ({
@@ -145,20 +146,35 @@ export interface TelegramHarness {
   close(): Promise<void>;
 }
 
+/** Where Bale's stand-in serves: a root of its own, as Bale's `https://tapi.bale.ai` is not Telegram's. */
+export const BALE_SHAPED_PREFIX = '/bale-tapi';
+
 export async function createTelegramHarness(
-  opts: { settings?: unknown; clubName?: string; wheelFrameMs?: number; botApiState?: string } = {},
+  opts: {
+    settings?: unknown;
+    clubName?: string;
+    wheelFrameMs?: number;
+    botApiState?: string;
+    /** Bale: the same bot code, a Bale token on the merchant, the stand-in at a Bale-shaped root. */
+    channel?: BotChannelName;
+    /** Another club's world (a member on Telegram and Bale in one club). */
+    world?: { w: TestWorld; r: TestRedis; merchantId: string };
+  } = {},
 ): Promise<TelegramHarness> {
-  const r = createTestRedis();
-  const w = await createTestWorld({ redis: r });
-  const newBotApi = () => new LocalBotApi({ deliver: deliverToWebhook, stateFile: opts.botApiState });
-  let local = await startLocalBotApi({ api: newBotApi() });
-  const merchantId = await w.newMerchant(opts.settings, opts.clubName ?? 'کافه تهران');
+  const channel = opts.channel ?? 'telegram';
+  const r = opts.world?.r ?? createTestRedis();
+  const w = opts.world?.w ?? (await createTestWorld({ redis: r }));
+  const newBotApi = () => new LocalBotApi({ deliver: deliverToWebhook, stateFile: opts.botApiState, dialect: channel });
+  const prefix = channel === 'bale' ? BALE_SHAPED_PREFIX : undefined;
+  let local = await startLocalBotApi({ api: newBotApi(), prefix });
+  const merchantId = opts.world?.merchantId ?? (await w.newMerchant(opts.settings, opts.clubName ?? 'کافه تهران'));
   const token = newBotToken();
-  await w.services.merchants.setTelegramToken(merchantId, token);
+  await w.services.merchants.setBotToken(channel, merchantId, token);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const screens = w.services.screens;
   const newChannel = (o: { publicUrl?: string } = {}) =>
     new TelegramChannel({
+      channel,
       apiRoot: local.apiRoot,
       publicUrl: o.publicUrl,
       merchants: w.services.merchants,
@@ -203,7 +219,7 @@ export async function createTelegramHarness(
       const port = Number(new URL(local.apiRoot).port);
       await local.close();
       await whileStopped?.();
-      local = await startLocalBotApi({ api: newBotApi(), port });
+      local = await startLocalBotApi({ api: newBotApi(), port, prefix });
       h.api = local.api;
       h.channel = newChannel();
       await h.channel.start();
@@ -212,6 +228,7 @@ export async function createTelegramHarness(
     async close() {
       await h.channel.stop();
       await local.close();
+      if (opts.world) return;
       await w.close();
       await r.cleanup();
     },

@@ -22,7 +22,7 @@ afterAll(() => t.close());
 describe('broadcasts over HTTP', () => {
   it('counts a segment, and says which field of a bad one is wrong', async () => {
     const res = await t.api('POST', '/v1/segments/count', { tags: ['vip'] });
-    expect(res.json()).toEqual({ members: 3, telegram: 3, whatsapp: 0, reachable: 3 });
+    expect(res.json()).toEqual({ members: 3, telegram: 3, bale: 0, whatsapp: 0, reachable: 3 });
     const bad = await t.api('POST', '/v1/segments/count', { birthday: 'year' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatchObject({ code: 'invalid_segment', details: { issues: [{ field: 'birthday' }] } });

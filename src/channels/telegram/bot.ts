@@ -44,7 +44,8 @@ export function createBot(opts: BotOptions, deps: BotDeps): Bot<BotContext> {
   // 429s wait for retry_after; conversations get the same transformer through their own plugins.
   const retry: Transformer = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 });
   bot.api.config.use(retry);
-  const prefix = `${deps.redisPrefix}:tg:${deps.merchantId}`;
+  // Telegram keeps its historical `tg` prefix; a Bale bot's chats (other user ids) live beside it.
+  const prefix = `${deps.redisPrefix}:${deps.channel === 'telegram' ? 'tg' : deps.channel}:${deps.merchantId}`;
 
   // One update per chat at a time in this process: conversations and sessions read-modify-write.
   bot.use(sequentialize((ctx) => (ctx.chatId === undefined ? undefined : String(ctx.chatId))));
@@ -79,14 +80,17 @@ export function createBot(opts: BotOptions, deps: BotDeps): Bot<BotContext> {
     ctx.deps = deps;
     let member: Promise<Member | null> | undefined;
     ctx.member = () =>
-      (member ??= ctx.from ? deps.members.findByIdentity(deps.merchantId, 'telegram', String(ctx.from.id)) : Promise.resolve(null));
+      (member ??= ctx.from ? deps.members.findByIdentity(deps.merchantId, deps.channel, String(ctx.from.id)) : Promise.resolve(null));
     let operator: Promise<Operator | null> | undefined;
-    ctx.operator = () => (operator ??= ctx.from ? deps.operators.forTelegram(deps.merchantId, String(ctx.from.id)) : Promise.resolve(null));
+    // Operators are linked to Telegram accounts: admin mode is Telegram's alone.
+    ctx.operator = () =>
+      (operator ??=
+        ctx.from && deps.channel === 'telegram' ? deps.operators.forTelegram(deps.merchantId, String(ctx.from.id)) : Promise.resolve(null));
     ctx.locale = ctx.session.locale ?? deps.defaultLocale;
     ctx.t = translator(ctx.locale);
     ctx.screen = () => deps.screens.context(deps.merchantId, ctx.locale);
     // Notices go to the channel the member used last (no row for someone who has not joined).
-    if (ctx.from && ctx.chat?.type === 'private') await deps.members.markSeen(deps.merchantId, 'telegram', String(ctx.from.id));
+    if (ctx.from && ctx.chat?.type === 'private') await deps.members.markSeen(deps.merchantId, deps.channel, String(ctx.from.id));
     await next();
   });
 
@@ -126,8 +130,10 @@ export function createBot(opts: BotOptions, deps: BotDeps): Bot<BotContext> {
     await err.ctx.reply(err.ctx.t ? err.ctx.t('error') : translator(deps.defaultLocale)('error')).catch(() => {});
   });
   const router = new ChatRouter(deps);
-  features.use(adminSupportFeature);
-  features.use(adminFeature);
+  if (deps.channel === 'telegram') {
+    features.use(adminSupportFeature);
+    features.use(adminFeature);
+  }
   features.use(memberFeature(router));
   features.use(unhandledFeature);
 
@@ -135,7 +141,10 @@ export function createBot(opts: BotOptions, deps: BotDeps): Bot<BotContext> {
   return bot;
 }
 
-/** The command list in the menu button, in Persian (default) and English. */
+/**
+ * The command list in the menu button, in Persian (default) and English. Telegram only: Bale's
+ * Bot API documents no setMyCommands (see bale-api.md); commands typed there still work.
+ */
 export async function publishCommands(bot: Bot<BotContext>): Promise<void> {
   await bot.api.setMyCommands(commandList(translator('fa')));
   await bot.api.setMyCommands(commandList(translator('en')), { language_code: 'en' });

@@ -20,6 +20,7 @@ import type { BroadcastService } from '../../domain/campaigns/broadcast-service.
 import type { Locale, Translate } from '../../chat/i18n.js';
 import type { ScreenContext } from '../../chat/screens/types.js';
 import type { Clock } from '../../domain/clock.js';
+import type { BotChannelName } from '../../domain/merchants/merchant-service.js';
 
 /** Kept in Redis per chat: nothing a replica needs lives in memory. The ChatRouter's session, plus Telegram's own. */
 export interface SessionData extends ChatSession {
@@ -32,6 +33,8 @@ export interface SessionData extends ChatSession {
 /** What the bot for one merchant needs; passed in by the composition root. */
 export interface BotDeps {
   merchantId: string;
+  /** The messenger this bot is on: Telegram, or Bale (same Bot API); identities and links follow it. */
+  channel: BotChannelName;
   members: MemberService;
   memberQueries: MemberQueries;
   screens: ClubScreens;

@@ -6,31 +6,40 @@ import type { OperatorChat } from '../../jobs/feedback-events.js';
 import { TelegramRateLimiter } from '../../jobs/telegram-rate-limit.js';
 import { inlineKeyboard } from './render.js';
 import { chatNotFound, memberUnreachable } from './send-errors.js';
+import { botStartLink } from '../../chat/deep-links.js';
+import type { BotChannelName } from '../../domain/merchants/merchant-service.js';
 
 /** The merchant's Bot API client (TelegramChannel, or a plain Api in tests and benchmarks). */
 export interface TelegramApis {
   api(merchantId: string): Promise<Api | null>;
+  /** The messenger: Telegram when absent, or Bale (the same Bot API). */
+  readonly name?: BotChannelName;
 }
 
-/** Telegram: the shared bot limiter, the bot's deep link, inline buttons; 429 pauses, 403 blocks, "chat not found" fails. */
+/**
+ * Telegram or Bale: the shared bot limiter, the bot's deep link (t.me or ble.ir), inline buttons;
+ * 429 pauses for retry_after (Bale answers errors in Telegram's shape, `parameters.retry_after`
+ * included), 403 blocks, "chat not found" fails.
+ */
 export function telegramDelivery(
   limiter: TelegramRateLimiter,
   telegram: TelegramApis & { usernameOf(merchantId: string): Promise<string | null> },
 ): DeliveryChannel {
+  const name = telegram.name ?? 'telegram';
   const apiOf = async (merchantId: string) => {
     const api = await telegram.api(merchantId);
-    if (!api) throw new Error(`merchant ${merchantId} has no Telegram bot`);
+    if (!api) throw new Error(`merchant ${merchantId} has no ${name} bot`);
     return api;
   };
   const botId = (api: Api) => api.token.split(':')[0]!;
   return {
-    name: 'telegram',
+    name,
     async book(merchantId, chatId) {
       return limiter.book(botId(await apiOf(merchantId)), chatId);
     },
     async clubLink(merchantId, campaignId) {
       const username = await telegram.usernameOf(merchantId);
-      return username ? `https://t.me/${username}?start=s_c${campaignId}` : null;
+      return username ? botStartLink(name, username, `s_c${campaignId}`) : null;
     },
     async send(merchantId, chatId, screen) {
       const api = await apiOf(merchantId);
@@ -76,8 +85,16 @@ export function telegramBroadcasts(
   telegram: TelegramApis & { usernameOf(merchantId: string): Promise<string | null> },
   pace: { redis: Redis; prefix: string; ratePerSecond: number },
 ): TelegramBroadcasts {
-  const limiter = new TelegramRateLimiter(pace.redis, pace.prefix, pace.ratePerSecond);
-  return { delivery: telegramDelivery(limiter, telegram), progress: telegramProgressView(telegram) };
+  return { delivery: botDelivery(telegram, pace), progress: telegramProgressView(telegram) };
+}
+
+/** Sends on one Bot-API messenger, each bot paced by its own limiter in Redis (Bale: BALE_BROADCAST_RATE_PER_SECOND). */
+export function botDelivery(
+  bots: TelegramApis & { usernameOf(merchantId: string): Promise<string | null> },
+  pace: { redis: Redis; prefix: string; ratePerSecond: number },
+): DeliveryChannel {
+  const namespace = (bots.name ?? 'telegram') === 'telegram' ? 'tg' : bots.name;
+  return telegramDelivery(new TelegramRateLimiter(pace.redis, pace.prefix, pace.ratePerSecond, namespace), bots);
 }
 
 /** Admin mode's alerts to operators: a message with its inline buttons from the club's bot. */

@@ -9,6 +9,7 @@ import type { EventHandler } from '../../jobs/event-worker.js';
 import { memberNotifier, type NoticeChannel } from '../../jobs/member-notices.js';
 import type { Logger } from '../../logger.js';
 import { sendScreen } from './render.js';
+import { botInviteLink } from '../../chat/deep-links.js';
 import { chatNotFound, memberUnreachable } from './send-errors.js';
 import type { TelegramChannel } from './telegram-channel.js';
 
@@ -23,13 +24,14 @@ type TelegramNoticeDeps = {
 };
 
 /**
- * Tells a member in Telegram what happened to their account. A member who blocked the bot (403)
+ * Tells a member in Telegram (or Bale: `telegram` is then the Bale bots) what happened to their account. A member who blocked the bot (403)
  * is marked unreachable and skipped until they start the bot again; either way the notice goes
  * to their next channel.
  */
 export function telegramNotices(deps: TelegramNoticeDeps): NoticeChannel {
+  const channel = deps.telegram.name;
   return {
-    channel: 'telegram',
+    channel,
     ready: async (merchantId) => (await deps.telegram.api(merchantId)) !== null,
     async deliver(event, identity) {
       const memberId = memberOf(event)!;
@@ -41,7 +43,7 @@ export function telegramNotices(deps: TelegramNoticeDeps): NoticeChannel {
         event.type === 'purchase.recorded' && referrals.enabled && referrals.suggestAfterPurchase
           ? await deps.telegram.usernameOf(event.merchantId)
           : null;
-      const inviteLink = username ? `https://t.me/${username}?start=r_${member.referralCode}` : undefined;
+      const inviteLink = username ? botInviteLink(channel, username, member.referralCode) : undefined;
       const screen = notificationScreen(event, c, { inviteLink });
       if (!screen) return 'nothing';
       const api = await deps.telegram.api(event.merchantId);
@@ -51,13 +53,13 @@ export function telegramNotices(deps: TelegramNoticeDeps): NoticeChannel {
         return 'sent';
       } catch (err) {
         if (memberUnreachable(err)) {
-          await deps.memberStore.markUnreachable(event.merchantId, 'telegram', identity.externalUserId, true);
-          deps.logger.info({ memberId, userId: identity.externalUserId }, 'member blocked the bot; marked unreachable');
+          await deps.memberStore.markUnreachable(event.merchantId, channel, identity.externalUserId, true);
+          deps.logger.info({ memberId, userId: identity.externalUserId, channel }, 'member blocked the bot; marked unreachable');
           return 'unreachable';
         }
         if (chatNotFound(err)) {
           // Not a block: the member keeps getting later messages (a retry would not find the chat).
-          deps.logger.warn({ memberId, userId: identity.externalUserId }, 'telegram chat not found; notice skipped');
+          deps.logger.warn({ memberId, userId: identity.externalUserId, channel }, 'bot chat not found; notice skipped');
           return 'unreachable';
         }
         throw err;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Api, type Bot } from 'grammy';
+import { Api, GrammyError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { Logger } from '../../logger.js';
-import type { MerchantService, TelegramBotConfig } from '../../domain/merchants/merchant-service.js';
+import type { BotChannelName, MerchantService, TelegramBotConfig } from '../../domain/merchants/merchant-service.js';
 import { safeEqual } from '../../domain/merchants/credentials.js';
 import type { BotContext, BotDeps } from './context.js';
 import { createBot, publishCommands } from './bot.js';
@@ -15,12 +15,18 @@ const REACHABILITY_CACHE_MS = 5_000;
 const botId = (token: string) => token.split(':')[0]!;
 
 export interface TelegramChannelOptions {
+  /** The messenger: Telegram (default) or Bale, whose Bot API follows Telegram's at another root. */
+  channel?: BotChannelName;
   /** Bot API server for every bot (the local one in demo mode); Telegram's when undefined. */
   apiRoot?: string;
-  /** Set → webhook mode at `<publicUrl>/telegram/<merchantId>`; unset → long polling. */
+  /**
+   * Set → webhook mode at `<publicUrl>/telegram/<merchantId>` (the secret in Telegram's
+   * secret_token header) or `<publicUrl>/bale/<merchantId>/<secret>` (Bale's setWebhook takes
+   * only a URL, so the secret is in the path); unset → long polling.
+   */
   publicUrl?: string;
   merchants: MerchantService;
-  deps: Omit<BotDeps, 'merchantId'>;
+  deps: Omit<BotDeps, 'merchantId' | 'channel'>;
   logger: Logger;
 }
 
@@ -31,7 +37,7 @@ interface Running {
 }
 
 /**
- * Every merchant's bot: started with long polling or registered as a webhook by the bot role,
+ * Every merchant's bot on one Bot-API messenger (Telegram, or Bale): started with long polling or registered as a webhook by the bot role,
  * and fed by the HTTP role's webhook route. Bots are built lazily from the merchants table, so
  * an API replica can handle a webhook for a merchant it has not seen yet.
  */
@@ -46,16 +52,28 @@ export class TelegramChannel {
 
   constructor(private readonly opts: TelegramChannelOptions) {}
 
+  /** Which messenger these bots are on. */
+  get name(): BotChannelName {
+    return this.opts.channel ?? 'telegram';
+  }
+
   get mode(): 'webhook' | 'polling' {
     return this.opts.publicUrl ? 'webhook' : 'polling';
   }
 
   private async configs(): Promise<TelegramBotConfig[]> {
-    return this.opts.merchants.telegramBots();
+    return this.opts.merchants.bots(this.name);
   }
 
   private async build(config: TelegramBotConfig): Promise<Running> {
-    const bot = createBot({ token: config.token, apiRoot: this.opts.apiRoot }, { ...this.opts.deps, merchantId: config.merchantId });
+    const bot = createBot(
+      { token: config.token, apiRoot: this.opts.apiRoot },
+      {
+        ...this.opts.deps,
+        merchantId: config.merchantId,
+        channel: this.name,
+      },
+    );
     await bot.init();
     const running = { config, bot };
     this.built.add(running);
@@ -105,7 +123,7 @@ export class TelegramChannel {
       if (this.stopped) return;
       this.opts.logger.warn(
         { merchantId: config.merchantId, bot: botId(config.token), err: (err as Error).message },
-        `telegram bot cannot reach its Bot API; retrying in ${RETRY_MS / 1000} s`,
+        `${this.name} bot cannot reach its Bot API; retrying in ${RETRY_MS / 1000} s`,
       );
       const timer = setTimeout(() => {
         this.retries.delete(timer);
@@ -118,21 +136,28 @@ export class TelegramChannel {
   private async startBot(config: TelegramBotConfig): Promise<void> {
     const running = await this.bot(config.merchantId);
     if (!running || this.stopped) return;
-    await publishCommands(running.bot);
+    if (this.name === 'telegram') await publishCommands(running.bot);
+    const log = { merchantId: config.merchantId, bot: running.bot.botInfo.username, channel: this.name };
     if (this.opts.publicUrl) {
       const secret = config.webhookSecret ?? randomBytes(24).toString('hex');
-      if (!config.webhookSecret) await this.opts.merchants.setTelegramWebhookSecret(config.merchantId, secret);
+      if (!config.webhookSecret) await this.opts.merchants.setBotWebhookSecret(this.name, config.merchantId, secret);
       running.config = { ...running.config, webhookSecret: secret };
-      await running.bot.api.setWebhook(`${this.opts.publicUrl.replace(/\/$/, '')}/telegram/${config.merchantId}`, {
-        secret_token: secret,
-        allowed_updates: ['message', 'callback_query'],
-      });
-      this.opts.logger.info({ merchantId: config.merchantId, bot: running.bot.botInfo.username }, 'telegram webhook registered');
+      const base = this.opts.publicUrl.replace(/\/$/, '');
+      if (this.name === 'telegram')
+        await running.bot.api.setWebhook(`${base}/telegram/${config.merchantId}`, {
+          secret_token: secret,
+          allowed_updates: ['message', 'callback_query'],
+        });
+      else await running.bot.api.setWebhook(`${base}/bale/${config.merchantId}/${secret}`);
+      this.opts.logger.info(log, `${this.name} webhook registered`);
     } else {
-      await running.bot.api.deleteWebhook();
+      await running.bot.api.deleteWebhook().catch((err: unknown) => {
+        // Not in what we could read of Bale's API (bale-api.md): a Bale bot that never had a webhook polls anyway.
+        if (!(this.name === 'bale' && err instanceof GrammyError && err.error_code === 404)) throw err;
+      });
       if (this.stopped) return;
       running.runner = run(running.bot, { runner: { fetch: { allowed_updates: ['message', 'callback_query'] } } });
-      this.opts.logger.info({ merchantId: config.merchantId, bot: running.bot.botInfo.username }, 'telegram bot polling');
+      this.opts.logger.info(log, `${this.name} bot polling`);
     }
   }
 
@@ -162,7 +187,7 @@ export class TelegramChannel {
     return result;
   }
 
-  /** HTTP role: one update from Telegram for a merchant's bot; false when the secret is wrong. */
+  /** HTTP role: one update for a merchant's bot, with the secret from the header (Telegram) or the path (Bale). */
   async handleWebhook(merchantId: string, secret: string | undefined, update: Update): Promise<'ok' | 'unknown' | 'forbidden'> {
     const running = await this.bot(merchantId).catch(() => null);
     if (!running) return 'unknown';

@@ -1,4 +1,4 @@
-import type { Member } from '../../domain/members/types.js';
+import type { ChatChannelName, Member } from '../../domain/members/types.js';
 import type { TierProgress } from '../../domain/tiers/tiers.js';
 import type { HistoryPage } from '../../domain/members/member-queries.js';
 import { formatAmount, formatCalendarDate, formatDate, formatNumber, formatPhone, formatSigned, progressBar } from '../format.js';
@@ -64,14 +64,17 @@ export function balanceScreen({ member: m, progress, expiring }: BalanceData, c:
 }
 
 export function inviteScreen(
-  data: { link: string; referralCode: string; qrPng: Buffer; figures?: string; canEnterCode?: boolean; channel?: 'telegram' | 'whatsapp' },
+  data: { link: string; referralCode: string; qrPng: Buffer; figures?: string; canEnterCode?: boolean; channel?: ChatChannelName },
   c: ScreenContext,
 ): Screen {
   const shareText = c.t('invite.share_text', { club: c.clubName });
+  // Bale has no share-URL page like Telegram's: its button opens the link itself, and the message is forwarded.
   const shareUrl =
     data.channel === 'whatsapp'
       ? `https://wa.me/?text=${encodeURIComponent(c.t('whatsapp.share_text', { club: c.clubName, link: data.link }))}`
-      : `https://t.me/share/url?url=${encodeURIComponent(data.link)}&text=${encodeURIComponent(shareText)}`;
+      : data.channel === 'bale'
+        ? data.link
+        : `https://t.me/share/url?url=${encodeURIComponent(data.link)}&text=${encodeURIComponent(shareText)}`;
   const buttons: ScreenButton[][] = [[{ label: c.t('invite.share'), url: shareUrl }]];
   if (data.canEnterCode) buttons.push([{ label: c.t('invite.have_code'), action: { kind: 'referral.code' } }]);
   const text = c.t('invite.text', { club: c.clubName, link: data.link, code: data.referralCode });

@@ -3,25 +3,31 @@ import type { CliContext } from '../context.js';
 import { CliError } from '../context.js';
 import { printNote, printResult } from '../output.js';
 
-export const merchantUsage = `bashgah merchant create --name <name> [--telegram-token <token>] [--json]
+export const merchantUsage = `bashgah merchant create --name <name> [--telegram-token <token>] [--bale-token <token>] [--json]
 bashgah merchant list [--json]
 bashgah merchant rotate-key <merchantId> [--json]
 bashgah merchant rotate-secret <merchantId> [--json]
-bashgah merchant whatsapp <merchantId> <number|off> [--json]`;
+bashgah merchant whatsapp <merchantId> <number|off> [--json]
+bashgah merchant bale <merchantId> <token|off> [--json]`;
 
 export async function runMerchantCommand(args: string[], ctx: () => Promise<CliContext>): Promise<void> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { name: { type: 'string' }, 'telegram-token': { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      name: { type: 'string' },
+      'telegram-token': { type: 'string' },
+      'bale-token': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
   });
   const json = values.json ?? false;
   switch (sub) {
     case 'create': {
       if (!values.name) throw new CliError(`--name is required\n${merchantUsage}`, 2);
       const c = await ctx();
-      const m = await c.merchants.create({ name: values.name, telegramToken: values['telegram-token'] });
+      const m = await c.merchants.create({ name: values.name, telegramToken: values['telegram-token'], baleToken: values['bale-token'] });
       printResult(
         json,
         { id: m.id, name: m.name, apiKey: m.apiKey, webhookSecret: m.webhookSecret },
@@ -40,7 +46,7 @@ export async function runMerchantCommand(args: string[], ctx: () => Promise<CliC
           ? list
               .map(
                 (m) =>
-                  `${m.id}  ${m.name}${m.isDefault ? ' (default)' : ''}  keys: ${m.apiKeyPrefixes.map((p) => `${p}…`).join(', ') || 'none'}${m.hasTelegramToken ? '  telegram: yes' : ''}${m.whatsappNumber ? `  whatsapp: ${m.whatsappNumber}` : ''}`,
+                  `${m.id}  ${m.name}${m.isDefault ? ' (default)' : ''}  keys: ${m.apiKeyPrefixes.map((p) => `${p}…`).join(', ') || 'none'}${m.hasTelegramToken ? '  telegram: yes' : ''}${m.hasBaleToken ? '  bale: yes' : ''}${m.whatsappNumber ? `  whatsapp: ${m.whatsappNumber}` : ''}`,
               )
               .join('\n')
           : 'No merchants yet. Create one with: bashgah merchant create --name <name>',
@@ -77,6 +83,21 @@ export async function runMerchantCommand(args: string[], ctx: () => Promise<CliC
         set
           ? `Club ${id} runs on WhatsApp at ${set}. Start it with ROLE=whatsapp WHATSAPP=web and scan the QR it prints.`
           : `Club ${id} is no longer on WhatsApp.`,
+      );
+      return;
+    }
+    case 'bale': {
+      const id = requireId(positionals);
+      const token = positionals[1];
+      if (!token) throw new CliError(`a Bale bot token (or off) is required\n${merchantUsage}`, 2);
+      const c = await ctx();
+      await c.merchants.setBaleToken(id, token === 'off' ? null : token);
+      printResult(
+        json,
+        { id, bale: token !== 'off' },
+        token === 'off'
+          ? `Club ${id} is no longer on Bale.`
+          : `Club ${id} runs on Bale with this bot; the bot role picks it up at its next start (or within a minute for broadcasts).`,
       );
       return;
     }

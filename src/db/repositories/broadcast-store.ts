@@ -102,14 +102,14 @@ export class PgBroadcastStore implements BroadcastStore {
   async fanOut(b: Broadcast, segment: Segment, holdoutPercent: number, at: Date) {
     const { sql, params } = segmentWhere(segment, at);
     const bi = params.length + 2;
-    // Telegram when the member is reachable there (and the club has a bot), else WhatsApp (when the club is on it).
+    // Telegram when the member is reachable there (and the club has a bot), else Bale, else WhatsApp (when the club is on it).
     await this.pool.query(
       `INSERT INTO broadcast_deliveries (broadcast_id, member_id, channel, state)
        SELECT $${bi}::uuid, m.id,
-              CASE WHEN ${reachableOn('telegram')} THEN 'telegram' ELSE 'whatsapp' END::channel,
+              CASE WHEN ${reachableOn('telegram')} THEN 'telegram' WHEN ${reachableOn('bale')} THEN 'bale' ELSE 'whatsapp' END::channel,
               CASE WHEN abs(hashtext(m.id::text || $${bi}::text)) % 100 < $${bi + 1} THEN 'held_out' ELSE 'pending' END::delivery_state
        FROM members m
-       WHERE ${sql} AND (${reachableOn('telegram')} OR ${reachableOn('whatsapp')})
+       WHERE ${sql} AND (${reachableOn('telegram')} OR ${reachableOn('bale')} OR ${reachableOn('whatsapp')})
        ON CONFLICT DO NOTHING`,
       [b.merchantId, ...params, b.id, holdoutPercent],
     );

@@ -121,11 +121,12 @@ export class PgCampaignStore implements CampaignStore, SegmentCounter {
     const { rows } = await this.pool.query(
       `SELECT count(*)::int AS members,
               count(*) FILTER (WHERE ${reachableOn('telegram')})::int AS telegram,
+              count(*) FILTER (WHERE ${reachableOn('bale')})::int AS bale,
               count(*) FILTER (WHERE ${reachableOn('whatsapp')})::int AS whatsapp,
-              count(*) FILTER (WHERE ${reachableOn('telegram')} OR ${reachableOn('whatsapp')})::int AS reachable
+              count(*) FILTER (WHERE ${reachableOn('telegram')} OR ${reachableOn('bale')} OR ${reachableOn('whatsapp')})::int AS reachable
        FROM members m WHERE ${sql}`,
       [merchantId, ...params],
     );
-    return rows[0] as { members: number; telegram: number; whatsapp: number; reachable: number };
+    return rows[0] as { members: number; telegram: number; bale: number; whatsapp: number; reachable: number };
   }
 }

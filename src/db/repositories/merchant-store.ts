@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../client.js';
-import type { MerchantStore, MerchantSummary } from '../../domain/merchants/merchant-service.js';
+import type { BotChannelName, MerchantStore, MerchantSummary } from '../../domain/merchants/merchant-service.js';
 import type { Clock } from '../../domain/clock.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -13,6 +13,7 @@ const SUMMARY = {
   name: true,
   isDefault: true,
   telegramTokenEnc: true,
+  baleTokenEnc: true,
   whatsappNumber: true,
   createdAt: true,
   apiKeys: { where: { revokedAt: null }, select: { prefix: true } },
@@ -23,6 +24,7 @@ function toSummary(r: {
   name: string;
   isDefault: boolean;
   telegramTokenEnc: string | null;
+  baleTokenEnc: string | null;
   whatsappNumber: string | null;
   createdAt: Date;
   apiKeys: { prefix: string }[];
@@ -32,6 +34,7 @@ function toSummary(r: {
     name: r.name,
     isDefault: r.isDefault,
     hasTelegramToken: r.telegramTokenEnc !== null,
+    hasBaleToken: r.baleTokenEnc !== null,
     whatsappNumber: r.whatsappNumber,
     apiKeyPrefixes: r.apiKeys.map((k) => k.prefix),
     createdAt: r.createdAt,
@@ -50,6 +53,7 @@ export class PrismaMerchantStore implements MerchantStore {
         name: input.name,
         webhookSecretEnc: input.webhookSecretSealed,
         telegramTokenEnc: input.telegramTokenSealed,
+        baleTokenEnc: input.baleTokenSealed,
         isDefault: input.isDefault,
         apiKeys: { create: { hash: input.apiKeyHash, prefix: input.apiKeyPrefix } },
       },
@@ -81,24 +85,36 @@ export class PrismaMerchantStore implements MerchantStore {
     ]);
   }
 
-  async setTelegramToken(id: string, sealed: string | null): Promise<void> {
-    await this.prisma.merchant.update({ where: { id }, data: { telegramTokenEnc: sealed, telegramWebhookSecret: null } });
+  async setBotToken(channel: BotChannelName, id: string, sealed: string | null): Promise<void> {
+    const data =
+      channel === 'telegram'
+        ? { telegramTokenEnc: sealed, telegramWebhookSecret: null }
+        : { baleTokenEnc: sealed, baleWebhookSecret: null };
+    await this.prisma.merchant.update({ where: { id }, data });
   }
 
-  async setTelegramWebhookSecret(id: string, secret: string): Promise<void> {
-    await this.prisma.merchant.update({ where: { id }, data: { telegramWebhookSecret: secret } });
+  async setBotWebhookSecret(channel: BotChannelName, id: string, secret: string): Promise<void> {
+    const data = channel === 'telegram' ? { telegramWebhookSecret: secret } : { baleWebhookSecret: secret };
+    await this.prisma.merchant.update({ where: { id }, data });
   }
 
-  async telegramConfigs() {
+  async botConfigs(channel: BotChannelName) {
     const rows = await this.prisma.merchant.findMany({
-      where: { telegramTokenEnc: { not: null } },
-      select: { id: true, telegramTokenEnc: true, telegramWebhookSecret: true, isDefault: true },
+      where: channel === 'telegram' ? { telegramTokenEnc: { not: null } } : { baleTokenEnc: { not: null } },
+      select: {
+        id: true,
+        telegramTokenEnc: true,
+        telegramWebhookSecret: true,
+        baleTokenEnc: true,
+        baleWebhookSecret: true,
+        isDefault: true,
+      },
       orderBy: { createdAt: 'asc' },
     });
     return rows.map((r) => ({
       id: r.id,
-      tokenSealed: r.telegramTokenEnc!,
-      webhookSecret: r.telegramWebhookSecret,
+      tokenSealed: (channel === 'telegram' ? r.telegramTokenEnc : r.baleTokenEnc)!,
+      webhookSecret: channel === 'telegram' ? r.telegramWebhookSecret : r.baleWebhookSecret,
       isDefault: r.isDefault,
     }));
   }

@@ -36,7 +36,7 @@ export function segmentWhere(s: Segment, at: Date): { sql: string; params: unkno
 }
 
 /** Member `m` is reachable on a channel: a chat there that has not blocked us, and the club is on that channel. */
-export function reachableOn(channel: 'telegram' | 'whatsapp'): string {
-  const flag = channel === 'telegram' ? 'telegram_token_enc' : 'whatsapp_number';
+export function reachableOn(channel: 'telegram' | 'bale' | 'whatsapp'): string {
+  const flag = { telegram: 'telegram_token_enc', bale: 'bale_token_enc', whatsapp: 'whatsapp_number' }[channel];
   return `(EXISTS (SELECT 1 FROM channel_identities ci WHERE ci.member_id = m.id AND ci.channel = '${channel}' AND ci.chat_id IS NOT NULL AND ci.unreachable_at IS NULL) AND (SELECT ${flag} IS NOT NULL FROM merchants WHERE id = m.merchant_id))`;
 }

@@ -63,13 +63,20 @@ export interface BroadcastPace {
   ratePerSecond: number;
   /** The gap between two WhatsApp messages of one number. */
   whatsappIntervalMs: number;
+  /** Bale messages per second per bot (Telegram's pace when absent). */
+  baleRatePerSecond?: number;
 }
 
 /** Seconds until the last message is out: each channel drains its own queue at its own pace, at once. */
 export function broadcastEtaSeconds(remaining: Partial<Record<ChannelName, number>>, pace: BroadcastPace): number {
   const telegram = remaining.telegram ?? 0;
   const whatsapp = remaining.whatsapp ?? 0;
-  return Math.max(Math.ceil(telegram / pace.ratePerSecond), Math.ceil((whatsapp * pace.whatsappIntervalMs) / 1000));
+  const bale = remaining.bale ?? 0;
+  return Math.max(
+    Math.ceil(telegram / pace.ratePerSecond),
+    Math.ceil(bale / (pace.baleRatePerSecond ?? pace.ratePerSecond)),
+    Math.ceil((whatsapp * pace.whatsappIntervalMs) / 1000),
+  );
 }
 
 /**
@@ -84,6 +91,7 @@ export class BroadcastService {
       queue: BroadcastQueue;
       ratePerSecond: number;
       whatsappIntervalMs?: number;
+      baleRatePerSecond?: number;
       clock?: Clock;
     },
   ) {}
@@ -93,7 +101,11 @@ export class BroadcastService {
   }
 
   get pace(): BroadcastPace {
-    return { ratePerSecond: this.deps.ratePerSecond, whatsappIntervalMs: this.deps.whatsappIntervalMs ?? 1000 };
+    return {
+      ratePerSecond: this.deps.ratePerSecond,
+      whatsappIntervalMs: this.deps.whatsappIntervalMs ?? 1000,
+      baleRatePerSecond: this.deps.baleRatePerSecond,
+    };
   }
 
   async create(merchantId: string, campaignId: string, scheduleAt: Date | null, createdBy: string): Promise<Broadcast> {

@@ -83,7 +83,7 @@ export class CampaignService {
   async countSegment(
     merchantId: string,
     segmentInput: unknown,
-  ): Promise<{ members: number; telegram: number; whatsapp: number; reachable: number }> {
+  ): Promise<{ members: number; telegram: number; bale: number; whatsapp: number; reachable: number }> {
     return this.deps.segments.count(merchantId, parseSegment(segmentInput), this.clock.now());
   }
 

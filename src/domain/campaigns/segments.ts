@@ -51,5 +51,5 @@ export interface SegmentCounter {
     merchantId: string,
     segment: Segment,
     at: Date,
-  ): Promise<{ members: number; telegram: number; whatsapp: number; reachable: number }>;
+  ): Promise<{ members: number; telegram: number; bale: number; whatsapp: number; reachable: number }>;
 }

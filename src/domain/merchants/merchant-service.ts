@@ -1,5 +1,6 @@
 import { notFound, invalid, conflict } from '../errors.js';
 import { normalizePhone } from '../members/phone.js';
+import type { ChannelName } from '../members/types.js';
 import { apiKeyDisplayPrefix, generateApiKey, generateWebhookSecret, hashApiKey } from './credentials.js';
 
 export interface MerchantSummary {
@@ -7,6 +8,7 @@ export interface MerchantSummary {
   name: string;
   isDefault: boolean;
   hasTelegramToken: boolean;
+  hasBaleToken: boolean;
   whatsappNumber: string | null;
   apiKeyPrefixes: string[];
   createdAt: Date;
@@ -20,6 +22,7 @@ export interface MerchantStore {
     apiKeyPrefix: string;
     webhookSecretSealed: string;
     telegramTokenSealed: string | null;
+    baleTokenSealed: string | null;
     isDefault: boolean;
   }): Promise<{ id: string; name: string }>;
   list(): Promise<MerchantSummary[]>;
@@ -29,9 +32,10 @@ export interface MerchantStore {
   replaceApiKey(id: string, apiKeyHash: string, apiKeyPrefix: string): Promise<void>;
   /** The current secret becomes the previous one (still accepted) and the new one is current. */
   rotateWebhookSecret(id: string, newSealed: string): Promise<void>;
-  setTelegramToken(id: string, sealed: string | null): Promise<void>;
-  setTelegramWebhookSecret(id: string, secret: string): Promise<void>;
-  telegramConfigs(): Promise<{ id: string; tokenSealed: string; webhookSecret: string | null; isDefault: boolean }[]>;
+  /** A new token (or none) forgets the bot's webhook secret. */
+  setBotToken(channel: BotChannelName, id: string, sealed: string | null): Promise<void>;
+  setBotWebhookSecret(channel: BotChannelName, id: string, secret: string): Promise<void>;
+  botConfigs(channel: BotChannelName): Promise<{ id: string; tokenSealed: string; webhookSecret: string | null; isDefault: boolean }[]>;
   /** False when another merchant already has this number. */
   setWhatsAppNumber(id: string, number: string | null): Promise<boolean>;
   whatsappAccounts(): Promise<WhatsAppAccount[]>;
@@ -48,6 +52,10 @@ export interface Sealer {
   open(sealed: string): string;
 }
 
+/** The messengers whose bots speak Telegram's Bot API (Bale's follows it): one grammY bot per merchant on each. */
+export type BotChannelName = Extract<ChannelName, 'telegram' | 'bale'>;
+export const BOT_CHANNELS = ['telegram', 'bale'] as const satisfies readonly BotChannelName[];
+
 export interface TelegramBotConfig {
   merchantId: string;
   token: string;
@@ -63,6 +71,14 @@ export interface NewMerchantCredentials {
 }
 
 const TELEGRAM_TOKEN = /^\d+:[A-Za-z0-9_-]{20,}$/;
+/** Bale's BotFather gives tokens shaped like Telegram's (`<bot id>:<secret>`). */
+const BALE_TOKEN = /^\d+:[A-Za-z0-9_-]{16,}$/;
+
+function checkToken(channel: BotChannelName, token: string): void {
+  if (channel === 'telegram' && !TELEGRAM_TOKEN.test(token))
+    throw invalid('invalid_telegram_token', 'Telegram token must look like 123456789:AA…');
+  if (channel === 'bale' && !BALE_TOKEN.test(token)) throw invalid('invalid_bale_token', 'Bale token must look like 123456789:AbC…');
+}
 
 export class MerchantService {
   constructor(
@@ -71,12 +87,11 @@ export class MerchantService {
   ) {}
 
   /** Creates a merchant; the API key and webhook secret are returned once and never again. */
-  async create(input: { name: string; telegramToken?: string; isDefault?: boolean }): Promise<NewMerchantCredentials> {
+  async create(input: { name: string; telegramToken?: string; baleToken?: string; isDefault?: boolean }): Promise<NewMerchantCredentials> {
     const name = input.name.trim();
     if (!name || name.length > 120) throw invalid('invalid_name', 'Merchant name must be 1–120 characters');
-    if (input.telegramToken && !TELEGRAM_TOKEN.test(input.telegramToken)) {
-      throw invalid('invalid_telegram_token', 'Telegram token must look like 123456789:AA…');
-    }
+    if (input.telegramToken) checkToken('telegram', input.telegramToken);
+    if (input.baleToken) checkToken('bale', input.baleToken);
     const apiKey = generateApiKey();
     const webhookSecret = generateWebhookSecret();
     const row = await this.store.insert({
@@ -85,6 +100,7 @@ export class MerchantService {
       apiKeyPrefix: apiKeyDisplayPrefix(apiKey),
       webhookSecretSealed: this.sealer.seal(webhookSecret),
       telegramTokenSealed: input.telegramToken ? this.sealer.seal(input.telegramToken) : null,
+      baleTokenSealed: input.baleToken ? this.sealer.seal(input.baleToken) : null,
       isDefault: input.isDefault ?? false,
     });
     return { id: row.id, name: row.name, apiKey, webhookSecret };
@@ -100,21 +116,42 @@ export class MerchantService {
     return m;
   }
 
-  /** The bot token of a merchant (null removes the bot). */
-  async setTelegramToken(id: string, token: string | null): Promise<void> {
-    if (token !== null && !TELEGRAM_TOKEN.test(token))
-      throw invalid('invalid_telegram_token', 'Telegram token must look like 123456789:AA…');
+  /** The Telegram bot token of a merchant (null removes the bot). */
+  setTelegramToken(id: string, token: string | null): Promise<void> {
+    return this.setBotToken('telegram', id, token);
+  }
+
+  /** The Bale bot token of a merchant (null: the club is not on Bale). */
+  setBaleToken(id: string, token: string | null): Promise<void> {
+    return this.setBotToken('bale', id, token);
+  }
+
+  async setBotToken(channel: BotChannelName, id: string, token: string | null): Promise<void> {
+    if (token !== null) checkToken(channel, token);
     await this.requireMerchant(id);
-    await this.store.setTelegramToken(id, token === null ? null : this.sealer.seal(token));
+    await this.store.setBotToken(channel, id, token === null ? null : this.sealer.seal(token));
   }
 
   setTelegramWebhookSecret(id: string, secret: string): Promise<void> {
-    return this.store.setTelegramWebhookSecret(id, secret);
+    return this.store.setBotWebhookSecret('telegram', id, secret);
   }
 
-  /** Every merchant that has a bot, with its token in the clear (for the bot and notification roles). */
-  async telegramBots(): Promise<TelegramBotConfig[]> {
-    return (await this.store.telegramConfigs()).map((c) => ({
+  setBotWebhookSecret(channel: BotChannelName, id: string, secret: string): Promise<void> {
+    return this.store.setBotWebhookSecret(channel, id, secret);
+  }
+
+  /** Every merchant that has a Telegram bot, with its token in the clear (for the bot and notification roles). */
+  telegramBots(): Promise<TelegramBotConfig[]> {
+    return this.bots('telegram');
+  }
+
+  /** Every merchant that has a Bale bot, with its token in the clear. */
+  baleBots(): Promise<TelegramBotConfig[]> {
+    return this.bots('bale');
+  }
+
+  async bots(channel: BotChannelName): Promise<TelegramBotConfig[]> {
+    return (await this.store.botConfigs(channel)).map((c) => ({
       merchantId: c.id,
       token: this.sealer.open(c.tokenSealed),
       webhookSecret: c.webhookSecret,

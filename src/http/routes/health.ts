@@ -5,6 +5,8 @@ export interface HealthChecks {
   redis(): Promise<void>;
   /** Rejects naming every bot that cannot reach its Bot API. */
   telegram?(): Promise<void>;
+  /** The same for Bale bots. */
+  bale?(): Promise<void>;
 }
 
 /** /healthz: the process answers. /readyz: its dependencies answer too (each named when one does not). */

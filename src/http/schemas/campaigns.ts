@@ -39,8 +39,9 @@ export const segmentCountSchema = z
   .object({
     members: z.number().int(),
     telegram: z.number().int().describe('Reachable in Telegram'),
+    bale: z.number().int().describe('Reachable in Bale'),
     whatsapp: z.number().int().describe('Reachable in WhatsApp'),
-    reachable: z.number().int().describe('Reachable in either (who a broadcast goes to: Telegram first, else WhatsApp)'),
+    reachable: z.number().int().describe('Reachable in any (who a broadcast goes to: Telegram first, else Bale, else WhatsApp)'),
   })
   .meta({ id: 'SegmentCount' });
 

@@ -358,8 +358,8 @@ export function adminBroadcastConversation(deps: BotDeps) {
       const chosen = segment;
       counted = await conversation.external(async () => {
         try {
-          const { reachable: n, telegram } = await deps.admin.countSegment(op, chosen);
-          const eta = broadcastEtaSeconds({ telegram, whatsapp: n - telegram }, deps.broadcasts.pace);
+          const { reachable: n, telegram, bale } = await deps.admin.countSegment(op, chosen);
+          const eta = broadcastEtaSeconds({ telegram, bale, whatsapp: Math.max(0, n - telegram - bale) }, deps.broadcasts.pace);
           return { ok: true as const, n, eta: etaText(eta, await deps.screens.context(deps.merchantId, s.locale)) };
         } catch (err) {
           return { ok: false as const, error: refusal(err, t, op.role) };

@@ -8,6 +8,7 @@ import { FEEDBACK_ACTIONS } from '../../../chat/feedback-chat.js';
 import type { Screen } from '../../../chat/screens/types.js';
 import type { BotContext } from '../context.js';
 import { onAction } from '../on-action.js';
+import { botInviteLink } from '../../../chat/deep-links.js';
 import { editScreen, replyScreen } from '../render.js';
 
 /** The member's buttons the ChatRouter answers. */
@@ -50,12 +51,12 @@ export function memberFeature(router: ChatRouter) {
     const [member, operator] = await Promise.all([ctx.member(), ctx.operator()]);
     const peer = {
       merchantId: deps.merchantId,
-      channel: 'telegram' as const,
+      channel: deps.channel,
       chatId: String(ctx.from!.id),
       member,
       staff: !!operator,
       name: ctx.from?.first_name,
-      inviteLink: (m: { referralCode: string }) => `https://t.me/${ctx.me.username}?start=r_${m.referralCode}`,
+      inviteLink: (m: { referralCode: string }) => botInviteLink(deps.channel, ctx.me.username, m.referralCode),
     };
     const result = await router.handle(peer, input, ctx.session);
     ctx.session = result.session;
@@ -75,7 +76,7 @@ export function memberFeature(router: ChatRouter) {
   });
   chats.command('start', async (ctx) => {
     // Unblocking the bot shows the Start button: whoever presses it can get our messages again.
-    if (await ctx.member()) await ctx.deps.members.markReachable(ctx.deps.merchantId, 'telegram', String(ctx.from.id));
+    if (await ctx.member()) await ctx.deps.members.markReachable(ctx.deps.merchantId, ctx.deps.channel, String(ctx.from.id));
     await route(ctx, { kind: 'start', payload: ctx.match });
   });
   chats.on('message:contact', (ctx) =>

@@ -67,7 +67,15 @@ export interface LocalBotApiOptions {
   openChats?: boolean;
   /** Demo mode: a JSON file that keeps bots' chats, pending updates and counters across restarts. */
   stateFile?: string;
+  /**
+   * `bale`: behave like Bale's Bot API where it differs from Telegram's (see bale-api.md):
+   * setMyCommands is unknown (404) and setWebhook keeps no secret_token (no header on delivery).
+   */
+  dialect?: 'telegram' | 'bale';
 }
+
+/** Methods Bale's Bot API documentation does not list, among those Bashgah's bots could call. */
+const NOT_ON_BALE = new Set(['setMyCommands', 'deleteMyCommands', 'getMyCommands', 'sendDice']);
 
 /** What survives a restart: everything but live waiters, webhooks (bots set theirs on start) and toasts. */
 interface SavedBotApi {
@@ -372,6 +380,8 @@ export class LocalBotApi {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const fault = this.opts.faults?.(method, p);
     if (fault) throw fault;
+    const bale = this.opts.dialect === 'bale';
+    if (bale && NOT_ON_BALE.has(method)) throw new BotApiError(404, 'Not Found: method not found');
     switch (method) {
       case 'getMe':
         return {
@@ -404,7 +414,7 @@ export class LocalBotApi {
         return bot.queue.slice(0, limit);
       }
       case 'setWebhook':
-        bot.webhook = { url: String(p.url), secret: p.secret_token ? String(p.secret_token) : undefined };
+        bot.webhook = { url: String(p.url), secret: p.secret_token && !bale ? String(p.secret_token) : undefined };
         if (p.drop_pending_updates) bot.queue = [];
         return true;
       case 'deleteWebhook':

@@ -27,38 +27,55 @@ function page(template: string, lang: string | undefined, root: string, extra: {
     .replace(/__([A-Z_]+)__/g, (_, key: string) => strings[key.toLowerCase()] ?? key);
 }
 
-/** The playground's tabs (placeholders the page fills in): Telegram, WhatsApp when local, the shop's webhook endpoint when there is one. */
-export function playgroundTabs(lang: string, active: 'telegram' | 'endpoint', opts: { whatsapp: boolean; endpoint: boolean }): string {
-  const tab = (key: string, href: string, on: boolean) => `<a${on ? ' class="active"' : ''} href="${href}?lang=${lang}">__TAB_${key}__</a>`;
-  const tabs = [
-    tab('TELEGRAM', '/playground', active === 'telegram'),
-    ...(opts.whatsapp ? [tab('WHATSAPP', '/playground/whatsapp', false)] : []),
-    ...(opts.endpoint ? [tab('ENDPOINT', '/playground/endpoint', active === 'endpoint')] : []),
+export type PlaygroundTab = 'telegram' | 'bale' | 'whatsapp' | 'endpoint';
+const TAB_PATHS: Record<PlaygroundTab, string> = {
+  telegram: '/playground',
+  bale: '/playground/bale',
+  whatsapp: '/playground/whatsapp',
+  endpoint: '/playground/endpoint',
+};
+
+export interface PlaygroundOptions {
+  whatsappRoot?: string;
+  baleRoot?: string;
+  /** The shop's webhook endpoint tab (served by the app's demo endpoint). */
+  endpoint?: boolean;
+}
+
+/** The playground's tabs (placeholders the page fills in), `active` marked; nothing when there is one tab. */
+export function playgroundTabs(opts: PlaygroundOptions, lang: string, active: PlaygroundTab): string {
+  const shown: PlaygroundTab[] = [
+    'telegram',
+    ...(opts.baleRoot ? (['bale'] as const) : []),
+    ...(opts.whatsappRoot ? (['whatsapp'] as const) : []),
+    ...(opts.endpoint ? (['endpoint'] as const) : []),
   ];
-  return tabs.length > 1 ? `<nav class="tabs">${tabs.join('')}</nav>` : '';
+  return shown.length > 1
+    ? `<nav class="tabs">${shown
+        .map((tab) => `<a${tab === active ? ' class="active"' : ''} href="${TAB_PATHS[tab]}?lang=${lang}">__TAB_${tab.toUpperCase()}__</a>`)
+        .join('')}</nav>`
+    : '';
 }
 
 /**
  * GET /playground: a browser page where a person chats with the bot as fake users; with the
- * local WhatsApp, /playground/whatsapp does the same over numbered menus (a tab of the page).
+ * local Bale Bot API, /playground/bale is the same page on the club's Bale bot, and with the
+ * local WhatsApp, /playground/whatsapp does the same over numbered menus (tabs of one page).
+ * The tabs share their fake users (and phones), so one person on every messenger is one member.
  */
-export function playgroundRoutes(apiRoot: string, opts: { whatsappRoot?: string; endpointTab?: boolean } = {}): FastifyPluginAsync {
+export function playgroundRoutes(apiRoot: string, opts: PlaygroundOptions = {}): FastifyPluginAsync {
   return async (app) => {
-    const tabs = (lang: string) =>
-      playgroundTabs(lang, 'telegram', { whatsapp: Boolean(opts.whatsappRoot), endpoint: Boolean(opts.endpointTab) });
+    const tabs = (lang: string, active: PlaygroundTab) => playgroundTabs(opts, lang, active);
+    const serve = (path: string, template: string, root: string, tab: PlaygroundTab) =>
+      app.get(path, { schema: { hide: true } }, async (request, reply) => {
+        const lang = (request.query as { lang?: string }).lang;
+        return reply.type('text/html; charset=utf-8').send(page(template, lang, root, { tabs: tabs(isLocale(lang) ? lang : 'fa', tab) }));
+      });
     // Demo mode has nothing else at the root: a newcomer opening the server lands in the playground.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/playground'));
-    app.get('/playground', { schema: { hide: true } }, async (request, reply) => {
-      const lang = (request.query as { lang?: string }).lang;
-      const html = page(PAGE, lang, apiRoot, { tabs: tabs(isLocale(lang) ? lang : 'fa') });
-      return reply.type('text/html; charset=utf-8').send(html);
-    });
-    if (opts.whatsappRoot) {
-      const root = opts.whatsappRoot;
-      app.get('/playground/whatsapp', { schema: { hide: true } }, async (request, reply) =>
-        reply.type('text/html; charset=utf-8').send(page(WHATSAPP_PAGE, (request.query as { lang?: string }).lang, root, { tabs: '' })),
-      );
-    }
+    serve(TAB_PATHS.telegram, PAGE, apiRoot, 'telegram');
+    if (opts.baleRoot) serve(TAB_PATHS.bale, PAGE, opts.baleRoot, 'bale');
+    if (opts.whatsappRoot) serve(TAB_PATHS.whatsapp, WHATSAPP_PAGE, opts.whatsappRoot, 'whatsapp');
     app.get('/playground/playground.css', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('text/css; charset=utf-8').send(CSS),
     );

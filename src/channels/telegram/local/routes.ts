@@ -163,13 +163,16 @@ export function localBotApiRoutes(api: LocalBotApi): FastifyPluginAsync {
   };
 }
 
-/** A standalone local Bot API on its own port (tests, benchmarks); `apiRoot` is what bots use. */
+/**
+ * A standalone local Bot API on its own port (tests, benchmarks); `apiRoot` is what bots use.
+ * `prefix` serves it under a path (`/bale` gives a Bale-shaped root: `<root>/bot<token>/<method>` elsewhere than Telegram's).
+ */
 export async function startLocalBotApi(
-  opts: { port?: number; host?: string; api?: LocalBotApi } = {},
+  opts: { port?: number; host?: string; api?: LocalBotApi; prefix?: string } = {},
 ): Promise<{ api: LocalBotApi; apiRoot: string; app: FastifyInstance; close(): Promise<void> }> {
   const api = opts.api ?? new LocalBotApi({ deliver: deliverToWebhook });
   const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024 });
-  await app.register(localBotApiRoutes(api));
+  await app.register(localBotApiRoutes(api), { prefix: opts.prefix ?? '' });
   const address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
-  return { api, apiRoot: address, app, close: () => app.close() };
+  return { api, apiRoot: `${address}${opts.prefix ?? ''}`, app, close: () => app.close() };
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "merchants" ADD COLUMN     "bale_token_enc" TEXT,
+ADD COLUMN     "bale_webhook_secret" TEXT;
