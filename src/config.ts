@@ -82,6 +82,8 @@ export const configSchema = z.object({
   /** The opt-out keyword added to every promotional SMS (operators require one). */
   SMS_OPT_OUT_KEYWORD: z.string().min(1).max(20).default('لغو۱۱'),
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(300),
+  /** 1: outgoing webhooks may go to loopback and private addresses (default in demo mode only). */
+  WEBHOOKS_ALLOW_PRIVATE: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -99,6 +101,12 @@ export function demoMode(config: Config): boolean {
 /** SMS_PROVIDER, or by default: the local stand-in in demo mode (no bot token of either messenger), none otherwise. */
 export function smsProvider(config: Config): 'kavenegar' | 'smsir' | 'local' | 'none' {
   return config.SMS_PROVIDER ?? (demoMode(config) && !config.TELEGRAM_API_ROOT ? 'local' : 'none');
+}
+
+/** WEBHOOKS_ALLOW_PRIVATE, or by default: allowed in demo mode (the playground's own receiver), refused otherwise. */
+export function webhooksAllowPrivate(config: Config): boolean {
+  if (config.WEBHOOKS_ALLOW_PRIVATE) return config.WEBHOOKS_ALLOW_PRIVATE === '1';
+  return demoMode(config);
 }
 
 export class ConfigError extends Error {

@@ -470,4 +470,24 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       await browser.close();
     }
   }, 90_000);
+
+  it("the shop webhook tab shows the club's signed events as they arrive: a purchase appears there", async () => {
+    const { chromium } = await import('playwright-core');
+    const creds = JSON.parse(await readFile(join(dataDir, 'demo-merchant.json'), 'utf8'));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+      await page.goto(`${base}/playground`);
+      await page.click('nav.tabs a:has-text("وب‌هوک فروشگاه")');
+      await page.waitForSelector('#url:not(:empty)', { timeout: 10_000 });
+      expect((await postPurchase(creds, { orderId: 'pg-hook-1', phone: '09125550000', amount: 120_000 })).status).toBe(200);
+      const card = page.locator('.delivery', { hasText: 'pg-hook-1' });
+      await card.waitFor({ timeout: 15_000 });
+      expect(await card.innerText()).toContain('purchase.recorded');
+      expect(await card.locator('.ok').count()).toBe(1); // the signature verifies with the endpoint's secret
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-endpoint.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

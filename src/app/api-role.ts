@@ -3,7 +3,8 @@ import { pingRedis } from '../redis.js';
 import { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
 import { baleWebhookRoute, telegramWebhookRoute } from '../channels/telegram/webhook-route.js';
 import { localBotApiRoutes } from '../channels/telegram/local/routes.js';
-import { playgroundRoutes } from '../channels/telegram/local/playground.js';
+import { playgroundRoutes, playgroundTabs, type PlaygroundOptions } from '../channels/telegram/local/playground.js';
+import { demoEndpointRoutes } from './demo-endpoint.js';
 import { LOCAL_BALE_API_PREFIX, LOCAL_BOT_API_PREFIX, type Container } from './container.js';
 import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../channels/whatsapp/local/routes.js';
 import type { RunningRole } from './roles.js';
@@ -45,14 +46,16 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
         const quiet = { logLevel: 'warn' } as const;
         if (local) {
           await app.register(localBotApiRoutes(local), { prefix: LOCAL_BOT_API_PREFIX, ...quiet });
-          await app.register(
-            playgroundRoutes(LOCAL_BOT_API_PREFIX, {
-              whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined,
-              baleRoot: c.localBaleApi ? LOCAL_BALE_API_PREFIX : undefined,
-              smsRoot: c.localSms ? LOCAL_SMS_PREFIX : undefined,
-            }),
-            quiet,
-          );
+          const playground: PlaygroundOptions = {
+            whatsappRoot: c.localWhatsApp ? LOCAL_WHATSAPP_PREFIX : undefined,
+            baleRoot: c.localBaleApi ? LOCAL_BALE_API_PREFIX : undefined,
+            smsRoot: c.localSms ? LOCAL_SMS_PREFIX : undefined,
+            endpoint: true,
+          };
+          await app.register(playgroundRoutes(LOCAL_BOT_API_PREFIX, playground), quiet);
+          // The shop's side of outgoing webhooks: the demo merchant's endpoint for every event.
+          const tabs = (lang: string) => playgroundTabs(playground, lang, 'endpoint');
+          await app.register(demoEndpointRoutes({ dataDir: c.config.DATA_DIR, tabs }), quiet);
         }
         if (c.localBaleApi) await app.register(localBotApiRoutes(c.localBaleApi), { prefix: LOCAL_BALE_API_PREFIX, ...quiet });
         if (c.localSms) await app.register(localSmsRoutes(c.localSms), { prefix: LOCAL_SMS_PREFIX, ...quiet });

@@ -62,7 +62,7 @@ import { deliverToWebhook } from '../channels/telegram/local/routes.js';
 import { LocalWhatsApp } from '../channels/whatsapp/local/local-whatsapp.js';
 import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.js';
 import { WhatsAppOutbox } from '../jobs/whatsapp-sender.js';
-import { demoMode, whatsappMode } from '../config.js';
+import { demoMode, webhooksAllowPrivate, whatsappMode } from '../config.js';
 import { ShortLinks } from '../domain/links/short-links.js';
 import { PgShortLinkStore } from '../db/repositories/short-link-store.js';
 import { PgSpendOffers } from '../db/repositories/spend-offer-store.js';
@@ -72,6 +72,9 @@ import { PgSmsStore } from '../db/repositories/sms-store.js';
 import { createSmsSender } from '../channels/sms/create-sms-sender.js';
 import type { LocalSms } from '../channels/sms/local/local-sms.js';
 import { BullSmsQueue } from '../jobs/sms-sender.js';
+import { WebhookEndpointService } from '../domain/webhooks/endpoint-service.js';
+import { PgWebhookStore } from '../db/repositories/webhook-store.js';
+import { PgWebhookDeliveryStore } from '../db/repositories/webhook-delivery-store.js';
 
 /** The domain services over a database; shared by the app, the CLI and the tests. */
 /** Without Redis (the CLI) broadcasts cannot be queued; saying so beats failing later. */
@@ -96,6 +99,8 @@ export interface ServiceOptions {
   publicBaseUrl?: string;
   /** The SMS line (SMS_PROVIDER), its queue and its rules; without a sender SMS is off. */
   sms?: Partial<SmsSettings> & { sender?: SmsSender; queue?: SmsQueue };
+  /** Outgoing webhooks may name loopback and private addresses (WEBHOOKS_ALLOW_PRIVATE, demo mode). */
+  webhooksAllowPrivate?: boolean;
 }
 
 /** Without Redis (the CLI) SMS cannot be queued. */
@@ -202,6 +207,13 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     shortLinks,
     feedbackChat: new FeedbackChat({ screens, surveys, tickets, inbox }),
     monthlyReport: new MonthlyReportService({ figures: reportStore, referrals, surveys, tickets, clock }),
+    webhookEndpoints: new WebhookEndpointService({
+      store: new PgWebhookStore(db.pool),
+      secretBox,
+      clock,
+      allowPrivate: opts.webhooksAllowPrivate ?? false,
+    }),
+    webhookDeliveries: new PgWebhookDeliveryStore(db.pool),
   };
 }
 
@@ -284,6 +296,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     whatsappIntervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
     baleRatePerSecond: config.BALE_BROADCAST_RATE_PER_SECOND,
     publicBaseUrl: publicBaseUrl(config),
+    webhooksAllowPrivate: webhooksAllowPrivate(config),
   });
   const { apiRoot, local } = telegramApiRoot(config);
   const botDeps = {

@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import type { Container } from './container.js';
 import { seedDemoClub } from './demo-club.js';
+import { ensureDemoEndpoint } from './demo-endpoint.js';
 import { FIRST_USER_PHONE } from '../channels/telegram/local/playground.js';
 
 export interface DemoCredentials {
@@ -70,6 +71,7 @@ export async function prepareDefaultMerchant(c: Container): Promise<{ creds: Dem
   const creds = await ensureDemoMerchant(c);
   await applyWhatsAppNumber(c, creds.id);
   await seedDemoClub(c, creds.id);
+  if (c.localBotApi) await ensureDemoEndpoint(c, creds.id);
   for (const channel of ['telegram', 'bale'] as const) {
     if (channel === 'bale' && !c.localBaleApi) continue;
     if (!(await c.merchants.bots(channel)).some((b) => b.merchantId === creds.id))
@@ -123,7 +125,12 @@ export function demoBanner(
     extra.demo
       ? '  Bashgah is running in local demo mode (no TELEGRAM_BOT_TOKEN or BALE_BOT_TOKEN).'
       : '  Bashgah created its default merchant for your bot. Keep these: they are shown once.',
-    ...(extra.playground ? [`  Playground:      ${extra.playground}   (chat with the bot in your browser)`] : []),
+    ...(extra.playground
+      ? [
+          `  Playground:      ${extra.playground}   (chat with the bot in your browser)`,
+          `  Shop webhook:    ${extra.playground}/endpoint   (the club's events, signed, as the shop's server receives them)`,
+        ]
+      : []),
     ...(extra.bot ? [`  Bot:             @${extra.bot}`] : []),
     ...(extra.baleBot ? [`  Bale bot:        @${extra.baleBot}${extra.demo ? " (local: the playground's Bale tab)" : ''}`] : []),
     ...(extra.whatsapp

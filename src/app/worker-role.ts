@@ -11,6 +11,11 @@ import { referralEvents, staffEvents } from '../jobs/handlers.js';
 import { raffleEvents, startRaffleDrawWorker, type RaffleDrawJob } from '../jobs/raffle-draws.js';
 import { startBroadcasting } from '../jobs/broadcasting.js';
 import { inboxRecorder, staffAlerts, startSurveyWorker, surveyScheduler, type SurveyJob } from '../jobs/feedback-events.js';
+import { webhookEndpointAlerts } from '../jobs/webhooks/endpoint-alerts.js';
+import { WebhookFanOut } from '../jobs/webhooks/webhook-fanout.js';
+import { WebhookSender } from '../jobs/webhooks/webhook-sender.js';
+import { GuardedPoster } from '../jobs/webhooks/guarded-post.js';
+import { webhooksAllowPrivate } from '../config.js';
 import type { Container } from './container.js';
 import { smsNotices } from '../jobs/sms-notices.js';
 import { startSmsWorker } from '../jobs/sms-sender.js';
@@ -26,6 +31,7 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
   const feedback = openQueue<SurveyJob>(QueueName.feedback, c.queues);
   const relay = new OutboxRelay(c.db.pool, eventQueue, c.logger);
   await relay.start();
+  const webhooks = startWebhooks(c);
   await scheduleMaintenance(maintenance);
   const worker = startMaintenanceWorker(
     c.queues,
@@ -50,6 +56,12 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       raffleEvents(c.raffles, raffleDraws, () => c.clock.now().getTime()),
       surveyScheduler(c.surveys, feedback),
       inboxRecorder({ inbox: c.inbox, members: c.members, screens: c.screens, defaultLocale: c.config.DEFAULT_LOCALE }),
+      webhookEndpointAlerts({
+        operators: c.operators,
+        chat: telegramOperatorChat(c.telegram),
+        defaultLocale: c.config.DEFAULT_LOCALE,
+        logger: c.logger,
+      }),
       staffAlerts({
         operators: c.operators,
         chat: telegramOperatorChat(c.telegram),
@@ -128,7 +140,28 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
       await broadcasting.stop();
       await worker.close();
       await relay.stop();
+      await webhooks.stop();
       await Promise.all([eventQueue.close(), maintenance.close(), raffleDraws.close(), feedback.close()]);
+    },
+  };
+}
+
+/**
+ * Outgoing webhooks: the fan-out turns committed outbox rows into delivery rows and the sender
+ * works them from PostgreSQL (SKIP LOCKED, leased), so a SIGKILL loses nothing: an unsent row
+ * stays pending and a row in flight is claimed again once its lease ends.
+ */
+function startWebhooks(c: Container) {
+  const poster = new GuardedPoster({ allowPrivate: webhooksAllowPrivate(c.config) });
+  const sender = new WebhookSender({ store: c.webhookDeliveries, poster, secretBox: c.secretBox, clock: c.clock, logger: c.logger });
+  const fanOut = new WebhookFanOut(c.webhookDeliveries, c.clock, c.logger, { onDeliveries: () => sender.poke() });
+  void fanOut.start();
+  void sender.start();
+  return {
+    async stop() {
+      await fanOut.stop();
+      await sender.stop();
+      await poster.close();
     },
   };
 }

@@ -155,6 +155,16 @@ export const ERROR_CODES = {
   invite_unknown: { kind: 'unprocessable', message: 'No such code' },
   invite_used: { kind: 'unprocessable', message: 'This code has already been used' },
   invite_expired: { kind: 'unprocessable', message: 'This code has expired' },
+  // Outgoing webhooks
+  webhook_endpoint_not_found: { kind: 'not_found', message: 'No webhook endpoint with this id' },
+  webhook_delivery_not_found: { kind: 'not_found', message: 'No webhook delivery with this id' },
+  invalid_webhook_url: { kind: 'invalid', message: 'The URL must be http:// or https://, without user:password' },
+  webhook_url_not_allowed: {
+    kind: 'unprocessable',
+    message: 'The URL points to a loopback, private or link-local address; webhooks go to public addresses only',
+  },
+  unknown_event_type: { kind: 'invalid', message: 'events lists event types of the catalogue, or "*"' },
+  too_many_webhook_endpoints: { kind: 'unprocessable', message: 'A club has at most 16 webhook endpoints' },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

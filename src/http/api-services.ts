@@ -17,6 +17,7 @@ import type { WheelService } from '../domain/rewards/wheel-service.js';
 import type { StaffService } from '../domain/staff/staff-service.js';
 import type { ShortLinks } from '../domain/links/short-links.js';
 import type { SmsService } from '../domain/sms/sms-service.js';
+import type { WebhookEndpointService } from '../domain/webhooks/endpoint-service.js';
 
 /** The services the HTTP API calls; the app's container passes its own (http does not import app). */
 export interface ApiServices {
@@ -39,4 +40,5 @@ export interface ApiServices {
   tickets: TicketService;
   shortLinks: ShortLinks;
   sms: SmsService;
+  webhookEndpoints: WebhookEndpointService;
 }

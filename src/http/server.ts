@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { openApiTransform } from './openapi.js';
+import { eventWebhookDocs } from './event-docs.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { ApiServices } from './api-services.js';
@@ -56,6 +57,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   registerBodyParsers(app);
   app.addHook('preHandler', rejectUnstorableText);
 
+  const events = eventWebhookDocs();
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -63,9 +65,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
         title: 'Bashgah merchant API',
         version: '1',
         description:
-          'Signed webhooks for purchases and refunds, and the API-key merchant API. Errors are `{ "error": { "code", "message", "details"? } }`.',
+          'Signed webhooks for purchases and refunds, and the API-key merchant API. Errors are `{ "error": { "code", "message", "details"? } }`. Under `webhooks`: the events the club sends to the merchant’s webhook endpoints, each with its payload schema.',
       },
+      webhooks: events.webhooks,
       components: {
+        schemas: events.schemas,
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key from `bashgah merchant create`>' },
           webhookSignature: {

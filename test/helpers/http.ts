@@ -19,7 +19,7 @@ export interface TestApi {
     opts?: { merchant?: { id: string; webhookSecret: string }; timestamp?: number; signature?: string; raw?: string },
   ): Promise<LightMyRequestResponse>;
   /** The API-key merchant API. */
-  api(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown, apiKey?: string): Promise<LightMyRequestResponse>;
+  api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, apiKey?: string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 

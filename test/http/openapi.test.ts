@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../helpers/http.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/domain/error-codes.js';
 import { STATUS_BY_KIND } from '../../src/http/errors.js';
+import { EVENT_API_VERSION, EVENT_TYPES } from '../../src/domain/events/catalog.js';
+import { eventSchemaName } from '../../src/http/event-docs.js';
 
 let t: TestApi;
 
@@ -96,6 +98,37 @@ describe('OpenAPI', () => {
     const csv = doc.paths['/v1/members/import/'].post.requestBody.content;
     expect(Object.keys(csv)).toEqual(['text/csv']);
     expect(csv['text/csv'].schema.type).toBe('string');
+  });
+
+  it('documents the webhook endpoints and every event the club sends, with its payload schema', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    for (const [path, methods] of [
+      ['/v1/webhook-endpoints', ['get', 'post']],
+      ['/v1/webhook-endpoints/{id}', ['get', 'patch', 'delete']],
+      ['/v1/webhook-endpoints/{id}/rotate-secret', ['post']],
+      ['/v1/webhook-endpoints/{id}/deliveries', ['get']],
+      ['/v1/webhook-endpoints/{id}/test', ['post']],
+      ['/v1/webhook-deliveries/{id}/retry', ['post']],
+    ] as const)
+      for (const method of methods) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    expect(Object.keys(doc.components.schemas.WebhookDelivery.properties)).toEqual(
+      expect.arrayContaining(['status', 'attempts', 'lastResponseStatus', 'lastResponseBody']),
+    );
+    expect(doc.paths['/v1/webhook-endpoints'].post.description).toContain('X-Bashgah-Signature');
+
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...EVENT_TYPES].sort());
+    for (const type of EVENT_TYPES) {
+      const ref = doc.webhooks[type].post.requestBody.content['application/json'].schema.$ref;
+      expect(ref).toBe(`#/components/schemas/${eventSchemaName(type)}`);
+      const schema = doc.components.schemas[eventSchemaName(type)];
+      expect(schema.properties.type.enum).toEqual([type]); // @fastify/swagger writes const as a one-value enum
+      expect(schema.properties.api_version.enum).toEqual([EVENT_API_VERSION]);
+      expect(schema.required).toEqual(expect.arrayContaining(['id', 'type', 'api_version', 'created_at', 'data']));
+      expect(Object.keys(schema.properties.data.properties).length).toBeGreaterThan(0);
+    }
+    expect(Object.keys(doc.components.schemas.PurchaseRecordedEvent.properties.data.properties)).toEqual(
+      expect.arrayContaining(['member_id', 'order_id', 'amount', 'entries', 'balances']),
+    );
   });
 
   it('/docs renders Swagger UI', async () => {

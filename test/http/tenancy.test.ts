@@ -22,7 +22,9 @@ const b = {} as Record<
   | 'raffle'
   | 'broadcast'
   | 'campaign'
-  | 'survey',
+  | 'survey'
+  | 'webhookEndpoint'
+  | 'webhookDelivery',
   string
 >;
 const a = {} as Record<'member' | 'voucherCampaign' | 'gift', string>;
@@ -55,6 +57,8 @@ beforeAll(async () => {
   Object.assign(b, { broadcast: broadcast.id, campaign: broadcast.campaignId });
   b.survey = (await asB('POST', '/v1/surveys', { title: 'B survey', questions: [{ kind: 'rating', text: 'ok?' }] })).json().id;
   await asB('PUT', '/v1/wheel', { prizes: [{ label: 'B prize', kind: 'gift', giftId: b.gift, weight: 1 }] });
+  b.webhookEndpoint = (await asB('POST', '/v1/webhook-endpoints', { url: 'https://b-shop.example/hook', events: ['*'] })).json().id;
+  b.webhookDelivery = (await asB('POST', `/v1/webhook-endpoints/${b.webhookEndpoint}/test`)).json().id;
   for (const id of Object.values(b)) expect(id, JSON.stringify(b)).toBeTruthy();
 
   a.member = (await joinedMember(t.w, A.id)).id;
@@ -140,6 +144,7 @@ const PLANS = (): Record<string, Plan> => ({
   'POST /v1/raffles': { own: [] },
   'GET /v1/raffles/{id}': { refused: [{ path: { id: b.raffle } }] },
   'POST /v1/segments/count': { own: [{ body: {} }] },
+  'POST /v1/sms/estimate': { own: [{ body: { segment: { channel: 'sms' }, text: 'سلام' } }] },
   'POST /v1/broadcasts': { refused: [{ body: { message: { ...message, surveyId: b.survey }, scheduleAt: '2030-01-01T00:00:00Z' } }] },
   'GET /v1/broadcasts/{id}': { refused: [{ path: { id: b.broadcast } }] },
   'POST /v1/broadcasts/{id}/pause': { refused: [{ path: { id: b.broadcast } }] },
@@ -159,6 +164,15 @@ const PLANS = (): Record<string, Plan> => ({
   'GET /v1/tickets': { own: [{}] },
   'GET /v1/whatsapp': { own: [{}] },
   'GET /v1/whatsapp/qr.png': { own: [] }, // 404 without a waiting QR; it is A's own connection
+  'POST /v1/webhook-endpoints': { own: [] }, // a URL and event names, no ids
+  'GET /v1/webhook-endpoints': { own: [{}] },
+  'GET /v1/webhook-endpoints/{id}': { refused: [{ path: { id: b.webhookEndpoint } }] },
+  'PATCH /v1/webhook-endpoints/{id}': { refused: [{ path: { id: b.webhookEndpoint }, body: { enabled: false } }] },
+  'DELETE /v1/webhook-endpoints/{id}': { refused: [{ path: { id: b.webhookEndpoint } }] },
+  'POST /v1/webhook-endpoints/{id}/rotate-secret': { refused: [{ path: { id: b.webhookEndpoint }, body: { overlap_hours: 0 } }] },
+  'GET /v1/webhook-endpoints/{id}/deliveries': { refused: [{ path: { id: b.webhookEndpoint } }] },
+  'POST /v1/webhook-endpoints/{id}/test': { refused: [{ path: { id: b.webhookEndpoint } }] },
+  'POST /v1/webhook-deliveries/{id}/retry': { refused: [{ path: { id: b.webhookDelivery } }] },
 });
 
 async function send(method: string, url: string, body: unknown) {
@@ -207,6 +221,8 @@ async function snapshotOfB() {
     `/v1/campaigns/${b.campaign}`,
     `/v1/surveys/${b.survey}/results`,
     '/v1/settings',
+    '/v1/webhook-endpoints',
+    `/v1/webhook-endpoints/${b.webhookEndpoint}/deliveries`,
   ];
   const api = await Promise.all(gets.map(async (url) => [url, (await asB('GET', url)).json()]));
   const ids = Object.values(b).filter((v) => /^[0-9a-f-]{36}$/.test(v));

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { outboxEvent, type EventPayload, type EventType } from '../../domain/events/catalog.js';
 
-/** Published outbox rows are kept a week for inspection, then removed. */
+/** Published outbox rows are kept a week for inspection, then removed (once the webhook fan-out has them too). */
 export async function pruneOutbox(pool: pg.Pool, olderThanDays = 7): Promise<number> {
   const { rowCount } = await pool.query(
-    'DELETE FROM outbox_events WHERE published_at IS NOT NULL AND published_at < now() - make_interval(days => $1)',
+    'DELETE FROM outbox_events WHERE published_at IS NOT NULL AND published_at < now() - make_interval(days => $1) AND webhooks_at IS NOT NULL',
     [olderThanDays],
   );
   return rowCount ?? 0;

@@ -111,6 +111,14 @@ export const eventSchemas = {
   'ticket.replied': ticket.extend({ text: z.string() }),
   'ticket.member_replied': ticket.extend({ text: z.string() }),
   'ticket.closed': ticket.extend({ by: z.enum(['member', 'staff']) }),
+
+  /** An outgoing webhook endpoint was switched off: it answered 410, or nothing but failures for 3 days. */
+  'webhook_endpoint.disabled': z.object({
+    endpoint_id: id,
+    url: z.string(),
+    reason: z.enum(['gone', 'failing']),
+    failing_since: when.nullable(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

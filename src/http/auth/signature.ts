@@ -1,11 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signWebhook } from '../../lib/webhook-signature.js';
+
+export { signWebhook };
 
 export type SignatureCheck = 'ok' | 'missing_signature' | 'stale_timestamp' | 'invalid_signature';
-
-/** HMAC-SHA256 of `timestamp + "." + rawBody`, hex, as merchants compute it. */
-export function signWebhook(secret: string, timestamp: number | string, rawBody: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
-}
 
 function equalHex(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');

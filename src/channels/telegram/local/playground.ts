@@ -28,13 +28,38 @@ function page(template: string, lang: string | undefined, root: string, extra: {
     .replace(/__([A-Z_]+)__/g, (_, key: string) => strings[key.toLowerCase()] ?? key);
 }
 
-type Tab = 'telegram' | 'bale' | 'whatsapp' | 'sms';
-const TAB_PATHS: Record<Tab, string> = {
+export type PlaygroundTab = 'telegram' | 'bale' | 'whatsapp' | 'sms' | 'endpoint';
+const TAB_PATHS: Record<PlaygroundTab, string> = {
   telegram: '/playground',
   bale: '/playground/bale',
   whatsapp: '/playground/whatsapp',
   sms: '/playground/sms',
+  endpoint: '/playground/endpoint',
 };
+
+export interface PlaygroundOptions {
+  whatsappRoot?: string;
+  baleRoot?: string;
+  smsRoot?: string;
+  /** The shop's webhook endpoint tab (served by the app's demo endpoint). */
+  endpoint?: boolean;
+}
+
+/** The playground's tabs (placeholders the page fills in), `active` marked; nothing when there is one tab. */
+export function playgroundTabs(opts: PlaygroundOptions, lang: string, active: PlaygroundTab): string {
+  const shown: PlaygroundTab[] = [
+    'telegram',
+    ...(opts.baleRoot ? (['bale'] as const) : []),
+    ...(opts.whatsappRoot ? (['whatsapp'] as const) : []),
+    ...(opts.smsRoot ? (['sms'] as const) : []),
+    ...(opts.endpoint ? (['endpoint'] as const) : []),
+  ];
+  return shown.length > 1
+    ? `<nav class="tabs">${shown
+        .map((tab) => `<a${tab === active ? ' class="active"' : ''} href="${TAB_PATHS[tab]}?lang=${lang}">__TAB_${tab.toUpperCase()}__</a>`)
+        .join('')}</nav>`
+    : '';
+}
 
 /**
  * GET /playground: a browser page where a person chats with the bot as fake users; with the
@@ -43,27 +68,10 @@ const TAB_PATHS: Record<Tab, string> = {
  * The tabs share their fake users (and phones), so one person on every messenger is one member;
  * with the local SMS line, /playground/sms shows the inbox of each phone.
  */
-export function playgroundRoutes(
-  apiRoot: string,
-  opts: { whatsappRoot?: string; baleRoot?: string; smsRoot?: string } = {},
-): FastifyPluginAsync {
+export function playgroundRoutes(apiRoot: string, opts: PlaygroundOptions = {}): FastifyPluginAsync {
   return async (app) => {
-    const shown: Tab[] = [
-      'telegram',
-      ...(opts.baleRoot ? (['bale'] as const) : []),
-      ...(opts.whatsappRoot ? (['whatsapp'] as const) : []),
-      ...(opts.smsRoot ? (['sms'] as const) : []),
-    ];
-    const tabs = (lang: string, active: Tab) =>
-      shown.length > 1
-        ? `<nav class="tabs">${shown
-            .map(
-              (tab) =>
-                `<a${tab === active ? ' class="active"' : ''} href="${TAB_PATHS[tab]}?lang=${lang}">__TAB_${tab.toUpperCase()}__</a>`,
-            )
-            .join('')}</nav>`
-        : '';
-    const serve = (path: string, template: string, root: string, tab: Tab) =>
+    const tabs = (lang: string, active: PlaygroundTab) => playgroundTabs(opts, lang, active);
+    const serve = (path: string, template: string, root: string, tab: PlaygroundTab) =>
       app.get(path, { schema: { hide: true } }, async (request, reply) => {
         const lang = (request.query as { lang?: string }).lang;
         return reply.type('text/html; charset=utf-8').send(page(template, lang, root, { tabs: tabs(isLocale(lang) ? lang : 'fa', tab) }));

@@ -16,6 +16,7 @@ import { broadcastRoutes } from './broadcasts.js';
 import { whatsappRoutes } from './whatsapp.js';
 import { surveyRoutes } from './surveys.js';
 import { smsRoutes } from './sms.js';
+import { webhookEndpointRoutes } from './webhook-endpoints.js';
 import type { Redis } from 'ioredis';
 
 /**
@@ -59,6 +60,7 @@ export const v1Routes: FastifyPluginAsync<HttpServices & { redis: Redis; redisPr
       tickets: deps.services.tickets,
     });
     await api.register(smsRoutes, { sms: deps.services.sms });
+    await api.register(webhookEndpointRoutes, { webhookEndpoints: deps.services.webhookEndpoints });
     await api.register(whatsappRoutes, { merchants: deps.services.merchants, redis: deps.redis, redisPrefix: deps.redisPrefix });
   });
 };
