@@ -66,6 +66,10 @@ import { whatsappMode } from '../config.js';
 import { ShortLinks } from '../domain/links/short-links.js';
 import { PgShortLinkStore } from '../db/repositories/short-link-store.js';
 import { PgSpendOffers } from '../db/repositories/spend-offer-store.js';
+import { PanelService } from '../domain/admin/panel-service.js';
+import { PgPanelStore } from '../db/repositories/panel-store.js';
+import { PanelAccess } from '../domain/admin/panel-access.js';
+import { RedisPanelAccessStore } from '../db/repositories/panel-access-store.js';
 
 /** The domain services over a database; shared by the app, the CLI and the tests. */
 /** Without Redis (the CLI) broadcasts cannot be queued; saying so beats failing later. */
@@ -129,6 +133,20 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const surveys = new SurveyService({ store: new PgSurveyStore(db.pool), tickets, settings, ledger });
   const inbox = new PgInboxStore(db.pool);
   const reportStore = new PgReportStore(db.pool);
+  const monthlyReport = new MonthlyReportService({ figures: reportStore, referrals, surveys, tickets, clock });
+  const admin = new AdminService({
+    operators,
+    audit: operatorStore,
+    purchases,
+    members,
+    memberQueries,
+    gifts,
+    campaigns,
+    broadcasts,
+    reports: reportStore,
+    settings,
+    clock,
+  });
   const shortLinks = new ShortLinks(new PgShortLinkStore(db.pool), opts.publicBaseUrl ?? 'http://localhost:3000');
   return {
     clock,
@@ -155,17 +173,17 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     broadcasts,
     broadcastStore,
     automations: new AutomationService({ store: new PgAutomationStore(db.pool), settings, ledger, vouchers, clock }),
-    admin: new AdminService({
-      operators,
+    operatorStore,
+    admin,
+    panel: new PanelService({
+      admin,
       audit: operatorStore,
-      purchases,
-      members,
+      store: new PgPanelStore(db.pool),
+      monthlyReport,
       memberQueries,
-      gifts,
-      campaigns,
-      broadcasts,
-      reports: reportStore,
-      settings,
+      referrals,
+      tickets,
+      ledger,
       clock,
     }),
     tickets,
@@ -173,11 +191,20 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     inbox,
     shortLinks,
     feedbackChat: new FeedbackChat({ screens, surveys, tickets, inbox }),
-    monthlyReport: new MonthlyReportService({ figures: reportStore, referrals, surveys, tickets, clock }),
+    monthlyReport,
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+export function createPanelAccess(services: Services, redis: Redis, prefix: string): PanelAccess {
+  return new PanelAccess({ store: new RedisPanelAccessStore(redis, prefix), operators: services.operatorStore, clock: services.clock });
+}
+
+/** The panel's address for sign-in links. */
+export function panelSignInUrl(base: string, token: string): string {
+  return `${base}/panel/sign-in?token=${token}`;
+}
 
 /**
  * Where bots talk: TELEGRAM_API_ROOT when set; with no bot token, the built-in local Bot API
@@ -214,6 +241,8 @@ export type Container = Services & {
   localWhatsApp?: LocalWhatsApp;
   /** Where notifications for WhatsApp members are queued. */
   whatsappOutbox: WhatsAppOutbox;
+  /** Web panel sign-in links and sessions (Redis). */
+  panelAccess: PanelAccess;
   close(): Promise<void>;
 };
 
@@ -286,7 +315,9 @@ export function createContainer(config: Config, logger: Logger): Container {
           qrUrl: `${publicBaseUrl(config)}/v1/whatsapp/qr.png`,
         });
   const whatsappOutbox = new WhatsAppOutbox(queues);
+  const panelAccess = createPanelAccess(services, redis, config.REDIS_PREFIX);
   return {
+    panelAccess,
     ...services,
     config,
     logger,

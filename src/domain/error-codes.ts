@@ -153,6 +153,9 @@ export const ERROR_CODES = {
   invite_unknown: { kind: 'unprocessable', message: 'No such code' },
   invite_used: { kind: 'unprocessable', message: 'This code has already been used' },
   invite_expired: { kind: 'unprocessable', message: 'This code has expired' },
+  // Web panel
+  operator_not_found: { kind: 'not_found', message: 'No active operator with this id in this club' },
+  csrf_failed: { kind: 'forbidden', message: 'The form is stale or came from another site; reload the page and try again' },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
