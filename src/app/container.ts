@@ -69,6 +69,7 @@ import { PgSpendOffers } from '../db/repositories/spend-offer-store.js';
 import { PanelService } from '../domain/admin/panel-service.js';
 import { PgPanelStore } from '../db/repositories/panel-store.js';
 import { PanelAccess } from '../domain/admin/panel-access.js';
+import type { Operator } from '../domain/admin/permissions.js';
 import { RedisPanelAccessStore } from '../db/repositories/panel-access-store.js';
 
 /** The domain services over a database; shared by the app, the CLI and the tests. */
@@ -201,9 +202,12 @@ export function createPanelAccess(services: Services, redis: Redis, prefix: stri
   return new PanelAccess({ store: new RedisPanelAccessStore(redis, prefix), operators: services.operatorStore, clock: services.clock });
 }
 
-/** The panel's address for sign-in links. */
-export function panelSignInUrl(base: string, token: string): string {
-  return `${base}/panel/sign-in?token=${token}`;
+/** Makes one-time panel sign-in links at the club's address (the bot's /panel, the CLI's panel-link). */
+export function panelLinkIssuer(access: PanelAccess, baseUrl: string) {
+  return async (op: Pick<Operator, 'merchantId' | 'id'>, actor: string) => {
+    const { token, expiresAt } = await access.issueLink(op.merchantId, op.id, actor);
+    return { url: `${baseUrl}/panel/sign-in?token=${token}`, expiresAt };
+  };
 }
 
 /**
@@ -257,6 +261,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     whatsappIntervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
     publicBaseUrl: publicBaseUrl(config),
   });
+  const panelAccess = createPanelAccess(services, redis, config.REDIS_PREFIX);
   const { apiRoot, local } = telegramApiRoot(config);
   const telegram = new TelegramChannel({
     apiRoot,
@@ -275,6 +280,7 @@ export function createContainer(config: Config, logger: Logger): Container {
       operators: services.operators,
       campaigns: services.campaigns,
       broadcasts: services.broadcasts,
+      panelLink: panelLinkIssuer(panelAccess, publicBaseUrl(config)),
       wheelFrameMs: config.WHEEL_FRAME_MS,
       redis,
       redisPrefix: config.REDIS_PREFIX,
@@ -315,7 +321,6 @@ export function createContainer(config: Config, logger: Logger): Container {
           qrUrl: `${publicBaseUrl(config)}/v1/whatsapp/qr.png`,
         });
   const whatsappOutbox = new WhatsAppOutbox(queues);
-  const panelAccess = createPanelAccess(services, redis, config.REDIS_PREFIX);
   return {
     panelAccess,
     ...services,

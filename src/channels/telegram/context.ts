@@ -44,6 +44,8 @@ export interface BotDeps {
   operators: OperatorService;
   campaigns: CampaignService;
   broadcasts: BroadcastService;
+  /** A one-time sign-in link to the web panel for this operator. */
+  panelLink(op: Operator, actor: string): Promise<{ url: string; expiresAt: Date }>;
   /** Pause between wheel animation frames; 0 shows the prize at once. */
   wheelFrameMs: number;
   redis: Redis;
