@@ -47,7 +47,8 @@ export function panelPage(v: PanelView, title: string, body: Html): Html {
     </nav>
     <form method="post" action="/panel/sign-out" class="who">
       <span
-        >${v.op.displayName ?? ''} <span class="badge">${t(`admin.role.${v.op.role}`)}${v.op.branch ? ` · ${v.op.branch}` : ''}</span></span
+        >${v.op.displayName ?? ''}
+        <span class="badge">${t(`admin.role.${v.op.role}`)}${v.op.branch ? `${t('panel.list_separator')}${v.op.branch}` : ''}</span></span
       >
       ${csrfField(v)}
       <button type="submit" class="link">${t('panel.sign_out')}</button>

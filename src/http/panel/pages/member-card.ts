@@ -75,7 +75,7 @@ function cardBody(v: PanelView, card: Card, opts: { adjusted?: boolean; error?: 
       </div>
       <div>
         <dt>${t('panel.member.purchases')}</dt>
-        <dd>${v.num(m.purchaseCount)} · ${v.money(m.purchaseTotal)}</dd>
+        <dd>${t('panel.member.purchases_value', { n: v.num(m.purchaseCount), total: v.money(m.purchaseTotal) })}</dd>
       </div>
     </dl>
   </section>`;
@@ -147,7 +147,7 @@ function cardBody(v: PanelView, card: Card, opts: { adjusted?: boolean; error?: 
       (f) =>
         html`<a href="/panel/members/${f.memberId}">${memberName(f, v)}</a> —
           ${f.joinedAt ? v.date(f.joinedAt) : t(`panel.members.status.${f.status}`)}
-          ${f.firstPurchaseAt ? html` · ${t('panel.member.friend_bought', { date: v.date(f.firstPurchaseAt) })}` : ''}`,
+          ${f.firstPurchaseAt ? html`${t('panel.list_separator')}${t('panel.member.friend_bought', { date: v.date(f.firstPurchaseAt) })}` : ''}`,
       t('panel.member.no_referrals'),
     ),
   );
