@@ -53,7 +53,7 @@ describe('bashgah operator', () => {
     );
     expect((await cli('operator', 'invite', '00000000-0000-0000-0000-000000000000', '--role', 'owner')).code).toBe(1);
     expect((await cli('operator', 'list', merchant.id)).stdout).toBe('No operators yet.\n');
-  });
+  }, 90_000); // seven CLI processes, each several seconds on a loaded 2-core machine
 
   it('panel-link prints a one-time web panel link for an operator (by id or Telegram id), kept in Redis only as a hash for 10 minutes', async () => {
     const merchant = JSON.parse((await cli('merchant', 'create', '--name', 'Kafe', '--json')).stdout);
