@@ -36,6 +36,14 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
       rateLimitPerSecond: c.config.RATE_LIMIT_PER_SECOND,
       failedAuthPerMinute: c.config.FAILED_AUTH_PER_MINUTE,
     },
+    panel: {
+      access: c.panelAccess,
+      panel: c.panel,
+      screens: c.screens,
+      locale: c.config.DEFAULT_LOCALE,
+      secureCookies: c.config.PUBLIC_URL?.startsWith('https:') ?? false,
+      clock: c.clock,
+    },
     plugins: [
       async (app) => {
         await app.register(telegramWebhookRoute, { telegram: c.telegram });

@@ -75,6 +75,11 @@ import { BullSmsQueue } from '../jobs/sms-sender.js';
 import { WebhookEndpointService } from '../domain/webhooks/endpoint-service.js';
 import { PgWebhookStore } from '../db/repositories/webhook-store.js';
 import { PgWebhookDeliveryStore } from '../db/repositories/webhook-delivery-store.js';
+import { PanelService } from '../domain/admin/panel-service.js';
+import { PgPanelStore } from '../db/repositories/panel-store.js';
+import { PanelAccess } from '../domain/admin/panel-access.js';
+import type { Operator } from '../domain/admin/permissions.js';
+import { RedisPanelAccessStore } from '../db/repositories/panel-access-store.js';
 
 /** The domain services over a database; shared by the app, the CLI and the tests. */
 /** Without Redis (the CLI) broadcasts cannot be queued; saying so beats failing later. */
@@ -152,6 +157,20 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const surveys = new SurveyService({ store: new PgSurveyStore(db.pool), tickets, settings, ledger });
   const inbox = new PgInboxStore(db.pool);
   const reportStore = new PgReportStore(db.pool);
+  const monthlyReport = new MonthlyReportService({ figures: reportStore, referrals, surveys, tickets, clock });
+  const admin = new AdminService({
+    operators,
+    audit: operatorStore,
+    purchases,
+    members,
+    memberQueries,
+    gifts,
+    campaigns,
+    broadcasts,
+    reports: reportStore,
+    settings,
+    clock,
+  });
   const shortLinks = new ShortLinks(new PgShortLinkStore(db.pool), opts.publicBaseUrl ?? 'http://localhost:3000');
   const sms = new SmsService({
     store: new PgSmsStore(db.pool),
@@ -188,17 +207,17 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     broadcasts,
     broadcastStore,
     automations: new AutomationService({ store: new PgAutomationStore(db.pool), settings, ledger, vouchers, clock }),
-    admin: new AdminService({
-      operators,
+    operatorStore,
+    admin,
+    panel: new PanelService({
+      admin,
       audit: operatorStore,
-      purchases,
-      members,
+      store: new PgPanelStore(db.pool),
+      monthlyReport,
       memberQueries,
-      gifts,
-      campaigns,
-      broadcasts,
-      reports: reportStore,
-      settings,
+      referrals,
+      tickets,
+      ledger,
       clock,
     }),
     tickets,
@@ -206,7 +225,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     inbox,
     shortLinks,
     feedbackChat: new FeedbackChat({ screens, surveys, tickets, inbox }),
-    monthlyReport: new MonthlyReportService({ figures: reportStore, referrals, surveys, tickets, clock }),
+    monthlyReport,
     webhookEndpoints: new WebhookEndpointService({
       store: new PgWebhookStore(db.pool),
       secretBox,
@@ -218,6 +237,18 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+export function createPanelAccess(services: Services, redis: Redis, prefix: string): PanelAccess {
+  return new PanelAccess({ store: new RedisPanelAccessStore(redis, prefix), operators: services.operatorStore, clock: services.clock });
+}
+
+/** Makes one-time panel sign-in links at the club's address (the bot's /panel, the CLI's panel-link). */
+export function panelLinkIssuer(access: PanelAccess, baseUrl: string) {
+  return async (op: Pick<Operator, 'merchantId' | 'id'>, actor: string) => {
+    const { token, expiresAt } = await access.issueLink(op.merchantId, op.id, actor);
+    return { url: `${baseUrl}/panel/sign-in?token=${token}`, expiresAt };
+  };
+}
 
 /**
  * Where bots talk: TELEGRAM_API_ROOT when set; with no bot token, the built-in local Bot API
@@ -273,6 +304,8 @@ export type Container = Services & {
   smsQueue: BullSmsQueue;
   /** The demo's SMS line (SMS_PROVIDER=local). */
   localSms?: LocalSms;
+  /** Web panel sign-in links and sessions (Redis). */
+  panelAccess: PanelAccess;
   close(): Promise<void>;
 };
 
@@ -298,6 +331,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     publicBaseUrl: publicBaseUrl(config),
     webhooksAllowPrivate: webhooksAllowPrivate(config),
   });
+  const panelAccess = createPanelAccess(services, redis, config.REDIS_PREFIX);
   const { apiRoot, local } = telegramApiRoot(config);
   const botDeps = {
     members: services.members,
@@ -313,6 +347,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     campaigns: services.campaigns,
     broadcasts: services.broadcasts,
     sms: services.sms,
+    panelLink: panelLinkIssuer(panelAccess, publicBaseUrl(config)),
     wheelFrameMs: config.WHEEL_FRAME_MS,
     redis,
     redisPrefix: config.REDIS_PREFIX,
@@ -362,6 +397,7 @@ export function createContainer(config: Config, logger: Logger): Container {
         });
   const whatsappOutbox = new WhatsAppOutbox(queues);
   return {
+    panelAccess,
     ...services,
     config,
     logger,

@@ -12,6 +12,7 @@ export const ADMIN_MENU = [
   { action: 'figures', label: 'admin.menu.figures', needs: 'reports' },
   { action: 'report', label: 'admin_support.report', needs: 'reports' },
   { action: 'invite', label: 'admin.menu.invite', needs: 'operators' },
+  { action: 'panel', label: 'admin.menu.panel', needs: null },
   { action: 'exit', label: 'admin.menu.exit', needs: null },
 ] as const satisfies readonly { action: string; label: string; needs: AdminAction | null }[];
 

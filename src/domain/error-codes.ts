@@ -165,6 +165,9 @@ export const ERROR_CODES = {
   },
   unknown_event_type: { kind: 'invalid', message: 'events lists event types of the catalogue, or "*"' },
   too_many_webhook_endpoints: { kind: 'unprocessable', message: 'A club has at most 16 webhook endpoints' },
+  // Web panel
+  operator_not_found: { kind: 'not_found', message: 'No active operator with this id in this club' },
+  csrf_failed: { kind: 'forbidden', message: 'The form is stale or came from another site; reload the page and try again' },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

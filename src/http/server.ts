@@ -16,6 +16,7 @@ import { registerRateLimit } from './rate-limit.js';
 import { healthRoutes, type HealthChecks } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
 import { shortLinkRoutes } from './routes/short-links.js';
+import { panelRoutes, type PanelDeps } from './panel/index.js';
 
 export interface HttpServices {
   services: ApiServices;
@@ -30,6 +31,8 @@ export interface HttpDeps {
   checks: HealthChecks;
   /** Without it only the health routes exist (used by tests of the bare server). */
   api?: HttpServices & { redis: Redis; redisPrefix: string; rateLimitPerSecond: number };
+  /** The merchant web panel at /panel; without it there is none. */
+  panel?: PanelDeps;
   /** Extra route plugins from other parts of the app (Telegram webhook, playground). */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -99,6 +102,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     await app.register(v1Routes, { prefix: '/v1', ...deps.api });
     await app.register(shortLinkRoutes, { links: deps.api.services.shortLinks });
   }
+  if (deps.panel) await app.register(panelRoutes(deps.panel), { prefix: '/panel' });
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;
 }

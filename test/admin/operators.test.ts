@@ -66,6 +66,8 @@ describe('roles', () => {
       'purchase.record',
       'purchase.refund',
       'member.lookup',
+      'member.adjust',
+      'exports',
       'gifts.queue',
       'tickets',
       'campaigns',

@@ -4,6 +4,7 @@ import { createLogger } from '../../src/logger.js';
 import { MerchantAuthStore } from '../../src/db/repositories/merchant-auth-store.js';
 import { signWebhook } from '../../src/http/auth/signature.js';
 import { createTestRedis, type TestRedis } from './redis.js';
+import { createPanelAccess } from '../../src/app/container.js';
 import { createTestWorld, type TestWorld } from './services.js';
 
 export interface TestApi {
@@ -23,12 +24,19 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** Panel sign-in links and sessions of a test world, in the test Redis. */
+export function testPanelAccess(w: TestWorld, r: TestRedis) {
+  return createPanelAccess(w.services, r.redis, r.prefix);
+}
+
 export async function createTestApi(
   opts: {
     rateLimitPerSecond?: number;
     failedAuthPerMinute?: number;
     settings?: unknown;
     plugins?: (w: TestWorld) => ((app: FastifyInstance) => Promise<void>)[];
+    /** Mount the web panel (its sessions in the test Redis). */
+    panel?: boolean;
   } = {},
 ): Promise<TestApi> {
   const r = createTestRedis();
@@ -46,6 +54,16 @@ export async function createTestApi(
       failedAuthPerMinute: opts.failedAuthPerMinute,
     },
     plugins: opts.plugins?.(w),
+    panel: opts.panel
+      ? {
+          access: testPanelAccess(w, r),
+          panel: w.services.panel,
+          screens: w.services.screens,
+          locale: 'fa',
+          secureCookies: false,
+          clock: w.clock,
+        }
+      : undefined,
   });
   const newMerchant = async (settings?: unknown) => {
     const m = await w.services.merchants.create({ name: 'HTTP Shop' });

@@ -3,6 +3,7 @@ import { LocalBotApi, type LocalUser, type ChatMessage } from '../../src/channel
 import { deliverToWebhook, startLocalBotApi } from '../../src/channels/telegram/local/routes.js';
 import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
 import { createLogger } from '../../src/logger.js';
+import { createPanelAccess, panelLinkIssuer } from '../../src/app/container.js';
 import { createTestRedis, type TestRedis } from './redis.js';
 import { createTestWorld, type TestWorld } from './services.js';
 import { stripIsolates } from '../../src/chat/bidi.js';
@@ -191,6 +192,7 @@ export async function createTelegramHarness(
         operators: w.services.operators,
         campaigns: w.services.campaigns,
         broadcasts: w.services.broadcasts,
+        panelLink: panelLinkIssuer(createPanelAccess(w.services, r.redis, r.prefix), 'http://localhost:3000'),
         wheelFrameMs: opts.wheelFrameMs ?? 0,
         redis: r.redis,
         redisPrefix: r.prefix,

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
 import { createTelegramHarness, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
 import { newPhone, storedBalances } from '../helpers/services.js';
+import { createPanelAccess } from '../../src/app/container.js';
 
 let h: TelegramHarness;
 let member: TgUser;
@@ -58,6 +59,7 @@ describe('admin mode in the bot', () => {
       '📊 آمار',
       '📈 گزارش ماه',
       '➕ دعوت همکار',
+      '🖥 پنل وب',
       '🚪 خروج از مدیریت',
     ]);
 
@@ -68,12 +70,22 @@ describe('admin mode in the bot', () => {
 
     cashier = h.user(903, 'Cashier');
     await cashier.send(`/admin ${await invite('cashier', 'ونک')}`, 2);
-    expect(cashier.keyboardLabels()).toEqual(['🧾 ثبت خرید', '↩️ ثبت مرجوعی', '🔎 جستجوی عضو', '🚪 خروج از مدیریت']);
+    expect(cashier.keyboardLabels()).toEqual(['🧾 ثبت خرید', '↩️ ثبت مرجوعی', '🔎 جستجوی عضو', '🖥 پنل وب', '🚪 خروج از مدیریت']);
     expect(last(cashier).text).toContain('نقش شما: صندوق‌دار — شعبهٔ ونک');
     // A cashier typing a manager's button is refused by the server, not just hidden.
     expect((await cashier.send('📣 پیام همگانی'))[0]!.text).toBe('⛔ این کار در دسترسی نقش شما (صندوق‌دار) نیست.');
     const refusals = await h.w.db.pool.query('SELECT action FROM audit_log WHERE merchant_id = $1 AND NOT allowed', [h.merchantId]);
     expect(refusals.rows.map((r) => r.action)).toContain('campaigns');
+  });
+
+  it('“web panel” (or /panel) sends the operator a one-time sign-in link; a stranger gets none', async () => {
+    const [sent] = await cashier.send('🖥 پنل وب');
+    expect(sent!.text).toContain('یک‌بارمصرف، تا ۱۰ دقیقه');
+    const token = /http:\/\/localhost:3000\/panel\/sign-in\?token=([A-Za-z0-9_-]{43})/.exec(sent!.text!)![1]!;
+    const session = await createPanelAccess(h.w.services, h.r.redis, h.r.prefix).signIn(token);
+    expect(session!.session.operator).toMatchObject({ role: 'cashier', branch: 'ونک' });
+    expect((await cashier.send('/panel'))[0]!.text).toMatch(/panel\/sign-in\?token=(?!${token})/);
+    expect((await h.user(904, 'Stranger').send('/panel'))[0]!.text).toContain('کد دعوتی را که از مالک باشگاه گرفته‌اید');
   });
 
   it('a cashier records a purchase with a confirmation step, and the member is told', async () => {

@@ -50,6 +50,8 @@ export interface BotDeps {
   broadcasts: BroadcastService;
   /** The SMS line: with a provider, the broadcast composer offers SMS and shows its cost. */
   sms?: SmsService;
+  /** A one-time sign-in link to the web panel for this operator. */
+  panelLink(op: Operator, actor: string): Promise<{ url: string; expiresAt: Date }>;
   /** Pause between wheel animation frames; 0 shows the prize at once. */
   wheelFrameMs: number;
   redis: Redis;

@@ -50,7 +50,7 @@ export function toMember(r: MemberRow): Member {
   };
 }
 
-const MEMBER_COLUMNS = `m.id, m.merchant_id, m.phone, m.member_code, m.referral_code, m.first_name, m.last_name, m.birth_date,
+export const MEMBER_COLUMNS = `m.id, m.merchant_id, m.phone, m.member_code, m.referral_code, m.first_name, m.last_name, m.birth_date,
   m.gender, m.city, m.source_tag, m.referrer_id, m.status, m.opted_out, m.locale, m.preferred_channel, m.tags, m.tier, m.points, m.coins, m.credit,
   m.points_debt, m.coins_debt, m.credit_debt, m.points_earned_total, m.purchase_count, m.purchase_total, m.last_purchase_at,
   m.created_at, m.joined_at, m.joined_new`;

@@ -57,6 +57,15 @@ export class PgOperatorStore implements OperatorStore {
     return rows[0] ? toOperator(rows[0]) : null;
   }
 
+  async get(merchantId: string, id: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM operators WHERE merchant_id = $1 AND id = $2 AND disabled_at IS NULL`, [
+      merchantId,
+      id,
+    ]);
+    return rows[0] ? toOperator(rows[0]) : null;
+  }
+
   async list(merchantId: string) {
     const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM operators WHERE merchant_id = $1 ORDER BY created_at`, [merchantId]);
     return rows.map(toOperator);

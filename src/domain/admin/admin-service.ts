@@ -82,8 +82,8 @@ export class AdminService {
   }
 
   /** Refuses (audited) unless the role may do `action`: before a flow starts asking questions. */
-  require(op: Operator, action: AdminAction) {
-    return this.guard(op, action);
+  require(op: Operator, action: AdminAction, target?: string | null) {
+    return this.guard(op, action, target);
   }
 
   /** A purchase at the till; `nonce` (from the confirmation button) makes a double tap record it once. */

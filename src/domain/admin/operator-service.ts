@@ -18,6 +18,8 @@ export interface OperatorStore {
     at: Date;
   }): Promise<{ operator: Operator } | { refused: 'unknown' | 'used' | 'expired' }>;
   forTelegram(merchantId: string, telegramUserId: string): Promise<Operator | null>;
+  /** An operator who is not disabled, by id. */
+  get(merchantId: string, id: string): Promise<Operator | null>;
   list(merchantId: string): Promise<Operator[]>;
   audit(entry: {
     merchantId: string;
@@ -28,6 +30,23 @@ export interface OperatorStore {
     target?: string | null;
     details?: unknown;
   }): Promise<void>;
+}
+
+/** An audit line for something an operator did (or tried): their id as actor. */
+export function operatorAudit(
+  op: Pick<Operator, 'id' | 'merchantId'>,
+  action: string,
+  rest: { allowed?: boolean; target?: string | null; details?: unknown } = {},
+): Parameters<OperatorStore['audit']>[0] {
+  return {
+    merchantId: op.merchantId,
+    operatorId: op.id,
+    actor: `operator:${op.id}`,
+    action,
+    allowed: rest.allowed ?? true,
+    target: rest.target,
+    details: rest.details,
+  };
 }
 
 export const hashInviteCode = (code: string) => createHash('sha256').update(code).digest('hex');

@@ -10,6 +10,9 @@ export const ADMIN_ACTIONS = {
   'purchase.record': ['cashier', 'manager', 'owner'],
   'purchase.refund': ['cashier', 'manager', 'owner'],
   'member.lookup': ['cashier', 'manager', 'owner'],
+  // The web panel's balance correction with a reason, and its CSV exports (every member's phone).
+  'member.adjust': ['manager', 'owner'],
+  exports: ['manager', 'owner'],
   'gifts.queue': ['manager', 'owner'],
   tickets: ['manager', 'owner'],
   campaigns: ['manager', 'owner'],

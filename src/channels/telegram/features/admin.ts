@@ -59,6 +59,17 @@ chats.command('admin', async (ctx) => {
   if (op) await replyScreen(ctx, adminHomeScreen(op, await ctx.screen()), ctx.t);
 });
 
+/** A one-time link to the web panel; no preview, so Telegram's link fetcher does not open it first. */
+async function sendPanelLink(ctx: BotContext, op: Operator) {
+  const { url } = await ctx.deps.panelLink(op, `telegram:${ctx.from!.id}`);
+  await ctx.reply(ctx.t('panel.link.sent', { url }), { link_preview_options: { is_disabled: true } });
+}
+
+chats.command('panel', async (ctx) => {
+  const op = await staff(ctx);
+  if (op) await sendPanelLink(ctx, op);
+});
+
 async function run(ctx: BotContext, action: AdminMenuAction) {
   const op = await staff(ctx);
   if (!op) return;
@@ -97,6 +108,8 @@ async function run(ctx: BotContext, action: AdminMenuAction) {
         return await showOpenTickets(ctx);
       case 'report':
         return await showMonthlyReport(ctx);
+      case 'panel':
+        return await sendPanelLink(ctx, op);
       case 'exit': {
         const member = await ctx.member();
         if (member?.status === 'active') return void (await replyScreen(ctx, mainMenuScreen(c), ctx.t));
