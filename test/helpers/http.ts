@@ -62,6 +62,7 @@ export async function createTestApi(
           locale: 'fa',
           secureCookies: false,
           clock: w.clock,
+          services: w.services,
         }
       : undefined,
   });

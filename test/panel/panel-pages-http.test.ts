@@ -1,0 +1,277 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApi, testPanelAccess, type TestApi } from '../helpers/http.js';
+import { csrfOf, FORM_TYPE, newOperator, postSignIn } from '../helpers/panel.js';
+import { joinedMember } from '../helpers/services.js';
+import type { Operator } from '../../src/domain/admin/permissions.js';
+
+let api: TestApi;
+let owner: Operator;
+let manager: Operator;
+let cashier: Operator;
+
+beforeAll(async () => {
+  api = await createTestApi({ panel: true });
+  owner = await newOperator(api.w, api.merchant.id, 'owner', 'سارا');
+  manager = await newOperator(api.w, api.merchant.id, 'manager', 'نیما');
+  cashier = await newOperator(api.w, api.merchant.id, 'cashier', 'رضا');
+}, 60_000);
+
+afterAll(async () => {
+  await api?.close();
+});
+
+const cookies = new Map<string, string>();
+async function signedIn(op: Operator) {
+  const known = cookies.get(op.id);
+  if (known) return known;
+  const { token } = await testPanelAccess(api.w, api.r).issueLink(op.merchantId, op.id, 'test');
+  const { cookie } = await postSignIn(api.app, token);
+  cookies.set(op.id, cookie!);
+  return cookie!;
+}
+
+const get = (url: string, cookie: string) => api.app.inject({ method: 'GET', url, headers: { cookie } });
+const post = (url: string, cookie: string, form: Record<string, string>) =>
+  api.app.inject({ method: 'POST', url, headers: { ...FORM_TYPE, cookie }, payload: new URLSearchParams(form).toString() });
+/** A page's CSRF token for this operator. */
+const tokenFor = async (cookie: string) => csrfOf((await get('/panel/members', cookie)).body);
+
+async function audited(action: string) {
+  const { rows } = await api.w.db.pool.query('SELECT operator_id, allowed, target FROM audit_log WHERE action = $1 ORDER BY id', [action]);
+  return rows;
+}
+
+describe('the club pages refuse roles as chat does, on GET and POST', () => {
+  it('a cashier: every club page is 403, and the menu does not offer them', async () => {
+    const cookie = await signedIn(cashier);
+    for (const url of [
+      '/panel/campaigns',
+      '/panel/campaigns/new',
+      '/panel/rewards',
+      '/panel/tickets',
+      '/panel/settings',
+      '/panel/operators',
+    ]) {
+      const page = await get(url, cookie);
+      expect(page.statusCode, url).toBe(403);
+      expect(page.body).toContain('در دسترسی نقش شما (صندوق‌دار) نیست');
+    }
+    const members = await get('/panel/members', cookie);
+    for (const path of ['campaigns', 'rewards', 'tickets', 'settings', 'operators'])
+      expect(members.body).not.toContain(`href="/panel/${path}"`);
+  });
+
+  it('a cashier’s POSTs are refused with a valid token and audited; nothing changes', async () => {
+    const cookie = await signedIn(cashier);
+    const _csrf = await tokenFor(cookie);
+    const before = (await api.w.services.settings.get(api.merchant.id)).earning.cashbackPercent;
+    const posts: [string, Record<string, string>][] = [
+      ['/panel/settings/earning', { 'pointsPerAmount.points': '10', 'pointsPerAmount.amount': '100000', cashbackPercent: '50' }],
+      ['/panel/campaigns', { name: 'x', text: 'سلام', when: 'now' }],
+      ['/panel/campaigns/segment-count', {}],
+      ['/panel/operators/invite', { role: 'owner' }],
+      ['/panel/rewards/wheel', { p0_label: 'x', p0_kind: 'nothing', p0_weight: '1' }],
+    ];
+    for (const [url, form] of posts) expect((await post(url, cookie, { ...form, _csrf })).statusCode, url).toBe(403);
+    expect((await api.w.services.settings.get(api.merchant.id)).earning.cashbackPercent).toBe(before);
+    expect(await audited('settings')).toContainEqual({ operator_id: cashier.id, allowed: false, target: 'earning' });
+    expect((await audited('operators')).some((r) => r.operator_id === cashier.id && !r.allowed)).toBe(true);
+  });
+
+  it('a manager runs campaigns, rewards and tickets but not settings or operators', async () => {
+    const cookie = await signedIn(manager);
+    for (const url of ['/panel/campaigns', '/panel/rewards', '/panel/tickets']) expect((await get(url, cookie)).statusCode, url).toBe(200);
+    for (const url of ['/panel/settings', '/panel/operators']) expect((await get(url, cookie)).statusCode, url).toBe(403);
+    const _csrf = await tokenFor(cookie);
+    expect((await post('/panel/settings/tiers', cookie, { _csrf, window: 'lifetime' })).statusCode).toBe(403);
+  });
+
+  it('every club POST without the session’s CSRF token is refused', async () => {
+    const cookie = await signedIn(owner);
+    for (const url of [
+      '/panel/settings/earning',
+      '/panel/campaigns',
+      '/panel/campaigns/segment-count',
+      '/panel/campaigns/preview',
+      '/panel/operators/invite',
+      '/panel/rewards/wheel',
+      '/panel/rewards/wheel/odds',
+    ]) {
+      const res = await post(url, cookie, { cashbackPercent: '1' });
+      expect(res.statusCode, url).toBe(403);
+      expect(res.body).toContain('این فرم کهنه شده');
+    }
+  });
+});
+
+describe('settings', () => {
+  it('a wrong value is refused by the API’s schema and named in Persian next to its field; a right one is saved and audited', async () => {
+    const cookie = await signedIn(owner);
+    const _csrf = await tokenFor(cookie);
+    const bad = await post('/panel/settings/earning', cookie, {
+      _csrf,
+      'pointsPerAmount.points': '۱۰',
+      'pointsPerAmount.amount': '۱۰۰٬۰۰۰',
+      cashbackPercent: '۱۵۰',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/id="earning-cashbackPercent"[^>]*aria-invalid="true"[^>]*aria-describedby="earning-cashbackPercent-error"/);
+    expect(bad.body).toContain('<span class="error field-error" id="earning-cashbackPercent-error">نباید بیشتر از ۱۰۰ باشد.</span>');
+    expect(bad.body).toContain('value="۱۵۰"'); // what was typed stays
+
+    const tiers = await post('/panel/settings/tiers', cookie, {
+      _csrf,
+      window: 'lifetime',
+      'levels.0.key': 'bronze',
+      'levels.0.threshold': '0',
+      'levels.1.key': 'silver',
+      'levels.1.threshold': '0',
+    });
+    expect(tiers.statusCode).toBe(400);
+    expect(tiers.body).toContain('آستانهٔ هر سطح باید از سطح قبلی بیشتر باشد.');
+
+    const ok = await post('/panel/settings/earning', cookie, {
+      _csrf,
+      'pointsPerAmount.points': '۱۲',
+      'pointsPerAmount.amount': '۱۰۰٬۰۰۰',
+      cashbackPercent: '۲٫۵',
+      rules: '[]',
+    });
+    expect(ok.statusCode).toBe(303);
+    const earning = (await api.w.services.settings.get(api.merchant.id)).earning;
+    expect(earning).toMatchObject({ pointsPerAmount: { points: 12, amount: 100_000 }, cashbackPercent: 2.5 });
+    expect(await audited('settings.update')).toContainEqual({ operator_id: owner.id, allowed: true, target: 'earning' });
+    const page = await get('/panel/settings?saved=earning', cookie);
+    expect(page.body).toContain('ذخیره شد.');
+    expect(page.body).toContain('value="۱۰۰٬۰۰۰"');
+  });
+
+  it('a tier is added from the blank row and a referral side is left out when its amount is empty', async () => {
+    const cookie = await signedIn(owner);
+    const _csrf = await tokenFor(cookie);
+    const res = await post('/panel/settings/tiers', cookie, {
+      _csrf,
+      window: '12m',
+      'levels.0.key': 'bronze',
+      'levels.0.threshold': '0',
+      'levels.1.key': 'silver',
+      'levels.1.threshold': '500',
+      'levels.2.key': 'gold',
+      'levels.2.threshold': '2000',
+      'levels.3.key': 'vip',
+      'levels.3.name.fa': 'ویژه',
+      'levels.3.name.en': 'VIP',
+      'levels.3.threshold': '۵۰۰۰',
+    });
+    expect(res.statusCode).toBe(303);
+    const tiers = (await api.w.services.settings.get(api.merchant.id)).tiers;
+    expect(tiers.window).toBe('12m');
+    expect(tiers.levels.at(-1)).toEqual({ key: 'vip', name: { fa: 'ویژه', en: 'VIP' }, threshold: 5000 });
+
+    const ref = await post('/panel/settings/referrals', cookie, {
+      _csrf,
+      enabled: 'on',
+      'onJoin.referrer.currency': 'coins',
+      'onJoin.referrer.amount': '۳۰',
+      'onJoin.friend.currency': 'coins',
+      'onJoin.friend.amount': '',
+      'onFirstPurchase.minAmount': '0',
+      'onFirstPurchase.referrer.currency': 'points',
+      'onFirstPurchase.referrer.amount': '50',
+      codeEntryDays: '7',
+    });
+    expect(ref.statusCode).toBe(303);
+    const referrals = (await api.w.services.settings.get(api.merchant.id)).referrals;
+    expect(referrals.onJoin).toEqual({ referrer: { currency: 'coins', amount: 30 } });
+    expect(referrals.suggestAfterPurchase).toBe(false);
+  });
+});
+
+describe('campaigns, tickets, rewards and operators', () => {
+  it('the segment count and the preview answer htmx; a schedule in Jalali with Persian digits is kept in Tehran time', async () => {
+    await joinedMember(api.w, api.merchant.id);
+    const cookie = await signedIn(manager);
+    const _csrf = await tokenFor(cookie);
+    const count = await post('/panel/campaigns/segment-count', cookie, { _csrf });
+    expect(count.body).toMatch(/^[۰-۹]+ عضو؛ [۰-۹]+ نفر پیام را می‌گیرند/);
+    const bad = await post('/panel/campaigns/segment-count', cookie, { _csrf, seg_inactiveDays: 'ده' });
+    expect(bad.body).toContain('یک عدد بنویسید.');
+    const preview = await post('/panel/campaigns/preview', cookie, { _csrf, text: 'سلام {name} عزیز، {points} امتیاز دارید' });
+    expect(preview.body).toContain('سلام مریم عزیز، ۱٬۲۵۰ امتیاز دارید');
+    expect(preview.body).toContain('سلام دوست عزیز، ۱٬۲۵۰ امتیاز دارید');
+
+    const created = await post('/panel/campaigns', cookie, {
+      _csrf,
+      name: 'یلدا',
+      text: 'یلدا مبارک',
+      when: 'later',
+      date: '۱۴۰۵/۰۹/۳۰',
+      time: '۱۸:۳۰',
+    });
+    expect(created.statusCode).toBe(303);
+    const page = await get(created.headers.location as string, cookie);
+    expect(page.body).toContain('زمان‌بندی‌شده');
+    expect(page.body).toContain('۱۴۰۵/۰۹/۳۰، ۱۸:۳۰');
+    expect(page.body).toContain('بدون گروه شاهد قابل سنجش نیست');
+    expect(await audited('campaigns.create')).toContainEqual(expect.objectContaining({ operator_id: manager.id, allowed: true }));
+    const past = await post('/panel/campaigns', cookie, { _csrf, name: 'x', text: 'x', when: 'later', date: '1400/01/01', time: '10:00' });
+    expect(past.statusCode).toBe(400);
+    expect(past.body).toContain('این زمان گذشته است');
+  });
+
+  it('a ticket reply from the panel is the staff reply the member gets in chat; the inbox shows Jalali dates', async () => {
+    const member = await joinedMember(api.w, api.merchant.id);
+    const ticket = await api.w.services.tickets.open(api.merchant.id, member.id, 0, 'کارت هدیه‌ام نرسید');
+    const cookie = await signedIn(manager);
+    const inbox = await get('/panel/tickets', cookie);
+    expect(inbox.body).toContain(`/panel/tickets/${ticket.id}`);
+    // Tickets carry the database's time: a Jalali date and time in Persian digits.
+    expect(inbox.body).toMatch(/<td>[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}، [۰-۹]{2}:[۰-۹]{2}<\/td>/);
+    const _csrf = await tokenFor(cookie);
+    const res = await post(`/panel/tickets/${ticket.id}/reply`, cookie, { _csrf, text: 'فردا می‌رسد' });
+    expect(res.statusCode).toBe(303);
+    const { ticket: after, messages } = await api.w.services.tickets.get(api.merchant.id, ticket.id);
+    expect(after.status).toBe('answered');
+    expect(messages.at(-1)).toMatchObject({ author: 'staff', text: 'فردا می‌رسد' });
+    const { rows } = await api.w.db.pool.query("SELECT type FROM outbox_events WHERE payload->>'ticket_id' = $1", [ticket.id]);
+    expect(rows.map((r) => r.type)).toContain('ticket.replied');
+  });
+
+  it('voucher codes download as CSV with a BOM; the wheel shows the chances of the weights typed', async () => {
+    const campaign = await api.w.services.vouchers.createCampaign(api.merchant.id, { name: 'تخفیف یلدا', kind: 'percent', value: 10 });
+    const cookie = await signedIn(owner);
+    const page = await get('/panel/rewards', cookie);
+    expect(page.statusCode).toBe(200);
+    const _csrf = csrfOf(page.body);
+    const csv = await post(`/panel/rewards/vouchers/${campaign.id}/codes.csv`, cookie, { _csrf, count: '۵' });
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.body.trim().split('\r\n')).toHaveLength(6);
+    const odds = await post('/panel/rewards/wheel/odds', cookie, {
+      _csrf,
+      p0_label: 'پوچ',
+      p0_weight: '۳',
+      p1_label: 'سکه',
+      p1_weight: '۱',
+    });
+    expect(odds.body).toContain('پوچ: <strong>۷۵٪</strong>');
+    expect(odds.body).toContain('سکه: <strong>۲۵٪</strong>');
+  });
+
+  it('the owner invites an operator with a code for /admin, changes a role and removes an operator', async () => {
+    const cookie = await signedIn(owner);
+    const _csrf = await tokenFor(cookie);
+    const noBranch = await post('/panel/operators/invite', cookie, { _csrf, role: 'cashier', branch: '' });
+    expect(noBranch.body).toContain('صندوق‌دار باید شعبه داشته باشد.');
+    const invited = await post('/panel/operators/invite', cookie, { _csrf, role: 'cashier', branch: 'ونک' });
+    const code = /\/admin ([A-Z0-9]+)/.exec(invited.body)![1]!;
+    const joined = await api.w.services.operators.link(api.merchant.id, code, '99123', 'مینا');
+    expect(joined).toMatchObject({ role: 'cashier', branch: 'ونک' });
+    expect((await post(`/panel/operators/${joined.id}/role`, cookie, { _csrf, role: 'manager', branch: '' })).statusCode).toBe(303);
+    expect((await api.w.services.operatorStore.get(api.merchant.id, joined.id))?.role).toBe('manager');
+    expect((await post(`/panel/operators/${owner.id}/remove`, cookie, { _csrf })).statusCode).toBe(422);
+    expect((await post(`/panel/operators/${joined.id}/remove`, cookie, { _csrf })).statusCode).toBe(303);
+    expect(await api.w.services.operatorStore.get(api.merchant.id, joined.id)).toBeNull();
+    expect(await audited('operators.remove')).toContainEqual({ operator_id: owner.id, allowed: true, target: joined.id });
+  });
+});
