@@ -3,7 +3,7 @@ import { toLatinDigits } from '../../lib/digits.js';
 import { operatorAudit } from '../../domain/admin/operator-service.js';
 import type { AdminAction, Operator } from '../../domain/admin/permissions.js';
 import type { PanelDeps } from './deps.js';
-import type { Html } from './html.js';
+import { html, type Html, type HtmlValue } from './html.js';
 import type { PanelPageServices } from './page-services.js';
 import { panelView, type PanelView } from './view.js';
 
@@ -51,4 +51,17 @@ export function formFields(body: unknown): Record<string, string> {
     else if (Array.isArray(val) && typeof val.at(-1) === 'string') out[k] = val.at(-1) as string;
   }
   return out;
+}
+
+/** A card's facts: label and value pairs as a description list. */
+export function facts(items: readonly (readonly [string, HtmlValue])[]): Html {
+  return html`<dl class="facts">
+    ${items.map(
+      ([label, value]) =>
+        html`<div>
+          <dt>${label}</dt>
+          <dd>${value}</dd>
+        </div>`,
+    )}
+  </dl>`;
 }

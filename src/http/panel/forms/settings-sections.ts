@@ -30,7 +30,7 @@ function rewardSide(path: string, t: Translate): Field[] {
   ];
 }
 
-/** The fields of a section; tiers get a row per level and one blank row to add a level. */
+/** The fields of a section; tiers get a row per level (four fields, a line of the grid) and one blank row to add a level. */
 export function sectionFields(section: SettingsSection, s: MerchantSettings, t: Translate): Field[] {
   switch (section) {
     case 'earning':
@@ -47,18 +47,18 @@ export function sectionFields(section: SettingsSection, s: MerchantSettings, t: 
       ];
     case 'tiers':
       return [
-        {
-          name: 'window',
-          kind: 'select',
-          label: L('window'),
-          options: ['lifetime', '12m'].map((w) => ({ value: w, label: t(`panel_pages.settings.window.${w}`) })),
-        },
         ...Array.from({ length: s.tiers.levels.length + 1 }, (_, i): Field[] => [
           { name: `levels.${i}.key`, kind: 'text', label: L('level_key') },
           { name: `levels.${i}.name.fa`, kind: 'text', label: L('level_name_fa'), dropsWhenEmpty: `levels.${i}.name` },
           { name: `levels.${i}.name.en`, kind: 'text', label: L('level_name_en') },
           { name: `levels.${i}.threshold`, kind: 'int', label: L('level_threshold') },
         ]).flat(),
+        {
+          name: 'window',
+          kind: 'select',
+          label: L('window'),
+          options: ['lifetime', '12m'].map((w) => ({ value: w, label: t(`panel_pages.settings.window.${w}`) })),
+        },
       ];
     case 'referrals':
       return [

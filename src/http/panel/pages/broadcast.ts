@@ -5,7 +5,7 @@ import { FORM } from '../deps.js';
 import { html, type Html } from '../html.js';
 import { section, table } from '../components.js';
 import { csrfField, panelPage } from '../layout.js';
-import { allowedView, sendHtml, type PagesDeps } from '../page-kit.js';
+import { allowedView, facts, sendHtml, type PagesDeps } from '../page-kit.js';
 import type { PanelView } from '../view.js';
 
 type Status = Awaited<ReturnType<PagesDeps['services']['broadcasts']['status']>>;
@@ -93,29 +93,13 @@ export async function broadcastPages(app: FastifyInstance, deps: PagesDeps) {
     const campaign = await campaigns.get(v.op.merchantId, params.data.id);
     const status = await statusOf(v, campaign.id);
     const k = await campaigns.kpis(v.op.merchantId, campaign.id, status, status?.counts ?? null);
-    const facts = html`<dl class="facts">
-      <div>
-        <dt>${t('panel_pages.campaigns.col.kind')}</dt>
-        <dd>${t(`panel_pages.campaigns.kind.${campaign.kind}`)}</dd>
-      </div>
-      <div>
-        <dt>${t('panel_pages.campaigns.col.created')}</dt>
-        <dd>${v.dateTime(campaign.createdAt)}</dd>
-      </div>
-      <div>
-        <dt>${t('panel_pages.campaigns.holdout')}</dt>
-        <dd>${v.num(campaign.holdoutPercent)}٪</dd>
-      </div>
-      ${
-        campaign.message
-          ? html`<div class="wide">
-              <dt>${t('panel_pages.campaigns.text')}</dt>
-              <dd>${campaign.message.text}</dd>
-            </div>`
-          : ''
-      }
-    </dl>`;
-    const page = html`${section('facts-h', t('panel_pages.campaigns.about'), facts)}
+    const about = html`${facts([
+      [t('panel_pages.campaigns.col.kind'), t(`panel_pages.campaigns.kind.${campaign.kind}`)],
+      [t('panel_pages.campaigns.col.created'), v.dateTime(campaign.createdAt)],
+      [t('panel_pages.campaigns.holdout'), `${v.num(campaign.holdoutPercent)}٪`],
+    ])}
+    ${campaign.message ? html`<p class="bubble">${campaign.message.text}</p>` : ''}`;
+    const page = html`${section('facts-h', t('panel_pages.campaigns.about'), about)}
     ${status ? section('progress-h', t('panel_pages.broadcast.progress'), progress(v, campaign.id, status)) : ''}
     ${section('kpi-h', t('panel_pages.kpi.title'), kpis(v, k))}`;
     return sendHtml(reply, panelPage(v, campaign.name, page));

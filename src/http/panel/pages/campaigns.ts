@@ -30,7 +30,7 @@ function segmentFields(v: PanelView, tiers: string[], form?: ComposerForm): Html
   return html`<fieldset
     class="segment"
     hx-post="/panel/campaigns/segment-count"
-    hx-trigger="load, change, keyup changed delay:400ms"
+    hx-trigger="load, change, input delay:300ms"
     hx-target="#segment-count"
   >
     <legend>${t('panel_pages.campaigns.segment')}</legend>
@@ -87,7 +87,7 @@ function composer(v: PanelView, tiers: string[], opts: { form?: ComposerForm; er
         maxlength="3500"
         aria-describedby="text-hint"
         hx-post="/panel/campaigns/preview"
-        hx-trigger="load, keyup changed delay:300ms"
+        hx-trigger="load, input changed delay:300ms"
         hx-target="#preview"
       >
 ${val(form, 'text')}</textarea

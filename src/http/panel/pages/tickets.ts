@@ -7,7 +7,7 @@ import { FORM } from '../deps.js';
 import { html, type Html } from '../html.js';
 import { section, table } from '../components.js';
 import { csrfField, panelPage } from '../layout.js';
-import { allowedView, auditChange, formFields, sendHtml, type PagesDeps } from '../page-kit.js';
+import { allowedView, auditChange, facts, formFields, sendHtml, type PagesDeps } from '../page-kit.js';
 import type { PanelView } from '../view.js';
 import { memberName } from './members.js';
 
@@ -99,28 +99,13 @@ export async function ticketPages(app: FastifyInstance, deps: PagesDeps) {
             <form method="post" action="/panel/tickets/${ticket.id}/close">
               ${csrfField(v)}<button type="submit">${t('panel_pages.tickets.close')}</button>
             </form>`;
-    const head = html`<dl class="facts">
-      <div>
-        <dt>${t('panel_pages.tickets.col.member')}</dt>
-        <dd><a href="/panel/members/${m.id}">${memberName(m, v)}</a></dd>
-      </div>
-      <div>
-        <dt>${t('panel_pages.tickets.col.category')}</dt>
-        <dd>${t(`support.category.${ticket.category}`, { defaultValue: ticket.category })}</dd>
-      </div>
-      <div>
-        <dt>${t('panel_pages.tickets.col.status')}</dt>
-        <dd>${t(`support.status.${ticket.status}`)}</dd>
-      </div>
-      <div>
-        <dt>${t('panel_pages.tickets.col.opened')}</dt>
-        <dd>${v.dateTime(ticket.createdAt)}</dd>
-      </div>
-      <div>
-        <dt>${t('panel_pages.tickets.col.first_response')}</dt>
-        <dd>${waited(v, ticket, deps.clock.now())}</dd>
-      </div>
-    </dl>`;
+    const head = facts([
+      [t('panel_pages.tickets.col.member'), html`<a href="/panel/members/${m.id}">${memberName(m, v)}</a>`],
+      [t('panel_pages.tickets.col.category'), t(`support.category.${ticket.category}`, { defaultValue: ticket.category })],
+      [t('panel_pages.tickets.col.status'), t(`support.status.${ticket.status}`)],
+      [t('panel_pages.tickets.col.opened'), v.dateTime(ticket.createdAt)],
+      [t('panel_pages.tickets.col.first_response'), waited(v, ticket, deps.clock.now())],
+    ]);
     const body = html`${opts.replied ? html`<p class="ok" role="status">${t('panel_pages.tickets.replied')}</p>` : ''}
     ${section('ticket-h', t('panel_pages.tickets.about'), head)} ${section('thread-h', t('panel_pages.tickets.thread'), thread)}
     ${section('reply-h', t('panel_pages.tickets.reply'), form)}`;

@@ -102,7 +102,7 @@ export function wheelEditor(v: PanelView, wheel: WheelConfig | null, opts: { typ
       action="/panel/rewards/wheel"
       class="stack"
       hx-post="/panel/rewards/wheel/odds"
-      hx-trigger="load, keyup changed delay:200ms, change"
+      hx-trigger="load, input delay:200ms, change"
       hx-target="#odds"
       hx-swap="innerHTML"
     >
