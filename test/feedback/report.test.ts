@@ -83,6 +83,7 @@ describe('the report’s numbers', () => {
     jm: 9,
     from: new Date(from),
     kFactor: 0,
+    members: 0,
     ...over,
   });
 

@@ -12,6 +12,8 @@ export interface MonthFigures extends Figures {
   /** The month's first moment (Tehran midnight). */
   from: Date;
   kFactor: number;
+  /** Joined members at the month's end. */
+  members: number;
 }
 
 export interface MonthlyReport {
@@ -36,14 +38,15 @@ export class MonthlyReportService {
     },
   ) {}
 
-  private async month(merchantId: string, range: { from: Date; to: Date; jy: number; jm: number }): Promise<MonthFigures> {
+  /** One Jalali month's figures (the panel's overview asks month by month). */
+  async month(merchantId: string, range: { from: Date; to: Date; jy: number; jm: number }): Promise<MonthFigures> {
     const to = range.to;
     const lastDay = tehranDay(new Date(to.getTime() - 1));
     const [figures, referrals] = await Promise.all([
       this.deps.figures.figures(merchantId, range.from, to),
       this.deps.referrals.stats(merchantId, { from: tehranDay(range.from), to: lastDay }),
     ]);
-    return { ...figures, jy: range.jy, jm: range.jm, from: range.from, kFactor: referrals.kFactor };
+    return { ...figures, jy: range.jy, jm: range.jm, from: range.from, kFactor: referrals.kFactor, members: referrals.members };
   }
 
   async build(merchantId: string): Promise<MonthlyReport> {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { toLatinDigits } from '../../lib/digits.js';
+import { jalaliMonthRange } from '../../lib/jalali.js';
 import { systemClock, type Clock } from '../clock.js';
 import { invalid } from '../errors.js';
 import type { TicketService } from '../feedback/ticket-service.js';
@@ -17,8 +19,6 @@ import type { AdminAction, Operator } from './permissions.js';
 
 /** What the panel's overview adds to the monthly report, per period. */
 export interface ClubFigures {
-  /** Joined members at the end of the period. */
-  members: number;
   /** Members with any ledger entry in the period. */
   activeMembers: number;
   /** Net purchases by members who had already joined when they bought. */
@@ -68,6 +68,8 @@ export interface PanelStore {
 }
 
 export const ADJUST_REASON_MAX = 200;
+export const PAST_MONTH_TTL_MS = 10 * 60_000;
+const DAY_MS = 86_400_000;
 const EXPORT_PAGE = 2_000;
 
 /** What a search box text means: a whole phone, part of one, a member code or a name. */
@@ -101,6 +103,12 @@ export class PanelService {
     },
   ) {}
 
+  /**
+   * A finished month hardly changes (a late refund or webhook at most), and on a big club it is
+   * the dearer half of the overview: it is kept for a few minutes per club and month.
+   */
+  private readonly pastMonths = new LRUCache<string, OverviewMonth>({ max: 1_000, ttl: PAST_MONTH_TTL_MS });
+
   private get clock() {
     return this.deps.clock ?? systemClock;
   }
@@ -108,13 +116,21 @@ export class PanelService {
   /** This Jalali month so far against the whole of the last one. */
   async overview(op: Operator): Promise<{ thisMonth: OverviewMonth; lastMonth: OverviewMonth }> {
     await this.deps.admin.require(op, 'reports');
-    const now = this.clock.now();
-    const report = await this.deps.monthlyReport.build(op.merchantId);
-    const [current, previous] = await Promise.all([
-      this.deps.store.clubFigures(op.merchantId, report.thisMonth.from, now),
-      this.deps.store.clubFigures(op.merchantId, report.lastMonth.from, report.thisMonth.from),
+    const current = jalaliMonthRange(this.clock.now());
+    const previous = jalaliMonthRange(new Date(current.from.getTime() - DAY_MS));
+    const key = `${op.merchantId}:${previous.jy}-${previous.jm}`;
+    const cached = this.pastMonths.get(key);
+    const [thisMonth, lastMonth] = await Promise.all([this.month(op.merchantId, current), cached ?? this.month(op.merchantId, previous)]);
+    if (!cached) this.pastMonths.set(key, lastMonth);
+    return { thisMonth, lastMonth };
+  }
+
+  private async month(merchantId: string, range: { from: Date; to: Date; jy: number; jm: number }): Promise<OverviewMonth> {
+    const [report, club] = await Promise.all([
+      this.deps.monthlyReport.month(merchantId, range),
+      this.deps.store.clubFigures(merchantId, range.from, range.to),
     ]);
-    return { thisMonth: { ...report.thisMonth, ...current }, lastMonth: { ...report.lastMonth, ...previous } };
+    return { ...report, ...club };
   }
 
   async searchMembers(op: Operator, text: string): Promise<Member[]> {
