@@ -258,6 +258,42 @@ describe('campaigns, tickets, rewards and operators', () => {
     expect(odds.body).toContain('سکه: <strong>۲۵٪</strong>');
   });
 
+  it('the gift queue: a manager rejects a request and the member gets the coins back; gifts show their picture and stock; raffles link their proof', async () => {
+    const gift = await api.w.services.gifts.create(api.merchant.id, {
+      title: 'ماگ باشگاه',
+      imageUrl: 'https://cdn.example.com/mug.png',
+      costCurrency: 'coins',
+      cost: 15,
+      stock: 4,
+    });
+    const member = await joinedMember(api.w, api.merchant.id, { coins: 20 });
+    const { request } = await api.w.services.gifts.request(api.merchant.id, member, gift.id, 'panel-test-1');
+    const raffle = await api.w.services.raffles.create(api.merchant.id, {
+      title: 'قرعه‌کشی یلدا',
+      prizes: [{ title: 'سبد یلدا', count: 1 }],
+      entryRule: { kind: 'purchase' },
+      opensAt: '2026-11-01T00:00:00+03:30',
+      closesAt: '2026-12-21T20:00:00+03:30',
+    });
+    const cookie = await signedIn(manager);
+    const page = await get('/panel/rewards', cookie);
+    expect(page.body).toContain('<img src="https://cdn.example.com/mug.png"');
+    expect(page.body).toMatch(/ماگ باشگاه[\s\S]*?۱۵ سکه[\s\S]*?<td>۳<\/td>/);
+    expect(page.body).toContain(`action="/panel/rewards/gift-requests/${request.id}/reject"`);
+    expect(page.body).not.toContain('ذخیرهٔ گردونه'); // the wheel is the owner's
+    const proof = /href="(\/v1\/public\/raffles\/[^"]+\/proof)"/.exec(page.body)![1]!;
+    expect(proof).toBe(`/v1/public/raffles/${raffle.id}/proof`);
+    expect((await api.app.inject({ method: 'GET', url: proof })).statusCode).toBe(200);
+
+    const rejected = await post(`/panel/rewards/gift-requests/${request.id}/reject`, cookie, { _csrf: csrfOf(page.body) });
+    expect(rejected.statusCode).toBe(303);
+    expect((await api.w.services.members.get(api.merchant.id, member.id)).balances.coins).toBe(20);
+    expect(await audited('gifts.reject')).toContainEqual({ operator_id: manager.id, allowed: true, target: request.id });
+    const again = await post(`/panel/rewards/gift-requests/${request.id}/ship`, cookie, { _csrf: csrfOf(page.body) });
+    expect(again.statusCode).toBe(422);
+    expect(again.body).toContain('این کار برای این درخواست ممکن نیست.');
+  });
+
   it('the owner invites an operator with a code for /admin, changes a role and removes an operator', async () => {
     const cookie = await signedIn(owner);
     const _csrf = await tokenFor(cookie);
