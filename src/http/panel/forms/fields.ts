@@ -13,6 +13,8 @@ export interface Field {
   options?: readonly { value: string; label: string }[];
   /** When this field is empty, the object at this path is left out (a referral side without an amount). */
   dropsWhenEmpty?: string;
+  /** The row a repeated field belongs to (tier levels): its label says which, for screen readers. */
+  row?: number;
 }
 
 type Tree = Record<string, unknown>;
@@ -92,7 +94,7 @@ export function shownValue(f: Field, stored: unknown, typed: Record<string, stri
 export function fieldInput(f: Field, id: string, value: string, checked: boolean, error: string | undefined, v: PanelView): Html {
   const errId = `${id}-error`;
   const described = error ? html` aria-invalid="true" aria-describedby="${errId}"` : '';
-  const label = v.t(f.label);
+  const label = f.row === undefined ? v.t(f.label) : `${v.t(f.label)} ${v.num(f.row)}`;
   const errorLine = error ? html`<span class="error field-error" id="${errId}">${error}</span>` : '';
   if (f.kind === 'bool')
     return html`<div class="field check">

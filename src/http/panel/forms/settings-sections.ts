@@ -48,10 +48,10 @@ export function sectionFields(section: SettingsSection, s: MerchantSettings, t: 
     case 'tiers':
       return [
         ...Array.from({ length: s.tiers.levels.length + 1 }, (_, i): Field[] => [
-          { name: `levels.${i}.key`, kind: 'text', label: L('level_key') },
-          { name: `levels.${i}.name.fa`, kind: 'text', label: L('level_name_fa'), dropsWhenEmpty: `levels.${i}.name` },
-          { name: `levels.${i}.name.en`, kind: 'text', label: L('level_name_en') },
-          { name: `levels.${i}.threshold`, kind: 'int', label: L('level_threshold') },
+          { name: `levels.${i}.key`, kind: 'text', label: L('level_key'), row: i + 1 },
+          { name: `levels.${i}.name.fa`, kind: 'text', label: L('level_name_fa'), dropsWhenEmpty: `levels.${i}.name`, row: i + 1 },
+          { name: `levels.${i}.name.en`, kind: 'text', label: L('level_name_en'), row: i + 1 },
+          { name: `levels.${i}.threshold`, kind: 'int', label: L('level_threshold'), row: i + 1 },
         ]).flat(),
         {
           name: 'window',
