@@ -14,7 +14,7 @@ const idParams = z.object({ id: z.uuid() });
 const controlParams = z.object({ id: z.uuid(), action: z.enum(['pause', 'resume', 'cancel']) });
 const LIVE = new Set(['scheduled', 'enqueuing', 'sending', 'paused']);
 
-/** The broadcast's progress; while it runs, htmx asks for it again every two seconds. */
+/** The broadcast's progress; while it runs, htmx asks for it again every two seconds (a paused or scheduled one every 15). */
 function progress(v: PanelView, campaignId: string, s: Status): Html {
   const t = v.t;
   const c = s.counts;
@@ -30,7 +30,11 @@ function progress(v: PanelView, campaignId: string, s: Status): Html {
   return html`<div
     id="progress"
     data-status="${s.status}"
-    ${LIVE.has(s.status) ? html`hx-get="/panel/campaigns/${campaignId}/progress" hx-trigger="every 2s" hx-swap="outerHTML"` : ''}
+    ${
+      LIVE.has(s.status)
+        ? html`hx-get="/panel/campaigns/${campaignId}/progress" hx-trigger="every ${running ? 2 : 15}s" hx-swap="outerHTML"`
+        : ''
+    }
   >
     <p>
       <strong>${t(`panel_pages.broadcast.status.${s.status}`)}</strong>
