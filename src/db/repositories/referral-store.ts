@@ -148,7 +148,7 @@ export class PgReferralStore implements ReferralStore {
     }));
   }
 
-  async stats(merchantId: string, from: Date, to: Date) {
+  async stats(merchantId: string, from: Date, to: Date, opts: { bySource?: boolean } = {}) {
     const [main, rewards, bySource] = await Promise.all([
       this.pool.query(
         `SELECT
@@ -163,8 +163,10 @@ export class PgReferralStore implements ReferralStore {
          WHERE merchant_id = $1 AND status = 'granted' AND created_at >= $2 AND created_at < $3 GROUP BY currency`,
         [merchantId, from, to],
       ),
-      this.pool.query(
-        `WITH pop AS (SELECT source_tag, count(*)::int AS members FROM members WHERE merchant_id = $1 AND status = 'active' AND joined_at < $3 GROUP BY source_tag),
+      opts.bySource === false
+        ? { rows: [] }
+        : this.pool.query(
+            `WITH pop AS (SELECT source_tag, count(*)::int AS members FROM members WHERE merchant_id = $1 AND status = 'active' AND joined_at < $3 GROUP BY source_tag),
               inv AS (SELECT r.source_tag, count(*)::int AS invitations FROM referral_invites i JOIN members r ON r.id = i.referrer_id
                       WHERE i.merchant_id = $1 AND i.created_at >= $2 AND i.created_at < $3 GROUP BY r.source_tag),
               j AS (SELECT r.source_tag, count(*)::int AS joins FROM members f JOIN members r ON r.id = f.referrer_id
@@ -172,8 +174,8 @@ export class PgReferralStore implements ReferralStore {
          SELECT pop.source_tag AS source, pop.members, coalesce(inv.invitations, 0) AS invitations, coalesce(j.joins, 0) AS joins
          FROM pop LEFT JOIN inv ON inv.source_tag IS NOT DISTINCT FROM pop.source_tag LEFT JOIN j ON j.source_tag IS NOT DISTINCT FROM pop.source_tag
          ORDER BY pop.members DESC`,
-        [merchantId, from, to],
-      ),
+            [merchantId, from, to],
+          ),
     ]);
     const m = main.rows[0];
     return {

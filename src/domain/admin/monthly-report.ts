@@ -44,7 +44,7 @@ export class MonthlyReportService {
     const lastDay = tehranDay(new Date(to.getTime() - 1));
     const [figures, referrals] = await Promise.all([
       this.deps.figures.figures(merchantId, range.from, to),
-      this.deps.referrals.stats(merchantId, { from: tehranDay(range.from), to: lastDay }),
+      this.deps.referrals.stats(merchantId, { from: tehranDay(range.from), to: lastDay }, { bySource: false }),
     ]);
     return { ...figures, jy: range.jy, jm: range.jm, from: range.from, kFactor: referrals.kFactor, members: referrals.members };
   }

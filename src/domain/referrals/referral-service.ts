@@ -237,7 +237,7 @@ export class ReferralService {
    * The programme over a period (days in Tehran, Jalali or Gregorian; default the last 30):
    * K-factor = invitations per member × conversion of invitation to join.
    */
-  async stats(merchantId: string, range: { from?: string; to?: string } = {}): Promise<ReferralStats> {
+  async stats(merchantId: string, range: { from?: string; to?: string } = {}, opts: { bySource?: boolean } = {}): Promise<ReferralStats> {
     const toDay = range.to ? parseCalendarDate(range.to) : new Date(`${tehranDay(this.clock.now())}T00:00:00Z`);
     const fromDay = range.from ? parseCalendarDate(range.from) : toDay && new Date(toDay.getTime() - 29 * DAY_MS);
     if (!fromDay || !toDay) throw invalid('invalid_date', 'from and to are dates like 1405/01/01 or 2026-03-21');
@@ -245,7 +245,7 @@ export class ReferralService {
     const iso = (d: Date) => d.toISOString().slice(0, 10);
     const from = new Date(`${iso(fromDay)}T00:00:00+03:30`);
     const to = new Date(new Date(`${iso(toDay)}T00:00:00+03:30`).getTime() + DAY_MS);
-    const s = await this.deps.store.stats(merchantId, from, to);
+    const s = await this.deps.store.stats(merchantId, from, to, opts);
     const invitationsPerMember = ratio(s.invitations, s.members);
     const inviteToJoin = ratio(s.joins, s.invitations);
     return {

@@ -84,10 +84,12 @@ export interface ReferralStore {
   figures(merchantId: string, memberId: string, monthFrom: Date, monthTo: Date): Promise<ReferralFigures>;
   leaderboard(merchantId: string, from: Date, to: Date, limit: number): Promise<LeaderboardRow[]>;
   friends(merchantId: string, memberId: string): Promise<FriendRow[]>;
+  /** `bySource: false` leaves the per-source split out (empty): the month reports need only the totals. */
   stats(
     merchantId: string,
     from: Date,
     to: Date,
+    opts?: { bySource?: boolean },
   ): Promise<
     Omit<ReferralStats, 'from' | 'to' | 'invitationsPerMember' | 'inviteToJoin' | 'joinToPurchase' | 'kFactor' | 'bySource'> & {
       bySource: { source: string | null; invitations: number; joins: number; members: number }[];
