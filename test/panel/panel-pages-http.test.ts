@@ -294,6 +294,46 @@ describe('campaigns, tickets, rewards and operators', () => {
     expect(again.body).toContain('این کار برای این درخواست ممکن نیست.');
   });
 
+  it('the owner saves the wheel from the editor: a prize without its amount is named by row in Persian; a gift prize names its gift', async () => {
+    const gift = await api.w.services.gifts.create(api.merchant.id, { title: 'کیف پارچه‌ای', costCurrency: 'coins', cost: 0 });
+    const cookie = await signedIn(owner);
+    const page = await get('/panel/rewards', cookie);
+    expect(page.body).toContain(`<option value="gift:${gift.id}" >🎁 کیف پارچه‌ای</option>`);
+    const form = {
+      _csrf: csrfOf(page.body),
+      enabled: 'on',
+      costCoins: '۵',
+      p0_label: 'پوچ',
+      p0_kind: 'nothing',
+      p0_weight: '۶',
+      p1_label: 'ده سکه',
+      p1_kind: 'coins',
+      p1_weight: '۳',
+      p2_label: 'کیف',
+      p2_kind: 'gift',
+      p2_ref: `gift:${gift.id}`,
+      p2_weight: '۱',
+      p2_stock: '۲',
+    };
+    const bad = await post('/panel/rewards/wheel', cookie, form);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('ردیف ۲: مقدار این جایزه را بنویسید.');
+    expect(bad.body).toContain('value="ده سکه"');
+    const ok = await post('/panel/rewards/wheel', cookie, { ...form, p1_amount: '۱۰' });
+    expect(ok.statusCode).toBe(303);
+    const wheel = (await api.w.services.wheel.config(api.merchant.id))!;
+    expect(wheel.costCoins).toBe(5);
+    expect(wheel.prizes.map((p) => [p.label, p.kind, p.amount, p.weight, p.giftId, p.remaining])).toEqual([
+      ['پوچ', 'nothing', null, 6, null, null],
+      ['ده سکه', 'coins', 10, 3, null, null],
+      ['کیف', 'gift', null, 1, gift.id, 2],
+    ]);
+    expect(await audited('wheel.replace')).toContainEqual({ operator_id: owner.id, allowed: true, target: null });
+    const saved = await get('/panel/rewards?saved=wheel', cookie);
+    expect(saved.body).toContain('گردونه ذخیره شد.');
+    expect(saved.body).toContain(`<option value="gift:${gift.id}" selected>`);
+  });
+
   it('the owner invites an operator with a code for /admin, changes a role and removes an operator', async () => {
     const cookie = await signedIn(owner);
     const _csrf = await tokenFor(cookie);

@@ -8,6 +8,8 @@ const CUSTOM_MESSAGES: Record<string, string> = {
   'tier keys must be unique': 'tier_keys_unique',
   'a rule needs a multiplier or a bonus': 'rule_needs_effect',
   'give weight or probability': 'weight_needed',
+  'a voucher prize names its campaign': 'prize_needs_voucher',
+  'a gift prize names the gift': 'prize_needs_gift',
 };
 
 /**
@@ -42,6 +44,7 @@ export function issueText(issue: z.core.$ZodIssue, v: PanelView): string {
       const key = CUSTOM_MESSAGES[issue.message];
       if (key) return t(key);
       if (issue.message.startsWith('duplicate rule id')) return t('duplicate_id');
+      if (issue.message.endsWith('prize needs an amount')) return t('prize_needs_amount');
       if (issue.message.startsWith('not a valid date') || issue.message.startsWith('not a date')) return t('date');
       return t('invalid');
     }

@@ -107,7 +107,12 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
       ${section(
         'wheel-h',
         t('panel_pages.wheel.title'),
-        wheelEditor(v, config, { typed: opts.wheelForm, error: opts.wheelError, saved: opts.saved === 'wheel' }),
+        wheelEditor(
+          v,
+          config,
+          { vouchers: voucherList, gifts: catalog },
+          { typed: opts.wheelForm, error: opts.wheelError, saved: opts.saved === 'wheel' },
+        ),
       )}
       ${section(
         'queue-h',

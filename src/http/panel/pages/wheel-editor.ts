@@ -22,7 +22,10 @@ function prizesFromForm(form: Form): Record<string, unknown>[] {
     const p: Record<string, unknown> = { label, kind: text(form, `p${i}_kind`) || 'nothing', weight: num('weight') };
     if (num('amount') !== undefined) p.amount = num('amount');
     if (num('stock') !== undefined) p.stock = num('stock');
-    for (const ref of ['voucherCampaignId', 'giftId']) if (text(form, `p${i}_${ref}`)) p[ref] = text(form, `p${i}_${ref}`);
+    // The voucher campaign or gift a prize gives: "voucher:<id>" or "gift:<id>".
+    const [refKind, refId] = text(form, `p${i}_ref`).split(':');
+    if (refKind === 'voucher' && refId) p.voucherCampaignId = refId;
+    if (refKind === 'gift' && refId) p.giftId = refId;
     prizes.push(p);
   }
   return prizes;
@@ -55,7 +58,19 @@ export function oddsList(v: PanelView, form: Form): Html {
   </ul>`;
 }
 
-function prizeRow(v: PanelView, i: number, p: Partial<WheelConfig['prizes'][number]> | undefined, typed?: Form): Html {
+/** What a voucher or gift prize can give: the club's voucher campaigns and gifts. */
+export interface PrizeChoices {
+  vouchers: { id: string; name: string }[];
+  gifts: { id: string; title: string }[];
+}
+
+function prizeRow(
+  v: PanelView,
+  i: number,
+  p: Partial<WheelConfig['prizes'][number]> | undefined,
+  choices: PrizeChoices,
+  typed?: Form,
+): Html {
   const t = v.t;
   const value = (k: string, stored: unknown) =>
     typed
@@ -66,6 +81,13 @@ function prizeRow(v: PanelView, i: number, p: Partial<WheelConfig['prizes'][numb
           ? v.num(stored)
           : String(stored);
   const kind = typed ? text(typed, `p${i}_kind`) : (p?.kind ?? 'nothing');
+  const ref = typed
+    ? text(typed, `p${i}_ref`)
+    : p?.voucherCampaignId
+      ? `voucher:${p.voucherCampaignId}`
+      : p?.giftId
+        ? `gift:${p.giftId}`
+        : '';
   const input = (k: string, stored: unknown, mode = 'numeric') =>
     html`<input
       name="p${i}_${k}"
@@ -80,8 +102,13 @@ function prizeRow(v: PanelView, i: number, p: Partial<WheelConfig['prizes'][numb
       <select name="p${i}_kind" aria-label="${t('panel_pages.wheel.kind')} ${v.num(i + 1)}">
         ${PRIZE_KINDS.map((k) => html`<option value="${k}" ${k === kind ? html`selected` : ''}>${t(`panel_pages.wheel.kinds.${k}`)}</option>`)}
       </select>
-      ${p?.voucherCampaignId ? html`<input type="hidden" name="p${i}_voucherCampaignId" value="${p.voucherCampaignId}" />` : ''}
-      ${p?.giftId ? html`<input type="hidden" name="p${i}_giftId" value="${p.giftId}" />` : ''}
+    </td>
+    <td>
+      <select name="p${i}_ref" aria-label="${t('panel_pages.wheel.ref')} ${v.num(i + 1)}">
+        <option value="">—</option>
+        ${choices.vouchers.map((c) => html`<option value="voucher:${c.id}" ${ref === `voucher:${c.id}` ? html`selected` : ''}>🎟 ${c.name}</option>`)}
+        ${choices.gifts.map((g) => html`<option value="gift:${g.id}" ${ref === `gift:${g.id}` ? html`selected` : ''}>🎁 ${g.title}</option>`)}
+      </select>
     </td>
     <td>${input('amount', p?.amount)}</td>
     <td>${input('weight', p?.weight)}</td>
@@ -90,7 +117,12 @@ function prizeRow(v: PanelView, i: number, p: Partial<WheelConfig['prizes'][numb
 }
 
 /** The wheel editor: prizes with weights, their chances recomputed by htmx while the owner types. */
-export function wheelEditor(v: PanelView, wheel: WheelConfig | null, opts: { typed?: Form; error?: string; saved?: boolean } = {}): Html {
+export function wheelEditor(
+  v: PanelView,
+  wheel: WheelConfig | null,
+  choices: PrizeChoices,
+  opts: { typed?: Form; error?: string; saved?: boolean } = {},
+): Html {
   const t = v.t;
   const rows = (wheel?.prizes.length ?? 0) + 2;
   const form = opts.typed;
@@ -137,11 +169,11 @@ export function wheelEditor(v: PanelView, wheel: WheelConfig | null, opts: { typ
           <table>
             <thead>
               <tr>
-                ${['label', 'kind', 'amount', 'weight', 'stock'].map((k) => html`<th scope="col">${t(`panel_pages.wheel.${k}`)}</th>`)}
+                ${['label', 'kind', 'ref', 'amount', 'weight', 'stock'].map((k) => html`<th scope="col">${t(`panel_pages.wheel.${k}`)}</th>`)}
               </tr>
             </thead>
             <tbody>
-              ${Array.from({ length: rows }, (_, i) => prizeRow(v, i, wheel?.prizes[i], form))}
+              ${Array.from({ length: rows }, (_, i) => prizeRow(v, i, wheel?.prizes[i], choices, form))}
             </tbody>
           </table>
         </div>`
