@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { campaignInputSchema } from '../../../domain/campaigns/campaign-schemas.js';
 import { segmentSchema } from '../../../domain/campaigns/segments.js';
 import { isDomainError } from '../../../domain/errors.js';
@@ -231,5 +230,3 @@ export async function campaignPages(app: FastifyInstance, deps: PagesDeps) {
 
   await broadcastPages(app, deps);
 }
-
-export const campaignIdParams = z.object({ id: z.uuid() });
