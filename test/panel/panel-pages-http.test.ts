@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, testPanelAccess, type TestApi } from '../helpers/http.js';
 import { csrfOf, FORM_TYPE, newOperator, postSignIn } from '../helpers/panel.js';
-import { joinedMember } from '../helpers/services.js';
+import { joinedMember, newPhone } from '../helpers/services.js';
 import type { Operator } from '../../src/domain/admin/permissions.js';
 
 let api: TestApi;
@@ -217,6 +217,52 @@ describe('campaigns, tickets, rewards and operators', () => {
     const past = await post('/panel/campaigns', cookie, { _csrf, name: 'x', text: 'x', when: 'later', date: '1400/01/01', time: '10:00' });
     expect(past.statusCode).toBe(400);
     expect(past.body).toContain('این زمان گذشته است');
+  });
+
+  it('a campaign with a holdout: its page shows recipients against the held-out members and the lift', async () => {
+    await api.w.services.merchants.setTelegramToken(api.merchant.id, '123456789:AApanel-pages-kpi-test-token-00');
+    const members = [];
+    for (let i = 0; i < 20; i++) {
+      // Reachable in Telegram: the club has a bot and the member a chat.
+      const { member } = await api.w.services.members.register({
+        merchantId: api.merchant.id,
+        phone: newPhone(),
+        channel: 'telegram',
+        externalUserId: String(660_000 + i),
+        chatId: String(660_000 + i),
+      });
+      members.push(await api.w.services.members.tag(api.merchant.id, member.id, ['lift']));
+    }
+    const cookie = await signedIn(manager);
+    const _csrf = await tokenFor(cookie);
+    const created = await post('/panel/campaigns', cookie, {
+      _csrf,
+      name: 'بازگشت',
+      text: 'برگردید',
+      seg_tags: 'lift',
+      holdoutPercent: '۵۰',
+      when: 'now',
+    });
+    expect(created.statusCode).toBe(303);
+    const campaignId = (created.headers.location as string).split('/').at(-1)!;
+    const broadcast = (await api.w.services.broadcasts.forCampaign(api.merchant.id, campaignId))!;
+    // The worker's part, here by hand: the fan-out, then every pending delivery counted as sent.
+    await api.w.services.broadcasts.start(broadcast.id);
+    await api.w.db.pool.query("UPDATE broadcast_deliveries SET state = 'sent' WHERE broadcast_id = $1 AND state = 'pending'", [
+      broadcast.id,
+    ]);
+    const { rows } = await api.w.db.pool.query("SELECT member_id FROM broadcast_deliveries WHERE broadcast_id = $1 AND state = 'sent'", [
+      broadcast.id,
+    ]);
+    const buyer = members.find((m) => m.id === rows[0]!.member_id)!;
+    const before = api.w.clock.now();
+    api.w.clock.set(new Date(Date.now() + 3_600_000)); // deliveries carry the database's time
+    await api.w.services.purchases.record(api.merchant.id, { orderId: 'lift-1', phone: buyer.phone, amount: 300_000 }, 'api');
+    api.w.clock.set(before);
+    const page = await get(`/panel/campaigns/${campaignId}`, cookie);
+    expect(page.body).toMatch(/<th scope="row">گیرندگان<\/th>\s*<td>[۰-۹]+<\/td>\s*<td>۱<\/td>/);
+    expect(page.body).toContain('۳۰۰٬۰۰۰ تومان');
+    expect(page.body).toMatch(/اثر کمپین:\s*<strong>[۰-۹٫]+ واحد درصد<\/strong>/);
   });
 
   it('a ticket reply from the panel is the staff reply the member gets in chat; the inbox shows Jalali dates', async () => {
