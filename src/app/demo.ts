@@ -118,6 +118,7 @@ export function demoBanner(
       ? [
           '',
           `  Run the club from the bot: send  /admin ${extra.ownerCode}  (owner, one use, 24 h; more with npm run cli -- operator invite)`,
+          `  Web panel:       ${baseUrl}/panel   (then /panel in the bot's admin mode sends a sign-in link)`,
         ]
       : []),
     '',

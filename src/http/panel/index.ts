@@ -43,10 +43,17 @@ function csrfMatches(request: FastifyRequest, expected: string): boolean {
  * The merchant web panel at /panel: server-rendered pages (typed templates, htmx for live search),
  * a session cookie from a one-time link, the synchronizer CSRF token on every POST, and the
  * operator's role checked by the domain on every page and action.
+ *
+ * A new page: a file in pages/ that registers its routes (paths relative to /panel) and is
+ * called below; a line in PANEL_NAV (nav.ts) with the AdminAction it needs; the handler builds
+ * `panelView(request, …)`, asks the domain (a guarded AdminService/PanelService method, or
+ * `deps.panel.require(op, action)`) before reading anything, and answers `panelPage(v, title, body)`.
+ * Forms post with `schema: FORM` and carry `csrfField(v)`; words live under `panel.` in locales.
  */
 export function panelRoutes(deps: PanelDeps) {
   return async function panel(app: FastifyInstance) {
     await app.register(cookie);
+    app.decorateRequest('panel', null);
     const t = translator(deps.locale);
     // Pages are no API: they stay out of the OpenAPI document.
     app.addHook('onRoute', (route) => {

@@ -47,6 +47,14 @@ function adjustForm(v: PanelView, memberId: string, error?: string): Html {
   );
 }
 
+/** When a friend joined, and their first purchase: “۱۴۰۵/۰۹/۱۰، اولین خرید ۱۴۰۵/۰۹/۱۲”. */
+function friendLine(f: Card['friends'][number], v: PanelView): string {
+  const joined = f.joinedAt ? v.date(f.joinedAt) : v.t(`panel.members.status.${f.status}`);
+  return f.firstPurchaseAt
+    ? `${joined}${v.t('panel.list_separator')}${v.t('panel.member.friend_bought', { date: v.date(f.firstPurchaseAt) })}`
+    : joined;
+}
+
 function cardBody(v: PanelView, card: Card, opts: { adjusted?: boolean; error?: string }): Html {
   const t = v.t;
   const m = card.member;
@@ -144,10 +152,7 @@ function cardBody(v: PanelView, card: Card, opts: { adjusted?: boolean; error?: 
     t('panel.member.referrals'),
     list(
       card.friends,
-      (f) =>
-        html`<a href="/panel/members/${f.memberId}">${memberName(f, v)}</a> —
-          ${f.joinedAt ? v.date(f.joinedAt) : t(`panel.members.status.${f.status}`)}
-          ${f.firstPurchaseAt ? html`${t('panel.list_separator')}${t('panel.member.friend_bought', { date: v.date(f.firstPurchaseAt) })}` : ''}`,
+      (f) => html`<a href="/panel/members/${f.memberId}">${memberName(f, v)}</a> — ${friendLine(f, v)}`,
       t('panel.member.no_referrals'),
     ),
   );
