@@ -43,6 +43,7 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
       locale: c.config.DEFAULT_LOCALE,
       secureCookies: c.config.PUBLIC_URL?.startsWith('https:') ?? false,
       clock: c.clock,
+      services: c,
     },
     plugins: [
       async (app) => {

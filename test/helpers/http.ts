@@ -37,10 +37,12 @@ export async function createTestApi(
     plugins?: (w: TestWorld) => ((app: FastifyInstance) => Promise<void>)[];
     /** Mount the web panel (its sessions in the test Redis). */
     panel?: boolean;
+    /** Serve an existing world (a Telegram harness's); its owner closes it. */
+    world?: { w: TestWorld; r: TestRedis };
   } = {},
 ): Promise<TestApi> {
-  const r = createTestRedis();
-  const w = await createTestWorld({ redis: r });
+  const r = opts.world?.r ?? createTestRedis();
+  const w = opts.world?.w ?? (await createTestWorld({ redis: r }));
   const app = await buildHttpServer({
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     checks: { postgres: () => w.db.ping(), redis: async () => void (await r.redis.ping()) },
@@ -62,6 +64,7 @@ export async function createTestApi(
           locale: 'fa',
           secureCookies: false,
           clock: w.clock,
+          services: w.services,
         }
       : undefined,
   });
@@ -103,6 +106,7 @@ export async function createTestApi(
     },
     async close() {
       await app.close();
+      if (opts.world) return;
       await w.close();
       await r.cleanup();
     },

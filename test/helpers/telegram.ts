@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LocalBotApi, type LocalUser, type ChatMessage } from '../../src/channels/telegram/local/local-bot-api.js';
 import { deliverToWebhook, startLocalBotApi } from '../../src/channels/telegram/local/routes.js';
 import { TelegramChannel } from '../../src/channels/telegram/telegram-channel.js';
+import { telegramNotifier } from '../../src/channels/telegram/notifier.js';
 import { createLogger } from '../../src/logger.js';
 import { createPanelAccess, panelLinkIssuer } from '../../src/app/container.js';
 import { createTestRedis, type TestRedis } from './redis.js';
@@ -237,4 +238,17 @@ export async function createTelegramHarness(
   };
   await h.channel.start();
   return h;
+}
+
+/** The worker's notifier for Telegram members of a harness: pair it with drainEvents to deliver what the outbox holds. */
+export function harnessNotifier(h: TelegramHarness) {
+  return telegramNotifier({
+    telegram: h.channel,
+    members: h.w.services.members,
+    memberStore: h.w.services.memberStore,
+    screens: h.w.services.screens,
+    settings: h.w.services.settings,
+    defaultLocale: 'fa',
+    logger: createLogger('silent'),
+  });
 }

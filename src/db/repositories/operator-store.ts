@@ -71,6 +71,24 @@ export class PgOperatorStore implements OperatorStore {
     return rows.map(toOperator);
   }
 
+  /** A new role (and branch) for an active operator; false when there is none with this id. */
+  async setRole(merchantId: string, id: string, role: string, branch: string | null) {
+    const { rowCount } = await this.pool.query(
+      'UPDATE operators SET role = $3::operator_role, branch = $4 WHERE merchant_id = $1 AND id = $2 AND disabled_at IS NULL',
+      [merchantId, id, role, branch],
+    );
+    return rowCount === 1;
+  }
+
+  /** Removes an operator: disabled, so their audit lines keep their name; a new invite can bring them back. */
+  async disable(merchantId: string, id: string) {
+    const { rowCount } = await this.pool.query(
+      'UPDATE operators SET disabled_at = now() WHERE merchant_id = $1 AND id = $2 AND disabled_at IS NULL',
+      [merchantId, id],
+    );
+    return rowCount === 1;
+  }
+
   async audit(e: Parameters<OperatorStore['audit']>[0]) {
     await this.pool.query(
       'INSERT INTO audit_log (merchant_id, operator_id, actor, action, allowed, target, details) VALUES ($1, $2, $3, $4, $5, $6, $7)',

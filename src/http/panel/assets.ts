@@ -13,6 +13,7 @@ const FILES = {
     type: 'font/woff2',
   },
   'panel.css': { file: resolve(import.meta.dirname, 'panel.css'), type: 'text/css; charset=utf-8' },
+  'panel-pages.css': { file: resolve(import.meta.dirname, 'panel-pages.css'), type: 'text/css; charset=utf-8' },
 } as const;
 
 export async function panelAssets(app: FastifyInstance) {

@@ -4,6 +4,7 @@ import type { PanelAccess } from '../../domain/admin/panel-access.js';
 import type { PanelService } from '../../domain/admin/panel-service.js';
 import type { Clock } from '../../domain/clock.js';
 import { FORM_URLENCODED } from '../body-parsers.js';
+import type { PanelPageServices } from './page-services.js';
 
 export interface PanelDeps {
   access: PanelAccess;
@@ -13,6 +14,8 @@ export interface PanelDeps {
   /** Cookies only over https (PUBLIC_URL is https). */
   secureCookies: boolean;
   clock: Clock;
+  /** The services of the campaigns, rewards, tickets, settings and operators pages; without them those pages are not mounted. */
+  services?: PanelPageServices;
 }
 
 export const SESSION_COOKIE = 'bashgah_panel';

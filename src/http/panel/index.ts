@@ -14,6 +14,7 @@ import { signInPages } from './pages/sign-in.js';
 import { overviewPage } from './pages/overview.js';
 import { memberPages } from './pages/members.js';
 import { exportPages } from './pages/exports.js';
+import { clubPages } from './pages/club-pages.js';
 
 export type { PanelDeps } from './deps.js';
 
@@ -64,7 +65,7 @@ export function panelRoutes(deps: PanelDeps) {
       reply.header('x-content-type-options', 'nosniff');
       reply.header(
         'content-security-policy',
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; frame-ancestors 'none'; form-action 'self'",
       );
       if (!request.routeOptions.config.panelPublic || request.method !== 'GET') reply.header('cache-control', 'no-store');
     });
@@ -114,6 +115,7 @@ export function panelRoutes(deps: PanelDeps) {
     await overviewPage(app, deps);
     await memberPages(app, deps);
     await exportPages(app, deps);
+    if (deps.services) await clubPages(app, { ...deps, services: deps.services });
   };
 }
 

@@ -17,6 +17,7 @@ export function documentShell(opts: { locale: Locale; t: Translate; title: strin
         <title>${opts.title} · ${t('panel.title')}</title>
         <link rel="preload" href="${ASSETS}/vazirmatn.woff2" as="font" type="font/woff2" crossorigin />
         <link rel="stylesheet" href="${ASSETS}/panel.css" />
+        <link rel="stylesheet" href="${ASSETS}/panel-pages.css" />
         <script src="${ASSETS}/htmx.min.js" defer></script>
       </head>
       <body>

@@ -1,0 +1,223 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Operator } from '../../src/domain/admin/permissions.js';
+import { telegramBroadcasts } from '../../src/channels/telegram/delivery.js';
+import { startBroadcasting } from '../../src/jobs/broadcasting.js';
+import { createLogger } from '../../src/logger.js';
+import { createTestApi, testPanelAccess, type TestApi } from '../helpers/http.js';
+import { createTelegramHarness, harnessNotifier, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
+import { drainEvents } from '../helpers/events.js';
+import { newOperator } from '../helpers/panel.js';
+import { newPhone } from '../helpers/services.js';
+
+const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const SHOTS = process.env.SCREENSHOTS_DIR ?? tmpdir();
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+if (!hasChromium) console.warn(`panel pages browser test skipped: no Chromium at ${CHROMIUM}`);
+
+type Browser = import('playwright-core').Browser;
+type Page = import('playwright-core').Page;
+type Doc = { documentElement: { scrollWidth: number } };
+
+const logger = createLogger('silent');
+/** A Jalali date and time as the panel writes them: ۱۴۰۵/۰۹/۱۰، ۰۸:۱۰. */
+const JALALI_MOMENT = /[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}، [۰-۹]{2}:[۰-۹]{2}/;
+
+let h: TelegramHarness;
+let api: TestApi;
+let base: string;
+let browser: Browser;
+let owner: Operator;
+let cashier: Operator;
+let sara: TgUser;
+let ticketId: string;
+let broadcasting: Awaited<ReturnType<typeof startBroadcasting>>;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  h = await createTelegramHarness();
+  api = await createTestApi({ panel: true, world: { w: h.w, r: h.r } });
+  owner = await newOperator(h.w, h.merchantId, 'owner', 'سارا');
+  cashier = await newOperator(h.w, h.merchantId, 'cashier', 'رضا');
+  // Two members in Telegram: one gave a name, one did not.
+  sara = h.user(6101, 'Sara');
+  await sara.join(newPhone());
+  await h.user(6102, 'Nameless').join(newPhone());
+  const saraMember = (await h.w.db.pool.query("SELECT member_id FROM channel_identities WHERE external_user_id = '6101'")).rows[0]!
+    .member_id;
+  await h.w.services.members.updateProfile(h.merchantId, saraMember, { firstName: 'سارا' });
+  ticketId = (await h.w.services.tickets.open(h.merchantId, saraMember, 0, 'کارت هدیه‌ام نرسید')).id;
+  await h.w.services.raffles.create(h.merchantId, {
+    title: 'قرعه‌کشی یلدا',
+    prizes: [{ title: 'سبد یلدا', count: 1 }],
+    entryRule: { kind: 'purchase' },
+    opensAt: '2026-11-01T00:00:00+03:30',
+    closesAt: '2026-12-21T20:00:00+03:30',
+  });
+  broadcasting = await startBroadcasting({
+    ctx: { connection: h.r.redis, prefix: h.r.prefix, redis: h.r.redis },
+    queues: h.w.broadcastQueues!,
+    services: h.w.services,
+    telegram: telegramBroadcasts(h.channel, { redis: h.r.redis, prefix: h.r.prefix, ratePerSecond: 100 }),
+    defaultLocale: 'fa',
+    logger,
+  });
+  base = await api.app.listen({ port: 0, host: '127.0.0.1' });
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await broadcasting?.stop();
+  await api?.close();
+  await h?.close();
+});
+
+async function signIn(page: Page, op: Operator) {
+  const { token } = await testPanelAccess(h.w, h.r).issueLink(op.merchantId, op.id, 'test');
+  await page.goto(`${base}/panel/sign-in?token=${token}`);
+  await page.click('button:has-text("ورود به پنل")');
+}
+
+const mainText = (page: Page) => page.locator('main').innerText();
+const scrollWidth = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: Doc }).document.documentElement.scrollWidth);
+
+/** The page is in Persian digits throughout (no Latin digit in what it says) and fits a phone. */
+async function persianAndFits(page: Page, name: string) {
+  expect(await mainText(page), name).not.toMatch(/[0-9]/);
+  await page.setViewportSize(PHONE);
+  expect(await scrollWidth(page), name).toBeLessThanOrEqual(PHONE.width);
+  await page.screenshot({ path: join(SHOTS, `panel-${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+}
+
+describe.skipIf(!hasChromium)('the club pages in Chromium', () => {
+  it('a broadcast is composed with a live count and previews, sent, and its progress moves to done; the members get it', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await signIn(page, owner);
+    await page.click('nav a:has-text("کمپین‌ها")');
+    await page.click('a:has-text("کمپین تازه")');
+    // The live count from htmx: everyone, then Telegram only, both reachable.
+    await page.waitForSelector('#segment-count:has-text("۲ عضو")');
+    await page.selectOption('#seg_channel', 'telegram');
+    await page.waitForSelector('#segment-count:has-text("تلگرام ۲")');
+    await page.fill('#seg_inactiveDays', '۳۰');
+    await page.waitForSelector('#segment-count:has-text("۰ عضو")');
+    await page.fill('#seg_inactiveDays', '');
+    await page.waitForSelector('#segment-count:has-text("۲ عضو")');
+    await page.fill('#name', 'یلدا');
+    await page.locator('#text').pressSequentially('سلام {name} عزیز، یلدا مبارک!');
+    await page.waitForSelector('[data-preview="named"]:has-text("سلام مریم عزیز، یلدا مبارک!")');
+    expect(await page.locator('[data-preview="nameless"]').innerText()).toContain('سلام دوست عزیز، یلدا مبارک!');
+    await page.screenshot({ path: join(SHOTS, 'panel-composer.png'), fullPage: true });
+    await persianAndFits(page, 'composer');
+    await page.click('button:has-text("ثبت و ارسال")');
+    await page.waitForURL(/\/panel\/campaigns\/[0-9a-f-]{36}$/);
+    // htmx refreshes the progress until the worker has sent to both.
+    await page.waitForSelector('#progress[data-status="done"]', { timeout: 20_000 });
+    expect(await page.locator('#progress .sent').innerText()).toContain('ارسال‌شده: ۲ از ۲');
+    expect(await page.locator('[data-kpi="lift"]').innerText()).toContain('بدون گروه شاهد');
+    await persianAndFits(page, 'campaign');
+    const got = sara.botMessages().at(-1)!;
+    expect(got.text).toBe('سلام سارا عزیز، یلدا مبارک!');
+    await page.close();
+  }, 90_000);
+
+  it('a broadcast scheduled in Jalali with Persian digits is paused, resumed and cancelled from its page', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await signIn(page, owner);
+    await page.goto(`${base}/panel/campaigns/new`);
+    await page.fill('#name', 'نوروز');
+    await page.fill('#text', 'نوروز مبارک');
+    await page.check('input[name="when"][value="later"]');
+    await page.fill('#date', '۱۴۱۰/۰۱/۰۱');
+    await page.fill('#time', '۰۹:۳۰');
+    await page.click('button:has-text("ثبت و ارسال")');
+    await page.waitForURL(/\/panel\/campaigns\/[0-9a-f-]{36}$/);
+    expect(await page.locator('#progress').innerText()).toContain('زمان‌بندی‌شده — ۱۴۱۰/۰۱/۰۱، ۰۹:۳۰');
+    await page.click('#progress button:has-text("توقف")');
+    await page.waitForSelector('#progress[data-status="paused"]');
+    await page.click('#progress button:has-text("ادامه")');
+    await page.waitForSelector('#progress[data-status="scheduled"]');
+    await page.click('#progress button:has-text("لغو ارسال")');
+    await page.waitForSelector('#progress[data-status="cancelled"]');
+    await page.goto(`${base}/panel/campaigns`);
+    expect(await mainText(page)).toMatch(JALALI_MOMENT);
+    await persianAndFits(page, 'campaigns');
+    await page.close();
+  }, 60_000);
+
+  it('a settings form shows the schema’s error in Persian next to the field, and saves a right value', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await signIn(page, owner);
+    await page.goto(`${base}/panel/settings`);
+    await persianAndFits(page, 'settings');
+    await page.fill('#earning-cashbackPercent', '۱۵۰');
+    await page.click('#s-earning ~ form button:has-text("ذخیره")');
+    expect(await page.locator('#earning-cashbackPercent-error').innerText()).toBe('نباید بیشتر از ۱۰۰ باشد.');
+    expect(await page.locator('#earning-cashbackPercent').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#earning-cashbackPercent').inputValue()).toBe('۱۵۰');
+    await page.screenshot({ path: join(SHOTS, 'panel-settings-error.png'), fullPage: true });
+    await page.fill('#earning-cashbackPercent', '۵');
+    await page.click('#s-earning ~ form button:has-text("ذخیره")');
+    await page.waitForSelector('text=ذخیره شد.');
+    expect((await h.w.services.settings.get(h.merchantId)).earning.cashbackPercent).toBe(5);
+    await page.close();
+  }, 60_000);
+
+  it('a cashier cannot open settings (403 page) and their settings POST is refused', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await signIn(page, cashier);
+    expect(await page.locator('nav').innerText()).not.toContain('تنظیمات');
+    const forbidden = await page.goto(`${base}/panel/settings`);
+    expect(forbidden!.status()).toBe(403);
+    expect(await page.locator('h1').innerText()).toBe('دسترسی ندارید');
+    await page.goto(`${base}/panel/members`);
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const refused = await context.request.post(`${base}/panel/settings/earning`, { form: { _csrf: csrf, cashbackPercent: '50' } });
+    expect(refused.status()).toBe(403);
+    expect((await h.w.services.settings.get(h.merchantId)).earning.cashbackPercent).toBe(5);
+    await context.close();
+  }, 60_000);
+
+  it('tickets, rewards and operators render in Persian digits with Jalali dates; a reply reaches the member in chat', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await signIn(page, owner);
+    await page.goto(`${base}/panel/tickets`);
+    expect(await mainText(page)).toMatch(JALALI_MOMENT);
+    await persianAndFits(page, 'tickets');
+    await page.click(`a[href="/panel/tickets/${ticketId}"]`);
+    expect(await mainText(page)).toMatch(JALALI_MOMENT);
+    await page.fill('#text', 'فردا به دستتان می‌رسد.');
+    await page.click('button:has-text("ارسال پاسخ")');
+    await page.waitForSelector('text=پاسخ برای عضو فرستاده شد.');
+    await persianAndFits(page, 'ticket');
+    await drainEvents(h.w.db, [harnessNotifier(h)]);
+    expect(sara.botMessages().at(-1)!.text).toContain('فردا به دستتان می‌رسد.');
+
+    await page.goto(`${base}/panel/rewards`);
+    expect(await page.locator('section[aria-labelledby="raffles-h"]').innerText()).toMatch(JALALI_MOMENT);
+    await page.fill('input[name="p0_label"]', 'پوچ');
+    await page.fill('input[name="p0_weight"]', '۳');
+    await page.fill('input[name="p1_label"]', 'ده سکه');
+    await page.fill('input[name="p1_weight"]', '۱');
+    await page.waitForSelector('#odds [data-odds="1"]:has-text("۲۵٪")');
+    expect(await page.locator('#odds [data-odds="0"]').innerText()).toContain('۷۵٪');
+    await persianAndFits(page, 'rewards');
+
+    await page.goto(`${base}/panel/operators`);
+    await persianAndFits(page, 'operators');
+    await page.selectOption('#invite-role', 'manager');
+    await page.click('button:has-text("ساخت کد دعوت")');
+    expect(await page.locator('[data-invite]').innerText()).toMatch(JALALI_MOMENT);
+    expect(await page.locator('[data-invite] code').innerText()).toMatch(/^\/admin [A-Z0-9]{10}$/);
+    await page.close();
+  }, 90_000);
+});
