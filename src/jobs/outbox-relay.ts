@@ -1,3 +1,4 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logger.js';
@@ -12,6 +13,11 @@ import { KEEP, type DomainEvent } from './queues.js';
  * same transaction: a crash before the commit re-adds the same jobIds (BullMQ keeps one), and a
  * rolled-back change never had a row. So every committed event is delivered, and at most once
  * while its job is retained.
+ *
+ * With `yieldWhenBusy` (one process running every role) the relay gives way to the requests
+ * the process serves: while its event loop was busier than `busyShare` since the last look,
+ * it waits, but never more than `maxDelayMs` between batches. A burst of purchases is answered
+ * first and its events follow a few seconds later; nothing is dropped, only delayed.
  */
 export class OutboxRelay {
   private running = false;
@@ -22,8 +28,20 @@ export class OutboxRelay {
     private readonly pool: pg.Pool,
     private readonly queue: Queue<DomainEvent>,
     private readonly logger: Logger,
-    private readonly opts: { batch?: number; pollMs?: number } = {},
+    private readonly opts: { batch?: number; pollMs?: number; yieldWhenBusy?: boolean; busyShare?: number; maxDelayMs?: number } = {},
   ) {}
+
+  private load: EventLoopUtilization = performance.eventLoopUtilization();
+  private lastBatchAt = performance.now();
+
+  /** Whether the process's own work should go first this round. */
+  private shouldYield(): boolean {
+    if (!this.opts.yieldWhenBusy) return false;
+    const now = performance.eventLoopUtilization();
+    const busy = performance.eventLoopUtilization(now, this.load).utilization > (this.opts.busyShare ?? 0.5);
+    this.load = now;
+    return busy && performance.now() - this.lastBatchAt < (this.opts.maxDelayMs ?? 5_000);
+  }
 
   /** Publishes everything pending; returns how many events went out. */
   async drain(): Promise<number> {
@@ -76,21 +94,30 @@ export class OutboxRelay {
     this.loop = (async () => {
       while (this.running) {
         let published = 0;
+        if (this.shouldYield()) {
+          await this.pause();
+          continue;
+        }
+        this.lastBatchAt = performance.now();
         try {
           published = await this.publishBatch();
         } catch (err) {
           this.logger.warn({ err: (err as Error).message }, 'outbox relay failed; retrying');
         }
         if (published >= this.batchSize) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.opts.pollMs ?? 100);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await this.pause();
       }
     })();
+  }
+
+  private pause(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.opts.pollMs ?? 100);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   async stop(): Promise<void> {
