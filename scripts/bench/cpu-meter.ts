@@ -44,13 +44,13 @@ export async function cpuMeter(pool: pg.Pool, serverPid: number | undefined): Pr
     // Backends that ended meanwhile (pgbench's) are not seen: pgbench is measured by its rate only.
     for (const pid of await backends(pool)) postgres += cpuOf(pid) - (before.get(pid) ?? 0);
     const used = process.cpuUsage(client);
-    // Backends report their counts at most once a second.
-    await new Promise((r) => setTimeout(r, 1_100));
-    return {
+    const split = {
       server: serverPid ? cpuOf(serverPid) - server : 0,
       postgres,
       client: (used.user + used.system) / 1e6,
-      transactions: (await commits(pool)) - committed - 3,
     };
+    // Backends report their counts at most once a second.
+    await new Promise((r) => setTimeout(r, 1_100));
+    return { ...split, transactions: (await commits(pool)) - committed - 3 };
   };
 }

@@ -7,6 +7,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
+import { QueueName } from '../../src/jobs/queues.js';
 import { signWebhook } from '../../src/http/auth/signature.js';
 import { evaluateEarningRules } from '../../src/domain/rules/evaluate.js';
 import { DEFAULT_SETTINGS } from '../../src/domain/merchants/settings.js';
@@ -47,6 +49,7 @@ const serverEntry = process.env.BENCH_SOURCE ? ['--import', 'tsx', 'src/main.ts'
 
 async function startServer(role: string) {
   const port = await freePort();
+  const prefix = `bench-${randomBytes(3).toString('hex')}`;
   const server = spawn(
     process.execPath,
     [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), ...serverEntry],
@@ -60,7 +63,7 @@ async function startServer(role: string) {
         ENCRYPTION_KEY: bench.encryptionKey,
         LOG_LEVEL: 'warn',
         RATE_LIMIT_PER_SECOND: '1000000',
-        REDIS_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
+        REDIS_PREFIX: prefix,
         DATA_DIR: `/tmp/bashgah-bench-${process.pid}`,
         NODE_ENV: 'production',
       },
@@ -81,6 +84,7 @@ async function startServer(role: string) {
   return {
     base,
     pid: server.pid,
+    prefix,
     async stop() {
       server.kill('SIGTERM');
       await once(server, 'exit');
@@ -175,6 +179,23 @@ function direct(connections: number, label: string) {
   });
 }
 
+/** Seconds until the outbox is relayed and the events queue is empty. */
+async function eventsCaughtUp(prefix: string): Promise<number> {
+  const started = performance.now();
+  const queue = new Queue(QueueName.events, { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix });
+  try {
+    for (;;) {
+      const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL');
+      const counts = await queue.getJobCounts('wait', 'active', 'prioritized', 'delayed');
+      if (rows[0]!.n === 0 && Object.values(counts).every((n) => n === 0)) return (performance.now() - started) / 1000;
+      if (performance.now() - started > 300_000) throw new Error('the worker did not catch up within 5 minutes');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await queue.close();
+  }
+}
+
 const pad = (v: string, n: number) => v.padStart(n);
 const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : '–');
 const summary: string[] = [];
@@ -189,15 +210,21 @@ for (const role of ROLES) {
   console.log(`\nROLE=${role}`);
   console.log('concurrency | HTTP req/s | p50 ms | p99 ms | non-2xx | direct fn/s | pgbench tx/s | HTTP/direct | HTTP/pgbench');
   for (const connections of role === 'api' ? LEVELS : [10]) {
+    // The worker first relays what earlier runs left in the outbox, then the warm-up's events.
+    if (role === 'all') await eventsCaughtUp(server.prefix);
     await fire(
       server.base,
       Array.from({ length: 2_000 }, (_, k) => signedPurchase(`warm-${role}-${connections}-${k}`, k % MEMBERS)),
       connections,
     );
+    if (role === 'all') await eventsCaughtUp(server.prefix);
     const requests = Array.from({ length: REQUESTS }, (_, k) => signedPurchase(`o-${role}-${connections}-${k}`, (k * 7919) % MEMBERS));
     const httpCpu = await cpuMeter(db.pool, server.pid);
     const http = await fire(server.base, requests, connections);
+    const { rows: pending } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL');
     const httpSplit = await httpCpu();
+    // ROLE=all: the worker relays the burst's events after it; the references run once it caught up.
+    const caughtUp = role === 'all' ? await eventsCaughtUp(server.prefix) : undefined;
     const directCpu = await cpuMeter(db.pool, undefined);
     const ref = await direct(connections, role);
     const directSplit = await directCpu();
@@ -210,6 +237,10 @@ for (const role of ROLES) {
     console.log(
       `${pad('', 11)}   CPU µs per purchase: HTTP path: server ${us(httpSplit.server)}, postgres ${us(httpSplit.postgres)}, load generator ${us(httpSplit.client)}, ${(httpSplit.transactions / REQUESTS).toFixed(2)} db transactions; direct: postgres ${us(directSplit.postgres)}, caller ${us(directSplit.client)}`,
     );
+    if (caughtUp !== undefined)
+      console.log(
+        `${pad('', 11)}   ${pending[0]!.n} of the burst's events were still in the outbox at its end; the worker delivered them ${caughtUp.toFixed(1)} s later`,
+      );
     if (http['2xx'] !== REQUESTS) console.log(`  warning: ${REQUESTS - http['2xx']} requests did not return 2xx`);
     if (connections === 10)
       summary.push(

@@ -66,6 +66,7 @@ import { whatsappMode } from '../config.js';
 import { ShortLinks } from '../domain/links/short-links.js';
 import { PgShortLinkStore } from '../db/repositories/short-link-store.js';
 import { PgSpendOffers } from '../db/repositories/spend-offer-store.js';
+import { InFlight } from '../lib/in-flight.js';
 
 /** The domain services over a database; shared by the app, the CLI and the tests. */
 /** Without Redis (the CLI) broadcasts cannot be queued; saying so beats failing later. */
@@ -214,6 +215,8 @@ export type Container = Services & {
   localWhatsApp?: LocalWhatsApp;
   /** Where notifications for WhatsApp members are queued. */
   whatsappOutbox: WhatsAppOutbox;
+  /** HTTP requests being served (ROLE=all: the outbox relay waits for a quiet moment). */
+  inFlight: InFlight;
   close(): Promise<void>;
 };
 
@@ -300,6 +303,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     whatsapp,
     localWhatsApp,
     whatsappOutbox,
+    inFlight: new InFlight(),
     async close() {
       await broadcastQueues.close().catch(() => {});
       await whatsappOutbox.close().catch(() => {});

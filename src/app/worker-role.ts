@@ -21,7 +21,9 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
   const raffleDraws = openQueue<RaffleDrawJob>(QueueName.raffleDraws, c.queues);
   const feedback = openQueue<SurveyJob>(QueueName.feedback, c.queues);
   // Alone in its process the worker relays at once; beside the API it lets requests go first.
-  const relay = new OutboxRelay(c.db.pool, eventQueue, c.logger, { yieldWhenBusy: c.config.ROLE === 'all' });
+  const relay = new OutboxRelay(c.db.pool, eventQueue, c.logger, {
+    yieldWhile: c.config.ROLE === 'all' ? () => c.inFlight.busy() : undefined,
+  });
   await relay.start();
   await scheduleMaintenance(maintenance);
   const worker = startMaintenanceWorker(

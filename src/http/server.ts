@@ -6,6 +6,7 @@ import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from
 import { openApiTransform } from './openapi.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import type { InFlight } from '../lib/in-flight.js';
 import type { ApiServices } from './api-services.js';
 import type { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
 import { errorBody, handleError } from './errors.js';
@@ -29,6 +30,8 @@ export interface HttpDeps {
   checks: HealthChecks;
   /** Without it only the health routes exist (used by tests of the bare server). */
   api?: HttpServices & { redis: Redis; redisPrefix: string; rateLimitPerSecond: number };
+  /** Counts the /v1 requests being served, for background work in the same process. */
+  inFlight?: InFlight;
   /** Extra route plugins from other parts of the app (Telegram webhook, playground). */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -92,7 +95,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       perSecond: deps.api.rateLimitPerSecond,
       settings: deps.api.services.settings,
     });
-    await app.register(v1Routes, { prefix: '/v1', ...deps.api });
+    await app.register(v1Routes, { prefix: '/v1', ...deps.api, inFlight: deps.inFlight });
     await app.register(shortLinkRoutes, { links: deps.api.services.shortLinks });
   }
   for (const plugin of deps.plugins ?? []) await plugin(app);

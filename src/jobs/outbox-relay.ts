@@ -1,4 +1,4 @@
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logger.js';
@@ -14,10 +14,10 @@ import { KEEP, type DomainEvent } from './queues.js';
  * rolled-back change never had a row. So every committed event is delivered, and at most once
  * while its job is retained.
  *
- * With `yieldWhenBusy` (one process running every role) the relay gives way to the requests
- * the process serves: while its event loop was busier than `busyShare` since the last look,
- * it waits, but never more than `maxDelayMs` between batches. A burst of purchases is answered
- * first and its events follow a few seconds later; nothing is dropped, only delayed.
+ * With `yieldWhile` (one process running every role: the API's requests in flight) the relay
+ * gives way to the requests the process serves: while it says busy, the relay waits, and then
+ * publishes one small batch (`busyBatch`) every `maxDelayMs`. A burst of purchases is answered
+ * first and its events follow once it is over; nothing is dropped, only delayed.
  */
 export class OutboxRelay {
   private running = false;
@@ -28,19 +28,23 @@ export class OutboxRelay {
     private readonly pool: pg.Pool,
     private readonly queue: Queue<DomainEvent>,
     private readonly logger: Logger,
-    private readonly opts: { batch?: number; pollMs?: number; yieldWhenBusy?: boolean; busyShare?: number; maxDelayMs?: number } = {},
+    private readonly opts: {
+      batch?: number;
+      pollMs?: number;
+      yieldWhile?: () => boolean;
+      maxDelayMs?: number;
+      busyBatch?: number;
+    } = {},
   ) {}
 
-  private load: EventLoopUtilization = performance.eventLoopUtilization();
   private lastBatchAt = performance.now();
+
+  private busy = false;
 
   /** Whether the process's own work should go first this round. */
   private shouldYield(): boolean {
-    if (!this.opts.yieldWhenBusy) return false;
-    const now = performance.eventLoopUtilization();
-    const busy = performance.eventLoopUtilization(now, this.load).utilization > (this.opts.busyShare ?? 0.5);
-    this.load = now;
-    return busy && performance.now() - this.lastBatchAt < (this.opts.maxDelayMs ?? 5_000);
+    this.busy = this.opts.yieldWhile?.() ?? false;
+    return this.busy && performance.now() - this.lastBatchAt < (this.opts.maxDelayMs ?? 5_000);
   }
 
   /** Publishes everything pending; returns how many events went out. */
@@ -53,7 +57,7 @@ export class OutboxRelay {
     }
   }
 
-  async publishBatch(): Promise<number> {
+  async publishBatch(limit = this.batchSize): Promise<number> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -66,7 +70,7 @@ export class OutboxRelay {
       }>(
         `SELECT id, merchant_id, type, payload, created_at FROM outbox_events
          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
+        [limit],
       );
       if (rows.length) {
         await this.queue.addBulk(
@@ -100,7 +104,7 @@ export class OutboxRelay {
         }
         this.lastBatchAt = performance.now();
         try {
-          published = await this.publishBatch();
+          published = await this.publishBatch(this.busy ? (this.opts.busyBatch ?? 100) : this.batchSize);
         } catch (err) {
           this.logger.warn({ err: (err as Error).message }, 'outbox relay failed; retrying');
         }
