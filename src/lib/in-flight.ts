@@ -18,7 +18,7 @@ export class InFlight {
   }
 
   /** Whether a request is being served or one ended within the last `quietMs`. */
-  busy(quietMs = 20): boolean {
+  busy(quietMs = 250): boolean {
     return this.count > 0 || performance.now() - this.lastEnd < quietMs;
   }
 }
