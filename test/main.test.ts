@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -60,6 +60,36 @@ describe('the bashgah process', () => {
     expect(stderr).toContain('X-Bashgah-Signature: v1=$SIG');
     expect(stdout + stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
+
+  it('is compiled by npm run build, and node dist/main.js starts the demo club: health, locales and the playground page', async () => {
+    // As `npm start` does (prestart): build unless dist is newer than src.
+    const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: ROOT, encoding: 'utf8' });
+    expect(build.status, build.stderr + build.stdout).toBe(0);
+
+    const port = await freePort();
+    const fresh = await createTestDatabase();
+    const freshDir = await mkdtemp(join(tmpdir(), 'bashgah-dist-'));
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env({ DATABASE_URL: fresh.url, DATA_DIR: freshDir, PORT: String(port), HOST: '127.0.0.1' }) },
+    });
+    const finished = collect(child);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      expect(await waitFor(() => fetch(`${base}/healthz`).then((r) => r.json()), 60_000)).toEqual({ status: 'ok' });
+      const page = await fetch(`${base}/playground`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<html');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const { code, stderr } = await finished;
+    await fresh.drop();
+    await rm(freshDir, { recursive: true, force: true });
+    expect(code, stderr).toBe(0);
+    // The demo banner is printed in Persian and English from locales/ (found from dist/ too).
+    expect(stderr).toContain('/playground');
+  }, 240_000);
 
   it('stops with one clear line when PORT is not a number', async () => {
     const res = await runNode('src/main.ts', [], env({ PORT: 'abc' }));

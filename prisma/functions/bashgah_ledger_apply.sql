@@ -29,6 +29,8 @@ CREATE OR REPLACE FUNCTION bashgah_ledger_apply(
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_op bigint;
+  v_lock bigint;
+  li int;
   v_prev record;
   m record;
   line jsonb;
@@ -72,7 +74,11 @@ DECLARE
 BEGIN
   -- Same key at once: the second caller waits here until the first commits (then replays) or
   -- rolls back (then proceeds). The unique index on the key stays the last line of defence.
-  PERFORM pg_advisory_xact_lock(hashtextextended(p_merchant::text || '/' || p_key, 0));
+  -- (The try first is only cheaper: a plain expression, not a query; it waits when it must.)
+  v_lock := hashtextextended(p_merchant::text || '/' || p_key, 0);
+  IF NOT pg_try_advisory_xact_lock(v_lock) THEN
+    PERFORM pg_advisory_xact_lock(v_lock);
+  END IF;
   SELECT request_hash, result INTO v_prev FROM ledger_operations
   WHERE merchant_id = p_merchant AND idempotency_key = p_key;
   IF FOUND THEN
@@ -116,8 +122,13 @@ BEGIN
   v_bal := ARRAY[m.points, m.coins, m.credit];
   v_debt := ARRAY[m.points_debt, m.coins_debt, m.credit_debt];
   v_tier := m.tier;
-  SELECT ARRAY[coalesce(d.points, 0), coalesce(d.coins, 0), coalesce(d.credit, 0)] INTO v_day_earned
-  FROM (SELECT 1) one LEFT JOIN member_earning_days d ON d.member_id = p_member AND d.day = v_day;
+  -- The day's earnings so far matter only to a line with a daily cap (purchases usually have none).
+  IF jsonb_path_exists(p_lines, '$[*].daily_cap') THEN
+    SELECT ARRAY[coalesce(d.points, 0), coalesce(d.coins, 0), coalesce(d.credit, 0)] INTO v_day_earned
+    FROM (SELECT 1) one LEFT JOIN member_earning_days d ON d.member_id = p_member AND d.day = v_day;
+  ELSE
+    v_day_earned := ARRAY[0, 0, 0]::bigint[];
+  END IF;
 
   -- A refund is checked against the purchase first: optimistic on what the caller read.
   IF v_refund IS NOT NULL THEN
@@ -142,7 +153,8 @@ BEGIN
     END IF;
   END IF;
 
-  FOR line IN SELECT value FROM jsonb_array_elements(p_lines) LOOP
+  FOR li IN 0 .. jsonb_array_length(p_lines) - 1 LOOP
+    line := p_lines->li;
     cur := line->>'currency';
     ci := CASE cur WHEN 'points' THEN 1 WHEN 'coins' THEN 2 WHEN 'credit' THEN 3 END;
     IF ci IS NULL THEN
@@ -355,7 +367,8 @@ BEGIN
     INSERT INTO outbox_events (merchant_id, type, payload) VALUES (p_merchant, 'tier.changed',
       jsonb_build_object('member_id', p_member, 'from', m.tier, 'to', v_tier, 'direction', 'up'));
   END IF;
-  FOR ev IN SELECT value FROM jsonb_array_elements(coalesce(p_options->'events', '[]'::jsonb)) LOOP
+  FOR li IN 0 .. coalesce(jsonb_array_length(p_options->'events'), 0) - 1 LOOP
+    ev := p_options->'events'->li;
     INSERT INTO outbox_events (merchant_id, type, payload)
     VALUES (p_merchant, ev->>'type', coalesce(ev->'payload', '{}'::jsonb) || jsonb_build_object('operation_id', v_op, 'balances', v_result->'balances'));
   END LOOP;

@@ -5,18 +5,25 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
+import { QueueName } from '../../src/jobs/queues.js';
 import { signWebhook } from '../../src/http/auth/signature.js';
 import { evaluateEarningRules } from '../../src/domain/rules/evaluate.js';
 import { DEFAULT_SETTINGS } from '../../src/domain/merchants/settings.js';
 import { contentHash } from '../../src/lib/canonical-hash.js';
 import { tehranDay } from '../../src/lib/jalali.js';
 import { tierOptions } from '../../src/domain/tiers/tiers.js';
+import { cpuMeter } from './cpu-meter.js';
+import { ensurePgbench, pgbenchPurchases } from './pgbench.js';
 import { fmt, freshBenchDatabase, phoneFor, runConcurrent } from './bench-db.js';
 
 const MEMBERS = 1_000;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6_000);
-const LEVELS = [10, 40, 100];
+const LEVELS = (process.env.BENCH_LEVELS ?? '10,40,100').split(',').map(Number);
+/** ROLE=api alone, then the one-process default (api, bot, worker: the outbox relay competes for the CPU). */
+const ROLES = (process.env.BENCH_ROLES ?? 'api,all').split(',');
 
 async function freePort(): Promise<number> {
   const s = createServer().listen(0, '127.0.0.1');
@@ -34,39 +41,58 @@ for (let i = 0; i < MEMBERS; i++) memberIds.push((await services.members.ensureP
 // Fresh tables: give the planner statistics before measuring anything.
 await db.pool.query('ANALYZE');
 
-const port = await freePort();
-const server = spawn(
-  process.execPath,
-  [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'src/main.ts'],
-  {
-    env: {
-      ...process.env,
-      ROLE: 'api',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: bench.url,
-      ENCRYPTION_KEY: bench.encryptionKey,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_SECOND: '1000000',
-      REDIS_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
-      DATA_DIR: `/tmp/bashgah-bench-${process.pid}`,
-      NODE_ENV: 'production',
+const pgbench = ensurePgbench();
+if (!pgbench) console.log('pgbench is missing and could not be installed: the bare-SQL column stays empty');
+
+/** The server as production runs it (compiled, `npm run build`), or from source with BENCH_SOURCE=1. */
+const serverEntry = process.env.BENCH_SOURCE ? ['--import', 'tsx', 'src/main.ts'] : ['dist/main.js'];
+
+async function startServer(role: string) {
+  const port = await freePort();
+  const prefix = `bench-${randomBytes(3).toString('hex')}`;
+  const server = spawn(
+    process.execPath,
+    [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), ...serverEntry],
+    {
+      env: {
+        ...process.env,
+        ROLE: role,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: bench.url,
+        ENCRYPTION_KEY: bench.encryptionKey,
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_PER_SECOND: '1000000',
+        REDIS_PREFIX: prefix,
+        DATA_DIR: `/tmp/bashgah-bench-${process.pid}`,
+        NODE_ENV: 'production',
+      },
+      stdio: ['ignore', 'inherit', 'ignore'],
     },
-    stdio: ['ignore', 'inherit', 'ignore'],
-  },
-);
-process.on('exit', () => server.kill('SIGKILL'));
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {
-    if (i > 200) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 100));
+  );
+  const kill = () => server.kill('SIGKILL');
+  process.on('exit', kill);
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      if (i > 300) throw new Error('server did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
+  return {
+    base,
+    pid: server.pid,
+    prefix,
+    async stop() {
+      server.kill('SIGTERM');
+      await once(server, 'exit');
+      process.off('exit', kill);
+    },
+  };
 }
 
-let seq = 0;
 function signedPurchase(orderId: string, member: number) {
   const body = JSON.stringify({
     orderId,
@@ -88,7 +114,7 @@ function signedPurchase(orderId: string, member: number) {
   };
 }
 
-async function fire(requests: ReturnType<typeof signedPurchase>[], connections: number) {
+async function fire(base: string, requests: ReturnType<typeof signedPurchase>[], connections: number) {
   let i = 0;
   const started = performance.now();
   let last = started;
@@ -106,24 +132,16 @@ async function fire(requests: ReturnType<typeof signedPurchase>[], connections: 
   return { ...result, perSecond: requests.length / ((last - started) / 1000) };
 }
 
-console.log(`webhook benchmark: ${REQUESTS} signed purchases per level, ${MEMBERS} members, server in its own process (ROLE=api)`);
-console.log('concurrency | HTTP req/s | p50 ms | p99 ms | non-2xx | direct pg ops/s | p50 ms | p99 ms | HTTP/direct');
 const settings = DEFAULT_SETTINGS;
 const directTiers: string[] = [];
 const tiers = tierOptions(settings.tiers);
-for (const connections of LEVELS) {
-  await fire(
-    Array.from({ length: 2_000 }, (_, k) => signedPurchase(`warm-${connections}-${k}`, k % MEMBERS)),
-    connections,
-  );
-  const requests = Array.from({ length: REQUESTS }, (_, k) => signedPurchase(`o-${connections}-${k}`, (k * 7919) % MEMBERS));
-  const http = await fire(requests, connections);
 
-  // The reference: the purchase path's SQL (one bashgah_ledger_apply call naming the member by
-  // phone, with the tier the rules assumed) sent straight through pg by as many callers.
-  const direct = await runConcurrent(REQUESTS, connections, async (k) => {
+/** The reference: the purchase path's SQL (one bashgah_ledger_apply call naming the member by
+ * phone, with the tier the rules assumed) sent straight through pg by as many callers. */
+function direct(connections: number, label: string) {
+  return runConcurrent(REQUESTS, connections, async (k) => {
     const member = (k * 7919) % MEMBERS;
-    const orderId = `d-${connections}-${k}`;
+    const orderId = `d-${label}-${connections}-${k}`;
     const amount = 100_000 + (member % 50) * 10_000;
     const occurredAt = new Date();
     for (;;) {
@@ -159,29 +177,94 @@ for (const connections of LEVELS) {
       return;
     }
   });
-  const httpRate = http.perSecond;
-  const ok = http['2xx'];
-  console.log(
-    `${String(connections).padStart(11)} | ${fmt(httpRate).padStart(10)} | ${fmt(http.latency.p50, 1).padStart(6)} | ${fmt(http.latency.p99, 1).padStart(6)} | ${String(http.non2xx).padStart(7)} | ${fmt(direct.perSecond).padStart(15)} | ${fmt(direct.p50, 2).padStart(6)} | ${fmt(direct.p99, 2).padStart(6)} | ${fmt((httpRate / direct.perSecond) * 100)} %`,
-  );
-  if (ok !== REQUESTS) console.log(`  warning: ${REQUESTS - ok} requests did not return 2xx`);
 }
 
-// Replay storm: 1,000 new orders, each sent 10 times at once.
-const storm = Array.from({ length: 1_000 }, (_, k) => signedPurchase(`storm-${k}`, k));
-const stormRequests = storm.flatMap((r) => Array.from({ length: 10 }, () => r));
-const stormResult = await fire(stormRequests, 100);
-const credited = await db.pool.query(
-  `SELECT count(*)::int AS purchases, (SELECT count(*)::int FROM ledger_entries e JOIN purchases p ON p.operation_id = e.operation_id WHERE p.order_id LIKE 'storm-%') AS entries
-   FROM purchases WHERE order_id LIKE 'storm-%'`,
-);
-const expectedEntries = storm.length; // one points entry per order at these amounts
-const doubles = credited.rows[0].entries - expectedEntries;
-console.log(
-  `replay storm: 10,000 requests (1,000 orderIds × 10) at concurrency 100: ${fmt(stormResult.perSecond)} req/s, ${stormResult['2xx']} × 2xx, ${credited.rows[0].purchases} purchases recorded, double credits: ${doubles}`,
-);
-void seq;
+/** Seconds until the outbox is relayed and the events queue is empty. */
+async function eventsCaughtUp(prefix: string): Promise<number> {
+  const started = performance.now();
+  const queue = new Queue(QueueName.events, { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix });
+  try {
+    for (;;) {
+      const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL');
+      const counts = await queue.getJobCounts('wait', 'active', 'prioritized', 'delayed');
+      if (rows[0]!.n === 0 && Object.values(counts).every((n) => n === 0)) return (performance.now() - started) / 1000;
+      if (performance.now() - started > 300_000) throw new Error('the worker did not catch up within 5 minutes');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await queue.close();
+  }
+}
 
-server.kill('SIGTERM');
-await once(server, 'exit');
+const pad = (v: string, n: number) => v.padStart(n);
+const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : '–');
+const summary: string[] = [];
+
+console.log(
+  `webhook benchmark: ${REQUESTS} signed purchases per level, ${MEMBERS} members, server in its own process (${serverEntry.join(' ')}); load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+for (const role of ROLES) {
+  const server = await startServer(role);
+  console.log(`\nROLE=${role}`);
+  console.log('concurrency | HTTP req/s | p50 ms | p99 ms | non-2xx | direct fn/s | pgbench tx/s | HTTP/direct | HTTP/pgbench');
+  for (const connections of role === 'api' ? LEVELS : [10]) {
+    // The worker first relays what earlier runs left in the outbox, then the warm-up's events.
+    if (role === 'all') await eventsCaughtUp(server.prefix);
+    await fire(
+      server.base,
+      Array.from({ length: 2_000 }, (_, k) => signedPurchase(`warm-${role}-${connections}-${k}`, k % MEMBERS)),
+      connections,
+    );
+    if (role === 'all') await eventsCaughtUp(server.prefix);
+    const requests = Array.from({ length: REQUESTS }, (_, k) => signedPurchase(`o-${role}-${connections}-${k}`, (k * 7919) % MEMBERS));
+    const httpCpu = await cpuMeter(db.pool, server.pid);
+    const http = await fire(server.base, requests, connections);
+    const { rows: pending } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL');
+    const httpSplit = await httpCpu();
+    // ROLE=all: the worker relays the burst's events after it; the references run once it caught up.
+    const caughtUp = role === 'all' ? await eventsCaughtUp(server.prefix) : undefined;
+    const directCpu = await cpuMeter(db.pool, undefined);
+    const ref = await direct(connections, role);
+    const directSplit = await directCpu();
+    const bare = pgbench ? pgbenchPurchases(pgbench, bench.url, merchant.id, connections, REQUESTS) : undefined;
+    const rate = http.perSecond;
+    console.log(
+      `${pad(String(connections), 11)} | ${pad(fmt(rate), 10)} | ${pad(fmt(http.latency.p50, 1), 6)} | ${pad(fmt(http.latency.p99, 1), 6)} | ${pad(String(http.non2xx), 7)} | ${pad(fmt(ref.perSecond), 11)} | ${pad(bare ? fmt(bare) : '–', 12)} | ${pad(ratio(rate, ref.perSecond), 11)} | ${pad(ratio(rate, bare), 12)}`,
+    );
+    const us = (seconds: number) => fmt((seconds / REQUESTS) * 1e6);
+    console.log(
+      `${pad('', 11)}   CPU µs per purchase: HTTP path: server ${us(httpSplit.server)}, postgres ${us(httpSplit.postgres)}, load generator ${us(httpSplit.client)}, ${(httpSplit.transactions / REQUESTS).toFixed(2)} db transactions; direct: postgres ${us(directSplit.postgres)}, caller ${us(directSplit.client)}`,
+    );
+    if (caughtUp !== undefined)
+      console.log(
+        `${pad('', 11)}   ${pending[0]!.n} of the burst's events were still in the outbox at its end; the worker delivered them ${caughtUp.toFixed(1)} s later`,
+      );
+    if (http['2xx'] !== REQUESTS) console.log(`  warning: ${REQUESTS - http['2xx']} requests did not return 2xx`);
+    if (connections === 10)
+      summary.push(
+        `ROLE=${role} at concurrency 10: ${ratio(rate, bare)} of bare SQL (pgbench), ${ratio(rate, ref.perSecond)} of the direct function call`,
+      );
+  }
+
+  if (role === ROLES[0]) {
+    // Replay storm: 1,000 new orders, each sent 10 times at once.
+    const storm = Array.from({ length: 1_000 }, (_, k) => signedPurchase(`storm-${k}`, k));
+    const stormRequests = storm.flatMap((r) => Array.from({ length: 10 }, () => r));
+    const stormResult = await fire(server.base, stormRequests, 100);
+    const credited = await db.pool.query(
+      `SELECT count(*)::int AS purchases, (SELECT count(*)::int FROM ledger_entries e JOIN purchases p ON p.operation_id = e.operation_id WHERE p.order_id LIKE 'storm-%') AS entries
+       FROM purchases WHERE order_id LIKE 'storm-%'`,
+    );
+    const expectedEntries = storm.length; // one points entry per order at these amounts
+    const doubles = credited.rows[0].entries - expectedEntries;
+    console.log(
+      `replay storm: 10,000 requests (1,000 orderIds × 10) at concurrency 100: ${fmt(stormResult.perSecond)} req/s, ${stormResult['2xx']} × 2xx, ${credited.rows[0].purchases} purchases recorded, double credits: ${doubles}`,
+    );
+  }
+  await server.stop();
+}
+
+console.log(`\n${summary.join('\n')}`);
 await bench.drop();

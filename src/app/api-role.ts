@@ -15,6 +15,7 @@ export async function startApiRole(c: Container): Promise<RunningRole> {
   const local = c.localBotApi;
   const app = await buildHttpServer({
     logger: c.logger,
+    inFlight: c.inFlight,
     checks: {
       postgres: () => c.db.ping(),
       redis: () => pingRedis(c.redis),

@@ -80,6 +80,7 @@ import { PgPanelStore } from '../db/repositories/panel-store.js';
 import { PanelAccess } from '../domain/admin/panel-access.js';
 import type { Operator } from '../domain/admin/permissions.js';
 import { RedisPanelAccessStore } from '../db/repositories/panel-access-store.js';
+import { InFlight } from '../lib/in-flight.js';
 
 /** The domain services over a database; shared by the app, the CLI and the tests. */
 /** Without Redis (the CLI) broadcasts cannot be queued; saying so beats failing later. */
@@ -306,6 +307,8 @@ export type Container = Services & {
   localSms?: LocalSms;
   /** Web panel sign-in links and sessions (Redis). */
   panelAccess: PanelAccess;
+  /** HTTP requests being served (ROLE=all: the outbox relay waits for a quiet moment). */
+  inFlight: InFlight;
   close(): Promise<void>;
 };
 
@@ -417,6 +420,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     whatsappOutbox,
     smsQueue,
     localSms: smsLine.local,
+    inFlight: new InFlight(),
     async close() {
       await broadcastQueues.close().catch(() => {});
       await smsQueue.close().catch(() => {});

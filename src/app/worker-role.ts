@@ -29,7 +29,10 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
   const maintenance = openQueue(QueueName.maintenance, c.queues);
   const raffleDraws = openQueue<RaffleDrawJob>(QueueName.raffleDraws, c.queues);
   const feedback = openQueue<SurveyJob>(QueueName.feedback, c.queues);
-  const relay = new OutboxRelay(c.db.pool, eventQueue, c.logger);
+  // Alone in its process the worker relays at once; beside the API it lets requests go first.
+  const relay = new OutboxRelay(c.db.pool, eventQueue, c.logger, {
+    yieldWhile: c.config.ROLE === 'all' ? () => c.inFlight.busy() : undefined,
+  });
   await relay.start();
   const webhooks = startWebhooks(c);
   await scheduleMaintenance(maintenance);

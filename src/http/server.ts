@@ -7,6 +7,7 @@ import { openApiTransform } from './openapi.js';
 import { eventWebhookDocs } from './event-docs.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import type { InFlight } from '../lib/in-flight.js';
 import type { ApiServices } from './api-services.js';
 import type { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
 import { errorBody, handleError } from './errors.js';
@@ -33,6 +34,8 @@ export interface HttpDeps {
   api?: HttpServices & { redis: Redis; redisPrefix: string; rateLimitPerSecond: number };
   /** The merchant web panel at /panel; without it there is none. */
   panel?: PanelDeps;
+  /** Counts the /v1 requests being served, for background work in the same process. */
+  inFlight?: InFlight;
   /** Extra route plugins from other parts of the app (Telegram webhook, playground). */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -99,7 +102,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       perSecond: deps.api.rateLimitPerSecond,
       settings: deps.api.services.settings,
     });
-    await app.register(v1Routes, { prefix: '/v1', ...deps.api });
+    await app.register(v1Routes, { prefix: '/v1', ...deps.api, inFlight: deps.inFlight });
     await app.register(shortLinkRoutes, { links: deps.api.services.shortLinks });
   }
   if (deps.panel) await app.register(panelRoutes(deps.panel), { prefix: '/panel' });

@@ -39,11 +39,13 @@ export function startEventWorker(
         logger.error({ event: job.data.type, id: job.data.id, problem: parsed.problem }, 'event does not fit its schema; dead-lettered');
         throw new UnrecoverableError(`invalid event: ${parsed.problem}`);
       }
-      for (const handler of handlers) {
-        const key = `${ctx.prefix}:event-done:${job.data.id}:${handler.name}`;
-        if (await ctx.redis.exists(key)) continue;
+      // Which handlers are done already, read in one round trip (every event passes here).
+      const keys = handlers.map((handler) => `${ctx.prefix}:event-done:${job.data.id}:${handler.name}`);
+      const done = await ctx.redis.mget(keys);
+      for (const [i, handler] of handlers.entries()) {
+        if (done[i] !== null) continue;
         await handler.handle(parsed.event);
-        await ctx.redis.set(key, '1', 'EX', DONE_TTL);
+        await ctx.redis.set(keys[i]!, '1', 'EX', DONE_TTL);
       }
     },
     { connection: ctx.connection, prefix: ctx.prefix, concurrency },

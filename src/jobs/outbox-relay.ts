@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logger.js';
@@ -12,6 +13,11 @@ import { KEEP, type DomainEvent } from './queues.js';
  * same transaction: a crash before the commit re-adds the same jobIds (BullMQ keeps one), and a
  * rolled-back change never had a row. So every committed event is delivered, and at most once
  * while its job is retained.
+ *
+ * With `yieldWhile` (one process running every role: the API's requests in flight) the relay
+ * gives way to the requests the process serves: while it says busy, the relay waits, and then
+ * publishes one small batch (`busyBatch`) every `maxDelayMs`. A burst of purchases is answered
+ * first and its events follow once it is over; nothing is dropped, only delayed.
  */
 export class OutboxRelay {
   private running = false;
@@ -22,8 +28,24 @@ export class OutboxRelay {
     private readonly pool: pg.Pool,
     private readonly queue: Queue<DomainEvent>,
     private readonly logger: Logger,
-    private readonly opts: { batch?: number; pollMs?: number } = {},
+    private readonly opts: {
+      batch?: number;
+      pollMs?: number;
+      yieldWhile?: () => boolean;
+      maxDelayMs?: number;
+      busyBatch?: number;
+    } = {},
   ) {}
+
+  private lastBatchAt = performance.now();
+
+  private busy = false;
+
+  /** Whether the process's own work should go first this round. */
+  private shouldYield(): boolean {
+    this.busy = this.opts.yieldWhile?.() ?? false;
+    return this.busy && performance.now() - this.lastBatchAt < (this.opts.maxDelayMs ?? 5_000);
+  }
 
   /** Publishes everything pending; returns how many events went out. */
   async drain(): Promise<number> {
@@ -35,7 +57,7 @@ export class OutboxRelay {
     }
   }
 
-  async publishBatch(): Promise<number> {
+  async publishBatch(limit = this.batchSize): Promise<number> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -48,7 +70,7 @@ export class OutboxRelay {
       }>(
         `SELECT id, merchant_id, type, payload, created_at FROM outbox_events
          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
+        [limit],
       );
       if (rows.length) {
         await this.queue.addBulk(
@@ -76,21 +98,30 @@ export class OutboxRelay {
     this.loop = (async () => {
       while (this.running) {
         let published = 0;
+        if (this.shouldYield()) {
+          await this.pause();
+          continue;
+        }
+        this.lastBatchAt = performance.now();
         try {
-          published = await this.publishBatch();
+          published = await this.publishBatch(this.busy ? (this.opts.busyBatch ?? 100) : this.batchSize);
         } catch (err) {
           this.logger.warn({ err: (err as Error).message }, 'outbox relay failed; retrying');
         }
         if (published >= this.batchSize) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.opts.pollMs ?? 100);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await this.pause();
       }
     })();
+  }
+
+  private pause(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.opts.pollMs ?? 100);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   async stop(): Promise<void> {

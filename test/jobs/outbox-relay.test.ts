@@ -116,4 +116,41 @@ describe('outbox relay', () => {
       await relay.stop();
     }
   });
+
+  it('beside busy requests (ROLE=all) holds events back, and publishes them all once the requests stop', async () => {
+    const m = (await w.services.members.ensurePending(merchantId, newPhone())).member;
+    for (const k of [1, 2, 3])
+      await w.services.ledger.earn({
+        merchantId,
+        memberId: m.id,
+        currency: 'coins',
+        amount: k,
+        reason: 'bonus',
+        idempotencyKey: `busy${k}-${m.id}`,
+        actor: 't',
+      });
+    let busy = true;
+    let looks = 0;
+    const relay = new OutboxRelay(w.db.pool, queue, logger, {
+      pollMs: 10,
+      maxDelayMs: 600_000,
+      yieldWhile: () => {
+        looks++;
+        return busy;
+      },
+    });
+    await relay.start();
+    try {
+      await waitFor(async () => (looks >= 5 ? true : undefined));
+      expect(await jobsOfMember(m.id)).toEqual([]);
+      busy = false;
+      const jobs = await waitFor(async () => {
+        const found = await jobsOfMember(m.id);
+        return found.length === 3 ? found : undefined;
+      });
+      expect(jobs.map((j) => j.name)).toEqual(['ledger.changed', 'ledger.changed', 'ledger.changed']);
+    } finally {
+      await relay.stop();
+    }
+  });
 });

@@ -18,13 +18,26 @@ import { surveyRoutes } from './surveys.js';
 import { smsRoutes } from './sms.js';
 import { webhookEndpointRoutes } from './webhook-endpoints.js';
 import type { Redis } from 'ioredis';
+import type { InFlight } from '../../../lib/in-flight.js';
 
 /**
  * /v1: signed webhooks (shops, POS, WooCommerce) and the API-key merchant API. Each group
  * brings its own authentication hook. Rewards (wheel, gifts, vouchers, raffles) sit beside
  * members and settings.
  */
-export const v1Routes: FastifyPluginAsync<HttpServices & { redis: Redis; redisPrefix: string }> = async (app, deps) => {
+export const v1Routes: FastifyPluginAsync<HttpServices & { redis: Redis; redisPrefix: string; inFlight?: InFlight }> = async (
+  app,
+  deps,
+) => {
+  const inFlight = deps.inFlight;
+  if (inFlight) {
+    // Only the merchant API and webhooks: the demo's Bot API long polls would look busy forever.
+    app.addHook('onRequest', async (_request, reply) => {
+      inFlight.start();
+      // 'close' comes once the response is sent or the client went away: the count always comes back down.
+      reply.raw.once('close', () => inFlight.end());
+    });
+  }
   limitFailedAuth(app, { redis: deps.redis, prefix: deps.redisPrefix, perMinute: deps.failedAuthPerMinute });
   await app.register(
     async (webhooks) => {
