@@ -4,6 +4,7 @@
 // whole Fastify pipeline (session, role check, every query, rendering) with app.inject.
 // Goal: ≤ 300 ms. The first request computes both months; later ones reuse the finished month.
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { buildHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
@@ -93,6 +94,12 @@ try {
     const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
     return `p50 ${fmt(at(0.5))} ms, p95 ${fmt(at(0.95))} ms, max ${fmt(times[times.length - 1]!)} ms`;
   };
+  // Other work on the machine moves these figures a lot: say how busy it was.
+  const load = () =>
+    `load average ${loadavg()
+      .map((n) => fmt(n, 2))
+      .join(', ')}`;
+  console.log(`before timing: ${load()}`);
   const cold: number[] = [];
   for (let i = 0; i < 6; i++) {
     const server = await newServer();
@@ -109,6 +116,7 @@ try {
   }
   console.log(`GET /panel/overview, finished month kept, ${RUNS} runs: ${summary(times)} (goal ≤ 300 ms)`);
   await app.close();
+  console.log(`after timing: ${load()}`);
 } finally {
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length) await redis.del(...keys);

@@ -8,11 +8,7 @@ export class PgPanelStore implements PanelStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async clubFigures(merchantId: string, from: Date, to: Date): Promise<ClubFigures> {
-    const [members, active, revenue, nps, tickets] = await Promise.all([
-      this.pool.query("SELECT count(*)::int AS n FROM members WHERE merchant_id = $1 AND status = 'active' AND joined_at < $2", [
-        merchantId,
-        to,
-      ]),
+    const [active, revenue, nps, tickets] = await Promise.all([
       this.pool.query(
         // GROUP BY hashes in memory where count(DISTINCT) sorts (and spills to disk on a big month).
         'SELECT count(*)::int AS n FROM (SELECT member_id FROM ledger_entries WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY member_id) a',
