@@ -149,6 +149,23 @@ export class PgWebhookDeliveryStore {
   }
 
   /**
+   * The heartbeat of a sender's attempts in flight: their leases now end at `until` (never
+   * earlier than they did). Rows being recorded right now are skipped, not waited for, so the
+   * heartbeat and a batched record never deadlock.
+   */
+  async renewLeases(held: [seq: string, attempts: number][], until: Date): Promise<void> {
+    if (!held.length) return;
+    await this.pool.query(
+      `WITH h AS (
+         SELECT w.id FROM webhook_deliveries w JOIN unnest($1::bigint[], $2::int[]) AS h(id, attempts) ON w.id = h.id AND w.attempts = h.attempts
+         WHERE w.status = 'pending' AND w.next_attempt_at < $3
+         FOR UPDATE OF w SKIP LOCKED)
+       UPDATE webhook_deliveries w SET next_attempt_at = $3 FROM h WHERE w.id = h.id`,
+      [held.map(([seq]) => seq), held.map(([, attempts]) => attempts), until],
+    );
+  }
+
+  /**
    * The common case in one statement: deliveries answered 2xx by endpoints that were not failing.
    * Rows whose lease was lost (claimed again since) are left alone.
    */
