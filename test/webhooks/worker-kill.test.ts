@@ -24,7 +24,7 @@ afterAll(async () => {
 const MEMBERS = ['0190a000-0000-7000-8000-00000000000a', '0190a000-0000-7000-8000-00000000000b', '0190a000-0000-7000-8000-00000000000c'];
 const PER_MEMBER = 10;
 
-describe('a webhook worker killed mid-delivery', () => {
+describe('a webhook worker killed mid-delivery, and one that lives', () => {
   it('loses nothing: the delivery in flight is sent again after its lease, in order, and every event arrives', async () => {
     const merchantId = await w.newMerchant();
     const acked: { member: string; n: number }[] = [];
@@ -91,5 +91,38 @@ describe('a webhook worker killed mid-delivery', () => {
       [endpoint.id],
     );
     expect(rows).toEqual([{ status: 'delivered', n: MEMBERS.length * PER_MEMBER, most: 2 }]);
+  }, 60_000);
+
+  it('a live worker keeps its slow attempt: a short lease is renewed, so a second worker does not send it again', async () => {
+    const merchantId = await w.newMerchant();
+    // Answers after three leases: without the heartbeat the other sender would claim it again.
+    const slow = await startReceiver(() => new Promise((resolve) => setTimeout(() => resolve({ status: 200 }), 2_400)));
+    const endpoint = await w.services.webhookEndpoints.create(merchantId, { url: slow.url(), events: ['tier.changed'] });
+    const posters = [testPoster({ timeoutMs: 5_000 }).poster, testPoster({ timeoutMs: 5_000 }).poster];
+    const senders = posters.map(
+      (poster) =>
+        new WebhookSender(
+          { store: w.services.webhookDeliveries, poster, secretBox: w.secretBox, clock: systemClock, logger: createLogger('silent') },
+          { leaseMs: 800, pollMs: 20 },
+        ),
+    );
+    await insertEvent(w.db.pool, merchantId, 'tier.changed', { member_id: MEMBERS[0]!, from: 'x', to: 'tier-1', direction: 'up' });
+    await new WebhookFanOut(w.services.webhookDeliveries, systemClock, createLogger('silent')).drain();
+    await Promise.all(senders.map((s) => s.start()));
+    try {
+      await waitFor(async () => {
+        const { rows } = await w.db.pool.query("SELECT status FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'delivered'", [
+          endpoint.id,
+        ]);
+        return rows.length ? true : undefined;
+      }, 30_000);
+    } finally {
+      await Promise.all(senders.map((s) => s.stop()));
+      await Promise.all(posters.map((p) => p.close()));
+      await slow.close();
+    }
+    expect(slow.received).toHaveLength(1);
+    const { rows } = await w.db.pool.query('SELECT attempts FROM webhook_deliveries WHERE endpoint_id = $1', [endpoint.id]);
+    expect(rows).toEqual([{ attempts: 1 }]);
   }, 60_000);
 });

@@ -107,6 +107,9 @@ export class PgWebhookDeliveryStore {
   /**
    * Claims up to `limit` due deliveries of enabled endpoints whose member has no earlier pending
    * delivery to the same endpoint, counting the attempt and leasing them until `leaseUntil`.
+   * Ordered by due time alone, the (status, next_attempt_at) index's own order, so the scan stops
+   * after `limit` rows instead of checking every due row of a backlog before sorting; per-member
+   * order does not depend on it (the NOT EXISTS does that).
    */
   async claim(limit: number, now: Date, leaseUntil: Date): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
@@ -118,7 +121,7 @@ export class PgWebhookDeliveryStore {
            AND NOT EXISTS (
              SELECT 1 FROM webhook_deliveries p
              WHERE p.endpoint_id = d.endpoint_id AND p.member_id = d.member_id AND p.status = 'pending' AND p.id < d.id)
-         ORDER BY d.next_attempt_at, d.id
+         ORDER BY d.next_attempt_at
          LIMIT $2
          FOR UPDATE OF d SKIP LOCKED)
        UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = $3, last_attempt_at = $1
@@ -146,6 +149,23 @@ export class PgWebhookDeliveryStore {
         failingSince: r.failing_since,
       }))
       .sort((a, b) => Number(a.seq) - Number(b.seq));
+  }
+
+  /**
+   * The heartbeat of a sender's attempts in flight: their leases now end at `until` (never
+   * earlier than they did). Rows being recorded right now are skipped, not waited for, so the
+   * heartbeat and a batched record never deadlock.
+   */
+  async renewLeases(held: [seq: string, attempts: number][], until: Date): Promise<void> {
+    if (!held.length) return;
+    await this.pool.query(
+      `WITH h AS (
+         SELECT w.id FROM webhook_deliveries w JOIN unnest($1::bigint[], $2::int[]) AS h(id, attempts) ON w.id = h.id AND w.attempts = h.attempts
+         WHERE w.status = 'pending' AND w.next_attempt_at < $3
+         FOR UPDATE OF w SKIP LOCKED)
+       UPDATE webhook_deliveries w SET next_attempt_at = $3 FROM h WHERE w.id = h.id`,
+      [held.map(([seq]) => seq), held.map(([, attempts]) => attempts), until],
+    );
   }
 
   /**

@@ -12,8 +12,10 @@ export interface SenderOptions {
   pollMs?: number;
   /**
    * How long a claimed delivery is this sender's: past it, another sender may try it again (a
-   * killed sender's). 10 s: the 5 s attempt and time to record it; a longer lease only makes a
-   * killed sender's deliveries (and the member's later ones) wait longer.
+   * killed sender's). A heartbeat renews the lease of every attempt still in flight every quarter
+   * of it, so an attempt may run its full 5 s timeout and be recorded, while a killed sender's
+   * deliveries (and their members' later ones) wait at most this long. 4 s: three missed
+   * heartbeats (a stalled event loop, a slow database) before an attempt may be sent twice.
    */
   leaseMs?: number;
   /** The pause after the n-th failure (default: exponential with jitter, attempt-outcome.ts). */
@@ -33,6 +35,9 @@ export class WebhookSender {
   /** 2xx answers waiting to be recorded together (one UPDATE for many). */
   private delivered: { d: ClaimedDelivery; status: number; body: string; done: (err?: Error) => void }[] = [];
   private flushing?: Promise<void>;
+  /** Attempts in flight (seq → attempt number), whose leases the heartbeat renews. */
+  private readonly leased = new Map<string, number>();
+  private heartbeat?: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly deps: { store: PgWebhookDeliveryStore; poster: GuardedPoster; secretBox: SecretBox; clock: Clock; logger: Logger },
@@ -122,12 +127,44 @@ export class WebhookSender {
     return this.opts.concurrency ?? 16;
   }
 
+  private get leaseMs(): number {
+    return this.opts.leaseMs ?? 4_000;
+  }
+
+  private leaseEnd(): Date {
+    return new Date(this.deps.clock.now().getTime() + this.leaseMs);
+  }
+
   private claim(limit: number): Promise<ClaimedDelivery[]> {
-    const now = this.deps.clock.now();
-    return this.deps.store.claim(limit, now, new Date(now.getTime() + (this.opts.leaseMs ?? 10_000)));
+    return this.deps.store.claim(limit, this.deps.clock.now(), this.leaseEnd());
+  }
+
+  /** Renews the leases of the attempts in flight while there are any (one UPDATE for all). */
+  private hold(d: ClaimedDelivery): void {
+    this.leased.set(d.seq, d.attempts);
+    this.heartbeat ??= setInterval(() => {
+      if (!this.leased.size) {
+        clearInterval(this.heartbeat);
+        this.heartbeat = undefined;
+        return;
+      }
+      this.deps.store
+        .renewLeases([...this.leased], this.leaseEnd())
+        .catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'webhook lease renewal failed; retrying'));
+    }, this.leaseMs / 4);
+    this.heartbeat.unref();
   }
 
   private async attempt(d: ClaimedDelivery): Promise<void> {
+    this.hold(d);
+    try {
+      await this.send(d);
+    } finally {
+      this.leased.delete(d.seq);
+    }
+  }
+
+  private async send(d: ClaimedDelivery): Promise<void> {
     const sentAt = this.deps.clock.now();
     const timestamp = Math.floor(sentAt.getTime() / 1000);
     const secrets = [this.deps.secretBox.open(d.secretEnc)];
