@@ -290,23 +290,28 @@ BEGIN
   END IF;
 
   -- Upgrades apply at once; downgrades are the scheduled job's business.
+  -- A member already at the last level cannot go up: the window's sum is not read then.
   IF v_levels IS NOT NULL AND v_tier_points > 0 THEN
-    IF (p_options->'tiers'->>'window_days') IS NULL THEN
-      v_qualifying := m.points_earned_total + v_tier_points;
-    ELSE
-      SELECT coalesce(sum(tier_points), 0) INTO v_qualifying FROM member_earning_days
-      WHERE member_id = p_member AND day > v_day - (p_options->'tiers'->>'window_days')::int;
-    END IF;
-    v_rank := 0;
     v_old_rank := 0;
     FOR i IN 0 .. jsonb_array_length(v_levels) - 1 LOOP
-      IF (v_levels->i->>'threshold')::bigint <= v_qualifying THEN
-        v_rank := i + 1;
-        v_new_tier := v_levels->i->>'key';
-      END IF;
       IF v_levels->i->>'key' = m.tier THEN v_old_rank := i + 1; END IF;
     END LOOP;
-    IF v_rank > v_old_rank THEN v_tier := v_new_tier; END IF;
+    IF v_old_rank < jsonb_array_length(v_levels) THEN
+      IF (p_options->'tiers'->>'window_days') IS NULL THEN
+        v_qualifying := m.points_earned_total + v_tier_points;
+      ELSE
+        SELECT coalesce(sum(tier_points), 0) INTO v_qualifying FROM member_earning_days
+        WHERE member_id = p_member AND day > v_day - (p_options->'tiers'->>'window_days')::int;
+      END IF;
+      v_rank := 0;
+      FOR i IN 0 .. jsonb_array_length(v_levels) - 1 LOOP
+        IF (v_levels->i->>'threshold')::bigint <= v_qualifying THEN
+          v_rank := i + 1;
+          v_new_tier := v_levels->i->>'key';
+        END IF;
+      END LOOP;
+      IF v_rank > v_old_rank THEN v_tier := v_new_tier; END IF;
+    END IF;
   END IF;
 
   UPDATE members SET
