@@ -165,7 +165,7 @@ function direct(connections: number, label: string) {
           result: { rules: earning.applied.map((r) => r.id) },
           purchase: { order_id: orderId, amount, branch: 'main', occurred_at: occurredAt.toISOString(), rules: earning.applied },
           event_type: 'purchase.recorded',
-          event: { order_id: orderId, amount, branch: 'main', staff_code: null, voucher_code: null },
+          event: { order_id: orderId, amount, branch: 'main', occurred_at: occurredAt.toISOString(), staff_code: null, voucher_code: null },
         }),
       ]);
       // As the service does: a tier that changed meanwhile means evaluate again.
