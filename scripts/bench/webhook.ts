@@ -147,27 +147,38 @@ function direct(connections: number, label: string) {
     for (;;) {
       const tier = directTiers[member] ?? 'bronze';
       const earning = evaluateEarningRules(settings.earning, { amount, occurredAt, branch: 'main', tier });
-      const { rows } = await db.pool.query('SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8) AS out', [
-        merchant.id,
-        null,
-        `purchase:${orderId}`,
-        contentHash({ orderId, amount }),
-        'purchase',
-        'webhook',
-        JSON.stringify([
-          { currency: 'points', amount: earning.points, mode: 'earn', reason: 'purchase', ref_type: 'purchase', ref_id: orderId },
-        ]),
-        JSON.stringify({
-          member: { phone: phoneFor(member) },
-          expected_tier: tier,
-          day: tehranDay(occurredAt),
-          tiers,
-          result: { rules: earning.applied.map((r) => r.id) },
-          purchase: { order_id: orderId, amount, branch: 'main', occurred_at: occurredAt.toISOString(), rules: earning.applied },
-          event_type: 'purchase.recorded',
-          event: { order_id: orderId, amount, branch: 'main', staff_code: null, voucher_code: null },
-        }),
-      ]);
+      const { rows } = await db.pool.query({
+        name: 'bashgah_ledger_apply',
+        text: 'SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8) AS out',
+        values: [
+          merchant.id,
+          null,
+          `purchase:${orderId}`,
+          contentHash({ orderId, amount }),
+          'purchase',
+          'webhook',
+          JSON.stringify([
+            { currency: 'points', amount: earning.points, mode: 'earn', reason: 'purchase', ref_type: 'purchase', ref_id: orderId },
+          ]),
+          JSON.stringify({
+            member: { phone: phoneFor(member) },
+            expected_tier: tier,
+            day: tehranDay(occurredAt),
+            tiers,
+            result: { rules: earning.applied.map((r) => r.id) },
+            purchase: { order_id: orderId, amount, branch: 'main', occurred_at: occurredAt.toISOString(), rules: earning.applied },
+            event_type: 'purchase.recorded',
+            event: {
+              order_id: orderId,
+              amount,
+              branch: 'main',
+              occurred_at: occurredAt.toISOString(),
+              staff_code: null,
+              voucher_code: null,
+            },
+          }),
+        ],
+      });
       // As the service does: a tier that changed meanwhile means evaluate again.
       if (rows[0].out.tier_mismatch) {
         directTiers[member] = rows[0].out.tier;

@@ -85,7 +85,23 @@ export interface TehranParts {
   minute: number;
 }
 
+/**
+ * Tehran's offset from UTC is whole minutes (and its changes fell on the hour), so every moment
+ * in one UTC minute has the same parts: the last minute's are kept, since purchases arrive by
+ * the thousand per minute and formatToParts is the costliest step of rating one.
+ */
+let lastMinute = NaN;
+let lastParts: TehranParts | undefined;
+
 export function tehranParts(moment: Date): TehranParts {
+  const minute = Math.floor(moment.getTime() / 60_000);
+  if (minute === lastMinute && lastParts) return { ...lastParts };
+  lastParts = formatTehranParts(moment);
+  lastMinute = minute;
+  return { ...lastParts };
+}
+
+function formatTehranParts(moment: Date): TehranParts {
   const parts = Object.fromEntries(partsFormat.formatToParts(moment).map((p) => [p.type, p.value]));
   return {
     isoDate: `${parts.year}-${parts.month}-${parts.day}`,

@@ -174,16 +174,21 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
     try {
       const { rows } = await queryable.query<{
         out: { replayed: boolean; result: Record<string, unknown> } | { member_missing: true } | { tier_mismatch: true; tier: string };
-      }>('SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8) AS out', [
-        cmd.merchantId,
-        memberId,
-        cmd.idempotencyKey,
-        cmd.requestHash,
-        cmd.kind,
-        cmd.actor,
-        JSON.stringify(cmd.lines.map(toSqlLine)),
-        JSON.stringify(options),
-      ]);
+      }>({
+        // Named: each connection parses and plans the call once, not on every purchase.
+        name: 'bashgah_ledger_apply',
+        text: 'SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8) AS out',
+        values: [
+          cmd.merchantId,
+          memberId,
+          cmd.idempotencyKey,
+          cmd.requestHash,
+          cmd.kind,
+          cmd.actor,
+          JSON.stringify(cmd.lines.map(toSqlLine)),
+          JSON.stringify(options),
+        ],
+      });
       return rows[0]!.out;
     } catch (err) {
       throw mapLedgerError(err);
