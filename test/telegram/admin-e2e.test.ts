@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { telegramNotifier } from '../../src/channels/telegram/notifier.js';
 import { startBroadcasting } from '../../src/jobs/broadcasting.js';
 import { telegramBroadcasts } from '../../src/channels/telegram/delivery.js';
 import { broadcastProgressScreen } from '../../src/chat/screens/broadcast-screens.js';
 import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
-import { createTelegramHarness, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
+import { createTelegramHarness, harnessNotifier, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
 import { newPhone, storedBalances } from '../helpers/services.js';
 import { createPanelAccess } from '../../src/app/container.js';
 
@@ -22,18 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const notify = () =>
-  drainEvents(h.w.db, [
-    telegramNotifier({
-      telegram: h.channel,
-      members: h.w.services.members,
-      memberStore: h.w.services.memberStore,
-      screens: h.w.services.screens,
-      settings: h.w.services.settings,
-      defaultLocale: 'fa',
-      logger,
-    }),
-  ]);
+const notify = () => drainEvents(h.w.db, [harnessNotifier(h)]);
 const invite = async (role: 'owner' | 'manager' | 'cashier', branch: string | null = null) =>
   (await h.w.services.operators.invite(h.merchantId, role, branch, 'cli')).code;
 const persian = (phone: string) => `0${phone.slice(3)}`.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);

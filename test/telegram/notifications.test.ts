@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxRelay } from '../../src/jobs/outbox-relay.js';
 import { startEventWorker } from '../../src/jobs/event-worker.js';
 import { QueueName, type DomainEvent } from '../../src/jobs/queues.js';
-import { telegramNotifier } from '../../src/channels/telegram/notifier.js';
 import { buildHttpServer } from '../../src/http/server.js';
 import { MerchantAuthStore } from '../../src/db/repositories/merchant-auth-store.js';
 import { signWebhook } from '../../src/http/auth/signature.js';
 import { createLogger } from '../../src/logger.js';
-import { createTelegramHarness, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
+import { createTelegramHarness, harnessNotifier, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
 import { newPhone } from '../helpers/services.js';
 import { waitForQuietOutbox } from '../helpers/quiet.js';
 import type { FastifyInstance } from 'fastify';
@@ -30,21 +29,7 @@ beforeAll(async () => {
   queue = new Queue<DomainEvent>(QueueName.events, { connection: h.r.redis, prefix: h.r.prefix });
   relay = new OutboxRelay(h.w.db.pool, queue, logger, { pollMs: 50 });
   await relay.start();
-  worker = startEventWorker(
-    { connection: h.r.redis, prefix: h.r.prefix, redis: h.r.redis },
-    [
-      telegramNotifier({
-        telegram: h.channel,
-        members: h.w.services.members,
-        memberStore: h.w.services.memberStore,
-        screens: h.w.services.screens,
-        settings: h.w.services.settings,
-        defaultLocale: 'fa',
-        logger,
-      }),
-    ],
-    logger,
-  );
+  worker = startEventWorker({ connection: h.r.redis, prefix: h.r.prefix, redis: h.r.redis }, [harnessNotifier(h)], logger);
   ({ webhookSecret } = await h.w.services.merchants.rotateWebhookSecret(h.merchantId));
   app = await buildHttpServer({
     logger,

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { referralEvents } from '../../src/jobs/handlers.js';
-import { telegramNotifier } from '../../src/channels/telegram/notifier.js';
 import { buildHttpServer } from '../../src/http/server.js';
 import { MerchantAuthStore } from '../../src/db/repositories/merchant-auth-store.js';
 import { signWebhook } from '../../src/http/auth/signature.js';
 import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
-import { createTelegramHarness, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
+import { createTelegramHarness, harnessNotifier, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
 import { ledgerSums, newPhone, storedBalances } from '../helpers/services.js';
 
 let h: TelegramHarness;
@@ -43,19 +42,7 @@ afterAll(async () => {
   await h.close();
 });
 
-const events = () =>
-  drainEvents(h.w.db, [
-    referralEvents(h.w.services.referrals),
-    telegramNotifier({
-      telegram: h.channel,
-      members: h.w.services.members,
-      memberStore: h.w.services.memberStore,
-      screens: h.w.services.screens,
-      settings: h.w.services.settings,
-      defaultLocale: 'fa',
-      logger,
-    }),
-  ]);
+const events = () => drainEvents(h.w.db, [referralEvents(h.w.services.referrals), harnessNotifier(h)]);
 
 async function join(u: TgUser, start = '/start') {
   await u.join(newPhone(), start);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { telegramNotifier } from '../../src/channels/telegram/notifier.js';
 import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
-import { createTelegramHarness, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
+import { createTelegramHarness, harnessNotifier, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
 import { newPhone, storedBalances } from '../helpers/services.js';
 
 let h: TelegramHarness;
@@ -37,18 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const notify = () =>
-  drainEvents(h.w.db, [
-    telegramNotifier({
-      telegram: h.channel,
-      members: h.w.services.members,
-      memberStore: h.w.services.memberStore,
-      screens: h.w.services.screens,
-      settings: h.w.services.settings,
-      defaultLocale: 'fa',
-      logger,
-    }),
-  ]);
+const notify = () => drainEvents(h.w.db, [harnessNotifier(h)]);
 const coins = async () => (await storedBalances(h.w.db, memberId)).balances.coins;
 
 describe('rewards in the Telegram bot', () => {
