@@ -1,3 +1,4 @@
+import { PollPause } from '../lib/poll-pause.js';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Queue } from 'bullmq';
@@ -21,7 +22,7 @@ import { KEEP, type DomainEvent } from './queues.js';
  */
 export class OutboxRelay {
   private running = false;
-  private wake?: () => void;
+  private readonly idle = new PollPause();
   private loop?: Promise<void>;
 
   constructor(
@@ -99,7 +100,7 @@ export class OutboxRelay {
       while (this.running) {
         let published = 0;
         if (this.shouldYield()) {
-          await this.pause();
+          await this.idle.sleep(this.opts.pollMs ?? 100);
           continue;
         }
         this.lastBatchAt = performance.now();
@@ -109,24 +110,14 @@ export class OutboxRelay {
           this.logger.warn({ err: (err as Error).message }, 'outbox relay failed; retrying');
         }
         if (published >= this.batchSize) continue;
-        await this.pause();
+        await this.idle.sleep(this.opts.pollMs ?? 100);
       }
     })();
   }
 
-  private pause(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.opts.pollMs ?? 100);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.idle.wake();
     await this.loop;
   }
 

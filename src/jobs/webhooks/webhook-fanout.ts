@@ -1,3 +1,4 @@
+import { PollPause } from '../../lib/poll-pause.js';
 import { memberOf, parseEvent } from '../../domain/events/catalog.js';
 import type { Clock } from '../../domain/clock.js';
 import { endpointTakes } from '../../domain/webhooks/endpoint-service.js';
@@ -32,7 +33,7 @@ export function deliveriesFor(rows: OutboxRow[], endpoints: FanOutEndpoint[], lo
  */
 export class WebhookFanOut {
   private running = false;
-  private wake?: () => void;
+  private readonly pause = new PollPause();
   private loop?: Promise<void>;
 
   constructor(
@@ -71,20 +72,14 @@ export class WebhookFanOut {
           this.logger.warn({ err: (err as Error).message }, 'webhook fan-out failed; retrying');
         }
         if (events >= (this.opts.batch ?? 500)) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.opts.pollMs ?? 100);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await this.pause.sleep(this.opts.pollMs ?? 100);
       }
     })();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.pause.wake();
     await this.loop;
   }
 }

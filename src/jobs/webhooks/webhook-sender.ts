@@ -1,3 +1,4 @@
+import { PollPause } from '../../lib/poll-pause.js';
 import type { Clock } from '../../domain/clock.js';
 import { attemptOutcome } from '../../domain/webhooks/attempt-outcome.js';
 import type { ClaimedDelivery, PgWebhookDeliveryStore } from '../../db/repositories/webhook-delivery-store.js';
@@ -30,7 +31,7 @@ export interface SenderOptions {
 export class WebhookSender {
   private running = false;
   private readonly inFlight = new Set<Promise<void>>();
-  private wake?: () => void;
+  private readonly pause = new PollPause();
   private loop?: Promise<void>;
   /** 2xx answers waiting to be recorded together (one UPDATE for many). */
   private delivered: { d: ClaimedDelivery; status: number; body: string; done: (err?: Error) => void }[] = [];
@@ -60,7 +61,7 @@ export class WebhookSender {
 
   /** Something new is due: look now instead of at the next poll. */
   poke(): void {
-    this.wake?.();
+    this.pause.wake();
   }
 
   async start(): Promise<void> {
@@ -78,20 +79,13 @@ export class WebhookSender {
             .catch((err: Error) => this.deps.logger.warn({ delivery: d.publicId, err: err.message }, 'webhook attempt not recorded'))
             .finally(() => {
               this.inFlight.delete(p);
-              this.wake?.();
+              this.pause.wake();
             });
           this.inFlight.add(p);
         }
         // Claim again once a quarter of the slots are free: one query for several rows.
         if (claimed.length && this.concurrency - this.inFlight.size >= Math.ceil(this.concurrency / 4)) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.opts.pollMs ?? 100);
-          this.wake = () => {
-            clearTimeout(timer);
-            this.wake = undefined;
-            resolve();
-          };
-        });
+        await this.pause.sleep(this.opts.pollMs ?? 100);
       }
     })();
   }
@@ -99,7 +93,7 @@ export class WebhookSender {
   /** Stops claiming and waits for the attempts in hand (each is at most the poster's timeout). */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.pause.wake();
     await this.loop;
     await Promise.all(this.inFlight);
   }
