@@ -5,6 +5,9 @@ const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' });
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' });
 
+/** The keyword operators require at the end of promotional SMS (a setting, not translated text). */
+export const DEFAULT_SMS_OPT_OUT_KEYWORD = 'لغو۱۱';
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/bashgah'),
@@ -80,7 +83,7 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be 16 or more letters, digits, _ or -')
     .optional(),
   /** The opt-out keyword added to every promotional SMS (operators require one). */
-  SMS_OPT_OUT_KEYWORD: z.string().min(1).max(20).default('لغو۱۱'),
+  SMS_OPT_OUT_KEYWORD: z.string().min(1).max(20).default(DEFAULT_SMS_OPT_OUT_KEYWORD),
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(1).default(300),
   /** 1: outgoing webhooks may go to loopback and private addresses (default in demo mode only). */
   WEBHOOKS_ALLOW_PRIVATE: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),

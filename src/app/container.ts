@@ -62,7 +62,7 @@ import { deliverToWebhook } from '../channels/telegram/local/routes.js';
 import { LocalWhatsApp } from '../channels/whatsapp/local/local-whatsapp.js';
 import { WhatsAppChannel } from '../channels/whatsapp/whatsapp-channel.js';
 import { WhatsAppOutbox } from '../jobs/whatsapp-sender.js';
-import { demoMode, webhooksAllowPrivate, whatsappMode } from '../config.js';
+import { DEFAULT_SMS_OPT_OUT_KEYWORD, demoMode, webhooksAllowPrivate, whatsappMode } from '../config.js';
 import { ShortLinks } from '../domain/links/short-links.js';
 import { PgShortLinkStore } from '../db/repositories/short-link-store.js';
 import { PgSpendOffers } from '../db/repositories/spend-offer-store.js';
@@ -179,7 +179,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     sender: opts.sms?.sender,
     pricePerPartRials: opts.sms?.pricePerPartRials ?? 1300,
     dailyCap: opts.sms?.dailyCap ?? 1000,
-    optOutKeyword: opts.sms?.optOutKeyword ?? 'لغو۱۱',
+    optOutKeyword: opts.sms?.optOutKeyword ?? DEFAULT_SMS_OPT_OUT_KEYWORD,
     clock,
   });
   return {
