@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
-import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { QueueName } from '../../src/jobs/queues.js';
 import { signWebhook } from '../../src/http/auth/signature.js';
@@ -18,6 +17,7 @@ import { tierOptions } from '../../src/domain/tiers/tiers.js';
 import { cpuMeter } from './cpu-meter.js';
 import { ensurePgbench, pgbenchPurchases } from './pgbench.js';
 import { fmt, freshBenchDatabase, phoneFor, runConcurrent } from './bench-db.js';
+import { fireRequests } from './http-load.js';
 
 const MEMBERS = 1_000;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6_000);
@@ -114,24 +114,6 @@ function signedPurchase(orderId: string, member: number) {
   };
 }
 
-async function fire(base: string, requests: ReturnType<typeof signedPurchase>[], connections: number) {
-  let i = 0;
-  const started = performance.now();
-  let last = started;
-  // autocannon notices the end of an `amount` run on its one-second tick; time the last response instead.
-  const run = autocannon({
-    url: base,
-    connections,
-    amount: requests.length,
-    requests: [{ setupRequest: (req) => ({ ...req, ...requests[i++ % requests.length] }) }],
-  });
-  run.on('response', () => {
-    last = performance.now();
-  });
-  const result = await run;
-  return { ...result, perSecond: requests.length / ((last - started) / 1000) };
-}
-
 const settings = DEFAULT_SETTINGS;
 const directTiers: string[] = [];
 const tiers = tierOptions(settings.tiers);
@@ -223,26 +205,32 @@ for (const role of ROLES) {
   for (const connections of role === 'api' ? LEVELS : [10]) {
     // The worker first relays what earlier runs left in the outbox, then the warm-up's events.
     if (role === 'all') await eventsCaughtUp(server.prefix);
-    await fire(
+    await fireRequests(
       server.base,
       Array.from({ length: 2_000 }, (_, k) => signedPurchase(`warm-${role}-${connections}-${k}`, k % MEMBERS)),
       connections,
     );
     if (role === 'all') await eventsCaughtUp(server.prefix);
+    // Fresh statistics, as autovacuum's analyze gives a live database (autovacuum is off on this
+    // machine): without them a connection keeps the plans it made while the tables were nearly
+    // empty (sequential scans), and each run measures whichever connections planned when.
+    await db.pool.query('ANALYZE');
     const requests = Array.from({ length: REQUESTS }, (_, k) => signedPurchase(`o-${role}-${connections}-${k}`, (k * 7919) % MEMBERS));
     const httpCpu = await cpuMeter(db.pool, server.pid);
-    const http = await fire(server.base, requests, connections);
+    const http = await fireRequests(server.base, requests, connections);
     const { rows: pending } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL');
     const httpSplit = await httpCpu();
-    // ROLE=all: the worker relays the burst's events after it; the references run once it caught up.
+    // ROLE=all: the worker relays the burst's events after it. The references then run with the
+    // server stopped, so its worker does not relay the direct calls' events beside pgbench.
     const caughtUp = role === 'all' ? await eventsCaughtUp(server.prefix) : undefined;
+    if (role === 'all') await server.stop();
     const directCpu = await cpuMeter(db.pool, undefined);
     const ref = await direct(connections, role);
     const directSplit = await directCpu();
     const bare = pgbench ? pgbenchPurchases(pgbench, bench.url, merchant.id, connections, REQUESTS) : undefined;
     const rate = http.perSecond;
     console.log(
-      `${pad(String(connections), 11)} | ${pad(fmt(rate), 10)} | ${pad(fmt(http.latency.p50, 1), 6)} | ${pad(fmt(http.latency.p99, 1), 6)} | ${pad(String(http.non2xx), 7)} | ${pad(fmt(ref.perSecond), 11)} | ${pad(bare ? fmt(bare) : '–', 12)} | ${pad(ratio(rate, ref.perSecond), 11)} | ${pad(ratio(rate, bare), 12)}`,
+      `${pad(String(connections), 11)} | ${pad(fmt(rate), 10)} | ${pad(fmt(http.p50, 1), 6)} | ${pad(fmt(http.p99, 1), 6)} | ${pad(String(http.non2xx), 7)} | ${pad(fmt(ref.perSecond), 11)} | ${pad(bare ? fmt(bare) : '–', 12)} | ${pad(ratio(rate, ref.perSecond), 11)} | ${pad(ratio(rate, bare), 12)}`,
     );
     const us = (seconds: number) => fmt((seconds / REQUESTS) * 1e6);
     console.log(
@@ -252,7 +240,7 @@ for (const role of ROLES) {
       console.log(
         `${pad('', 11)}   ${pending[0]!.n} of the burst's events were still in the outbox at its end; the worker delivered them ${caughtUp.toFixed(1)} s later`,
       );
-    if (http['2xx'] !== REQUESTS) console.log(`  warning: ${REQUESTS - http['2xx']} requests did not return 2xx`);
+    if (http.ok !== REQUESTS) console.log(`  warning: ${REQUESTS - http.ok} requests did not return 2xx: ${JSON.stringify(http.statuses)}`);
     if (connections === 10)
       summary.push(
         `ROLE=${role} at concurrency 10: ${ratio(rate, bare)} of bare SQL (pgbench), ${ratio(rate, ref.perSecond)} of the direct function call`,
@@ -263,7 +251,7 @@ for (const role of ROLES) {
     // Replay storm: 1,000 new orders, each sent 10 times at once.
     const storm = Array.from({ length: 1_000 }, (_, k) => signedPurchase(`storm-${k}`, k));
     const stormRequests = storm.flatMap((r) => Array.from({ length: 10 }, () => r));
-    const stormResult = await fire(server.base, stormRequests, 100);
+    const stormResult = await fireRequests(server.base, stormRequests, 100);
     const credited = await db.pool.query(
       `SELECT count(*)::int AS purchases, (SELECT count(*)::int FROM ledger_entries e JOIN purchases p ON p.operation_id = e.operation_id WHERE p.order_id LIKE 'storm-%') AS entries
        FROM purchases WHERE order_id LIKE 'storm-%'`,
@@ -271,10 +259,10 @@ for (const role of ROLES) {
     const expectedEntries = storm.length; // one points entry per order at these amounts
     const doubles = credited.rows[0].entries - expectedEntries;
     console.log(
-      `replay storm: 10,000 requests (1,000 orderIds × 10) at concurrency 100: ${fmt(stormResult.perSecond)} req/s, ${stormResult['2xx']} × 2xx, ${credited.rows[0].purchases} purchases recorded, double credits: ${doubles}`,
+      `replay storm: 10,000 requests (1,000 orderIds × 10) at concurrency 100: ${fmt(stormResult.perSecond)} req/s, ${stormResult.ok} × 2xx, ${credited.rows[0].purchases} purchases recorded, double credits: ${doubles}`,
     );
   }
-  await server.stop();
+  if (role !== 'all') await server.stop();
 }
 
 console.log(`\n${summary.join('\n')}`);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { LedgerBatcher, type LedgerCallValues } from './ledger-batcher.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ErrorCode } from '../../domain/error-codes.js';
 import type {
@@ -108,10 +109,22 @@ export function mapLedgerError(err: unknown): unknown {
 }
 
 export class PgLedgerStore implements LedgerStore, LedgerQueries {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly batcher: LedgerBatcher;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    batching: { maxRunning?: number; maxBatch?: number } = {},
+  ) {
+    this.batcher = new LedgerBatcher(pool, batching);
+  }
+
+  /** How many grouped calls the pool path sent (tests, benchmarks). */
+  get batchStats() {
+    return this.batcher.stats;
+  }
 
   async apply(cmd: ApplyCommand): Promise<OperationOutcome> {
-    const out = await this.call(cmd.memberId, cmd, {});
+    const out = await this.call(cmd.memberId, cmd.memberId, cmd, {});
     if (!('result' in out)) throw new Error('ledger returned no result');
     return { replayed: out.replayed, result: toOperationResult(out.result) };
   }
@@ -120,7 +133,8 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
     cmd: ApplyCommandWithout<'memberId'> & { member: MemberReference; expectedTier: string },
   ): Promise<ReferenceOutcome> {
     const member = 'phone' in cmd.member ? { phone: cmd.member.phone } : { member_code: cmd.member.memberCode };
-    const out = await this.call(null, cmd, { member, expected_tier: cmd.expectedTier });
+    const ref = 'phone' in cmd.member ? cmd.member.phone : cmd.member.memberCode;
+    const out = await this.call(null, ref, cmd, { member, expected_tier: cmd.expectedTier });
     if ('member_missing' in out) return { kind: 'member_missing' };
     if ('tier_mismatch' in out) return { kind: 'tier_mismatch', tier: out.tier };
     return { kind: 'applied', replayed: out.replayed, result: toOperationResult(out.result) };
@@ -128,13 +142,15 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
 
   /** Applies inside a transaction the caller holds (wheel spins, gift requests: one commit for all). */
   async applyIn(client: pg.PoolClient, cmd: ApplyCommand): Promise<OperationOutcome> {
-    const out = await this.call(cmd.memberId, cmd, {}, client);
+    const out = await this.call(cmd.memberId, cmd.memberId, cmd, {}, client);
     if (!('result' in out)) throw new Error('ledger returned no result');
     return { replayed: out.replayed, result: toOperationResult(out.result) };
   }
 
+  /** `memberRef` names the member as the call does (id, phone or code): grouped calls are sorted by it. */
   private async call(
     memberId: string | null,
+    memberRef: string,
     cmd: ApplyCommandWithout<'memberId'>,
     more: Record<string, unknown>,
     queryable: pg.Pool | pg.PoolClient = this.pool,
@@ -171,23 +187,24 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
         ...r.reversal,
       };
     }
+    const values: LedgerCallValues = [
+      cmd.merchantId,
+      memberId,
+      cmd.idempotencyKey,
+      cmd.requestHash,
+      cmd.kind,
+      cmd.actor,
+      JSON.stringify(cmd.lines.map(toSqlLine)),
+      JSON.stringify(options),
+    ];
+    type Out = { replayed: boolean; result: Record<string, unknown> } | { member_missing: true } | { tier_mismatch: true; tier: string };
     try {
-      const { rows } = await queryable.query<{
-        out: { replayed: boolean; result: Record<string, unknown> } | { member_missing: true } | { tier_mismatch: true; tier: string };
-      }>({
-        // Named: each connection parses and plans the call once, not on every purchase.
+      // Through the pool: grouped with other calls under load. Inside a caller's transaction: alone.
+      if (queryable === this.pool) return (await this.batcher.call(values, memberRef)) as Out;
+      const { rows } = await queryable.query<{ out: Out }>({
         name: 'bashgah_ledger_apply',
         text: 'SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8) AS out',
-        values: [
-          cmd.merchantId,
-          memberId,
-          cmd.idempotencyKey,
-          cmd.requestHash,
-          cmd.kind,
-          cmd.actor,
-          JSON.stringify(cmd.lines.map(toSqlLine)),
-          JSON.stringify(options),
-        ],
+        values,
       });
       return rows[0]!.out;
     } catch (err) {

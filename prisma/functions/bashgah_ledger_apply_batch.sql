@@ -1,0 +1,33 @@
+-- Source of this function: edit here, then `npm run db:migration -- <name>` copies the statement
+-- into a new migration (test/db/migrations.test.ts fails CI until you do).
+/*
+ * bashgah_ledger_apply_batch: several bashgah_ledger_apply calls in one statement and one
+ * commit (the server groups calls that arrive while others are running; see ledger-batcher.ts).
+ * p_calls is a JSON array of the eight arguments of each call, in order. Each call runs in its
+ * own subtransaction: one that raises (insufficient balance, a deadlock, …) is rolled back alone
+ * and answered as {error: {code, message, detail, constraint}}; the others as {out: <result>}.
+ * The callers sort the calls by member so that batches running at once lock members in one order.
+ */
+CREATE OR REPLACE FUNCTION bashgah_ledger_apply_batch(p_calls jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  c jsonb;
+  r jsonb;
+  v_out jsonb[] := '{}';
+  v_state text;
+  v_message text;
+  v_detail text;
+  v_constraint text;
+BEGIN
+  FOR c IN SELECT value FROM jsonb_array_elements(p_calls) LOOP
+    BEGIN
+      r := jsonb_build_object('out', bashgah_ledger_apply((c->>0)::uuid, (c->>1)::uuid, c->>2, c->>3, c->>4, c->>5, c->6, c->7));
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL,
+        v_constraint = CONSTRAINT_NAME;
+      r := jsonb_build_object('error', jsonb_build_object('code', v_state, 'message', v_message,
+        'detail', nullif(v_detail, ''), 'constraint', nullif(v_constraint, '')));
+    END;
+    v_out := v_out || r;
+  END LOOP;
+  RETURN to_jsonb(v_out);
+END $$;
