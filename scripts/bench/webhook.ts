@@ -35,7 +35,17 @@ async function freePort(): Promise<number> {
 
 const bench = await freshBenchDatabase(20);
 const { services, db } = bench;
-const merchant = await services.merchants.create({ name: 'Bench Shop', isDefault: true });
+// The club as production runs it: a bot token whose Bot API is a local stand-in in its own
+// process. Without a token the server would run the local demo (an SMS line texting every
+// never-seen phone, a playground endpoint receiving every event), which is not what is measured.
+const token = `${600_000_000 + Math.floor(Math.random() * 1e6)}:BENCH${randomBytes(16).toString('base64url')}`;
+const merchant = await services.merchants.create({ name: 'Bench Shop', isDefault: true, telegramToken: token });
+const botApiPort = await freePort();
+const botApi = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/local-bot-api.ts', String(botApiPort)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+process.on('exit', () => botApi.kill('SIGKILL'));
+await once(botApi.stdout!, 'data');
 const memberIds: string[] = [];
 for (let i = 0; i < MEMBERS; i++) memberIds.push((await services.members.ensurePending(merchant.id, phoneFor(i))).member.id);
 // Fresh tables: give the planner statistics before measuring anything.
@@ -61,6 +71,8 @@ async function startServer(role: string) {
         HOST: '127.0.0.1',
         DATABASE_URL: bench.url,
         ENCRYPTION_KEY: bench.encryptionKey,
+        TELEGRAM_BOT_TOKEN: token,
+        TELEGRAM_API_ROOT: `http://127.0.0.1:${botApiPort}`,
         LOG_LEVEL: 'warn',
         RATE_LIMIT_PER_SECOND: '1000000',
         REDIS_PREFIX: prefix,
@@ -247,8 +259,8 @@ for (const role of ROLES) {
       );
   }
 
-  if (role === ROLES[0]) {
-    // Replay storm: 1,000 new orders, each sent 10 times at once.
+  if (role === ROLES[0] && role !== 'all') {
+    // Replay storm: 1,000 new orders, each sent 10 times at once (ROLE=all's server is stopped by now).
     const storm = Array.from({ length: 1_000 }, (_, k) => signedPurchase(`storm-${k}`, k));
     const stormRequests = storm.flatMap((r) => Array.from({ length: 10 }, () => r));
     const stormResult = await fireRequests(server.base, stormRequests, 100);
@@ -266,4 +278,5 @@ for (const role of ROLES) {
 }
 
 console.log(`\n${summary.join('\n')}`);
+botApi.kill('SIGTERM');
 await bench.drop();
