@@ -45,6 +45,8 @@ export const configSchema = z.object({
   DEFAULT_MERCHANT_NAME: z.string().min(1).default('Bashgah Demo'),
   /** Merchant API and webhook requests per second per merchant (a merchant setting can change it). */
   RATE_LIMIT_PER_SECOND: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100),
+  /** Ledger statements one process runs at once; calls arriving meanwhile are grouped (see ledger-batcher.ts). */
+  LEDGER_CONCURRENCY: z.coerce.number({ error: 'must be a number' }).int().min(1).max(64).default(3),
   /** Requests with wrong credentials (401) per client address and minute before it gets 429. */
   FAILED_AUTH_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(30),
   /** Accepted clock difference of signed webhooks, in seconds. */

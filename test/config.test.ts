@@ -11,6 +11,7 @@ describe('config', () => {
       PORT: 3000,
       ROLE: 'all',
       DEFAULT_LOCALE: 'fa',
+      LEDGER_CONCURRENCY: 3,
     });
     expect(c.PUBLIC_URL).toBeUndefined();
     expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
@@ -51,6 +52,7 @@ describe('config', () => {
     [{ SMS_PROVIDER: 'smsir', SMS_API_KEY: 'abcdefghij' }, /^Invalid configuration: SMS_SENDER is required/],
     [{ SMS_SENDER: '3000-abc' }, /^Invalid configuration: SMS_SENDER /],
     [{ SMS_DAILY_CAP: '0' }, /^Invalid configuration: SMS_DAILY_CAP /],
+    [{ LEDGER_CONCURRENCY: '0' }, /^Invalid configuration: LEDGER_CONCURRENCY /],
   ])('names the bad variable in one line: %o', (env, message) => {
     let error: unknown;
     try {

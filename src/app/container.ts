@@ -107,6 +107,8 @@ export interface ServiceOptions {
   sms?: Partial<SmsSettings> & { sender?: SmsSender; queue?: SmsQueue };
   /** Outgoing webhooks may name loopback and private addresses (WEBHOOKS_ALLOW_PRIVATE, demo mode). */
   webhooksAllowPrivate?: boolean;
+  /** Ledger statements run at once; more calls wait and go together (LEDGER_CONCURRENCY). */
+  ledgerConcurrency?: number;
 }
 
 /** Without Redis (the CLI) SMS cannot be queued. */
@@ -120,7 +122,7 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
   const settings = new PgSettingsStore(db.pool);
   const memberStore = new PrismaMemberStore(db.prisma, db.pool, clock);
   const members = new MemberService(memberStore, settings, clock);
-  const ledgerStore = new PgLedgerStore(db.pool);
+  const ledgerStore = new PgLedgerStore(db.pool, { maxRunning: opts.ledgerConcurrency });
   const ledger = new LedgerService(ledgerStore, settings, clock);
   const expiryStore = new PgExpiryStore(db.pool);
   const merchants = new MerchantService(new PrismaMerchantStore(db.prisma, clock), secretBox);
@@ -329,6 +331,7 @@ export function createContainer(config: Config, logger: Logger): Container {
     },
     broadcastQueue: broadcastQueues,
     broadcastRatePerSecond: config.BROADCAST_RATE_PER_SECOND,
+    ledgerConcurrency: config.LEDGER_CONCURRENCY,
     whatsappIntervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
     baleRatePerSecond: config.BALE_BROADCAST_RATE_PER_SECOND,
     publicBaseUrl: publicBaseUrl(config),

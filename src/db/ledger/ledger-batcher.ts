@@ -75,7 +75,7 @@ export class LedgerBatcher {
   }
 
   private pump(): void {
-    const maxRunning = this.opts.maxRunning ?? 3;
+    const maxRunning = this.opts.maxRunning ?? 3; // the default of LEDGER_CONCURRENCY
     // More subtransactions than PostgreSQL caches per backend (64) would slow every snapshot.
     const maxBatch = this.opts.maxBatch ?? 32;
     while (this.running < maxRunning && this.waiting.length) {
