@@ -157,7 +157,10 @@ export async function startWorkerRole(c: Container): Promise<RunningRole> {
 function startWebhooks(c: Container) {
   const poster = new GuardedPoster({ allowPrivate: webhooksAllowPrivate(c.config) });
   const sender = new WebhookSender({ store: c.webhookDeliveries, poster, secretBox: c.secretBox, clock: c.clock, logger: c.logger });
-  const fanOut = new WebhookFanOut(c.webhookDeliveries, c.clock, c.logger, { onDeliveries: () => sender.poke() });
+  const fanOut = new WebhookFanOut(c.webhookDeliveries, c.clock, c.logger, {
+    onDeliveries: () => sender.poke(),
+    yieldWhile: c.config.ROLE === 'all' ? () => c.inFlight.busy() : undefined,
+  });
   void fanOut.start();
   void sender.start();
   return {

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
 import { createTestApi, type TestApi } from '../helpers/http.js';
 import { newPhone } from '../helpers/services.js';
+import { waitFor } from '../helpers/process.js';
 import { startReceiver, testPoster, type Receiver } from '../helpers/webhook-receiver.js';
 
 const logger = createLogger('silent');
@@ -311,5 +312,33 @@ describe('outgoing webhooks', () => {
     expect((await t.api('GET', '/v1/webhook-endpoints', undefined, m.apiKey)).json().endpoints).toHaveLength(1);
     expect((await t.api('DELETE', `/v1/webhook-endpoints/${ok.id}`, undefined, m.apiKey)).statusCode).toBe(204);
     expect((await t.api('GET', `/v1/webhook-endpoints/${ok.id}`, undefined, m.apiKey)).statusCode).toBe(404);
+  });
+
+  it('beside busy requests (ROLE=all) the fan-out holds events back, and makes their deliveries once the requests stop', async () => {
+    const { m, endpoint } = await merchantWithEndpoint(['purchase.recorded'], '/busy');
+    let busy = true;
+    let looks = 0;
+    const yielding = new WebhookFanOut(t.w.services.webhookDeliveries, t.w.clock, logger, {
+      pollMs: 10,
+      maxDelayMs: 600_000,
+      yieldWhile: () => {
+        looks++;
+        return busy;
+      },
+    });
+    expect((await purchase(m, 'busy-1')).statusCode).toBe(200);
+    await yielding.start();
+    try {
+      await waitFor(async () => (looks >= 5 ? true : undefined));
+      expect(await deliveries(m, endpoint.id)).toEqual([]);
+      busy = false;
+      const made = await waitFor(async () => {
+        const found = await deliveries(m, endpoint.id);
+        return found.length ? found : undefined;
+      });
+      expect(made.map((d) => d.type)).toEqual(['purchase.recorded']);
+    } finally {
+      await yielding.stop();
+    }
   });
 });

@@ -40,8 +40,17 @@ export class WebhookFanOut {
     private readonly store: PgWebhookDeliveryStore,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly opts: { batch?: number; pollMs?: number; onDeliveries?: () => void } = {},
+    private readonly opts: {
+      batch?: number;
+      pollMs?: number;
+      onDeliveries?: () => void;
+      /** Beside the API in one process: while it says busy, fan out at most one batch every `maxDelayMs`. */
+      yieldWhile?: () => boolean;
+      maxDelayMs?: number;
+    } = {},
   ) {}
+
+  private lastRunAt = performance.now();
 
   /** Fans out everything pending; returns how many deliveries were made. */
   async drain(): Promise<number> {
@@ -66,6 +75,12 @@ export class WebhookFanOut {
     this.loop = (async () => {
       while (this.running) {
         let events = 0;
+        // Like the outbox relay: requests of the same process go first; nothing is lost, only delayed.
+        if (this.opts.yieldWhile?.() && performance.now() - this.lastRunAt < (this.opts.maxDelayMs ?? 5_000)) {
+          await this.pause.sleep(this.opts.pollMs ?? 100);
+          continue;
+        }
+        this.lastRunAt = performance.now();
         try {
           events = (await this.runOnce()).events;
         } catch (err) {
