@@ -20,6 +20,12 @@ interface Waiting {
   reject(err: unknown): void;
 }
 
+export interface BatchingOptions {
+  /** Statements running at once (LEDGER_CONCURRENCY); more calls wait and go together. */
+  maxRunning?: number;
+  maxBatch?: number;
+}
+
 interface BatchError {
   code: string;
   message: string;
@@ -30,8 +36,9 @@ interface BatchError {
 /** Deadlocks and serialization failures: the call did nothing and runs again alone. */
 const TRANSIENT = /^40/;
 
-function callAlone(pool: pg.Pool, values: LedgerCallValues) {
-  return pool
+/** One bashgah_ledger_apply call on its own, through the pool or inside a caller's transaction. */
+export function callAlone(queryable: pg.Pool | pg.PoolClient, values: LedgerCallValues): Promise<unknown> {
+  return queryable
     .query<{ out: unknown }>({
       // Named: each connection parses and plans the call once, not on every purchase.
       name: 'bashgah_ledger_apply',
@@ -64,7 +71,7 @@ export class LedgerBatcher {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly opts: { maxRunning?: number; maxBatch?: number } = {},
+    private readonly opts: BatchingOptions = {},
   ) {}
 
   call(values: LedgerCallValues, member: string): Promise<unknown> {

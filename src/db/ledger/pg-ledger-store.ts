@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { LedgerBatcher, type LedgerCallValues } from './ledger-batcher.js';
+import { callAlone, LedgerBatcher, type BatchingOptions, type LedgerCallValues } from './ledger-batcher.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ErrorCode } from '../../domain/error-codes.js';
 import type {
@@ -113,7 +113,7 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
 
   constructor(
     private readonly pool: pg.Pool,
-    batching: { maxRunning?: number; maxBatch?: number } = {},
+    batching: BatchingOptions = {},
   ) {
     this.batcher = new LedgerBatcher(pool, batching);
   }
@@ -200,13 +200,7 @@ export class PgLedgerStore implements LedgerStore, LedgerQueries {
     type Out = { replayed: boolean; result: Record<string, unknown> } | { member_missing: true } | { tier_mismatch: true; tier: string };
     try {
       // Through the pool: grouped with other calls under load. Inside a caller's transaction: alone.
-      if (queryable === this.pool) return (await this.batcher.call(values, memberRef)) as Out;
-      const { rows } = await queryable.query<{ out: Out }>({
-        name: 'bashgah_ledger_apply',
-        text: 'SELECT bashgah_ledger_apply($1, $2, $3, $4, $5, $6, $7, $8) AS out',
-        values,
-      });
-      return rows[0]!.out;
+      return (await (queryable === this.pool ? this.batcher.call(values, memberRef) : callAlone(queryable, values))) as Out;
     } catch (err) {
       throw mapLedgerError(err);
     }
