@@ -1,5 +1,5 @@
 import { PollPause } from '../lib/poll-pause.js';
-import { performance } from 'node:perf_hooks';
+import { GiveWay } from '../lib/give-way.js';
 import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../logger.js';
@@ -25,6 +25,8 @@ export class OutboxRelay {
   private readonly idle = new PollPause();
   private loop?: Promise<void>;
 
+  private readonly giveWay: GiveWay;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly queue: Queue<DomainEvent>,
@@ -36,16 +38,8 @@ export class OutboxRelay {
       maxDelayMs?: number;
       busyBatch?: number;
     } = {},
-  ) {}
-
-  private lastBatchAt = performance.now();
-
-  private busy = false;
-
-  /** Whether the process's own work should go first this round. */
-  private shouldYield(): boolean {
-    this.busy = this.opts.yieldWhile?.() ?? false;
-    return this.busy && performance.now() - this.lastBatchAt < (this.opts.maxDelayMs ?? 5_000);
+  ) {
+    this.giveWay = new GiveWay(opts.yieldWhile, opts.maxDelayMs);
   }
 
   /** Publishes everything pending; returns how many events went out. */
@@ -99,13 +93,12 @@ export class OutboxRelay {
     this.loop = (async () => {
       while (this.running) {
         let published = 0;
-        if (this.shouldYield()) {
+        if (this.giveWay.skipRound()) {
           await this.idle.sleep(this.opts.pollMs ?? 100);
           continue;
         }
-        this.lastBatchAt = performance.now();
         try {
-          published = await this.publishBatch(this.busy ? (this.opts.busyBatch ?? 100) : this.batchSize);
+          published = await this.publishBatch(this.giveWay.busy ? (this.opts.busyBatch ?? 100) : this.batchSize);
         } catch (err) {
           this.logger.warn({ err: (err as Error).message }, 'outbox relay failed; retrying');
         }

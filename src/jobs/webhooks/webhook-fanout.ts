@@ -1,4 +1,5 @@
 import { PollPause } from '../../lib/poll-pause.js';
+import { GiveWay } from '../../lib/give-way.js';
 import { memberOf, parseEvent } from '../../domain/events/catalog.js';
 import type { Clock } from '../../domain/clock.js';
 import { endpointTakes } from '../../domain/webhooks/endpoint-service.js';
@@ -36,6 +37,8 @@ export class WebhookFanOut {
   private readonly pause = new PollPause();
   private loop?: Promise<void>;
 
+  private readonly giveWay: GiveWay;
+
   constructor(
     private readonly store: PgWebhookDeliveryStore,
     private readonly clock: Clock,
@@ -48,9 +51,9 @@ export class WebhookFanOut {
       yieldWhile?: () => boolean;
       maxDelayMs?: number;
     } = {},
-  ) {}
-
-  private lastRunAt = performance.now();
+  ) {
+    this.giveWay = new GiveWay(opts.yieldWhile, opts.maxDelayMs);
+  }
 
   /** Fans out everything pending; returns how many deliveries were made. */
   async drain(): Promise<number> {
@@ -76,11 +79,10 @@ export class WebhookFanOut {
       while (this.running) {
         let events = 0;
         // Like the outbox relay: requests of the same process go first; nothing is lost, only delayed.
-        if (this.opts.yieldWhile?.() && performance.now() - this.lastRunAt < (this.opts.maxDelayMs ?? 5_000)) {
+        if (this.giveWay.skipRound()) {
           await this.pause.sleep(this.opts.pollMs ?? 100);
           continue;
         }
-        this.lastRunAt = performance.now();
         try {
           events = (await this.runOnce()).events;
         } catch (err) {
