@@ -60,9 +60,14 @@ export async function runConcurrent(total: number, concurrency: number, fn: (i: 
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { perSecond: total / seconds, p50: pct(50), p99: pct(99), seconds };
+  return { perSecond: total / seconds, ...p50p99(latencies), seconds };
+}
+
+/** The 50th and 99th percentile of latencies (ms). */
+export function p50p99(latencies: ArrayLike<number>): { p50: number; p99: number } {
+  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return { p50: pct(50), p99: pct(99) };
 }
 
 export function fmt(n: number, digits = 0): string {

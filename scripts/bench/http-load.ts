@@ -3,6 +3,7 @@
 // one spends ~20 µs of CPU per request where autocannon, which rebuilds every request from a
 // description, spent ~115 µs (both measured by the bench's CPU meter).
 import { connect, type Socket } from 'node:net';
+import { p50p99 } from './bench-db.js';
 
 export interface RawRequest {
   method: 'POST' | 'GET';
@@ -74,8 +75,6 @@ export async function fireRequests(base: string, requests: RawRequest[], connect
 
   await Promise.all(Array.from({ length: Math.min(connections, encoded.length) }, worker));
   const seconds = (performance.now() - started) / 1000;
-  const sorted = Array.from(latencies).sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
   const ok = Object.entries(statuses).reduce((n, [s, c]) => (Number(s) >= 200 && Number(s) < 300 ? n + c : n), 0);
-  return { perSecond: done / seconds, p50: pct(50), p99: pct(99), ok, non2xx: done - ok, statuses };
+  return { perSecond: done / seconds, ...p50p99(latencies), ok, non2xx: done - ok, statuses };
 }
