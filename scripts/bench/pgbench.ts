@@ -31,6 +31,19 @@ export function ensurePgbench(): string | null {
   return findPgbench();
 }
 
+/**
+ * Connections pgbench may open now: max_connections less the reserved ones, those open (the
+ * server's pool and the bench's own) and a margin of 5. At concurrency 100 a stock PostgreSQL
+ * (max_connections 100) has fewer than 100 left while the server holds its pool.
+ */
+export async function connectionHeadroom(pool: { query: (sql: string) => Promise<{ rows: { free: number }[] }> }): Promise<number> {
+  const { rows } = await pool.query(
+    `SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
+            - (SELECT count(*)::int FROM pg_stat_activity) - 5 AS free`,
+  );
+  return Math.max(1, rows[0]!.free);
+}
+
 /** Transactions per second of the minimal purchase at `clients` connections (connection time excluded). */
 export function pgbenchPurchases(bin: string, url: string, merchantId: string, clients: number, transactions: number): number {
   const out = execFileSync(

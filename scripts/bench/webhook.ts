@@ -16,7 +16,7 @@ import { contentHash } from '../../src/lib/canonical-hash.js';
 import { tehranDay } from '../../src/lib/jalali.js';
 import { tierOptions } from '../../src/domain/tiers/tiers.js';
 import { cpuMeter } from './cpu-meter.js';
-import { ensurePgbench, pgbenchPurchases } from './pgbench.js';
+import { connectionHeadroom, ensurePgbench, pgbenchPurchases } from './pgbench.js';
 import { fmt, freshBenchDatabase, phoneFor, runConcurrent } from './bench-db.js';
 import { fireRequests } from './http-load.js';
 
@@ -252,7 +252,8 @@ for (const role of ROLES) {
       // ROLE=all: the worker relays the burst's events after it; the references run once it is done.
       const caughtUp = role === 'all' ? await eventsCaughtUp(server.prefix) : undefined;
       // The bare reference first: its outbox rows are born published, so a worker has nothing to do beside it.
-      const bare = pgbench ? pgbenchPurchases(pgbench, bench.url, merchant.id, connections, REQUESTS) : undefined;
+      const bareClients = Math.min(connections, await connectionHeadroom(db.pool));
+      const bare = pgbench ? pgbenchPurchases(pgbench, bench.url, merchant.id, bareClients, REQUESTS) : undefined;
       const directCpu = await cpuMeter(db.pool, undefined);
       const ref = await direct(connections, `${role}-${round}`);
       const directSplit = await directCpu();
@@ -265,6 +266,10 @@ for (const role of ROLES) {
       console.log(
         `${pad('', 11)}   CPU µs per purchase: HTTP path: server ${us(httpSplit.server)}, postgres ${us(httpSplit.postgres)}, load generator ${us(httpSplit.client)}, ${(httpSplit.transactions / REQUESTS).toFixed(2)} db transactions; direct: postgres ${us(directSplit.postgres)}, caller ${us(directSplit.client)}`,
       );
+      if (pgbench && bareClients < connections)
+        console.log(
+          `${pad('', 11)}   pgbench ran ${bareClients} clients, not ${connections}: PostgreSQL's max_connections leaves no more beside the server's pool`,
+        );
       if (caughtUp !== undefined)
         console.log(
           `${pad('', 11)}   ${pending[0]!.n} of the burst's events were still in the outbox at its end; the worker delivered them ${caughtUp.toFixed(1)} s later`,
