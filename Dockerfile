@@ -37,7 +37,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY locales ./locales
 COPY prisma ./prisma
-COPY scripts/bashgah.js ./scripts/bashgah.js
+COPY scripts/bashgah.js scripts/dist-fresh.mjs ./scripts/
 RUN mkdir -p /data && chown -R node:node /data
 USER node
 VOLUME /data

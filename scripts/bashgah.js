@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npx bashgah …`: the CLI, compiled (dist/, after `npm run build`; what the Docker image has)
-// or else from its TypeScript sources through tsx.
-import { existsSync } from 'node:fs';
+// when dist holds the current sources, or else from its TypeScript sources through tsx (a
+// checkout edited since its last build must not run yesterday's CLI).
+import { fileURLToPath } from 'node:url';
+import { distIsFresh } from './dist-fresh.mjs';
 
-const compiled = new URL('../dist/cli/main.js', import.meta.url);
-if (existsSync(compiled)) {
-  await import(compiled.href);
+const root = fileURLToPath(new URL('..', import.meta.url));
+if (distIsFresh(root)) {
+  await import(new URL('../dist/cli/main.js', import.meta.url).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

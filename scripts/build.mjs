@@ -2,28 +2,19 @@
 // tsc, then copies the files the code reads next to itself (the playground's HTML and CSS).
 // Paths outside src (locales/, prisma/) resolve from dist/ the same way: dist mirrors src's depth.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { distIsFresh } from './dist-fresh.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 const ASSETS = new Set(['.html', '.css']);
 const STAMP = `${root}dist/.built`;
 
-/** Newest modification time under a directory (or of a file). */
-function newest(path) {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newest(`${path}/${f}`)));
-}
-
 // `npm start` builds first (prestart) unless dist is newer than every source.
-if (process.argv.includes('--if-stale') && existsSync(STAMP)) {
-  const sources = Math.max(newest(`${root}src`), newest(`${root}tsconfig.json`), newest(`${root}tsconfig.build.json`));
-  if (statSync(STAMP).mtimeMs >= sources) process.exit(0);
-}
+if (process.argv.includes('--if-stale') && distIsFresh(root)) process.exit(0);
 
 if (!existsSync(`${root}src/generated/prisma`)) {
   const gen = spawnSync(process.execPath, [`${root}scripts/db/generate.mjs`], { stdio: 'inherit' });
