@@ -53,25 +53,22 @@ export class AdminService {
 
   private async guard(op: Operator, action: AdminAction, target?: string | null, details?: unknown): Promise<void> {
     if (can(op.role, action)) return;
-    await this.deps.audit.audit({
-      merchantId: op.merchantId,
-      operatorId: op.id,
-      actor: `operator:${op.id}`,
-      action,
-      allowed: false,
-      target,
-      details,
-    });
+    await this.record(op, action, false, target, details);
     throw forbidden('not_allowed', `A ${op.role} cannot do ${action}`, { role: op.role, action });
   }
 
   private audit(op: Operator, action: string, target?: string | null, details?: unknown) {
+    return this.record(op, action, true, target, details);
+  }
+
+  /** One audit line: what the operator did (or was refused). */
+  private record(op: Operator, action: string, allowed: boolean, target?: string | null, details?: unknown) {
     return this.deps.audit.audit({
       merchantId: op.merchantId,
       operatorId: op.id,
       actor: `operator:${op.id}`,
       action,
-      allowed: true,
+      allowed,
       target,
       details,
     });
@@ -140,15 +137,7 @@ export class AdminService {
     reason: CodeOf<'forbidden'>,
     message = 'A cashier can only return purchases of their own branch',
   ) {
-    await this.deps.audit.audit({
-      merchantId: op.merchantId,
-      operatorId: op.id,
-      actor: `operator:${op.id}`,
-      action,
-      allowed: false,
-      target,
-      details: { reason },
-    });
+    await this.record(op, action, false, target, { reason });
     return forbidden(reason, message);
   }
 
