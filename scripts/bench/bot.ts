@@ -4,21 +4,13 @@
 // the bot's answer was accepted by the Bot API).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { fmt, freshBenchDatabase, phoneFor } from './bench-db.js';
+import { freePort, spawnLocalBotApi } from './processes.js';
 
 const MEMBERS = 1_000;
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 10_000);
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as { port: number };
-  s.close();
-  return port;
-}
 
 const bench = await freshBenchDatabase(10);
 const children: ReturnType<typeof spawn>[] = [];
@@ -40,13 +32,8 @@ try {
   }
   await bench.db.pool.query('ANALYZE');
 
-  const apiPort = await freePort();
-  const botApi = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/local-bot-api.ts', String(apiPort)], {
-    env: { ...process.env, BENCH_OPEN_CHATS: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(botApi);
-  await once(botApi.stdout!, 'data');
+  const botApi = await spawnLocalBotApi({ BENCH_OPEN_CHATS: '1' });
+  children.push(botApi.child);
 
   const appPort = await freePort();
   const app = spawn(
@@ -60,7 +47,7 @@ try {
         HOST: '127.0.0.1',
         DATABASE_URL: bench.url,
         ENCRYPTION_KEY: bench.encryptionKey,
-        TELEGRAM_API_ROOT: `http://127.0.0.1:${apiPort}`,
+        TELEGRAM_API_ROOT: botApi.apiRoot,
         TELEGRAM_BOT_TOKEN: token,
         PUBLIC_URL: `http://127.0.0.1:${appPort}`,
         LOG_LEVEL: 'warn',
@@ -138,8 +125,8 @@ try {
     );
   }
   // Every update must have been answered with a balance card: check one member's chat.
-  const [bot] = (await (await fetch(`http://127.0.0.1:${apiPort}/client/bots`)).json()) as { username: string }[];
-  const chat = (await (await fetch(`http://127.0.0.1:${apiPort}/client/${bot!.username}/chats/10000`)).json()) as {
+  const [bot] = (await (await fetch(`${botApi.apiRoot}/client/bots`)).json()) as { username: string }[];
+  const chat = (await (await fetch(`${botApi.apiRoot}/client/${bot!.username}/chats/10000`)).json()) as {
     messages: { outgoing: boolean; text?: string }[];
   };
   const cards = chat.messages.filter((m) => m.outgoing && m.text?.includes('۰')).length;

@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import { QueueName } from '../../src/jobs/queues.js';
@@ -19,6 +18,7 @@ import { cpuMeter } from './cpu-meter.js';
 import { connectionHeadroom, ensurePgbench, pgbenchPurchases } from './pgbench.js';
 import { fmt, freshBenchDatabase, phoneFor, runConcurrent } from './bench-db.js';
 import { fireRequests } from './http-load.js';
+import { freePort, spawnLocalBotApi } from './processes.js';
 
 const MEMBERS = 1_000;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6_000);
@@ -35,14 +35,6 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as { port: number };
-  s.close();
-  return port;
-}
-
 const bench = await freshBenchDatabase(20);
 const { services, db } = bench;
 // The club as production runs it: a bot token whose Bot API is a local stand-in in its own
@@ -50,12 +42,8 @@ const { services, db } = bench;
 // never-seen phone, a playground endpoint receiving every event), which is not what is measured.
 const token = `${600_000_000 + Math.floor(Math.random() * 1e6)}:BENCH${randomBytes(16).toString('base64url')}`;
 const merchant = await services.merchants.create({ name: 'Bench Shop', isDefault: true, telegramToken: token });
-const botApiPort = await freePort();
-const botApi = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/local-bot-api.ts', String(botApiPort)], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-process.on('exit', () => botApi.kill('SIGKILL'));
-await once(botApi.stdout!, 'data');
+const botApi = await spawnLocalBotApi();
+process.on('exit', () => botApi.child.kill('SIGKILL'));
 const memberIds: string[] = [];
 for (let i = 0; i < MEMBERS; i++) memberIds.push((await services.members.ensurePending(merchant.id, phoneFor(i))).member.id);
 // Fresh tables: give the planner statistics before measuring anything.
@@ -82,7 +70,7 @@ async function startServer(role: string) {
         DATABASE_URL: bench.url,
         ENCRYPTION_KEY: bench.encryptionKey,
         TELEGRAM_BOT_TOKEN: token,
-        TELEGRAM_API_ROOT: `http://127.0.0.1:${botApiPort}`,
+        TELEGRAM_API_ROOT: botApi.apiRoot,
         LOG_LEVEL: 'warn',
         RATE_LIMIT_PER_SECOND: '1000000',
         REDIS_PREFIX: prefix,
@@ -305,5 +293,5 @@ for (const role of ROLES) {
 }
 
 console.log(`\n${summary.join('\n')}`);
-botApi.kill('SIGTERM');
+botApi.child.kill('SIGTERM');
 await bench.drop();
