@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgLedgerStore } from '../../src/db/ledger/pg-ledger-store.js';
 import { LedgerService } from '../../src/domain/ledger/ledger-service.js';
 import { PgSettingsStore } from '../../src/db/repositories/settings-store.js';
+import type { Member } from '../../src/domain/members/types.js';
 import { createTestWorld, ledgerSums, newPhone, storedBalances, type TestWorld } from '../helpers/services.js';
 
 let w: TestWorld;
@@ -84,6 +85,82 @@ describe('ledger calls grouped under load (one statement, one commit, one subtra
       const expected = Array.from({ length: 10 }, (_, k) => 1 + ((m + 30 * k) % 7)).reduce((a, b) => a + b, 0);
       expect((await storedBalances(w.db, id)).balances.points).toBe(expected);
       expect((await ledgerSums(w.db, id)).points).toBe(expected);
+    }
+  });
+
+  it('two batches naming the same members crosswise (by phone, by id) deadlock once: the victim runs again alone, every call applied once', async () => {
+    // Grouped calls are sorted by how they name the member, so a phone and an id of one member can
+    // sort differently in two batches. Force that crossing: batch 1 locks B (by phone) and then A
+    // (by id); batch 2 locks A (by phone) and then B (by id). Rows W and X, held by the test, pause
+    // each batch after its first member until both hold one; Z holds each store's first call, so
+    // the calls behind it go together as one batch.
+    const people = await Promise.all(
+      Array.from({ length: 5 }, async () => (await w.services.members.ensurePending(merchantId, newPhone())).member),
+    );
+    const z = people[0]!;
+    const [wait1, a, wait2, b] = people.slice(1).sort((p, q) => (p.id < q.id ? -1 : 1)) as [Member, Member, Member, Member];
+    const hold = async (ids: string[]) => {
+      const c = await w.db.pool.connect();
+      await c.query('BEGIN');
+      await c.query('SELECT 1 FROM members WHERE id = ANY($1) FOR UPDATE', [ids]);
+      return c;
+    };
+    const holdZ = await hold([z.id]);
+    const holdPauses = await hold([wait1.id, wait2.id]);
+    const deadlocks = async () =>
+      (await w.db.pool.query('SELECT deadlocks::int AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0].n as number;
+    const deadlocksBefore = await deadlocks();
+
+    const [s1, s2] = [new PgLedgerStore(w.db.pool, { maxRunning: 1 }), new PgLedgerStore(w.db.pool, { maxRunning: 1 })];
+    const fields = (key: string) => ({
+      merchantId,
+      idempotencyKey: `cross-${key}-${z.id}`,
+      requestHash: key,
+      kind: 'earn',
+      actor: 'test',
+      day: '2026-11-23',
+      lines: [{ mode: 'earn' as const, currency: 'coins' as const, amount: 1, reason: 'test' }],
+    });
+    const byId = (store: PgLedgerStore, m: Member, key: string) => store.apply({ ...fields(key), memberId: m.id });
+    const byPhone = (store: PgLedgerStore, m: Member, key: string) =>
+      store.applyByReference({ ...fields(key), member: { phone: m.phone }, expectedTier: m.tier });
+    const calls = [
+      byId(s1, z, 'z1'),
+      byId(s2, z, 'z2'),
+      byPhone(s1, b, 'b1'),
+      byId(s1, wait1, 'w1'),
+      byId(s1, a, 'a1'),
+      byPhone(s2, a, 'a2'),
+      byId(s2, wait2, 'w2'),
+      byId(s2, b, 'b2'),
+    ];
+    await holdZ.query('COMMIT');
+    holdZ.release();
+    // Both batches hold their first member and wait at W and X.
+    for (let n = 0; n < 200; n++) {
+      const { rows } = await w.db.pool.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%bashgah_ledger_apply_batch%'`,
+      );
+      if (rows[0].n === 2) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await holdPauses.query('COMMIT');
+    holdPauses.release();
+
+    const settled = await Promise.allSettled(calls);
+    expect(settled.map((s) => s.status)).toEqual(Array(8).fill('fulfilled'));
+    // PostgreSQL counts the deadlock when the victim's backend next reports its statistics.
+    await expect.poll(deadlocks, { timeout: 5_000 }).toBe(deadlocksBefore + 1);
+    expect([s1.batchStats.batches, s2.batchStats.batches]).toEqual([1, 1]);
+    for (const [m, credits] of [
+      [z, 2],
+      [a, 2],
+      [b, 2],
+      [wait1, 1],
+      [wait2, 1],
+    ] as const) {
+      expect((await storedBalances(w.db, m.id)).balances.coins).toBe(credits);
+      expect((await ledgerSums(w.db, m.id)).coins).toBe(credits);
     }
   });
 });
