@@ -156,7 +156,7 @@ describe('gifts from the panel', () => {
 });
 
 describe('who may create', () => {
-  it('a cashier and a manager are refused (403, audited); nothing is created; neither sees the buttons', async () => {
+  it('a cashier is refused everything, a manager the gift catalog (403, audited); a manager creates voucher campaigns and raffles', async () => {
     const gift = await api.w.services.gifts.create(m(), { title: 'دفترچه', costCurrency: 'coins', cost: 10 });
     const counts = async () => ({
       gifts: (await api.w.services.gifts.list(m())).length,
@@ -164,43 +164,56 @@ describe('who may create', () => {
       raffles: (await api.w.services.raffles.list(m())).length,
     });
     const before = await counts();
-    for (const op of [cashier, manager]) {
+    const giftPages = ['/panel/rewards/gifts/new', `/panel/rewards/gifts/${gift.id}`];
+    const campaignPages = ['/panel/rewards/vouchers/new', '/panel/rewards/raffles/new'];
+    const giftPosts: [string, Record<string, string>][] = [
+      ['/panel/rewards/gifts', { title: 'دزدکی', cost: '1', costCurrency: 'coins', active: 'on' }],
+      [`/panel/rewards/gifts/${gift.id}`, { title: 'دزدکی', cost: '1', costCurrency: 'coins' }],
+      [`/panel/rewards/gifts/${gift.id}/active`, {}],
+    ];
+    const campaignPosts: [string, Record<string, string>][] = [
+      ['/panel/rewards/vouchers', { name: 'تخفیف مدیر', kind: 'percent', value: '10', codes: 'unique' }],
+      [
+        '/panel/rewards/raffles',
+        { title: 'قرعه مدیر', 'prizes.0.title': 'کتاب', 'prizes.0.count': '1', 'entryRule.kind': 'purchase', closesDate: '1406/01/01' },
+      ],
+    ];
+    const refused = async (op: Operator, pages: string[], posts: typeof giftPosts) => {
       const cookie = await signedIn(op);
       const _csrf = await tokenFor(cookie);
-      for (const url of [
-        '/panel/rewards/gifts/new',
-        `/panel/rewards/gifts/${gift.id}`,
-        '/panel/rewards/vouchers/new',
-        '/panel/rewards/raffles/new',
-      ])
-        expect((await get(url, cookie)).statusCode, `${op.role} ${url}`).toBe(403);
-      const posts: [string, Record<string, string>][] = [
-        ['/panel/rewards/gifts', { title: 'دزدکی', cost: '1', costCurrency: 'coins', active: 'on' }],
-        [`/panel/rewards/gifts/${gift.id}`, { title: 'دزدکی', cost: '1', costCurrency: 'coins' }],
-        [`/panel/rewards/gifts/${gift.id}/active`, {}],
-        ['/panel/rewards/vouchers', { name: 'x', kind: 'percent', value: '50', codes: 'unique' }],
-        [
-          '/panel/rewards/raffles',
-          { title: 'x', 'prizes.0.title': 'x', 'prizes.0.count': '1', 'entryRule.kind': 'purchase', closesDate: '1406/01/01' },
-        ],
-      ];
+      for (const url of pages) expect((await get(url, cookie)).statusCode, `${op.role} ${url}`).toBe(403);
       for (const [url, form] of posts) {
         const res = await post(url, cookie, { ...form, _csrf });
         expect(res.statusCode, `${op.role} ${url}`).toBe(403);
         expect(res.body).toContain('در دسترسی نقش شما');
       }
-      if (op.role === 'manager') {
-        const page = await get('/panel/rewards', cookie);
-        expect(page.statusCode).toBe(200);
-        for (const path of ['gifts', 'vouchers', 'raffles']) expect(page.body).not.toContain(`/panel/rewards/${path}/new`);
-        expect(page.body).not.toContain(`/panel/rewards/gifts/${gift.id}/active`);
-      }
-    }
+    };
+    await refused(cashier, [...giftPages, ...campaignPages], [...giftPosts, ...campaignPosts]);
+    await refused(manager, giftPages, giftPosts);
     expect(await counts()).toEqual(before);
+
+    const cookie = await signedIn(manager);
+    const page = await get('/panel/rewards', cookie);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('/panel/rewards/gifts/new');
+    expect(page.body).not.toContain(`/panel/rewards/gifts/${gift.id}/active`);
+    for (const path of ['vouchers', 'raffles']) expect(page.body).toContain(`/panel/rewards/${path}/new`);
+    const _csrf = await tokenFor(cookie);
+    for (const url of campaignPages) expect((await get(url, cookie)).statusCode).toBe(200);
+    for (const [url, form] of campaignPosts) {
+      const res = await post(url, cookie, { ...form, _csrf });
+      expect(res.statusCode, url).toBe(303);
+    }
+    expect(await counts()).toEqual({ ...before, vouchers: before.vouchers + 1, raffles: before.raffles + 1 });
     expect(await api.w.services.gifts.get(m(), gift.id)).toMatchObject({ title: 'دفترچه', cost: 10, active: true });
-    const refused = await audited('settings');
-    expect(refused).toContainEqual({ operator_id: cashier.id, allowed: false, target: 'gifts' });
-    expect(refused).toContainEqual({ operator_id: manager.id, allowed: false, target: 'raffles' });
+    expect(await audited('settings')).toEqual(
+      expect.arrayContaining([
+        { operator_id: cashier.id, allowed: false, target: 'gifts' },
+        { operator_id: manager.id, allowed: false, target: 'gifts' },
+      ]),
+    );
+    expect(await audited('campaigns')).toContainEqual({ operator_id: cashier.id, allowed: false, target: 'raffles' });
+    expect((await audited('vouchers.create')).map((r) => r.operator_id)).toContain(manager.id);
   });
 });
 
@@ -238,7 +251,7 @@ describe('voucher campaigns from the panel', () => {
     expect(check).toMatchObject({ ok: true, discount: 30_000 });
   });
 
-  it('a shared code is kept as members type it; a second campaign with the same code, a 150% discount or a wrong date are refused next to their field', async () => {
+  it('a shared code is kept as members type it; a second campaign with the same code, a 150% discount, a wrong or past date are refused next to their field', async () => {
     const cookie = await signedIn(owner);
     const _csrf = await tokenFor(cookie);
     const shared = { _csrf, name: 'یلدا', kind: 'fixed', value: '۵۰٬۰۰۰', codes: 'shared', sharedCode: 'yalda-1405', validTo: '' };
@@ -259,6 +272,10 @@ describe('voucher campaigns from the panel', () => {
     const badDay = await post('/panel/rewards/vouchers', cookie, { ...shared, codes: 'unique', validTo: '۱۴۰۵/۱۳/۰۱' });
     expect(badDay.statusCode).toBe(400);
     expect(fieldError(badDay.body, 'voucher-validTo')).toBe('تاریخ درست نیست؛ مثلاً ۱۴۰۵/۰۹/۲۰ بنویسید.');
+
+    const pastDay = await post('/panel/rewards/vouchers', cookie, { ...shared, codes: 'unique', validTo: '۱۴۰۵/۰۱/۱۵' });
+    expect(pastDay.statusCode).toBe(400);
+    expect(fieldError(pastDay.body, 'voucher-validTo')).toBe('این روز گذشته است؛ آخرین روز اعتبار را امروز یا بعد از آن بنویسید.');
 
     const noCode = await post('/panel/rewards/vouchers', cookie, { ...shared, sharedCode: '' });
     expect(noCode.statusCode).toBe(400);

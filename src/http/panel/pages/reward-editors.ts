@@ -67,14 +67,16 @@ function editor(v: PanelView, action: string, state: FormState, body: Html, subm
 }
 
 /**
- * Creating and editing gifts, voucher campaigns and raffles. They are the club's configuration,
- * like the wheel: owners only (AdminService audits a refusal). Each form is judged by the
+ * Creating and editing gifts, voucher campaigns and raffles. The gift catalog is the club's
+ * configuration, like the wheel: owners only. Voucher campaigns and raffles are campaigns, which
+ * managers run as well (as in chat). AdminService audits a refusal. Each form is judged by the
  * domain's own schema, its issues said in Persian next to their fields; the domain service then
  * saves it, and the change is audited.
  */
 export async function rewardEditorPages(app: FastifyInstance, deps: PagesDeps) {
   const { gifts, vouchers, raffles } = deps.services;
   const configure = (request: FastifyRequest, target: string) => allowedView(request, deps, 'settings', target);
+  const runCampaign = (request: FastifyRequest, target: string) => allowedView(request, deps, 'campaigns', target);
 
   // Gifts: a new one, or one of the catalog to change (also on or off).
   const giftPage = (v: PanelView, gift: Gift | null, state: FormState = {}) => {
@@ -144,17 +146,20 @@ export async function rewardEditorPages(app: FastifyInstance, deps: PagesDeps) {
   };
 
   app.get('/rewards/vouchers/new', async (request, reply) => {
-    const v = await configure(request, 'vouchers');
+    const v = await runCampaign(request, 'vouchers');
     return sendHtml(reply, voucherPage(v));
   });
 
   app.post('/rewards/vouchers', { schema: FORM }, async (request, reply) => {
-    const v = await configure(request, 'vouchers');
+    const v = await runCampaign(request, 'vouchers');
     const typed = formFields(request.body);
     const { input, badDate } = voucherFromForm(typed);
     const parsed = campaignInputSchema.safeParse(input);
     const errors = parsed.success ? new Map<string, string>() : issuesByField(parsed.error.issues, names(voucherFields(v.t, v.unit)), v);
     if (badDate) errors.set('validTo', v.t('panel_pages.issue.date'));
+    // A campaign whose last day has passed could never be used: surely a typo in the year.
+    else if (parsed.success && parsed.data.validTo && parsed.data.validTo < deps.clock.now())
+      errors.set('validTo', v.t('panel_pages.vouchers.day_past'));
     if (errors.size) return sendHtml(reply, voucherPage(v, { typed, errors }), 400);
     try {
       const campaign = await vouchers.createCampaign(v.op.merchantId, input);
@@ -197,12 +202,12 @@ export async function rewardEditorPages(app: FastifyInstance, deps: PagesDeps) {
   };
 
   app.get('/rewards/raffles/new', async (request, reply) => {
-    const v = await configure(request, 'raffles');
+    const v = await runCampaign(request, 'raffles');
     return sendHtml(reply, rafflePage(v));
   });
 
   app.post('/rewards/raffles', { schema: FORM }, async (request, reply) => {
-    const v = await configure(request, 'raffles');
+    const v = await runCampaign(request, 'raffles');
     const typed = formFields(request.body);
     const { input, rows, badDate } = raffleFromForm(typed);
     const parsed = raffleInputSchema.safeParse(input);

@@ -35,10 +35,11 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
   async function page(v: PanelView, opts: PageOpts): Promise<Html> {
     const t = v.t;
     const m = v.op.merchantId;
-    // Gifts, voucher campaigns and raffles are configured by owners, like the wheel.
+    // The gift catalog is configured by owners, like the wheel; voucher campaigns and raffles are
+    // campaigns, which managers run too.
     const configures = v.can('settings');
-    const newLink = (path: string, key: string) =>
-      configures ? html`<p><a class="button primary" href="/panel/rewards/${path}/new">${t(key)}</a></p>` : '';
+    const newLink = (path: string, key: string, may = configures) =>
+      may ? html`<p><a class="button primary" href="/panel/rewards/${path}/new">${t(key)}</a></p>` : '';
     const [config, catalog, queue, voucherList, raffleList] = await Promise.all([
       wheel.config(m),
       gifts.list(m),
@@ -163,7 +164,7 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
       ${section(
         'vouchers-h',
         t('panel_pages.vouchers.title'),
-        html`${newLink('vouchers', 'panel_pages.vouchers.new')}
+        html`${newLink('vouchers', 'panel_pages.vouchers.new', v.can('campaigns'))}
         ${
           voucherList.length
             ? table(
@@ -176,7 +177,7 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
       ${section(
         'raffles-h',
         t('panel_pages.raffles.title'),
-        html`${newLink('raffles', 'panel_pages.raffles.new')}
+        html`${newLink('raffles', 'panel_pages.raffles.new', v.can('campaigns'))}
         ${
           raffleList.length
             ? table(
