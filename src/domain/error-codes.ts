@@ -105,6 +105,7 @@ export const ERROR_CODES = {
   invalid_campaign: { kind: 'invalid', message: 'The campaign is not valid; details name each field' },
   campaign_not_found: { kind: 'not_found', message: 'No campaign with this id' },
   invalid_code: { kind: 'invalid', message: 'Not a voucher code' },
+  shared_code_taken: { kind: 'conflict', message: 'Another voucher campaign of this club already has this shared code' },
   invalid_count: { kind: 'invalid', message: 'The count is out of range' },
   shared_campaign: { kind: 'unprocessable', message: 'A shared campaign has one code; it needs no batch' },
   not_exchangeable: { kind: 'unprocessable', message: 'This voucher cannot be bought with coins' },

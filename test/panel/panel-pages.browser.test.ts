@@ -220,4 +220,32 @@ describe.skipIf(!hasChromium)('the club pages in Chromium', () => {
     expect(await page.locator('[data-invite] code').innerText()).toMatch(/^\/admin [A-Z0-9]{10}$/);
     await page.close();
   }, 90_000);
+
+  it('the owner adds a gift from the rewards page: a cost that is no number is named next to it, then the gift is in the catalog', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP });
+    await signIn(page, owner);
+    await page.goto(`${base}/panel/rewards`);
+    await page.click('a:has-text("هدیهٔ تازه")');
+    await page.waitForURL(/\/panel\/rewards\/gifts\/new$/);
+    await persianAndFits(page, 'gift-new');
+    await page.fill('#gift-title', 'جاکلیدی');
+    await page.fill('#gift-cost', 'سی');
+    await page.click('button:has-text("ذخیرهٔ هدیه")');
+    expect(await page.locator('#gift-cost-error').innerText()).toBe('یک عدد بنویسید.');
+    expect(await page.locator('#gift-cost').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#gift-title').inputValue()).toBe('جاکلیدی');
+    await page.fill('#gift-cost', '۳۰');
+    await page.fill('#gift-stock', '۱۲');
+    await page.click('button:has-text("ذخیرهٔ هدیه")');
+    await page.waitForSelector('text=هدیه ذخیره شد.');
+    const catalog = await page.locator('section[aria-labelledby="gifts-h"]').innerText();
+    expect(catalog).toMatch(/جاکلیدی\s+۳۰ سکه\s+۱۲/);
+    expect((await h.w.services.gifts.list(h.merchantId)).find((g) => g.title === 'جاکلیدی')).toMatchObject({
+      cost: 30,
+      stock: 12,
+      active: true,
+    });
+    await persianAndFits(page, 'rewards-gift-saved');
+    await page.close();
+  }, 60_000);
 });

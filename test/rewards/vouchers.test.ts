@@ -89,6 +89,23 @@ describe('voucher rules', () => {
       w.services.vouchers.createCampaign(m, { name: 'x', kind: 'fixed', value: 1, sharedCode: 'TAKE 10%!' }),
     ).rejects.toMatchObject({ code: 'invalid_code' });
   });
+
+  it('a shared code belongs to one campaign of a club (as typed, any case); another club may use it too', async () => {
+    const [m, other] = [await w.newMerchant(), await w.newMerchant()];
+    await w.services.vouchers.createCampaign(m, { name: 'a', kind: 'fixed', value: 1000, sharedCode: 'SPRING' });
+    await expect(
+      w.services.vouchers.createCampaign(m, { name: 'b', kind: 'fixed', value: 2000, sharedCode: 'spring' }),
+    ).rejects.toMatchObject({
+      code: 'shared_code_taken',
+      kind: 'conflict',
+    });
+    expect((await w.services.vouchers.campaigns(m)).map((c) => c.name)).toEqual(['a']);
+    await expect(
+      w.services.vouchers.createCampaign(other, { name: 'c', kind: 'fixed', value: 1000, sharedCode: 'SPRING' }),
+    ).resolves.toMatchObject({
+      sharedCode: 'SPRING',
+    });
+  });
 });
 
 describe('redemption', () => {

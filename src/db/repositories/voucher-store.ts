@@ -42,10 +42,12 @@ export class PgVoucherStore implements VoucherStore {
   ) {}
 
   async createCampaign(merchantId: string, c: z.output<typeof campaignInputSchema>) {
+    // A shared code already used by another campaign of the club inserts nothing (no error to map).
     const { rows } = await this.pool.query(
       `INSERT INTO voucher_campaigns AS c (id, merchant_id, name, kind, value, max_discount, gift_item, shared_code, total_limit, per_member_limit,
          valid_from, valid_to, min_purchase, categories, tiers, coin_price, active)
        VALUES (gen_random_uuid(), $1, $2, $3::voucher_kind, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       ON CONFLICT (merchant_id, shared_code) DO NOTHING
        RETURNING ${CAMPAIGN_COLUMNS}`,
       [
         merchantId,
@@ -66,7 +68,7 @@ export class PgVoucherStore implements VoucherStore {
         c.active,
       ],
     );
-    return toCampaign(rows[0]);
+    return rows[0] ? toCampaign(rows[0]) : 'code_taken';
   }
 
   async campaigns(merchantId: string) {

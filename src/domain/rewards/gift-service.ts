@@ -123,6 +123,12 @@ export class GiftService {
     return gift;
   }
 
+  async get(merchantId: string, id: string) {
+    const gift = await this.deps.store.get(merchantId, id);
+    if (!gift) throw notFound('gift_not_found', 'No gift with this id');
+    return gift;
+  }
+
   list(merchantId: string) {
     return this.deps.store.list(merchantId, { activeOnly: false });
   }

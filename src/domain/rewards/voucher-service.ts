@@ -61,7 +61,8 @@ export interface RedemptionResult {
 }
 
 export interface VoucherStore {
-  createCampaign(merchantId: string, c: z.output<typeof campaignInputSchema>): Promise<VoucherCampaign>;
+  /** 'code_taken' when another campaign of the club has this shared code. */
+  createCampaign(merchantId: string, c: z.output<typeof campaignInputSchema>): Promise<VoucherCampaign | 'code_taken'>;
   campaigns(merchantId: string): Promise<(VoucherCampaign & { issued: number; redeemed: number })[]>;
   campaign(merchantId: string, id: string): Promise<VoucherCampaign | null>;
   generateCodes(merchantId: string, campaignId: string, count: number): Promise<string[]>;
@@ -125,7 +126,10 @@ export class VoucherService {
       if (!code) throw invalid('invalid_code', 'A shared code is 3 to 32 letters and digits');
       c.sharedCode = code;
     }
-    return this.deps.store.createCampaign(merchantId, c);
+    const campaign = await this.deps.store.createCampaign(merchantId, c);
+    if (campaign === 'code_taken')
+      throw conflict('shared_code_taken', 'Another voucher campaign of this club already has this shared code');
+    return campaign;
   }
 
   campaigns(merchantId: string) {

@@ -15,6 +15,11 @@ export interface Field {
   dropsWhenEmpty?: string;
   /** The row a repeated field belongs to (tier levels): its label says which, for screen readers. */
   row?: number;
+  /** Locale key of a line under the label (what an empty value means, an example). */
+  hint?: string;
+  hintArgs?: Record<string, string>;
+  /** Typed left to right (a web address, a code). */
+  ltr?: boolean;
 }
 
 type Tree = Record<string, unknown>;
@@ -93,12 +98,16 @@ export function shownValue(f: Field, stored: unknown, typed: Record<string, stri
 /** A labelled input with its error next to it (aria-describedby ties them for screen readers). */
 export function fieldInput(f: Field, id: string, value: string, checked: boolean, error: string | undefined, v: PanelView): Html {
   const errId = `${id}-error`;
-  const described = error ? html` aria-invalid="true" aria-describedby="${errId}"` : '';
+  const hintId = `${id}-hint`;
+  const describedBy = [f.hint ? hintId : '', error ? errId : ''].filter(Boolean).join(' ');
+  const described = html`${error ? html` aria-invalid="true"` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}`;
+  const hint = f.hint ? html`<span class="muted" id="${hintId}">${v.t(f.hint, f.hintArgs)}</span>` : '';
   const label = f.row === undefined ? v.t(f.label) : `${v.t(f.label)} ${v.num(f.row)}`;
   const errorLine = error ? html`<span class="error field-error" id="${errId}">${error}</span>` : '';
   if (f.kind === 'bool')
     return html`<div class="field check">
-      <label><input type="checkbox" id="${id}" name="${f.name}" ${checked ? html`checked` : ''}${described} /> ${label}</label>${errorLine}
+      <label><input type="checkbox" id="${id}" name="${f.name}" ${checked ? html`checked` : ''}${described} /> ${label}</label
+      >${hint}${errorLine}
     </div>`;
   let input: Html;
   if (f.kind === 'select')
@@ -119,7 +128,7 @@ ${value}</textarea>`;
       name="${f.name}"
       value="${value}"
       autocomplete="off"
-      ${f.kind === 'int' || f.kind === 'decimal' ? html`inputmode="${f.kind === 'int' ? 'numeric' : 'decimal'}"` : ''}${described}
+      ${f.kind === 'int' || f.kind === 'decimal' ? html`inputmode="${f.kind === 'int' ? 'numeric' : 'decimal'}"` : ''}${f.ltr ? html` dir="ltr"` : ''}${described}
     />`;
-  return html`<div class="field"><label for="${id}">${label}</label>${input}${errorLine}</div>`;
+  return html`<div class="field"><label for="${id}">${label}</label>${hint}${input}${errorLine}</div>`;
 }

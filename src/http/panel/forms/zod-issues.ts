@@ -10,6 +10,10 @@ const CUSTOM_MESSAGES: Record<string, string> = {
   'give weight or probability': 'weight_needed',
   'a voucher prize names its campaign': 'prize_needs_voucher',
   'a gift prize names the gift': 'prize_needs_gift',
+  'a percentage from 1 to 100': 'percent_range',
+  'the amount taken off': 'amount_off',
+  'name the gift item': 'gift_item_needed',
+  'ends before it starts': 'ends_before_start',
 };
 
 /**

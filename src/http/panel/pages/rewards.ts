@@ -13,17 +13,20 @@ import { allowedView, auditChange, formFields, parseWhole, sendHtml, type PagesD
 import type { PanelView } from '../view.js';
 import { memberName } from './members.js';
 import { oddsList, wheelEditor, wheelFromForm, wheelIssue } from './wheel-editor.js';
+import { rewardEditorPages } from './reward-editors.js';
 
 type Form = Record<string, unknown>;
 interface PageOpts {
   wheelForm?: Form;
   wheelError?: string;
-  saved?: string;
+  saved?: (typeof SAVED)[number];
   error?: string;
 }
 
 const idParams = z.object({ id: z.uuid() });
 const stepParams = z.object({ id: z.uuid(), step: z.enum(['approve', 'ship', 'reject']) });
+/** What a redirect after a change says it saved: the wheel, a gift request's step, a gift, a voucher campaign, a raffle. */
+const SAVED = ['wheel', 'step', 'gift', 'voucher', 'raffle'] as const;
 
 /** Rewards (managers and owners run the gift queue as in chat; owners change the wheel): wheel, gifts, queue, vouchers, raffles. */
 export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
@@ -32,6 +35,11 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
   async function page(v: PanelView, opts: PageOpts): Promise<Html> {
     const t = v.t;
     const m = v.op.merchantId;
+    // The gift catalog is configured by owners, like the wheel; voucher campaigns and raffles are
+    // campaigns, which managers run too.
+    const configures = v.can('settings');
+    const newLink = (path: string, key: string, may = configures) =>
+      may ? html`<p><a class="button primary" href="/panel/rewards/${path}/new">${t(key)}</a></p>` : '';
     const [config, catalog, queue, voucherList, raffleList] = await Promise.all([
       wheel.config(m),
       gifts.list(m),
@@ -48,6 +56,17 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
           </td>
           <td>${v.num(g.cost)} ${t(`currency.${g.costCurrency}`)}</td>
           <td>${g.stock === null ? t('panel_pages.gifts.unlimited') : v.num(g.stock)}</td>
+          ${
+            configures
+              ? html`<td class="actions">
+                  <a href="/panel/rewards/gifts/${g.id}">${t('panel_pages.gifts.edit_link')}</a>
+                  <form method="post" action="/panel/rewards/gifts/${g.id}/active" class="inline">
+                    ${csrfField(v)}<input type="hidden" name="active" value="${g.active ? '' : 'on'}" />
+                    <button type="submit">${t(g.active ? 'panel_pages.gifts.deactivate' : 'panel_pages.gifts.activate')}</button>
+                  </form>
+                </td>`
+              : ''
+          }
         </tr>`,
     );
     const queueRows = await Promise.all(
@@ -104,6 +123,11 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
       t('panel_pages.nav.rewards'),
       html`${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
       ${opts.saved === 'step' ? html`<p class="ok" role="status">${t('panel_pages.gifts.done')}</p>` : ''}
+      ${
+        opts.saved === 'gift' || opts.saved === 'voucher' || opts.saved === 'raffle'
+          ? html`<p class="ok" role="status">${t(`panel_pages.rewards.saved_${opts.saved}`)}</p>`
+          : ''
+      }
       ${section(
         'wheel-h',
         t('panel_pages.wheel.title'),
@@ -127,32 +151,41 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
       ${section(
         'gifts-h',
         t('panel_pages.gifts.catalog'),
-        catalog.length
-          ? table(
-              ['title', 'cost', 'stock'].map((k) => t(`panel_pages.gifts.col.${k}`)),
-              giftRows,
-            )
-          : none('panel_pages.gifts.none'),
+        html`${newLink('gifts', 'panel_pages.gifts.new')}
+        ${
+          catalog.length
+            ? table(
+                ['title', 'cost', 'stock', ...(configures ? ['actions'] : [])].map((k) => t(`panel_pages.gifts.col.${k}`)),
+                giftRows,
+              )
+            : none('panel_pages.gifts.none')
+        }`,
       )}
       ${section(
         'vouchers-h',
         t('panel_pages.vouchers.title'),
-        voucherList.length
-          ? table(
-              ['name', 'issued', 'valid_to', 'codes'].map((k) => t(`panel_pages.vouchers.col.${k}`)),
-              voucherRows,
-            )
-          : none('panel_pages.vouchers.none'),
+        html`${newLink('vouchers', 'panel_pages.vouchers.new', v.can('campaigns'))}
+        ${
+          voucherList.length
+            ? table(
+                ['name', 'issued', 'valid_to', 'codes'].map((k) => t(`panel_pages.vouchers.col.${k}`)),
+                voucherRows,
+              )
+            : none('panel_pages.vouchers.none')
+        }`,
       )}
       ${section(
         'raffles-h',
         t('panel_pages.raffles.title'),
-        raffleList.length
-          ? table(
-              ['title', 'status', 'closes', 'tickets', 'proof'].map((k) => t(`panel_pages.raffles.col.${k}`)),
-              raffleRows,
-            )
-          : none('panel_pages.raffles.none'),
+        html`${newLink('raffles', 'panel_pages.raffles.new', v.can('campaigns'))}
+        ${
+          raffleList.length
+            ? table(
+                ['title', 'status', 'closes', 'tickets', 'proof'].map((k) => t(`panel_pages.raffles.col.${k}`)),
+                raffleRows,
+              )
+            : none('panel_pages.raffles.none')
+        }`,
       )}`,
     );
   }
@@ -164,7 +197,7 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
 
   app.get('/rewards', async (request, reply) => {
     const saved = (request.query as Record<string, unknown>).saved;
-    return show(request, reply, { saved: typeof saved === 'string' ? saved : undefined });
+    return show(request, reply, { saved: SAVED.find((s) => s === saved) });
   });
 
   app.post('/rewards/wheel/odds', { schema: FORM }, async (request, reply) => {
@@ -214,4 +247,6 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
       .header('content-disposition', `attachment; filename="voucher-codes-${today}.csv"`)
       .send(csv);
   });
+
+  await rewardEditorPages(app, deps);
 }

@@ -39,7 +39,7 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
         summary: 'Create a voucher campaign',
         description: campaignFields,
         security,
-        errors: ['invalid_campaign', 'invalid_code'],
+        errors: ['invalid_campaign', 'invalid_code', 'shared_code_taken'],
         body: domainBody(campaignFields),
         response: { 201: campaignSchema, ...errorResponses },
       },
