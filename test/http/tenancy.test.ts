@@ -125,6 +125,7 @@ const PLANS = (): Record<string, Plan> => ({
   'POST /v1/gift-requests/{id}/reject': { refused: [{ path: { id: b.giftRequest }, body: { reason: 'x' } }] },
   'GET /v1/vouchers/campaigns': { own: [{}] },
   'POST /v1/vouchers/campaigns': { own: [] },
+  'PATCH /v1/vouchers/campaigns/{id}': { refused: [{ path: { id: b.voucherCampaign }, body: { active: false } }] },
   'POST /v1/vouchers/campaigns/{id}/codes': { refused: [{ path: { id: b.voucherCampaign }, body: { count: 1 } }] },
   'POST /v1/vouchers/campaigns/{id}/assign': {
     refused: [

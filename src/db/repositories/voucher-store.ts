@@ -3,9 +3,10 @@ import type { z } from 'zod';
 import { generateCode } from '../../domain/members/codes.js';
 import type { ApplyCommand } from '../../domain/ledger/types.js';
 import type { VoucherCampaign } from '../../domain/rewards/voucher-rules.js';
-import type { campaignInputSchema, MemberVoucher, VoucherStore } from '../../domain/rewards/voucher-service.js';
+import type { CampaignChange, campaignInputSchema, MemberVoucher, VoucherStore } from '../../domain/rewards/voucher-service.js';
 import type { PgLedgerStore } from '../ledger/pg-ledger-store.js';
 import { inTransaction } from '../transaction.js';
+import { isUuid } from './merchant-store.js';
 
 /** Single-use codes: 10 characters of the unambiguous alphabet (30^10 ≈ 6·10^14), from crypto.randomInt. */
 const VOUCHER_CODE_LENGTH = 10;
@@ -88,6 +89,25 @@ export class PgVoucherStore implements VoucherStore {
       merchantId,
       id,
     ]);
+    return rows[0] ? toCampaign(rows[0]) : null;
+  }
+
+  async updateCampaign(merchantId: string, id: string, change: CampaignChange) {
+    if (!isUuid(id)) return null;
+    const columns: Record<keyof CampaignChange, string> = {
+      name: 'name',
+      active: 'active',
+      validTo: 'valid_to',
+      totalLimit: 'total_limit',
+      perMemberLimit: 'per_member_limit',
+    };
+    const set = (Object.keys(columns) as (keyof CampaignChange)[]).filter((key) => key in change);
+    if (!set.length) return this.campaign(merchantId, id);
+    const { rows } = await this.pool.query(
+      `UPDATE voucher_campaigns c SET ${set.map((key, i) => `${columns[key]} = $${i + 3}`).join(', ')}
+       WHERE c.merchant_id = $1 AND c.id = $2 RETURNING ${CAMPAIGN_COLUMNS}`,
+      [merchantId, id, ...set.map((key) => change[key] ?? null)],
+    );
     return rows[0] ? toCampaign(rows[0]) : null;
   }
 

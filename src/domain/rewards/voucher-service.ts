@@ -43,6 +43,20 @@ export const campaignInputSchema = z
 
 export type CampaignInput = z.input<typeof campaignInputSchema>;
 
+/** What may change once codes are out: the name, on/off, the last day and the limits (not the discount). */
+export const campaignChangeSchema = z
+  .object({
+    name: z.string().min(1).max(120),
+    active: z.boolean(),
+    validTo: dayOrMoment('end').nullable(),
+    totalLimit: z.number().int().min(1).nullable(),
+    perMemberLimit: z.number().int().min(1).nullable(),
+  })
+  .partial()
+  .strict();
+
+export type CampaignChange = z.output<typeof campaignChangeSchema>;
+
 export interface MemberVoucher {
   code: string;
   status: 'assigned' | 'redeemed';
@@ -65,6 +79,7 @@ export interface VoucherStore {
   createCampaign(merchantId: string, c: z.output<typeof campaignInputSchema>): Promise<VoucherCampaign | 'code_taken'>;
   campaigns(merchantId: string): Promise<(VoucherCampaign & { issued: number; redeemed: number })[]>;
   campaign(merchantId: string, id: string): Promise<VoucherCampaign | null>;
+  updateCampaign(merchantId: string, id: string, change: CampaignChange): Promise<VoucherCampaign | null>;
   generateCodes(merchantId: string, campaignId: string, count: number): Promise<string[]>;
   /** A single-use voucher (with its campaign) or a shared campaign, by the code typed. */
   lookup(
@@ -134,6 +149,17 @@ export class VoucherService {
 
   campaigns(merchantId: string) {
     return this.deps.store.campaigns(merchantId);
+  }
+
+  /** Pauses or ends a campaign, renames it or changes its limits; codes already given keep their discount. */
+  async updateCampaign(merchantId: string, id: string, input: unknown): Promise<VoucherCampaign> {
+    const change = parseInput(campaignChangeSchema, input, 'invalid_campaign', 'campaign');
+    const current = await this.requireCampaign(merchantId, id);
+    if (change.validTo && current.validFrom && change.validTo < current.validFrom)
+      throw invalid('invalid_campaign', 'validTo is before the campaign starts', { field: 'validTo' });
+    const updated = await this.deps.store.updateCampaign(merchantId, id, change);
+    if (!updated) throw notFound('campaign_not_found', 'No voucher campaign with this id');
+    return updated;
   }
 
   async generate(merchantId: string, campaignId: string, count: number): Promise<string[]> {

@@ -134,6 +134,17 @@ export async function rewardEditorPages(app: FastifyInstance, deps: PagesDeps) {
     return reply.redirect('/panel/rewards?saved=gift', 303);
   });
 
+  // A campaign's pause button: its codes are refused at the till until it is resumed.
+  app.post('/rewards/vouchers/:id/active', { schema: FORM }, async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return reply.callNotFound();
+    const v = await runCampaign(request, params.data.id);
+    const active = formFields(request.body).active === 'on';
+    const campaign = await vouchers.updateCampaign(v.op.merchantId, params.data.id, { active });
+    await auditChange(deps, v.op, 'vouchers.update', campaign.id, { name: campaign.name, active });
+    return reply.redirect('/panel/rewards?saved=voucher_state', 303);
+  });
+
   // Voucher campaigns: name, discount, one shared code or single-use codes, the last valid day.
   const voucherPage = (v: PanelView, state: FormState = {}) => {
     const title = v.t('panel_pages.vouchers.new');

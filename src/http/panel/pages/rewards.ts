@@ -25,8 +25,8 @@ interface PageOpts {
 
 const idParams = z.object({ id: z.uuid() });
 const stepParams = z.object({ id: z.uuid(), step: z.enum(['approve', 'ship', 'reject']) });
-/** What a redirect after a change says it saved: the wheel, a gift request's step, a gift, a voucher campaign, a raffle. */
-const SAVED = ['wheel', 'step', 'gift', 'voucher', 'raffle'] as const;
+/** What a redirect after a change says it saved: the wheel, a gift request's step, a gift, a voucher campaign (new, or on/off), a raffle. */
+const SAVED = ['wheel', 'step', 'gift', 'voucher', 'voucher_state', 'raffle'] as const;
 
 /** Rewards (managers and owners run the gift queue as in chat; owners change the wheel): wheel, gifts, queue, vouchers, raffles. */
 export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
@@ -85,17 +85,28 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
         </tr>`;
       }),
     );
+    const runsCampaigns = v.can('campaigns');
     const voucherRows = voucherList.map(
       (c) =>
         html`<tr>
-          <td>${c.name}</td>
+          <td>
+            ${c.name} ${c.active ? '' : html`<span class="badge">${t('panel_pages.vouchers.paused')}</span>`}
+            ${
+              runsCampaigns
+                ? html`<form method="post" action="/panel/rewards/vouchers/${c.id}/active" class="inline">
+                    ${csrfField(v)}<input type="hidden" name="active" value="${c.active ? '' : 'on'}" />
+                    <button type="submit">${t(c.active ? 'panel_pages.vouchers.pause' : 'panel_pages.vouchers.resume')}</button>
+                  </form>`
+                : ''
+            }
+          </td>
           <td>${v.num(c.issued)} / ${v.num(c.redeemed)}</td>
           <td>${c.validTo ? v.date(c.validTo) : '—'}</td>
           <td>
             ${
               c.sharedCode
                 ? html`<span dir="ltr">${c.sharedCode}</span>`
-                : v.can('campaigns')
+                : runsCampaigns
                   ? html`<form method="post" action="/panel/rewards/vouchers/${c.id}/codes.csv" class="inline">
                       ${csrfField(v)}
                       <label for="count-${c.id}">${t('panel_pages.vouchers.count')}</label>
@@ -124,7 +135,7 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
       html`${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
       ${opts.saved === 'step' ? html`<p class="ok" role="status">${t('panel_pages.gifts.done')}</p>` : ''}
       ${
-        opts.saved === 'gift' || opts.saved === 'voucher' || opts.saved === 'raffle'
+        opts.saved === 'gift' || opts.saved === 'voucher' || opts.saved === 'voucher_state' || opts.saved === 'raffle'
           ? html`<p class="ok" role="status">${t(`panel_pages.rewards.saved_${opts.saved}`)}</p>`
           : ''
       }
@@ -164,7 +175,7 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
       ${section(
         'vouchers-h',
         t('panel_pages.vouchers.title'),
-        html`${newLink('vouchers', 'panel_pages.vouchers.new', v.can('campaigns'))}
+        html`${newLink('vouchers', 'panel_pages.vouchers.new', runsCampaigns)}
         ${
           voucherList.length
             ? table(

@@ -17,6 +17,9 @@ const security = [{ apiKey: [] }];
 const campaignFields =
   'Body: { name, kind: percent|fixed|free_shipping|gift_item, value (percent or amount), maxDiscount?, giftItem?, sharedCode? (one code for many; else single-use codes in batches), totalLimit?, perMemberLimit?, validFrom?, validTo? (Jalali or Gregorian days, whole Tehran days, or ISO moments), minPurchase?, categories?, tiers?, coinPrice? (members may buy a code with coins), active? }';
 
+const changeFields =
+  'Body, any of: { name, active (false: its codes are refused until it is on again), validTo (a day or moment, null: no end), totalLimit, perMemberLimit (null: none) }. The discount itself does not change once codes are out.';
+
 export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> = async (app, { vouchers }) => {
   app.get(
     '/vouchers/campaigns',
@@ -45,6 +48,23 @@ export const voucherRoutes: FastifyPluginAsyncZod<{ vouchers: VoucherService }> 
       },
     },
     async (request, reply) => reply.code(201).send(presentCampaign(await vouchers.createCampaign(request.merchantId!, request.body))),
+  );
+
+  app.patch(
+    '/vouchers/campaigns/:id',
+    {
+      schema: {
+        tags: ['vouchers'],
+        summary: 'Pause, end, rename a voucher campaign or change its limits',
+        description: changeFields,
+        security,
+        errors: ['invalid_campaign', 'campaign_not_found'],
+        params: idParams,
+        body: domainBody(changeFields),
+        response: { 200: campaignSchema, ...errorResponses },
+      },
+    },
+    async (request) => presentCampaign(await vouchers.updateCampaign(request.merchantId!, request.params.id, request.body)),
   );
 
   app.post(
