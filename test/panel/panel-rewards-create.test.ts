@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, testPanelAccess, type TestApi } from '../helpers/http.js';
-import { csrfOf, FORM_TYPE, newOperator, postSignIn } from '../helpers/panel.js';
+import type { TestApi } from '../helpers/http.js';
+import { csrfOf, panelClub, panelRequests } from '../helpers/panel.js';
 import { joinedMember } from '../helpers/services.js';
 import type { Operator } from '../../src/domain/admin/permissions.js';
 
@@ -10,35 +10,14 @@ let manager: Operator;
 let cashier: Operator;
 
 beforeAll(async () => {
-  api = await createTestApi({ panel: true });
-  owner = await newOperator(api.w, api.merchant.id, 'owner', 'سارا');
-  manager = await newOperator(api.w, api.merchant.id, 'manager', 'نیما');
-  cashier = await newOperator(api.w, api.merchant.id, 'cashier', 'رضا');
+  ({ api, owner, manager, cashier } = await panelClub());
 }, 60_000);
 
 afterAll(async () => {
   await api?.close();
 });
 
-const cookies = new Map<string, string>();
-async function signedIn(op: Operator) {
-  const known = cookies.get(op.id);
-  if (known) return known;
-  const { token } = await testPanelAccess(api.w, api.r).issueLink(op.merchantId, op.id, 'test');
-  const { cookie } = await postSignIn(api.app, token);
-  cookies.set(op.id, cookie!);
-  return cookie!;
-}
-
-const get = (url: string, cookie: string) => api.app.inject({ method: 'GET', url, headers: { cookie } });
-const post = (url: string, cookie: string, form: Record<string, string>) =>
-  api.app.inject({ method: 'POST', url, headers: { ...FORM_TYPE, cookie }, payload: new URLSearchParams(form).toString() });
-const tokenFor = async (cookie: string) => csrfOf((await get('/panel/members', cookie)).body);
-
-async function audited(action: string) {
-  const { rows } = await api.w.db.pool.query('SELECT operator_id, allowed, target FROM audit_log WHERE action = $1 ORDER BY id', [action]);
-  return rows;
-}
+const { signedIn, get, post, tokenFor, audited } = panelRequests(() => api);
 
 const m = () => api.merchant.id;
 /** The error shown next to the field with this input id. */

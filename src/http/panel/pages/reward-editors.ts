@@ -123,27 +123,26 @@ export async function rewardEditorPages(app: FastifyInstance, deps: PagesDeps) {
     return saveGift(request, reply, v, await gifts.get(v.op.merchantId, params.data.id));
   });
 
-  // The catalog's on/off button: members see only active gifts.
-  app.post('/rewards/gifts/:id/active', { schema: FORM }, async (request, reply) => {
-    const params = idParams.safeParse(request.params);
-    if (!params.success) return reply.callNotFound();
-    const v = await configure(request, params.data.id);
-    const active = formFields(request.body).active === 'on';
-    const gift = await gifts.update(v.op.merchantId, params.data.id, { active });
-    await auditChange(deps, v.op, 'gifts.update', gift.id, { title: gift.title, active });
-    return reply.redirect('/panel/rewards?saved=gift', 303);
-  });
-
-  // A campaign's pause button: its codes are refused at the till until it is resumed.
-  app.post('/rewards/vouchers/:id/active', { schema: FORM }, async (request, reply) => {
-    const params = idParams.safeParse(request.params);
-    if (!params.success) return reply.callNotFound();
-    const v = await runCampaign(request, params.data.id);
-    const active = formFields(request.body).active === 'on';
-    const campaign = await vouchers.updateCampaign(v.op.merchantId, params.data.id, { active });
-    await auditChange(deps, v.op, 'vouchers.update', campaign.id, { name: campaign.name, active });
-    return reply.redirect('/panel/rewards?saved=voucher_state', 303);
-  });
+  /** An on/off button's route: the role checked, the change made and audited, back to Rewards. */
+  const onOff = (
+    path: string,
+    allow: typeof configure,
+    set: (merchantId: string, id: string, active: boolean) => Promise<{ id: string }>,
+    action: string,
+    saved: string,
+  ) =>
+    app.post(`/rewards/${path}/:id/active`, { schema: FORM }, async (request, reply) => {
+      const params = idParams.safeParse(request.params);
+      if (!params.success) return reply.callNotFound();
+      const v = await allow(request, params.data.id);
+      const active = formFields(request.body).active === 'on';
+      const changed = await set(v.op.merchantId, params.data.id, active);
+      await auditChange(deps, v.op, action, changed.id, { active });
+      return reply.redirect(`/panel/rewards?saved=${saved}`, 303);
+    });
+  // Members see only active gifts; a paused campaign's codes are refused at the till until it is resumed.
+  onOff('gifts', configure, (m, id, active) => gifts.update(m, id, { active }), 'gifts.update', 'gift');
+  onOff('vouchers', runCampaign, (m, id, active) => vouchers.updateCampaign(m, id, { active }), 'vouchers.update', 'voucher_state');
 
   // Voucher campaigns: name, discount, one shared code or single-use codes, the last valid day.
   const voucherPage = (v: PanelView, state: FormState = {}) => {
