@@ -127,6 +127,7 @@ export const ERROR_CODES = {
   raffle_closed: { kind: 'unprocessable', message: 'This raffle is not taking tickets' },
   raffle_not_drawn: { kind: 'unprocessable', message: 'The raffle has not been drawn yet' },
   raffle_still_open: { kind: 'unprocessable', message: 'The raffle closes later' },
+  raffle_drawn: { kind: 'unprocessable', message: 'This raffle has been drawn; it can no longer be cancelled' },
   not_for_coins: { kind: 'unprocessable', message: 'Tickets of this raffle come with purchases, not coins' },
   // Campaigns and broadcasts
   invalid_segment: { kind: 'invalid', message: 'The segment is not valid; details name each field' },

@@ -86,7 +86,7 @@ describe('the event catalogue', () => {
     await w.services.gifts.approve(m, shipped.id);
     await w.services.gifts.ship(m, shipped.id, 'post 123');
 
-    // A voucher for coins, a wheel spin, raffle tickets and the draw.
+    // A voucher for coins, a wheel spin, raffle tickets, the draw and a cancellation.
     const campaign = await w.services.vouchers.createCampaign(m, { name: '15%', kind: 'percent', value: 15, coinPrice: 20 });
     await w.services.vouchers.exchange(m, referrer.id, campaign.id, 'v-1');
     await w.services.wheel.replace(m, { costCoins: 5, prizes: [{ label: '۵ سکه', kind: 'coins', amount: 5, weight: 1 }] });
@@ -98,6 +98,15 @@ describe('the event catalogue', () => {
       closesAt: new Date(w.clock.now().getTime() + 3_600_000).toISOString(),
     });
     await w.services.raffles.buyTickets(m, referrer.id, raffle.id, 2, 't-1');
+    // A second raffle called off: its ticket holder is told and refunded.
+    const called = await w.services.raffles.create(m, {
+      title: 'Called off',
+      prizes: [{ title: 'Mug', count: 1 }],
+      entryRule: { kind: 'coins', price: 1 },
+      closesAt: new Date(w.clock.now().getTime() + 3_600_000).toISOString(),
+    });
+    await w.services.raffles.buyTickets(m, referrer.id, called.id, 1, 't-2');
+    await w.services.raffles.cancel(m, called.id, 'test');
 
     // The post-purchase survey: a low rating opens a ticket, the comment joins it, the coins follow.
     const survey = (await w.services.surveys.openPostPurchase(m, friend.id, 'o-1', 'ونک'))!;

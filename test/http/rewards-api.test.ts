@@ -125,6 +125,36 @@ describe('vouchers over HTTP', () => {
     expect(second.statusCode).toBe(200);
     expect(second.json()).toMatchObject({ status: 'credited', voucher: { code, redeemed: false, reason: 'already_redeemed' } });
   });
+
+  it('a campaign is paused (its codes refused), renamed, given an end, and switched on again; a bad change says what is wrong', async () => {
+    const c = (await t.api('POST', '/v1/vouchers/campaigns', { name: 'پاییز', kind: 'fixed', value: 10_000, sharedCode: 'PAEEZ' })).json();
+    const check = async () => (await t.api('POST', '/v1/vouchers/validate', { code: 'paeez', amount: 50_000 })).json();
+    expect(await check()).toMatchObject({ ok: true, discount: 10_000 });
+
+    const paused = await t.api('PATCH', `/v1/vouchers/campaigns/${c.id}`, { active: false, name: 'پاییز (متوقف)' });
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json()).toMatchObject({ name: 'پاییز (متوقف)', active: false, value: 10_000, sharedCode: 'PAEEZ' });
+    expect(await check()).toMatchObject({ ok: false, reason: 'inactive' });
+    const refused = await t.api('POST', '/v1/vouchers/redeem', { code: 'PAEEZ', orderId: 'paused-1', amount: 50_000 });
+    expect(refused.statusCode).toBe(422);
+
+    const back = await t.api('PATCH', `/v1/vouchers/campaigns/${c.id}`, { active: true, validTo: '1499/12/29', perMemberLimit: 1 });
+    expect(back.statusCode).toBe(200);
+    expect(back.json()).toMatchObject({ active: true, perMemberLimit: 1 });
+    expect(await check()).toMatchObject({ ok: true, discount: 10_000 });
+
+    for (const body of [{ value: 90 }, { active: 'no' }, { totalLimit: 0 }]) {
+      const bad = await t.api('PATCH', `/v1/vouchers/campaigns/${c.id}`, body);
+      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+      expect(bad.json().error.code).toBe('invalid_campaign');
+    }
+    expect((await t.api('PATCH', '/v1/vouchers/campaigns/00000000-0000-4000-8000-000000000000', { active: false })).statusCode).toBe(404);
+    expect((await t.api('GET', '/v1/vouchers/campaigns')).json().campaigns.find((x: { id: string }) => x.id === c.id)).toMatchObject({
+      name: 'پاییز (متوقف)',
+      active: true,
+      value: 10_000,
+    });
+  });
 });
 
 describe('raffles over HTTP', () => {
@@ -162,34 +192,24 @@ describe('raffles over HTTP', () => {
     expect(JSON.stringify(proof.json())).not.toContain(t.merchant.id);
   });
 
-  it('a campaign is paused (its codes refused), renamed, given an end, and switched on again; a bad change says what is wrong', async () => {
-    const c = (await t.api('POST', '/v1/vouchers/campaigns', { name: 'پاییز', kind: 'fixed', value: 10_000, sharedCode: 'PAEEZ' })).json();
-    const check = async () => (await t.api('POST', '/v1/vouchers/validate', { code: 'paeez', amount: 50_000 })).json();
-    expect(await check()).toMatchObject({ ok: true, discount: 10_000 });
-
-    const paused = await t.api('PATCH', `/v1/vouchers/campaigns/${c.id}`, { active: false, name: 'پاییز (متوقف)' });
-    expect(paused.statusCode).toBe(200);
-    expect(paused.json()).toMatchObject({ name: 'پاییز (متوقف)', active: false, value: 10_000, sharedCode: 'PAEEZ' });
-    expect(await check()).toMatchObject({ ok: false, reason: 'inactive' });
-    const refused = await t.api('POST', '/v1/vouchers/redeem', { code: 'PAEEZ', orderId: 'paused-1', amount: 50_000 });
-    expect(refused.statusCode).toBe(422);
-
-    const back = await t.api('PATCH', `/v1/vouchers/campaigns/${c.id}`, { active: true, validTo: '1499/12/29', perMemberLimit: 1 });
-    expect(back.statusCode).toBe(200);
-    expect(back.json()).toMatchObject({ active: true, perMemberLimit: 1 });
-    expect(await check()).toMatchObject({ ok: true, discount: 10_000 });
-
-    for (const body of [{ value: 90 }, { active: 'no' }, { totalLimit: 0 }]) {
-      const bad = await t.api('PATCH', `/v1/vouchers/campaigns/${c.id}`, body);
-      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
-      expect(bad.json().error.code).toBe('invalid_campaign');
-    }
-    expect((await t.api('PATCH', '/v1/vouchers/campaigns/00000000-0000-4000-8000-000000000000', { active: false })).statusCode).toBe(404);
-    expect((await t.api('GET', '/v1/vouchers/campaigns')).json().campaigns.find((x: { id: string }) => x.id === c.id)).toMatchObject({
-      name: 'پاییز (متوقف)',
-      active: true,
-      value: 10_000,
-    });
+  it('a raffle is called off before its draw (again: the same answer); the answer says when', async () => {
+    const raffle = (
+      await t.api('POST', '/v1/raffles', {
+        title: 'لغوشدنی',
+        prizes: [{ title: 'TV', count: 1 }],
+        entryRule: { kind: 'purchase' },
+        closesAt: '2030-01-01T00:00:00+03:30',
+      })
+    ).json();
+    const cancel = () => t.api('POST', `/v1/raffles/${raffle.id}/cancel`);
+    const first = await cancel();
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ id: raffle.id, status: 'cancelled', cancelledAt: expect.any(String), winners: null });
+    expect((await cancel()).json()).toEqual(first.json());
+    expect((await t.api('GET', `/v1/raffles/${raffle.id}`)).json().status).toBe('cancelled');
+    const missing = await t.api('POST', '/v1/raffles/00000000-0000-4000-8000-000000000000/cancel');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('raffle_not_found');
   });
 
   it('the OpenAPI document lists the reward routes', async () => {

@@ -144,6 +144,7 @@ const PLANS = (): Record<string, Plan> => ({
   'GET /v1/raffles': { own: [{}] },
   'POST /v1/raffles': { own: [] },
   'GET /v1/raffles/{id}': { refused: [{ path: { id: b.raffle } }] },
+  'POST /v1/raffles/{id}/cancel': { refused: [{ path: { id: b.raffle }, body: {} }] },
   'POST /v1/segments/count': { own: [{ body: {} }] },
   'POST /v1/sms/estimate': { own: [{ body: { segment: { channel: 'sms' }, text: 'سلام' } }] },
   'POST /v1/broadcasts': { refused: [{ body: { message: { ...message, surveyId: b.survey }, scheduleAt: '2030-01-01T00:00:00Z' } }] },

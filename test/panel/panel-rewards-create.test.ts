@@ -374,4 +374,49 @@ describe('raffles from the panel', () => {
     expect(noPrizes.body).toContain('دست‌کم ۱ مورد لازم است.');
     expect((await api.w.services.raffles.list(m())).length).toBe(count);
   });
+
+  it('a manager calls a raffle off after a confirmation page; a cashier may not; a drawn raffle stays drawn', async () => {
+    const clock = api.w.clock;
+    const closesAt = new Date(clock.now().getTime() + 86_400_000).toISOString();
+    const raffle = await api.w.services.raffles.create(m(), {
+      title: 'قرعهٔ اشتباهی',
+      prizes: [{ title: 'کتاب', count: 1 }],
+      entryRule: { kind: 'purchase' },
+      closesAt,
+    });
+    const url = `/panel/rewards/raffles/${raffle.id}/cancel`;
+    const cashierCookie = await signedIn(cashier);
+    expect((await get(url, cashierCookie)).statusCode).toBe(403);
+    expect((await post(url, cashierCookie, { _csrf: await tokenFor(cashierCookie) })).statusCode).toBe(403);
+
+    const cookie = await signedIn(manager);
+    expect((await get('/panel/rewards', cookie)).body).toContain(`href="${url}"`);
+    const ask = await get(url, cookie);
+    expect(ask.statusCode).toBe(200);
+    expect(ask.body).toContain('قرعه‌کشی «قرعهٔ اشتباهی» لغو شود؟');
+    const done = await post(url, cookie, { _csrf: csrfOf(ask.body) });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/panel/rewards?saved=raffle_cancelled');
+    expect(await api.w.services.raffles.get(m(), raffle.id)).toMatchObject({ status: 'cancelled' });
+    const page = await get('/panel/rewards?saved=raffle_cancelled', cookie);
+    expect(page.body).toContain('قرعه‌کشی لغو شد');
+    expect(page.body).toMatch(/قرعهٔ اشتباهی<\/td>\s*<td>لغوشده<\/td>/);
+    expect(page.body).not.toContain(`href="${url}"`);
+    expect(await audited('raffles.cancel')).toContainEqual({ operator_id: manager.id, allowed: true, target: raffle.id });
+
+    const drawn = await api.w.services.raffles.create(m(), {
+      title: 'انجام‌شده',
+      prizes: [{ title: 'کتاب', count: 1 }],
+      entryRule: { kind: 'purchase' },
+      closesAt: new Date(clock.now().getTime() + 60_000).toISOString(),
+    });
+    const now = clock.now().toISOString();
+    clock.advance(120_000);
+    await api.w.services.raffles.draw(m(), drawn.id);
+    clock.set(now);
+    const late = await post(`/panel/rewards/raffles/${drawn.id}/cancel`, cookie, { _csrf: csrfOf(ask.body) });
+    expect(late.statusCode).toBe(422);
+    expect(late.body).toContain('این قرعه‌کشی انجام شده و دیگر لغوشدنی نیست.');
+    expect(await api.w.services.raffles.get(m(), drawn.id)).toMatchObject({ status: 'drawn' });
+  });
 });

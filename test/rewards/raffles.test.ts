@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translator } from '../../src/chat/i18n.js';
+import { notificationScreen } from '../../src/chat/screens/notification-screens.js';
+import { parseEvent } from '../../src/domain/events/catalog.js';
 import { drawWinners, publicValueOf, sha256 } from '../../src/domain/rewards/raffle-fairness.js';
 import { raffleEvents, startRaffleDrawWorker, type RaffleDrawJob } from '../../src/jobs/raffle-draws.js';
 import { QueueName } from '../../src/jobs/queues.js';
@@ -11,7 +14,7 @@ import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
 import { runNode } from '../helpers/process.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { createTestWorld, joinedMember, storedBalances, type TestWorld } from '../helpers/services.js';
+import { createTestWorld, joinedMember, ledgerSums, storedBalances, type TestWorld } from '../helpers/services.js';
 
 let w: TestWorld;
 let r: TestRedis;
@@ -214,6 +217,74 @@ describe('raffles', () => {
     expect(await w.services.raffles.drawDue()).toBeGreaterThanOrEqual(1);
     expect(await w.services.raffles.get(m, raffle.id)).toMatchObject({ status: 'drawn', winners: [], ticketCount: 0 });
     w.clock.set('2026-11-23T08:00:00Z');
+  });
+
+  it('cancelled before its draw: coins paid for tickets go back once, holders are told, nothing is drawn or sold after', async () => {
+    const m = await w.newMerchant();
+    const raffle = await w.services.raffles.create(m, {
+      title: 'شب یلدا',
+      prizes: [{ title: 'Phone', count: 1 }],
+      entryRule: { kind: 'coins', price: 15 },
+      closesAt: inHours(1),
+    });
+    const [a, b, c] = await Promise.all([joinedMember(w, m, { coins: 100 }), joinedMember(w, m, { coins: 100 }), joinedMember(w, m)]);
+    await w.services.raffles.buyTickets(m, a.id, raffle.id, 2, 'a1');
+    await w.services.raffles.buyTickets(m, a.id, raffle.id, 1, 'a2');
+    await w.services.raffles.buyTickets(m, b.id, raffle.id, 4, 'b1');
+    expect((await storedBalances(w.db, a.id)).balances.coins).toBe(55);
+
+    // Twice at once: one cancellation, one refund per purchase of tickets.
+    const [first, second] = await Promise.all([
+      w.services.raffles.cancel(m, raffle.id, 'test'),
+      w.services.raffles.cancel(m, raffle.id, 'test'),
+    ]);
+    expect(first).toMatchObject({ status: 'cancelled', winners: null, ticketCount: 7 });
+    expect(second.cancelledAt).toEqual(first.cancelledAt);
+    for (const mem of [a, b]) {
+      expect((await storedBalances(w.db, mem.id)).balances.coins).toBe(100);
+      expect((await ledgerSums(w.db, mem.id)).coins).toBe(100);
+    }
+    expect((await storedBalances(w.db, c.id)).balances.coins).toBe(0);
+    const told = await w.db.pool.query(
+      "SELECT payload FROM outbox_events WHERE merchant_id = $1 AND type = 'raffle.cancelled' ORDER BY payload->>'tickets'",
+      [m],
+    );
+    expect(told.rows.map((r) => r.payload)).toEqual([
+      { member_id: a.id, raffle_id: raffle.id, raffle_title: 'شب یلدا', tickets: 3, refunded_coins: 45 },
+      { member_id: b.id, raffle_id: raffle.id, raffle_title: 'شب یلدا', tickets: 4, refunded_coins: 60 },
+    ]);
+
+    // What a holder reads in chat.
+    const screen = (payload: unknown) => {
+      const parsed = parseEvent('raffle.cancelled', payload);
+      if (!parsed.ok) throw new Error(parsed.problem);
+      const c = { t: translator('fa'), locale: 'fa' as const, clubName: 'x', moneyUnit: 'IRT' as const, tierName: (k: string) => k };
+      return notificationScreen(parsed.event, c)!.text;
+    };
+    expect(screen(told.rows[0].payload)).toBe('🎟 قرعه‌کشی «شب یلدا» لغو شد. ۴۵ سکه‌ای که برای ۳ بلیت پرداخته بودید به حسابتان برگشت.');
+    expect(screen({ ...told.rows[0].payload, refunded_coins: 0 })).toBe('🎟 قرعه‌کشی «شب یلدا» لغو شد. ۳ بلیت شما دیگر در قرعه‌کشی نیست.');
+
+    await expect(w.services.raffles.buyTickets(m, c.id, raffle.id, 1, 'c1')).rejects.toMatchObject({ code: 'raffle_closed' });
+    w.clock.advance(2 * HOUR);
+    await w.services.raffles.drawDue();
+    expect(await w.services.raffles.draw(m, raffle.id)).toMatchObject({ status: 'cancelled', seed: null, winners: null });
+    w.clock.set('2026-11-23T08:00:00Z');
+  });
+
+  it('a drawn raffle cannot be cancelled; an unknown one is not found', async () => {
+    const m = await w.newMerchant();
+    const raffle = await w.services.raffles.create(m, {
+      title: 'done',
+      prizes: [{ title: 'TV', count: 1 }],
+      entryRule: { kind: 'purchase' },
+      closesAt: inHours(1),
+    });
+    w.clock.advance(HOUR);
+    await w.services.raffles.draw(m, raffle.id);
+    w.clock.set('2026-11-23T08:00:00Z');
+    await expect(w.services.raffles.cancel(m, raffle.id, 'test')).rejects.toMatchObject({ code: 'raffle_drawn' });
+    expect(await w.services.raffles.get(m, raffle.id)).toMatchObject({ status: 'drawn', cancelledAt: null });
+    await expect(w.services.raffles.cancel(await w.newMerchant(), raffle.id, 'test')).rejects.toMatchObject({ code: 'raffle_not_found' });
   });
 
   it('a BullMQ delayed job draws the raffle at its close time', async () => {

@@ -130,6 +130,15 @@ export function notificationScreen(event: ClubEvent, c: ScreenContext, extras: {
       const p = event.payload;
       return { text: c.t('notify.raffle_won', { title: p.raffle_title, prize: p.prize, ticket: formatNumber(p.ticket, c.locale) }) };
     }
+    case 'raffle.cancelled': {
+      const p = event.payload;
+      const tickets = formatNumber(p.tickets, c.locale);
+      return {
+        text: p.refunded_coins
+          ? c.t('notify.raffle_cancelled_refund', { title: p.raffle_title, tickets, coins: formatNumber(p.refunded_coins, c.locale) })
+          : c.t('notify.raffle_cancelled', { title: p.raffle_title, tickets }),
+      };
+    }
     default:
       return null;
   }

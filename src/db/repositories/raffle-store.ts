@@ -9,7 +9,7 @@ import { isUuid } from './merchant-store.js';
 import { insertEvent } from './outbox-store.js';
 
 const COLUMNS =
-  'id, merchant_id, title, prizes, entry_rule, opens_at, closes_at, status, seed_hash, seed, ticket_count, public_value, winners, drawn_at';
+  'id, merchant_id, title, prizes, entry_rule, opens_at, closes_at, status, seed_hash, seed, ticket_count, public_value, winners, drawn_at, cancelled_at';
 
 function toRaffle(r: Record<string, unknown>): Raffle & { merchantId: string } {
   return {
@@ -27,6 +27,7 @@ function toRaffle(r: Record<string, unknown>): Raffle & { merchantId: string } {
     publicValue: r.public_value as string | null,
     winners: r.winners as Winner[] | null,
     drawnAt: r.drawn_at as Date | null,
+    cancelledAt: r.cancelled_at as Date | null,
   };
 }
 
@@ -136,7 +137,7 @@ export class PgRaffleStore implements RaffleStore {
         raffleId,
         merchantId,
       ]);
-      if (!rows[0] || rows[0].status === 'drawn') return 'already_drawn' as const;
+      if (!rows[0] || rows[0].status !== 'open') return 'already_drawn' as const;
       const seed = this.box.open(rows[0].seed_sealed);
       const tickets = await client.query('SELECT number, member_id FROM raffle_tickets WHERE raffle_id = $1 ORDER BY number', [raffleId]);
       const { publicValue, winners } = decide(
@@ -157,6 +158,47 @@ export class PgRaffleStore implements RaffleStore {
         });
       }
       return toRaffle(drawn.rows[0]);
+    });
+  }
+
+  cancel(merchantId: string, raffleId: string, refund: Parameters<RaffleStore['cancel']>[2]) {
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query('SELECT status, title FROM raffles WHERE id = $1 AND merchant_id = $2 FOR UPDATE', [
+        raffleId,
+        merchantId,
+      ]);
+      if (!rows[0]) return null;
+      if (rows[0].status === 'drawn') return 'drawn' as const;
+      const cancelled = await client.query(
+        `UPDATE raffles SET status = 'cancelled', cancelled_at = coalesce(cancelled_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
+        [raffleId],
+      );
+      if (rows[0].status === 'cancelled') return toRaffle(cancelled.rows[0]);
+      const held = await client.query<{ member_id: string; source: string; count: number }>(
+        'SELECT member_id, source, count(*)::int AS count FROM raffle_tickets WHERE raffle_id = $1 GROUP BY member_id, source ORDER BY member_id, source',
+        [raffleId],
+      );
+      const byMember = new Map<string, { tickets: number; coins: number }>();
+      for (const t of held.rows) {
+        const mine = byMember.get(t.member_id) ?? { tickets: 0, coins: 0 };
+        mine.tickets += t.count;
+        if (t.source.startsWith('coins:')) {
+          const cmd = await refund({ memberId: t.member_id, source: t.source, count: t.count });
+          const out = await this.ledger.applyIn(client, cmd);
+          mine.coins += out.result.lines.reduce((sum, l) => sum + l.applied, 0);
+        }
+        byMember.set(t.member_id, mine);
+      }
+      for (const [memberId, mine] of byMember) {
+        await insertEvent(client, merchantId, 'raffle.cancelled', {
+          member_id: memberId,
+          raffle_id: raffleId,
+          raffle_title: rows[0].title,
+          tickets: mine.tickets,
+          refunded_coins: mine.coins,
+        });
+      }
+      return toRaffle(cancelled.rows[0]);
     });
   }
 

@@ -106,6 +106,14 @@ export const eventSchemas = {
 
   'raffle.opened': z.object({ raffle_id: id, closes_at: when, seed_hash: z.string() }),
   'raffle.won': z.object({ member_id: id, raffle_id: id, raffle_title: z.string(), prize: z.string(), ticket: z.number().int() }),
+  /** The club called the raffle off before its draw: one per ticket holder, with the coins given back. */
+  'raffle.cancelled': z.object({
+    member_id: id,
+    raffle_id: id,
+    raffle_title: z.string(),
+    tickets: z.number().int(),
+    refunded_coins: z.number().int(),
+  }),
 
   'ticket.opened': ticket.extend({ text: z.string(), rating: z.number().int().nullable() }),
   'ticket.replied': ticket.extend({ text: z.string() }),

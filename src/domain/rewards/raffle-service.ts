@@ -37,7 +37,7 @@ export interface Raffle {
   entryRule: EntryRule;
   opensAt: Date;
   closesAt: Date;
-  status: 'open' | 'drawn';
+  status: 'open' | 'drawn' | 'cancelled';
   seedHash: string;
   /** Published once drawn. */
   seed: string | null;
@@ -45,6 +45,7 @@ export interface Raffle {
   publicValue: string | null;
   winners: Winner[] | null;
   drawnAt: Date | null;
+  cancelledAt: Date | null;
 }
 
 export interface RaffleProof {
@@ -83,6 +84,16 @@ export interface RaffleStore {
     decide: (seed: string, tickets: Ticket[]) => { publicValue: string; winners: Winner[] },
   ): Promise<Raffle | 'already_drawn'>;
   due(at: Date): Promise<{ merchantId: string; id: string }[]>;
+  /**
+   * Cancels an open raffle under its lock, in one transaction: the status, each coin purchase of
+   * tickets refunded through the ledger (`refund` prepares the command), and a 'raffle.cancelled'
+   * event for each member who held tickets.
+   */
+  cancel(
+    merchantId: string,
+    raffleId: string,
+    refund: (tickets: { memberId: string; source: string; count: number }) => Promise<ApplyCommand>,
+  ): Promise<Raffle | 'drawn' | null>;
 }
 
 /**
@@ -163,10 +174,33 @@ export class RaffleService {
     return out;
   }
 
+  /**
+   * Calls off a raffle that has not been drawn: no winners, coins paid for tickets go back to each
+   * member, and every ticket holder is told. Cancelling twice changes nothing.
+   */
+  async cancel(merchantId: string, raffleId: string, actor: string): Promise<Raffle> {
+    const raffle = await this.get(merchantId, raffleId);
+    if (raffle.status === 'cancelled') return raffle;
+    const price = raffle.entryRule.kind === 'coins' ? raffle.entryRule.price : 0;
+    const out = await this.deps.store.cancel(merchantId, raffleId, (t) =>
+      this.deps.ledger.prepare({
+        merchantId,
+        memberId: t.memberId,
+        idempotencyKey: `raffle-cancel:${raffleId}:${t.source}`,
+        kind: 'raffle_refund',
+        actor,
+        lines: [{ mode: 'earn', currency: 'coins', amount: price * t.count, reason: 'raffle', refType: 'raffle', refId: raffleId }],
+      }),
+    );
+    if (out === 'drawn') throw unprocessable('raffle_drawn', 'This raffle has been drawn; it can no longer be cancelled');
+    if (!out) throw notFound('raffle_not_found', 'No raffle with this id');
+    return out;
+  }
+
   /** The draw (from the delayed job at close time, or a sweep of overdue raffles). */
   async draw(merchantId: string, raffleId: string): Promise<Raffle> {
     const raffle = await this.get(merchantId, raffleId);
-    if (raffle.status === 'drawn') return raffle;
+    if (raffle.status !== 'open') return raffle; // drawn already, or cancelled: nothing to draw
     if (this.clock.now() < raffle.closesAt) throw unprocessable('raffle_still_open', 'The raffle closes later');
     const out = await this.deps.store.draw(merchantId, raffleId, (seed, tickets) => {
       const publicValue = publicValueOf(tickets);

@@ -37,4 +37,5 @@ export const presentRaffle = (r: Raffle) => ({
   opensAt: r.opensAt.toISOString(),
   closesAt: r.closesAt.toISOString(),
   drawnAt: iso(r.drawnAt),
+  cancelledAt: iso(r.cancelledAt),
 });

@@ -155,13 +155,14 @@ export const raffleSchema = z
     entryRule: z.record(z.string(), z.unknown()).describe('{ kind: purchase } | { kind: points, per } | { kind: coins, price }'),
     opensAt: z.string(),
     closesAt: z.string(),
-    status: z.enum(['open', 'drawn']),
+    status: z.enum(['open', 'drawn', 'cancelled']),
     seedHash: z.string().describe('sha256 of the server seed, published when the raffle opens'),
     seed: z.string().nullable().describe('Revealed by the draw'),
     ticketCount: z.number().int(),
     publicValue: z.string().nullable().describe('sha256 of the ordered ticket list, fixed at the draw'),
     winners: z.array(z.object({ prize: z.string(), ticket: z.number().int(), memberId: z.string() })).nullable(),
     drawnAt: when,
+    cancelledAt: when.describe('Called off before its draw: no winners, coins paid for tickets given back'),
   })
   .meta({ id: 'Raffle' });
 

@@ -237,4 +237,34 @@ export async function rewardEditorPages(app: FastifyInstance, deps: PagesDeps) {
     }
     return reply.redirect('/panel/rewards?saved=raffle', 303);
   });
+
+  // Calling a raffle off: a page that asks first (no script needed), then the cancellation.
+  const cancelPage = (v: PanelView, raffle: { id: string; title: string }, error?: string) => {
+    const title = v.t('panel_pages.raffles.cancel');
+    const body = html`<p>${v.t('panel_pages.raffles.cancel_confirm', { title: raffle.title })}</p>`;
+    const state: FormState = error ? { errors: new Map([['', error]]) } : {};
+    return panelPage(v, title, section('cancel-h', title, editor(v, `/panel/rewards/raffles/${raffle.id}/cancel`, state, body, title)));
+  };
+
+  app.get('/rewards/raffles/:id/cancel', async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return reply.callNotFound();
+    const v = await runCampaign(request, params.data.id);
+    return sendHtml(reply, cancelPage(v, await raffles.get(v.op.merchantId, params.data.id)));
+  });
+
+  app.post('/rewards/raffles/:id/cancel', { schema: FORM }, async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return reply.callNotFound();
+    const v = await runCampaign(request, params.data.id);
+    try {
+      const raffle = await raffles.cancel(v.op.merchantId, params.data.id, `operator:${v.op.id}`);
+      await auditChange(deps, v.op, 'raffles.cancel', raffle.id, { title: raffle.title, tickets: raffle.ticketCount });
+    } catch (err) {
+      if (!isDomainError(err, 'raffle_drawn')) throw err;
+      const raffle = await raffles.get(v.op.merchantId, params.data.id);
+      return sendHtml(reply, cancelPage(v, raffle, v.t('panel_pages.raffles.already_drawn')), 422);
+    }
+    return reply.redirect('/panel/rewards?saved=raffle_cancelled', 303);
+  });
 }

@@ -26,7 +26,7 @@ interface PageOpts {
 const idParams = z.object({ id: z.uuid() });
 const stepParams = z.object({ id: z.uuid(), step: z.enum(['approve', 'ship', 'reject']) });
 /** What a redirect after a change says it saved: the wheel, a gift request's step, a gift, a voucher campaign (new, or on/off), a raffle. */
-const SAVED = ['wheel', 'step', 'gift', 'voucher', 'voucher_state', 'raffle'] as const;
+const SAVED = ['wheel', 'step', 'gift', 'voucher', 'voucher_state', 'raffle', 'raffle_cancelled'] as const;
 
 /** Rewards (managers and owners run the gift queue as in chat; owners change the wheel): wheel, gifts, queue, vouchers, raffles. */
 export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
@@ -125,7 +125,14 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
           <td>${t(`panel_pages.raffles.status.${r.status}`)}</td>
           <td>${v.dateTime(r.closesAt)}</td>
           <td>${v.num(r.ticketCount)}</td>
-          <td><a href="/v1/public/raffles/${r.id}/proof" rel="noopener">${t('panel_pages.raffles.proof')}</a></td>
+          <td>
+            <a href="/v1/public/raffles/${r.id}/proof" rel="noopener">${t('panel_pages.raffles.proof')}</a>
+            ${
+              r.status === 'open' && runsCampaigns
+                ? html` · <a href="/panel/rewards/raffles/${r.id}/cancel">${t('panel_pages.raffles.cancel')}</a>`
+                : ''
+            }
+          </td>
         </tr>`,
     );
     const none = (key: string) => html`<p class="muted">${t(key)}</p>`;
@@ -135,7 +142,7 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
       html`${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
       ${opts.saved === 'step' ? html`<p class="ok" role="status">${t('panel_pages.gifts.done')}</p>` : ''}
       ${
-        opts.saved === 'gift' || opts.saved === 'voucher' || opts.saved === 'voucher_state' || opts.saved === 'raffle'
+        opts.saved && !['wheel', 'step'].includes(opts.saved)
           ? html`<p class="ok" role="status">${t(`panel_pages.rewards.saved_${opts.saved}`)}</p>`
           : ''
       }

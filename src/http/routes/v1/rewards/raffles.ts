@@ -55,6 +55,23 @@ export const raffleRoutes: FastifyPluginAsyncZod<{ raffles: RaffleService }> = a
     },
     async (request) => presentRaffle(await raffles.get(request.merchantId!, request.params.id)),
   );
+
+  app.post(
+    '/raffles/:id/cancel',
+    {
+      schema: {
+        tags: ['raffles'],
+        summary: 'Call off a raffle before its draw',
+        description:
+          'No winners are drawn; coins paid for tickets go back to each member through the ledger, and every ticket holder is told in chat. Cancelling again answers the cancelled raffle.',
+        security,
+        errors: ['raffle_not_found', 'raffle_drawn'],
+        params: idParams,
+        response: { 200: raffleSchema, ...errorResponses },
+      },
+    },
+    async (request) => presentRaffle(await raffles.cancel(request.merchantId!, request.params.id, 'api')),
+  );
 };
 
 /** No key needed: members and anyone else can fetch a raffle's proof and re-run the draw. */
