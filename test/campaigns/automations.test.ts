@@ -1,12 +1,10 @@
 import { Queue } from 'bullmq';
 import { toGregorian } from 'jalaali-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { translator } from '../../src/chat/i18n.js';
-import { notificationScreen } from '../../src/chat/screens/notification-screens.js';
-import { parseEvent } from '../../src/domain/events/catalog.js';
 import { tehranParts } from '../../src/lib/jalali.js';
 import { MAINTENANCE_SCHEDULES, scheduleMaintenance } from '../../src/jobs/maintenance.js';
 import { QueueName } from '../../src/jobs/queues.js';
+import { noticeEvent } from '../helpers/events.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 import { createTestWorld, joinedMember, storedBalances, type TestWorld } from '../helpers/services.js';
 
@@ -33,12 +31,9 @@ async function messages(merchantId: string) {
     "SELECT payload FROM outbox_events WHERE merchant_id = $1 AND type = 'automation.message' ORDER BY id",
     [merchantId],
   );
-  const c = { t: translator('fa'), locale: 'fa' as const, clubName: 'x', moneyUnit: 'IRT' as const, tierName: (k: string) => k };
   return rows.map((x) => {
-    const parsed = parseEvent('automation.message', x.payload);
-    if (!parsed.ok || parsed.event.type !== 'automation.message')
-      throw new Error(`automation.message does not fit its schema: ${parsed.ok ? '' : parsed.problem}`);
-    return { member: parsed.event.payload.member_id, kind: parsed.event.payload.kind, text: notificationScreen(parsed.event, c)!.text };
+    const { event, text } = noticeEvent('automation.message', x.payload);
+    return { member: event.payload.member_id, kind: event.payload.kind, text };
   });
 }
 

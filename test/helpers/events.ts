@@ -1,4 +1,6 @@
-import type { DeliveredEvent } from '../../src/domain/events/catalog.js';
+import { translator } from '../../src/chat/i18n.js';
+import { notificationScreen } from '../../src/chat/screens/notification-screens.js';
+import { parseEvent, type ClubEvent, type DeliveredEvent, type EventType } from '../../src/domain/events/catalog.js';
 import { deliveredEvent, type EventHandler } from '../../src/jobs/event-worker.js';
 import type { TestDatabase } from './db.js';
 
@@ -28,4 +30,18 @@ export async function drainEvents(db: TestDatabase, handlers: EventHandler[]): P
       seen.push(parsed.event);
     }
   }
+}
+
+/**
+ * The event as a member reads it in chat (Persian, club "x"): parsed against its schema first
+ * (a payload that does not fit fails the test), then the notification screen's text.
+ */
+export function noticeEvent<T extends EventType>(
+  type: T,
+  payload: unknown,
+): { event: Extract<ClubEvent, { type: T }>; text: string | undefined } {
+  const parsed = parseEvent(type, payload);
+  if (!parsed.ok || parsed.event.type !== type) throw new Error(`${type} does not fit its schema: ${parsed.ok ? '' : parsed.problem}`);
+  const c = { t: translator('fa'), locale: 'fa' as const, clubName: 'x', moneyUnit: 'IRT' as const, tierName: (k: string) => k };
+  return { event: parsed.event as Extract<ClubEvent, { type: T }>, text: notificationScreen(parsed.event, c)?.text };
 }

@@ -4,14 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { translator } from '../../src/chat/i18n.js';
-import { notificationScreen } from '../../src/chat/screens/notification-screens.js';
-import { parseEvent } from '../../src/domain/events/catalog.js';
 import { drawWinners, publicValueOf, sha256 } from '../../src/domain/rewards/raffle-fairness.js';
 import { raffleEvents, startRaffleDrawWorker, type RaffleDrawJob } from '../../src/jobs/raffle-draws.js';
 import { QueueName } from '../../src/jobs/queues.js';
 import { createLogger } from '../../src/logger.js';
-import { drainEvents } from '../helpers/events.js';
+import { drainEvents, noticeEvent } from '../helpers/events.js';
 import { runNode } from '../helpers/process.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 import { createTestWorld, joinedMember, ledgerSums, storedBalances, type TestWorld } from '../helpers/services.js';
@@ -255,12 +252,7 @@ describe('raffles', () => {
     ]);
 
     // What a holder reads in chat.
-    const screen = (payload: unknown) => {
-      const parsed = parseEvent('raffle.cancelled', payload);
-      if (!parsed.ok) throw new Error(parsed.problem);
-      const c = { t: translator('fa'), locale: 'fa' as const, clubName: 'x', moneyUnit: 'IRT' as const, tierName: (k: string) => k };
-      return notificationScreen(parsed.event, c)!.text;
-    };
+    const screen = (payload: unknown) => noticeEvent('raffle.cancelled', payload).text;
     expect(screen(told.rows[0].payload)).toBe('🎟 قرعه‌کشی «شب یلدا» لغو شد. ۴۵ سکه‌ای که برای ۳ بلیت پرداخته بودید به حسابتان برگشت.');
     expect(screen({ ...told.rows[0].payload, refunded_coins: 0 })).toBe('🎟 قرعه‌کشی «شب یلدا» لغو شد. ۳ بلیت شما دیگر در قرعه‌کشی نیست.');
 
