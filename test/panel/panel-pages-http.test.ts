@@ -219,6 +219,27 @@ describe('campaigns, tickets, rewards and operators', () => {
     expect(past.body).toContain('این زمان گذشته است');
   });
 
+  it('a composer with a bad time and other mistakes names every mistake at once, each next to its field', async () => {
+    const cookie = await signedIn(manager);
+    const _csrf = await tokenFor(cookie);
+    const bad = await post('/panel/campaigns', cookie, {
+      _csrf,
+      name: '',
+      text: '',
+      holdoutPercent: '۱۵۰',
+      when: 'later',
+      date: '۱۴۰۵/۰۹/۳۰',
+      time: '۲۵:۹۹',
+    });
+    expect(bad.statusCode).toBe(400);
+    const errorOf = (field: string) => new RegExp(`id="${field}-error">([^<]+)<`).exec(bad.body)?.[1];
+    expect(errorOf('scheduleAt')).toBe('تاریخ و ساعت را مثل ۱۴۰۵/۰۹/۲۰ و ۱۸:۳۰ بنویسید.');
+    expect(errorOf('name')).toBe('این خانه را پر کنید.');
+    expect(errorOf('message.text')).toBe('این خانه را پر کنید.');
+    expect(errorOf('holdoutPercent')).toBe('نباید بیشتر از ۵۰ باشد.');
+    expect(bad.body).toContain('value="۱۵۰"'); // what was typed stays
+  });
+
   it('a campaign with a holdout: its page shows recipients against the held-out members and the lift', async () => {
     await api.w.services.merchants.setTelegramToken(api.merchant.id, '123456789:AApanel-pages-kpi-test-token-00');
     const members = [];
