@@ -405,7 +405,15 @@ describe('campaigns, tickets, rewards and operators', () => {
     const cookie = await signedIn(owner);
     const _csrf = await tokenFor(cookie);
     const noBranch = await post('/panel/operators/invite', cookie, { _csrf, role: 'cashier', branch: '' });
-    expect(noBranch.body).toContain('صندوق‌دار باید شعبه داشته باشد.');
+    expect(noBranch.statusCode).toBe(400);
+    // The mistake is named under the branch field of the invite form, not above the list of operators.
+    expect(noBranch.body).toMatch(/id="invite-branch"[^>]*aria-invalid="true"[^>]*aria-describedby="invite-branch-error /);
+    expect(noBranch.body).toMatch(
+      /id="invite-branch"[^>]*>\s*<span class="error field-error" id="invite-branch-error">صندوق‌دار باید شعبه داشته باشد.<\/span>/,
+    );
+    const tooLong = await post('/panel/operators/invite', cookie, { _csrf, role: 'manager', branch: 'ش'.repeat(65) });
+    expect(tooLong.body).toContain(`value="${'ش'.repeat(65)}"`); // what was typed stays, with the role chosen
+    expect(tooLong.body).toMatch(/id="invite-role"[^]*?<option value="manager" selected>/);
     const invited = await post('/panel/operators/invite', cookie, { _csrf, role: 'cashier', branch: 'ونک' });
     const code = /\/admin ([A-Z0-9]+)/.exec(invited.body)![1]!;
     const joined = await api.w.services.operators.link(api.merchant.id, code, '99123', 'مینا');
