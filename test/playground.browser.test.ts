@@ -502,7 +502,7 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
     }
   }, 90_000);
 
-  it('on a phone it reads as a phone shows it: a typed command left to right, the toast on screen and not replayed on reload, +98 phones in order, the webhook tab no wider than the screen', async () => {
+  it('on a phone it reads as a phone shows it: a typed command left to right, the tier bar right to left, the toast on screen and not replayed on reload, +98 phones in order, the webhook tab no wider than the screen', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
     try {
@@ -527,6 +527,12 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       await page.waitForSelector('.msg.bot >> text=زبان ربات فارسی شد', { timeout: 10_000 });
       await page.waitForTimeout(300);
       expect(await toast.isVisible()).toBe(false);
+
+      // The tier bar has no letters of its own, yet it runs right to left like the card around it.
+      await page.click('#keyboard button:has-text("موجودی من")');
+      await page.waitForSelector('.msg.bot >> nth=-1 >> text=کارت باشگاه', { timeout: 10_000 });
+      const [cell1, cell2] = await charXs(page, '.msg.bot >> nth=-1', '▱▱', 2);
+      expect(cell1).toBeGreaterThan(cell2!);
 
       // The SMS tab lists the line's phones as +98…, the plus in front.
       await page.goto(`${base}/playground/sms`);
