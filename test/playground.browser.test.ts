@@ -98,6 +98,36 @@ async function boxOf(locator: Locator) {
   }
 }
 
+/** The x of each of the first `count` characters of `text` as drawn inside the element: the order a reader sees them in. */
+async function charXs(page: Page, selector: string, text: string, count: number): Promise<number[]> {
+  const el = page.locator(selector);
+  await el.waitFor({ state: 'visible' });
+  return el.evaluate(
+    (node, [text, count]) => {
+      type TextNode = { data: string };
+      type Range = { setStart(n: TextNode, i: number): void; setEnd(n: TextNode, i: number): void; getBoundingClientRect(): { x: number } };
+      const d = (
+        globalThis as unknown as {
+          document: { createTreeWalker(n: unknown, w: number): { nextNode(): TextNode | null }; createRange(): Range };
+        }
+      ).document;
+      const walk = d.createTreeWalker(node, 4); // text nodes
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        const at = n.data.indexOf(text as string);
+        if (at < 0) continue;
+        return Array.from({ length: count as number }, (_, i) => {
+          const r = d.createRange();
+          r.setStart(n!, at + i);
+          r.setEnd(n!, at + i + 1);
+          return r.getBoundingClientRect().x;
+        });
+      }
+      return [];
+    },
+    [text, count] as const,
+  );
+}
+
 /** Opens the chat as the selected user with `phone`, joins with the contact button and skips the profile. */
 async function joinInTelegramTab(page: Page, phone: string, expectText: string) {
   await page.fill('#phone', phone);
@@ -467,6 +497,61 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       expect(await page.locator('.msg.bot img').count()).toBeGreaterThan(0); // the invitation QR
       expect(await lastBot()).toContain('منوی اصلی باشگاه');
       await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-whatsapp.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it('on a phone it reads as a phone shows it: a typed command left to right, the tier bar right to left, the toast on screen and not replayed on reload, +98 phones in order, the webhook tab no wider than the screen', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: PHONE });
+      await page.goto(`${base}/playground`);
+      await page.waitForSelector('#botName:not(:empty)');
+      await page.click('#newUser');
+      await joinInTelegramTab(page, '09126667788', 'عضویت شما با موفقیت انجام شد');
+      // "/start" as typed: the slash left of the word, as Telegram shows it (not "start/").
+      const [slash, s] = await charXs(page, '.msg.user >> nth=0', '/start', 2);
+      expect(slash).toBeLessThan(s!);
+
+      // A button's answer (a toast) is drawn inside the screen, and only when it is new.
+      await page.click('#keyboard button:has-text("زبان")');
+      await page.click('.msg.bot >> nth=-1 >> button:has-text("فارسی")', { timeout: 10_000 });
+      const toast = page.locator('#toast');
+      await toast.waitFor({ state: 'visible', timeout: 10_000 });
+      const box = (await toast.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+      await page.reload();
+      await page.waitForSelector('.msg.bot >> text=زبان ربات فارسی شد', { timeout: 10_000 });
+      await page.waitForTimeout(300);
+      expect(await toast.isVisible()).toBe(false);
+
+      // The tier bar has no letters of its own, yet it runs right to left like the card around it.
+      await page.click('#keyboard button:has-text("موجودی من")');
+      await page.waitForSelector('.msg.bot >> nth=-1 >> text=کارت باشگاه', { timeout: 10_000 });
+      const [cell1, cell2] = await charXs(page, '.msg.bot >> nth=-1', '▱▱', 2);
+      expect(cell1).toBeGreaterThan(cell2!);
+
+      // The SMS tab lists the line's phones as +98…, the plus in front.
+      await page.goto(`${base}/playground/sms`);
+      expect(
+        await page
+          .locator('#phones')
+          .evaluate(
+            (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { direction: string } }).getComputedStyle(el).direction,
+          ),
+      ).toBe('ltr');
+
+      await page.goto(`${base}/playground/endpoint`);
+      await page.waitForSelector('#url:not(:empty)', { timeout: 10_000 });
+      const widths = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+          .documentElement;
+        return [root.scrollWidth, root.clientWidth];
+      });
+      expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
     } finally {
       await browser.close();
     }

@@ -197,6 +197,27 @@ describe('campaigns, tickets, rewards and operators', () => {
     expect(past.body).toContain('این زمان گذشته است');
   });
 
+  it('a composer with a bad time and other mistakes names every mistake at once, each next to its field', async () => {
+    const cookie = await signedIn(manager);
+    const _csrf = await tokenFor(cookie);
+    const bad = await post('/panel/campaigns', cookie, {
+      _csrf,
+      name: '',
+      text: '',
+      holdoutPercent: '۱۵۰',
+      when: 'later',
+      date: '۱۴۰۵/۰۹/۳۰',
+      time: '۲۵:۹۹',
+    });
+    expect(bad.statusCode).toBe(400);
+    const errorOf = (field: string) => new RegExp(`id="${field}-error">([^<]+)<`).exec(bad.body)?.[1];
+    expect(errorOf('scheduleAt')).toBe('تاریخ و ساعت را مثل ۱۴۰۵/۰۹/۲۰ و ۱۸:۳۰ بنویسید.');
+    expect(errorOf('name')).toBe('این خانه را پر کنید.');
+    expect(errorOf('message.text')).toBe('این خانه را پر کنید.');
+    expect(errorOf('holdoutPercent')).toBe('نباید بیشتر از ۵۰ باشد.');
+    expect(bad.body).toContain('value="۱۵۰"'); // what was typed stays
+  });
+
   it('a campaign with a holdout: its page shows recipients against the held-out members and the lift', async () => {
     await api.w.services.merchants.setTelegramToken(api.merchant.id, '123456789:AApanel-pages-kpi-test-token-00');
     const members = [];
@@ -362,7 +383,15 @@ describe('campaigns, tickets, rewards and operators', () => {
     const cookie = await signedIn(owner);
     const _csrf = await tokenFor(cookie);
     const noBranch = await post('/panel/operators/invite', cookie, { _csrf, role: 'cashier', branch: '' });
-    expect(noBranch.body).toContain('صندوق‌دار باید شعبه داشته باشد.');
+    expect(noBranch.statusCode).toBe(400);
+    // The mistake is named under the branch field of the invite form, not above the list of operators.
+    expect(noBranch.body).toMatch(/id="invite-branch"[^>]*aria-invalid="true"[^>]*aria-describedby="invite-branch-error /);
+    expect(noBranch.body).toMatch(
+      /id="invite-branch"[^>]*>\s*<span class="error field-error" id="invite-branch-error">صندوق‌دار باید شعبه داشته باشد.<\/span>/,
+    );
+    const tooLong = await post('/panel/operators/invite', cookie, { _csrf, role: 'manager', branch: 'ش'.repeat(65) });
+    expect(tooLong.body).toContain(`value="${'ش'.repeat(65)}"`); // what was typed stays, with the role chosen
+    expect(tooLong.body).toMatch(/id="invite-role"[^]*?<option value="manager" selected>/);
     const invited = await post('/panel/operators/invite', cookie, { _csrf, role: 'cashier', branch: 'ونک' });
     const code = /\/admin ([A-Z0-9]+)/.exec(invited.body)![1]!;
     const joined = await api.w.services.operators.link(api.merchant.id, code, '99123', 'مینا');

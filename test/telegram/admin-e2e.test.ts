@@ -203,6 +203,22 @@ describe('admin mode in the bot', () => {
     expect((await owner.send('✖️ انصراف'))[0]!.text).toBe('لغو شد.');
   });
 
+  it('a text too long for its question names the limit in Persian digits (not “send text, or skip” without a skip button)', async () => {
+    await owner.send('➕ دعوت همکار');
+    await owner.send('صندوق‌دار');
+    const [branch] = await owner.send('ش'.repeat(65));
+    expect(branch!.text).toBe('این متن بیش از ۶۴ حرف است؛ کوتاه‌ترش را بفرستید، یا «✖️ انصراف» را بزنید:');
+    expect(owner.keyboardLabels()).toEqual(['✖️ انصراف']);
+    expect((await owner.send('✖️ انصراف'))[0]!.text).toBe('لغو شد.');
+  });
+
+  it('an amount beyond any purchase is called too large, not “not above zero”', async () => {
+    await owner.send('🧾 ثبت خرید');
+    await owner.send(persian(memberPhone));
+    expect((await owner.send('99999999999999999999'))[0]!.text).toBe('این مبلغ بیش از اندازه بزرگ است. دوباره بفرستید:');
+    expect((await owner.send('✖️ انصراف'))[0]!.text).toBe('لغو شد.');
+  });
+
   it('a broadcast: segment size and ETA, preview, confirm, live progress; the member can opt out', async () => {
     const broadcasting = await startBroadcasting({
       ctx: { connection: h.r.redis, prefix: h.r.prefix, redis: h.r.redis },

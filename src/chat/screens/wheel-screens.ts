@@ -48,7 +48,7 @@ export function wheelFrames(labels: string[], prize: string, c: ScreenContext, c
 
 export function spinResultScreen(result: SpinResult, again: { nonce: string } | null, c: ScreenContext): Screen {
   const { prize } = result;
-  const lines = [prize.kind === 'nothing' ? c.t('wheel.nothing', { label: prize.label }) : c.t('wheel.won', { label: prize.label })];
+  const lines = [prize.kind === 'nothing' ? nothingText(prize.label, c) : c.t('wheel.won', { label: prize.label })];
   if (prize.voucherCode) lines.push('', c.t('wheel.won_voucher', { code: prize.voucherCode }));
   if (prize.giftRequestId) lines.push('', c.t('wheel.won_gift'));
   lines.push('', balancesLine(result.balances, c));
@@ -56,4 +56,10 @@ export function spinResultScreen(result: SpinResult, again: { nonce: string } | 
     text: lines.join('\n'),
     buttons: again ? [[{ label: c.t('wheel.spin_again'), action: { kind: 'wheel.spin', nonce: again.nonce } }]] : undefined,
   };
+}
+
+/** A losing spin; its label in brackets unless the sentence says it already (“پوچ بود (پوچ)”). */
+function nothingText(label: string, c: ScreenContext): string {
+  const plain = c.t('wheel.nothing_plain');
+  return plain.includes(label.trim()) ? plain : c.t('wheel.nothing', { label });
 }

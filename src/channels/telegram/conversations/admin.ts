@@ -25,15 +25,19 @@ import { ask, SKIPPED, type Parsed } from './ask.js';
 type Conv = Conversation<BotContext, ConversationContext>;
 const CANCELLED = Symbol('cancelled');
 
+const AMOUNT_MAX = 1e15;
+
 function parseAmount(text: string): Parsed<number> {
   const n = Number(toLatinDigits(text).replace(/[\s,٬،_]/g, ''));
-  return Number.isSafeInteger(n) && n > 0 && n <= 1e15 ? { ok: n } : { error: 'admin.bad_amount' };
+  if (n > AMOUNT_MAX) return { error: 'admin.amount_too_big' };
+  return Number.isSafeInteger(n) && n > 0 ? { ok: n } : { error: 'admin.bad_amount' };
 }
 
+/** A free text of at most `max` characters; a longer one is refused with the limit in the operator's digits. */
 const textUpTo =
-  (max: number, error = 'profile_steps.bad_text') =>
+  (max: number, locale: Locale) =>
   (text: string): Parsed<string> =>
-    text.length <= max ? { ok: text } : { error };
+    text.length <= max ? { ok: text } : { error: 'admin.too_long', params: { max: formatNumber(max, locale) } };
 
 function parseMember(text: string): Parsed<{ phone?: string; memberCode?: string }> {
   const phone = normalizePhone(text);
@@ -103,11 +107,11 @@ export function adminSaleConversation(deps: BotDeps) {
     const unit = await conversation.external(async () => (await deps.screens.context(deps.merchantId, s.locale)).moneyUnit);
     const amount = await askOr(conversation, ctx, t, t('admin.ask_amount', { unit: t(`currency.${unit}`) }), [], parseAmount);
     if (amount === CANCELLED || amount === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
-    const category = await askOr(conversation, ctx, t, t('admin.ask_category'), [t('profile_steps.skip')], textUpTo(64));
+    const category = await askOr(conversation, ctx, t, t('admin.ask_category'), [t('profile_steps.skip')], textUpTo(64, s.locale));
     if (category === CANCELLED) return done(ctx, t, op.role, t('admin.cancelled'));
     let branch: string | undefined;
     if (op.role !== 'cashier') {
-      const b = await askOr(conversation, ctx, t, t('admin.ask_branch'), [t('profile_steps.skip')], textUpTo(64));
+      const b = await askOr(conversation, ctx, t, t('admin.ask_branch'), [t('profile_steps.skip')], textUpTo(64, s.locale));
       if (b === CANCELLED) return done(ctx, t, op.role, t('admin.cancelled'));
       branch = b === SKIPPED ? undefined : b;
     } else branch = op.branch ?? undefined;
@@ -251,7 +255,7 @@ export function adminGiftNoteConversation(deps: BotDeps) {
       t,
       t(step === 'ship' ? 'admin.ask_tracking' : 'admin.ask_reason'),
       [t('profile_steps.skip')],
-      textUpTo(500),
+      textUpTo(500, s.locale),
     );
     if (note === CANCELLED) return done(ctx, t, op.role, t('admin.cancelled'));
     const text = await conversation.external(async (outer: BotContext) => {
@@ -299,7 +303,7 @@ export function adminInviteConversation(deps: BotDeps) {
     if (role === CANCELLED || role === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     let branch: string | null = null;
     if (role === 'cashier') {
-      const b = await askOr(conversation, ctx, t, t('admin.ask_invite_branch'), [], textUpTo(64));
+      const b = await askOr(conversation, ctx, t, t('admin.ask_invite_branch'), [], textUpTo(64, s.locale));
       if (b === CANCELLED || b === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
       branch = b;
     }
@@ -369,7 +373,7 @@ export function adminBroadcastConversation(deps: BotDeps) {
       );
       if (preset === CANCELLED || preset === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
       if (preset === 'tag') {
-        const tag = await askOr(conversation, ctx, t, t('admin.bc_ask_tag'), [], textUpTo(64));
+        const tag = await askOr(conversation, ctx, t, t('admin.bc_ask_tag'), [], textUpTo(64, s.locale));
         if (tag === CANCELLED || tag === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
         segment = { tags: [tag] };
       } else segment = preset;
@@ -396,7 +400,7 @@ export function adminBroadcastConversation(deps: BotDeps) {
       const n = await conversation.external(async () => (await deps.admin.countSegment(op, chosen)).reachable);
       counted = { ...counted, n };
     }
-    const text = await askOr(conversation, ctx, t, t('admin.bc_ask_text'), [], textUpTo(3500));
+    const text = await askOr(conversation, ctx, t, t('admin.bc_ask_text'), [], textUpTo(3500, s.locale));
     if (text === CANCELLED || text === SKIPPED) return done(ctx, t, op.role, t('admin.cancelled'));
     if (via !== 'chat') {
       const cost = await conversation.external(() => deps.sms!.estimateBroadcast(deps.merchantId, segment, text));

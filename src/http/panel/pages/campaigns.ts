@@ -212,11 +212,13 @@ export async function campaignPages(app: FastifyInstance, deps: PagesDeps) {
       const page = section('composer', v.t('panel_pages.campaigns.compose'), composer(v, await tiersOf(v.op.merchantId), { form, errors }));
       return sendHtml(reply, panelPage(v, v.t('panel_pages.campaigns.new'), page), 400);
     };
+    // Every mistake at once: a time that makes no moment is named beside the schema's findings, not instead of them.
     const schedule = scheduleFromForm(form);
-    if (schedule.bad) return again(new Map([['scheduleAt', v.t('panel_pages.campaigns.bad_schedule')]]));
     const input = campaignFromForm(form, schedule.at);
     const parsed = campaignInputSchema.safeParse(input);
-    if (!parsed.success) return again(issuesByField(parsed.error.issues, composerFields, v));
+    const errors = parsed.success ? new Map<string, string>() : issuesByField(parsed.error.issues, composerFields, v);
+    if (schedule.bad) errors.set('scheduleAt', v.t('panel_pages.campaigns.bad_schedule'));
+    if (errors.size) return again(errors);
     const seg = segmentSchema.safeParse(input.segment);
     if (!seg.success) return again(new Map([['', [...issuesByField(seg.error.issues, new Set(), v).values()][0]!]]));
     try {

@@ -13,6 +13,8 @@ const BRANCH_MAX = 64;
 
 interface PageOpts {
   invited?: { code: string; role: string; branch: string | null; expiresAt: Date };
+  /** An invite refused: what was typed, and why, shown in the invite form. */
+  invite?: { role: string; branch: string; error: string };
   error?: string;
   done?: boolean;
 }
@@ -76,9 +78,17 @@ export async function operatorPages(app: FastifyInstance, deps: PagesDeps) {
       }
       <form method="post" action="/panel/operators/invite" class="stack">
         ${csrfField(v)}
-        <label for="invite-role">${t('panel_pages.operators.role')}</label>${roleSelect(v, 'invite-role', 'cashier')}
+        <label for="invite-role">${t('panel_pages.operators.role')}</label>${roleSelect(v, 'invite-role', opts.invite?.role ?? 'cashier')}
         <label for="invite-branch">${t('panel_pages.operators.branch')}</label>
-        <input id="invite-branch" name="branch" maxlength="${BRANCH_MAX}" autocomplete="off" aria-describedby="branch-hint" />
+        <input
+          id="invite-branch"
+          name="branch"
+          value="${opts.invite?.branch ?? ''}"
+          maxlength="${BRANCH_MAX}"
+          autocomplete="off"
+          ${opts.invite ? html`aria-invalid="true" aria-describedby="invite-branch-error branch-hint"` : html`aria-describedby="branch-hint"`}
+        />
+        ${opts.invite ? html`<span class="error field-error" id="invite-branch-error">${opts.invite.error}</span>` : ''}
         <p class="muted" id="branch-hint">${t('panel_pages.operators.branch_hint')}</p>
         <button type="submit" class="primary">${t('panel_pages.operators.invite')}</button>
       </form>`;
@@ -113,7 +123,7 @@ export async function operatorPages(app: FastifyInstance, deps: PagesDeps) {
     const role = form.role ?? '';
     const branch = form.branch?.trim() || null;
     const error = roleError(v, role, branch);
-    if (error) return show(request, reply, { error }, 400);
+    if (error) return show(request, reply, { invite: { role, branch: form.branch ?? '', error } }, 400);
     // The chat's invite: a one-time code for /admin, 24 hours, audited.
     const { code, expiresAt } = await admin.inviteOperator(v.op, role, branch);
     return show(request, reply, { invited: { code, role, branch, expiresAt } });
