@@ -387,6 +387,40 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
     }
   }, 90_000);
 
+  it("on a phone a visitor opens a friend's referral link from the bar and joins as that friend's invitee", async () => {
+    const { chromium } = await import('playwright-core');
+    const { rows } = await db.pool.query<{ id: string; code: string }>(
+      "SELECT id, referral_code AS code FROM members WHERE status = 'active' ORDER BY created_at LIMIT 1",
+    );
+    const friend = rows[0]!;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: PHONE });
+      await page.goto(`${base}/playground`);
+      await page.waitForSelector('#botName:not(:empty)');
+      await page.click('#newUser');
+      await page.waitForSelector('#start', { state: 'visible', timeout: 10_000 });
+      // The link field and its button are on screen beside Start, not hidden off a phone.
+      for (const id of ['#payload', '#openLink']) {
+        const box = await boxOf(page.locator(id));
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+        expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height);
+      }
+      await page.fill('#phone', '09128889900');
+      await page.dispatchEvent('#phone', 'change');
+      await page.fill('#payload', `r_${friend.code}`);
+      await page.click('#openLink', { timeout: 10_000 });
+      await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
+      await page.waitForSelector('text=عضویت شما با موفقیت انجام شد', { timeout: 10_000 });
+      await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-phone-referral.png') });
+      const joined = await db.pool.query("SELECT referrer_id FROM members WHERE phone = '+989128889900'");
+      expect(joined.rows).toEqual([{ referrer_id: friend.id }]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
   it("the SMS tab: a purchase by a phone that has not joined lands in that phone's inbox with a join link, and the opt-out word can be answered", async () => {
     const { chromium } = await import('playwright-core');
     const creds = JSON.parse(await readFile(join(dataDir, 'demo-merchant.json'), 'utf8'));

@@ -6,10 +6,11 @@ import { actionForTyped } from './menu.js';
 import type { Screen } from './screens/types.js';
 import { unknownScreen } from './screens/member-screens.js';
 import type { ChatSession } from './session.js';
+import { formatPhone } from './format.js';
 import { campaignOf } from './start-payload.js';
 import { Turn, type ChatPeer, type RouterDeps } from './turn.js';
 import { join } from './flows/join.js';
-import { profileAnswer } from './flows/profile.js';
+import { askProfileAgain, profileAnswer } from './flows/profile.js';
 import { referralCodeAnswer } from './flows/referral-code.js';
 import { feedbackAction, feedbackAnswer } from './features/feedback.js';
 import { membershipAction, menuItem } from './features/membership.js';
@@ -57,7 +58,7 @@ export class ChatRouter {
       case 'start':
         return this.start(turn, input.payload);
       case 'contact':
-        return turn.menu();
+        return this.contact(turn);
       case 'action':
         return this.action(turn, input.action);
       case 'text':
@@ -80,6 +81,14 @@ export class ChatRouter {
       await turn.deps.members.setOptOut(turn.merchantId, turn.member.id, false);
       turn.note(turn.t('whatsapp.opted_in'));
     }
+    turn.menu();
+  }
+
+  /** A phone shared by a member (the contact button again): it is registered already; a profile question in progress is asked again, else the menu. */
+  private contact(turn: Turn) {
+    turn.note(turn.t('start.phone_known', { phone: formatPhone(turn.member.phone, turn.locale) }));
+    const flow = turn.session.flow;
+    if (flow?.kind === 'profile') return askProfileAgain(turn, flow);
     turn.menu();
   }
 

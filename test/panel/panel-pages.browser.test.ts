@@ -221,6 +221,41 @@ describe.skipIf(!hasChromium)('the club pages in Chromium', () => {
     await page.close();
   }, 90_000);
 
+  it('the wheel editor on a phone: each prize row reads whole, every field with its name, without sideways scrolling', async () => {
+    const page = await browser.newPage({ viewport: PHONE });
+    await signIn(page, owner);
+    await page.goto(`${base}/panel/rewards`);
+    const editor = page.locator('form[action="/panel/rewards/wheel"]');
+    await editor.waitFor();
+    // Nothing in the editor reaches past the screen's edges (a table scrolled sideways would).
+    const outside = await editor.evaluate((form, width) => {
+      type El = {
+        tagName: string;
+        getAttribute(n: string): string | null;
+        getBoundingClientRect(): { left: number; right: number; width: number };
+      };
+      const all = [form, ...(form as unknown as { querySelectorAll(s: string): El[] }).querySelectorAll('*')] as El[];
+      return all
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width > 0 && (r.left < -0.5 || r.right > (width as number) + 0.5);
+        })
+        .map((el) => `${el.tagName.toLowerCase()}${el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : ''}`);
+    }, PHONE.width);
+    expect(outside).toEqual([]);
+    // Each field of a prize shows what it is: the column's name is there on a phone too.
+    const row = page.locator('form[action="/panel/rewards/wheel"] tbody tr').first();
+    const rowText = await row.innerText();
+    for (const name of ['جایزه', 'نوع', 'کد تخفیف یا هدیه', 'مقدار', 'وزن', 'موجودی']) expect(rowText).toContain(name);
+    for (const field of ['label', 'kind', 'ref', 'amount', 'weight', 'stock'])
+      expect(await page.isVisible(`[name="p0_${field}"]`)).toBe(true);
+    await editor.screenshot({ path: join(SHOTS, 'panel-wheel-editor-phone.png') });
+    // At desktop width it is the table it was: its header row is shown.
+    await page.setViewportSize(DESKTOP);
+    expect(await page.isVisible('form[action="/panel/rewards/wheel"] thead th:has-text("وزن")')).toBe(true);
+    await page.close();
+  }, 60_000);
+
   it('the owner adds a gift from the rewards page: a cost that is no number is named next to it, then the gift is in the catalog', async () => {
     const page = await browser.newPage({ viewport: DESKTOP });
     await signIn(page, owner);

@@ -191,6 +191,16 @@ describe('admin mode in the bot', () => {
     expect((await owner.send('سلام'))[0]!.text).toBe('شما همکار این باشگاه هستید. برای بخش مدیریت /admin را بزنید.');
   });
 
+  it('staff who are not members leave admin mode with a way on: /admin to come back, the join button to become a member', async () => {
+    const [left] = await owner.send('🚪 خروج از مدیریت');
+    expect(left!.text).toContain('از بخش مدیریت خارج شدید.');
+    expect(left!.text).toContain('/admin');
+    expect(owner.keyboardLabels()).toEqual(['📱 ارسال شماره موبایل']);
+    const [home] = await owner.send('/admin');
+    expect(home!.text).toContain('نقش شما: مالک');
+    expect(owner.keyboardLabels()).toContain('🚪 خروج از مدیریت');
+  });
+
   it('an empty group in the composer says so and asks for another group', async () => {
     await owner.send('📣 پیام همگانی');
     await owner.send('یک گروه (برچسب)…');

@@ -105,6 +105,23 @@ describe('joining through the bot', () => {
     expect(m).toMatchObject({ firstName: 'نیما', lastName: 'رضایی' });
   });
 
+  it('a phone shared again in the middle of the profile is said to be registered already, and the same question is asked again', async () => {
+    const u = h.user(112, 'Leila');
+    const phone = newPhone();
+    await u.send('/start');
+    await u.shareContact(phone, 112, 3);
+    expect((await u.send('لیلا'))[0]!.text).toBe('نام خانوادگی‌تان؟');
+    const replies = await u.shareContact(phone, 112, 2);
+    expect(replies[0]!.text).toBe(
+      `شمارهٔ موبایل شما (${persian(phone.replace(/^\+98(\d{3})(\d{3})(\d{4})$/, '0$1 $2 $3'))}) قبلاً در باشگاه ثبت شده است ✅`,
+    );
+    expect(replies[1]!.text).toBe('نام خانوادگی‌تان؟');
+    expect(u.keyboardLabels()).toEqual(['⏭ رد شدن']);
+    expect((await u.send('احمدی'))[0]!.text).toContain('تاریخ تولدتان');
+    const m = await h.w.services.members.findByIdentity(h.merchantId, 'telegram', '112');
+    expect(m).toMatchObject({ firstName: 'لیلا', lastName: 'احمدی' });
+  });
+
   it('a menu button in the middle of the profile leaves it and opens that screen', async () => {
     const u = h.user(111, 'Omid');
     await u.send('/start');

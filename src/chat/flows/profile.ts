@@ -56,6 +56,11 @@ function parse(turn: Turn, step: Step, latin: string, raw: string): Parsed<Profi
   }
 }
 
+/** The question in progress once more, after something that was not its answer (a note said what). */
+export function askProfileAgain(turn: Turn, flow: { step: number; edit?: boolean }) {
+  turn.ask({ ...flow, kind: 'profile' }, question(turn, STEPS[flow.step] ?? STEPS[0]));
+}
+
 /** One answer: saved at once (0 or the skip button skips); a bad answer is explained and asked again; after the last, the menu. */
 export async function profileAnswer(turn: Turn, flow: { step: number; edit?: boolean }, text: string | null) {
   const step = STEPS[flow.step]!;

@@ -113,7 +113,8 @@ async function run(ctx: BotContext, action: AdminMenuAction) {
       case 'exit': {
         const member = await ctx.member();
         if (member?.status === 'active') return void (await replyScreen(ctx, mainMenuScreen(c), ctx.t));
-        return void (await ctx.reply(ctx.t('admin.exit'), { reply_markup: { remove_keyboard: true } }));
+        // Staff who are not members: how to come back, and the join button should they want to be members too.
+        return void (await replyScreen(ctx, { text: ctx.t('admin.exit'), keyboard: { kind: 'contact' }, role: 'note' }, ctx.t));
       }
     }
   } catch (err) {

@@ -96,23 +96,27 @@ function prizeRow(
       autocomplete="off"
       aria-label="${t(`panel_pages.wheel.${k}`)} ${v.num(i + 1)}"
     />`;
+  // Each cell names its column too: shown where the rows stack as cards on a phone (the inputs carry their own labels).
+  const cell = (k: string, field: Html) =>
+    html`<td data-col="${k}"><span class="cell-name" aria-hidden="true">${t(`panel_pages.wheel.${k}`)}</span>${field}</td>`;
   return html`<tr>
-    <td>${input('label', p?.label, 'text')}</td>
-    <td>
-      <select name="p${i}_kind" aria-label="${t('panel_pages.wheel.kind')} ${v.num(i + 1)}">
+    ${cell('label', input('label', p?.label, 'text'))}
+    ${cell(
+      'kind',
+      html`<select name="p${i}_kind" aria-label="${t('panel_pages.wheel.kind')} ${v.num(i + 1)}">
         ${PRIZE_KINDS.map((k) => html`<option value="${k}" ${k === kind ? html`selected` : ''}>${t(`panel_pages.wheel.kinds.${k}`)}</option>`)}
-      </select>
-    </td>
-    <td>
-      <select name="p${i}_ref" aria-label="${t('panel_pages.wheel.ref')} ${v.num(i + 1)}">
+      </select>`,
+    )}
+    ${cell(
+      'ref',
+      html`<select name="p${i}_ref" aria-label="${t('panel_pages.wheel.ref')} ${v.num(i + 1)}">
         <option value="">—</option>
         ${choices.vouchers.map((c) => html`<option value="voucher:${c.id}" ${ref === `voucher:${c.id}` ? html`selected` : ''}>🎟 ${c.name}</option>`)}
         ${choices.gifts.map((g) => html`<option value="gift:${g.id}" ${ref === `gift:${g.id}` ? html`selected` : ''}>🎁 ${g.title}</option>`)}
-      </select>
-    </td>
-    <td>${input('amount', p?.amount)}</td>
-    <td>${input('weight', p?.weight)}</td>
-    <td>${input('stock', p?.remaining)}</td>
+      </select>`,
+    )}
+    ${cell('amount', input('amount', p?.amount))} ${cell('weight', input('weight', p?.weight))}
+    ${cell('stock', input('stock', p?.remaining))}
   </tr>`;
 }
 
@@ -166,7 +170,7 @@ export function wheelEditor(
       ${
         // The wrapping table of a form: its inputs are posted with it (and with the live odds).
         html`<div class="table-wrap">
-          <table>
+          <table class="prizes">
             <thead>
               <tr>
                 ${['label', 'kind', 'ref', 'amount', 'weight', 'stock'].map((k) => html`<th scope="col">${t(`panel_pages.wheel.${k}`)}</th>`)}
