@@ -263,6 +263,31 @@ describe('raffles', () => {
     w.clock.set('2026-11-23T08:00:00Z');
   });
 
+  it('cancelled while 20 members buy tickets at once: each member ends with every coin back or never spent', async () => {
+    const m = await w.newMerchant();
+    const raffle = await w.services.raffles.create(m, {
+      title: 'race',
+      prizes: [{ title: 'Phone', count: 1 }],
+      entryRule: { kind: 'coins', price: 10 },
+      closesAt: inHours(1),
+    });
+    const members = await Promise.all(Array.from({ length: 20 }, () => joinedMember(w, m, { coins: 50 })));
+    const buys = members.map((mem, i) => w.services.raffles.buyTickets(m, mem.id, raffle.id, 1 + (i % 3), `race-${i}`));
+    const cancelled = w.services.raffles.cancel(m, raffle.id, 'test');
+    const settled = await Promise.allSettled(buys);
+    expect((await cancelled).status).toBe('cancelled');
+    for (const s of settled) if (s.status === 'rejected') expect(s.reason).toMatchObject({ code: 'raffle_closed' });
+    for (const mem of members) {
+      expect((await storedBalances(w.db, mem.id)).balances.coins).toBe(50);
+      expect((await ledgerSums(w.db, mem.id)).coins).toBe(50);
+    }
+    const { rows } = await w.db.pool.query(
+      "SELECT coalesce(sum((payload->>'tickets')::int), 0)::int AS told FROM outbox_events WHERE merchant_id = $1 AND type = 'raffle.cancelled'",
+      [m],
+    );
+    expect(rows[0].told).toBe((await w.services.raffles.get(m, raffle.id)).ticketCount);
+  });
+
   it('a drawn raffle cannot be cancelled; an unknown one is not found', async () => {
     const m = await w.newMerchant();
     const raffle = await w.services.raffles.create(m, {
