@@ -26,6 +26,13 @@ export async function panelClub() {
 
 export const FORM_TYPE = { 'content-type': 'application/x-www-form-urlencoded' };
 
+/** A form's fields URL-encoded as a browser sends them: a list is the same name once per value. */
+export function formBody(form: Record<string, string | string[]>): string {
+  return new URLSearchParams(
+    Object.entries(form).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x])),
+  ).toString();
+}
+
 /** The CSRF token a page's forms carry. */
 export function csrfOf(page: string): string {
   const m = /name="_csrf" value="([^"]+)"/.exec(page);
@@ -63,8 +70,9 @@ export function panelRequests(api: () => { app: FastifyInstance; w: TestWorld; r
       return cookie!;
     },
     get,
-    post: (url: string, cookie: string, form: Record<string, string>) =>
-      api().app.inject({ method: 'POST', url, headers: { ...FORM_TYPE, cookie }, payload: new URLSearchParams(form).toString() }),
+    /** A form POST; a list is a repeated field (ticked checkboxes of one name). */
+    post: (url: string, cookie: string, form: Record<string, string | string[]>) =>
+      api().app.inject({ method: 'POST', url, headers: { ...FORM_TYPE, cookie }, payload: formBody(form) }),
     /** A page's CSRF token for this operator. */
     tokenFor: async (cookie: string) => csrfOf((await get('/panel/members', cookie)).body),
     async audited(action: string): Promise<{ operator_id: string; allowed: boolean; target: string | null }[]> {

@@ -271,15 +271,19 @@ describe.skipIf(!hasChromium)('the club pages in Chromium', () => {
     expect(await page.locator('#gift-title').inputValue()).toBe('جاکلیدی');
     await page.fill('#gift-cost', '۳۰');
     await page.fill('#gift-stock', '۱۲');
+    // Tiers and days are folded under "more options" until asked for; opened, they fit a phone too.
+    expect(await page.isVisible('#gift-tiers-gold')).toBe(false);
+    await page.click('summary:has-text("گزینه‌های بیشتر")');
+    await page.check('label:has-text("طلایی") input');
+    await page.fill('#gift-visibleFrom', '۱۴۰۵/۰۹/۱۰');
+    await persianAndFits(page, 'gift-more-options');
     await page.click('button:has-text("ذخیرهٔ هدیه")');
     await page.waitForSelector('text=هدیه ذخیره شد.');
     const catalog = await page.locator('section[aria-labelledby="gifts-h"]').innerText();
     expect(catalog).toMatch(/جاکلیدی\s+۳۰ سکه\s+۱۲/);
-    expect((await h.w.services.gifts.list(h.merchantId)).find((g) => g.title === 'جاکلیدی')).toMatchObject({
-      cost: 30,
-      stock: 12,
-      active: true,
-    });
+    const gift = (await h.w.services.gifts.list(h.merchantId)).find((g) => g.title === 'جاکلیدی');
+    expect(gift).toMatchObject({ cost: 30, stock: 12, active: true, tiers: ['gold'], visibleTo: null });
+    expect(gift?.visibleFrom?.toISOString()).toBe(new Date('2026-12-01T00:00:00+03:30').toISOString());
     await persianAndFits(page, 'rewards-gift-saved');
     await page.close();
   }, 60_000);

@@ -134,6 +134,208 @@ describe('gifts from the panel', () => {
   });
 });
 
+describe('who may see a gift: tiers, days, order', () => {
+  /** A member of the club in `tier` (points earned to reach it, as by purchases). */
+  const memberIn = async (points: number) => {
+    const member = await joinedMember(api.w, m());
+    await api.w.services.ledger.earn({
+      merchantId: m(),
+      memberId: member.id,
+      currency: 'points',
+      amount: points,
+      reason: 'purchase',
+      idempotencyKey: `tier-${member.id}`,
+      actor: 'test',
+    });
+    return api.w.services.members.get(m(), member.id);
+  };
+  /** Whether the gift is in this member's chat catalog when the clock says `at`. */
+  const sees = async (member: Awaited<ReturnType<typeof memberIn>>, giftId: string, at: string) => {
+    api.w.clock.set(at);
+    return (await api.w.services.gifts.catalog(m(), member)).some((g) => g.id === giftId);
+  };
+  /** The input (or checkbox) with this id, as its tag. */
+  const inputTag = (body: string, id: string) => new RegExp(`<input[^>]*id="${id}"[^>]*>`).exec(body)?.[0] ?? '';
+
+  it('the owner offers a gift to gold members only, from one Jalali day to another: bronze never sees it, gold only inside the days', async () => {
+    const cookie = await signedIn(owner);
+    const form = await get('/panel/rewards/gifts/new', cookie);
+    // The common case stays short: the extra settings are folded away, each tier named as the club names it.
+    expect(form.body).toMatch(/<details class="more"\s*>\s*<summary>گزینه‌های بیشتر: سطح‌ها، زمان نمایش، ترتیب<\/summary>/);
+    for (const [key, name] of [
+      ['bronze', 'برنزی'],
+      ['silver', 'نقره‌ای'],
+      ['gold', 'طلایی'],
+    ])
+      expect(form.body).toMatch(
+        new RegExp(`<input\\s+type="checkbox"\\s+id="gift-tiers-${key}"\\s+name="tiers"\\s+value="${key}"\\s*/>\\s*${name}`),
+      );
+    expect(form.body).toMatch(/<label for="gift-visibleFrom">نمایش از \(اختیاری\)<\/label>/);
+    expect(form.body).toMatch(/<label for="gift-visibleTo">نمایش تا \(اختیاری\)<\/label>/);
+    expect(form.body).toMatch(/<label for="gift-position">ترتیب در فهرست \(اختیاری\)<\/label>/);
+
+    const res = await post('/panel/rewards/gifts', cookie, {
+      _csrf: csrfOf(form.body),
+      title: 'کارت هدیهٔ طلایی',
+      cost: '۵۰',
+      costCurrency: 'coins',
+      active: 'on',
+      tiers: ['gold'],
+      visibleFrom: '۱۴۰۵/۰۹/۱۰', // Persian digits
+      visibleTo: '١٤٠٥-٩-٢٠', // Arabic-Indic digits, another separator
+      position: '۳',
+    });
+    expect(res.statusCode).toBe(303);
+    const gift = (await api.w.services.gifts.list(m())).find((g) => g.title === 'کارت هدیهٔ طلایی')!;
+    // 1405/09/10 is 2026-12-01 and 1405/09/20 is 2026-12-11: the first day from its start, the last to its end, Tehran time.
+    expect(gift).toMatchObject({ tiers: ['gold'], position: 3, cost: 50 });
+    expect(gift.visibleFrom?.toISOString()).toBe(new Date('2026-12-01T00:00:00+03:30').toISOString());
+    expect(gift.visibleTo?.toISOString()).toBe(new Date('2026-12-11T23:59:59.999+03:30').toISOString());
+
+    const bronze = await memberIn(10);
+    const gold = await memberIn(2500);
+    expect([bronze.tier, gold.tier]).toEqual(['bronze', 'gold']);
+    const now = api.w.clock.now().toISOString();
+    try {
+      const seen = async (at: string) => [await sees(bronze, gift.id, at), await sees(gold, gift.id, at)];
+      expect(await seen('2026-11-30T23:59:00+03:30')).toEqual([false, false]); // the evening before the first day
+      expect(await seen('2026-12-01T00:00:00+03:30')).toEqual([false, true]); // the first day's first minute
+      expect(await seen('2026-12-11T23:59:00+03:30')).toEqual([false, true]); // the last day's last minute
+      expect(await seen('2026-12-12T00:00:00+03:30')).toEqual([false, false]); // the day after
+    } finally {
+      api.w.clock.set(now);
+    }
+
+    // Editing shows what is stored: the section open, gold ticked, the days in Jalali with Persian digits.
+    const edit = await get(`/panel/rewards/gifts/${gift.id}`, cookie);
+    expect(edit.body).toMatch(/<details class="more"\s+open>/);
+    expect(inputTag(edit.body, 'gift-tiers-gold')).toContain('checked');
+    expect(inputTag(edit.body, 'gift-tiers-bronze')).not.toContain('checked');
+    expect(inputTag(edit.body, 'gift-visibleFrom')).toContain('value="۱۴۰۵/۰۹/۱۰"');
+    expect(inputTag(edit.body, 'gift-visibleTo')).toContain('value="۱۴۰۵/۰۹/۲۰"');
+    expect(inputTag(edit.body, 'gift-position')).toContain('value="۳"');
+
+    // Saved again as shown, with silver ticked too and the order emptied: the days stay, the order is the default.
+    const again = await post(`/panel/rewards/gifts/${gift.id}`, cookie, {
+      _csrf: csrfOf(edit.body),
+      title: 'کارت هدیهٔ طلایی',
+      cost: '۵۰',
+      costCurrency: 'coins',
+      active: 'on',
+      tiers: ['gold', 'silver'],
+      visibleFrom: '۱۴۰۵/۰۹/۱۰',
+      visibleTo: '۱۴۰۵/۰۹/۲۰',
+      position: '',
+    });
+    expect(again.statusCode).toBe(303);
+    const changed = await api.w.services.gifts.get(m(), gift.id);
+    expect(changed).toMatchObject({ tiers: ['silver', 'gold'], position: 0 });
+    expect([changed.visibleFrom, changed.visibleTo]).toEqual([gift.visibleFrom, gift.visibleTo]);
+
+    // Emptied, the limits are gone: every tier sees it, any day.
+    const open = await post(`/panel/rewards/gifts/${gift.id}`, cookie, {
+      _csrf: csrfOf(edit.body),
+      title: 'کارت هدیهٔ طلایی',
+      cost: '۵۰',
+      costCurrency: 'coins',
+      active: 'on',
+    });
+    expect(open.statusCode).toBe(303);
+    expect(await api.w.services.gifts.get(m(), gift.id)).toMatchObject({ tiers: [], visibleFrom: null, visibleTo: null });
+    expect((await api.w.services.gifts.catalog(m(), bronze)).map((g) => g.id)).toContain(gift.id);
+    expect(inputTag((await get(`/panel/rewards/gifts/${gift.id}`, cookie)).body, 'gift-position')).toContain('value=""');
+  });
+
+  it('a window set to the minute through the API survives an edit that leaves its days as shown', async () => {
+    const gift = await api.w.services.gifts.create(m(), {
+      title: 'فلاسک',
+      costCurrency: 'coins',
+      cost: 70,
+      visibleFrom: '2026-12-01T10:00:00+03:30',
+      visibleTo: '2026-12-11T18:00:00+03:30',
+    });
+    const cookie = await signedIn(owner);
+    const edit = await get(`/panel/rewards/gifts/${gift.id}`, cookie);
+    expect(inputTag(edit.body, 'gift-visibleFrom')).toContain('value="۱۴۰۵/۰۹/۱۰"');
+    expect(inputTag(edit.body, 'gift-visibleTo')).toContain('value="۱۴۰۵/۰۹/۲۰"');
+    const res = await post(`/panel/rewards/gifts/${gift.id}`, cookie, {
+      _csrf: csrfOf(edit.body),
+      title: 'فلاسک سفری',
+      cost: '۷۰',
+      costCurrency: 'coins',
+      active: 'on',
+      visibleFrom: '۱۴۰۵/۰۹/۱۰',
+      visibleTo: '۱۴۰۵/۰۹/۲۱', // one day later: from the end of that day
+    });
+    expect(res.statusCode).toBe(303);
+    const saved = await api.w.services.gifts.get(m(), gift.id);
+    expect(saved.title).toBe('فلاسک سفری');
+    expect(saved.visibleFrom?.toISOString()).toBe(new Date('2026-12-01T10:00:00+03:30').toISOString());
+    expect(saved.visibleTo?.toISOString()).toBe(new Date('2026-12-12T23:59:59.999+03:30').toISOString());
+  });
+
+  it('a day that does not exist, a window that ends before it starts, an order that is no number: 400, in Persian beside each, nothing saved', async () => {
+    const cookie = await signedIn(owner);
+    const _csrf = await tokenFor(cookie);
+    const before = (await api.w.services.gifts.list(m())).length;
+    const bad = await post('/panel/rewards/gifts', cookie, {
+      _csrf,
+      title: 'بستهٔ نوروزی',
+      cost: '۱۰',
+      costCurrency: 'coins',
+      active: 'on',
+      tiers: ['silver'],
+      visibleFrom: '۱۴۰۵/۰۷/۳۱', // Mehr has 30 days
+      position: 'سوم',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/<details class="more"\s+open>/);
+    expect(fieldError(bad.body, 'gift-visibleFrom')).toBe('این تاریخ در تقویم نیست؛ مثلاً ۱۴۰۵/۰۱/۰۱ بنویسید.');
+    expect(fieldError(bad.body, 'gift-position')).toBe('یک عدد بنویسید.');
+    expect(inputTag(bad.body, 'gift-visibleFrom')).toMatch(/value="۱۴۰۵\/۰۷\/۳۱"[^>]*aria-invalid="true"/);
+    expect(inputTag(bad.body, 'gift-tiers-silver')).toContain('checked'); // what was ticked stays ticked
+    expect(inputTag(bad.body, 'gift-tiers-gold')).not.toContain('checked');
+
+    const backwards = await post('/panel/rewards/gifts', cookie, {
+      _csrf,
+      title: 'بستهٔ نوروزی',
+      cost: '۱۰',
+      costCurrency: 'coins',
+      active: 'on',
+      visibleFrom: '1406/01/13',
+      visibleTo: '1406/01/01',
+    });
+    expect(backwards.statusCode).toBe(400);
+    expect(fieldError(backwards.body, 'gift-visibleTo')).toBe('«نمایش تا» پیش از «نمایش از» است.');
+    expect(fieldError(backwards.body, 'gift-visibleFrom')).toBeUndefined();
+    // A tier the club does not have (a forged form) is refused, not dropped silently.
+    const unknownTier = await post('/panel/rewards/gifts', cookie, {
+      _csrf,
+      title: 'بستهٔ نوروزی',
+      cost: '۱۰',
+      costCurrency: 'coins',
+      tiers: ['platinum'],
+    });
+    expect(unknownTier.statusCode).toBe(400);
+    expect(fieldError(unknownTier.body, 'gift-tiers')).toBe('یکی از گزینه‌ها را انتخاب کنید.');
+    expect((await api.w.services.gifts.list(m())).length).toBe(before);
+
+    // Editing: the same checks, and the stored gift is left as it was.
+    const gift = await api.w.services.gifts.create(m(), { title: 'شال', costCurrency: 'coins', cost: 40, tiers: ['gold'] });
+    const edit = await post(`/panel/rewards/gifts/${gift.id}`, cookie, {
+      _csrf,
+      title: 'شال زمستانی',
+      cost: '40',
+      costCurrency: 'coins',
+      active: 'on',
+      visibleTo: '۱۴۰۵/۱۲/۳۰', // 1405 is no leap year: Esfand has 29 days
+    });
+    expect(edit.statusCode).toBe(400);
+    expect(fieldError(edit.body, 'gift-visibleTo')).toBe('این تاریخ در تقویم نیست؛ مثلاً ۱۴۰۵/۰۱/۰۱ بنویسید.');
+    expect(await api.w.services.gifts.get(m(), gift.id)).toMatchObject({ title: 'شال', tiers: ['gold'], visibleTo: null });
+  });
+});
+
 describe('who may create', () => {
   it('a cashier is refused everything, a manager the gift catalog (403, audited); a manager creates voucher campaigns and raffles', async () => {
     const gift = await api.w.services.gifts.create(m(), { title: 'دفترچه', costCurrency: 'coins', cost: 10 });

@@ -53,6 +53,13 @@ export function formFields(body: unknown): Record<string, string> {
   return out;
 }
 
+/** Every value of a repeated field (the ticked checkboxes of one name), trimmed, blanks and repeats left out. */
+export function formValues(body: unknown, name: string): string[] {
+  const val = ((body ?? {}) as Record<string, unknown>)[name];
+  const all = (Array.isArray(val) ? val : [val]).filter((x): x is string => typeof x === 'string').map((x) => x.trim());
+  return [...new Set(all.filter(Boolean))];
+}
+
 /** A card's facts: label and value pairs as a description list. */
 export function facts(items: readonly (readonly [string, HtmlValue])[]): Html {
   return html`<dl class="facts">

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Translate } from '../../../chat/i18n.js';
-import { parseJalaliDate, parseJalaliDateTime } from '../../../lib/jalali.js';
+import type { Gift } from '../../../domain/rewards/gift-service.js';
+import { parseJalaliDate, parseJalaliDateTime, tehranDay } from '../../../lib/jalali.js';
 import { parseWhole } from '../page-kit.js';
 import type { Field } from './fields.js';
 
@@ -41,18 +42,64 @@ export function giftFields(t: Translate): Field[] {
 }
 
 /**
- * A gift as the form says it, whole (also when editing): an empty stock is unlimited, an empty
- * description or picture is none.
+ * The gift's less common settings, under "more options": when members see it (Jalali days) and
+ * its place in the catalog. The tiers it is offered to are checkboxes of the club's tiers, drawn
+ * by the page.
  */
-export function giftFromForm(form: Form): Record<string, unknown> {
+export function giftMoreFields(): Field[] {
+  return [
+    { name: 'visibleFrom', kind: 'text', label: G('visible_from'), hint: G('visible_from_hint') },
+    { name: 'visibleTo', kind: 'text', label: G('visible_to'), hint: G('visible_to_hint') },
+    { name: 'position', kind: 'int', label: G('position'), hint: G('position_hint') },
+  ];
+}
+
+export type GiftDateField = 'visibleFrom' | 'visibleTo';
+
+/**
+ * A Jalali day typed in any digits as the moment Tehran's day starts (`start`) or ends (`end`);
+ * null when nothing was typed, 'bad' when there is no such day. A day that is the stored moment's
+ * own day keeps the stored moment (a window set to the minute through the API survives an edit
+ * of the gift's title).
+ */
+function dayEdge(typed: string, edge: 'start' | 'end', stored: Date | null | undefined): Date | null | 'bad' {
+  if (!typed) return null;
+  const day = parseJalaliDate(typed);
+  if (!day) return 'bad';
+  const iso = day.toISOString().slice(0, 10);
+  if (stored && tehranDay(stored) === iso) return stored;
+  return new Date(`${iso}T${edge === 'start' ? '00:00:00.000' : '23:59:59.999'}+03:30`);
+}
+
+/**
+ * A gift as the form says it, whole (also when editing): an empty stock is unlimited, an empty
+ * description or picture is none; no tier ticked is every tier, an empty day no limit, an empty
+ * position the default (0). `tiers`: the ticked tier keys. `days`: the window's two ends as
+ * moments, null when empty, 'bad' when the typed day does not exist (left out of `input`).
+ */
+export function giftFromForm(
+  form: Form,
+  tiers: readonly string[],
+  stored?: Pick<Gift, 'visibleFrom' | 'visibleTo'> | null,
+): { input: Record<string, unknown>; days: Record<GiftDateField, Date | null | 'bad'> } {
+  const from = dayEdge(text(form, 'visibleFrom'), 'start', stored?.visibleFrom);
+  const to = dayEdge(text(form, 'visibleTo'), 'end', stored?.visibleTo);
+  const moment = (d: Date | null | 'bad') => (d instanceof Date ? d.toISOString() : null);
   return {
-    title: text(form, 'title'),
-    description: text(form, 'description') || null,
-    cost: whole(form, 'cost'),
-    costCurrency: text(form, 'costCurrency'),
-    stock: whole(form, 'stock') ?? null,
-    imageUrl: text(form, 'imageUrl') || null,
-    active: form.active === 'on',
+    input: {
+      title: text(form, 'title'),
+      description: text(form, 'description') || null,
+      cost: whole(form, 'cost'),
+      costCurrency: text(form, 'costCurrency'),
+      stock: whole(form, 'stock') ?? null,
+      imageUrl: text(form, 'imageUrl') || null,
+      active: form.active === 'on',
+      tiers: [...tiers],
+      visibleFrom: moment(from),
+      visibleTo: moment(to),
+      position: whole(form, 'position') ?? 0,
+    },
+    days: { visibleFrom: from, visibleTo: to },
   };
 }
 

@@ -8,13 +8,14 @@ import { FORM } from '../deps.js';
 import { html, type Html } from '../html.js';
 import { section } from '../components.js';
 import { csrfField, panelPage } from '../layout.js';
-import { allowedView, auditChange, formFields, sendHtml, type PagesDeps } from '../page-kit.js';
+import { allowedView, auditChange, formFields, formValues, sendHtml, type PagesDeps } from '../page-kit.js';
 import type { PanelView } from '../view.js';
 import { fieldInput, getPath, shownValue, type Field } from '../forms/fields.js';
 import { issuesByField } from '../forms/zod-issues.js';
 import {
   giftFields,
   giftFromForm,
+  giftMoreFields,
   onFormRows,
   raffleFields,
   raffleFromForm,
@@ -25,6 +26,8 @@ import {
 type Typed = Record<string, string>;
 interface FormState {
   typed?: Typed;
+  /** The tiers ticked in what was typed (a repeated field, which `typed` keeps one of). */
+  tiers?: string[];
   errors?: Map<string, string>;
 }
 
@@ -54,6 +57,29 @@ function inputs(
   </div>`;
 }
 
+/** A checkbox per tier (named as the club names it); none ticked is every tier. */
+function tierChoices(v: PanelView, tiers: readonly string[], chosen: ReadonlySet<string>, error: string | undefined): Html {
+  const describedBy = error ? 'gift-tiers-hint gift-tiers-error' : 'gift-tiers-hint';
+  return html`<fieldset class="choices" aria-describedby="${describedBy}">
+    <legend>${v.t('panel_pages.gifts.field.tiers')}</legend>
+    <span class="muted" id="gift-tiers-hint">${v.t('panel_pages.gifts.field.tiers_hint')}</span>
+    ${tiers.map(
+      (k) =>
+        html`<label
+          ><input
+            type="checkbox"
+            id="gift-tiers-${k}"
+            name="tiers"
+            value="${k}"
+            ${chosen.has(k) ? html`checked` : ''}${error ? html` aria-invalid="true"` : ''}
+          />
+          ${v.tierName(k)}</label
+        >`,
+    )}
+    ${error ? html`<span class="error field-error" id="gift-tiers-error">${error}</span>` : ''}
+  </fieldset>`;
+}
+
 function editor(v: PanelView, action: string, state: FormState, body: Html, submit: string): Html {
   const top = state.errors?.get('');
   return html`<form method="post" action="${action}" class="stack" novalidate>
@@ -78,22 +104,60 @@ export async function rewardEditorPages(app: FastifyInstance, deps: PagesDeps) {
   const configure = (request: FastifyRequest, target: string) => allowedView(request, deps, 'settings', target);
   const runCampaign = (request: FastifyRequest, target: string) => allowedView(request, deps, 'campaigns', target);
 
-  // Gifts: a new one, or one of the catalog to change (also on or off).
-  const giftPage = (v: PanelView, gift: Gift | null, state: FormState = {}) => {
+  /** The tiers a gift may be limited to: the club's, and any the gift names that the club has since dropped. */
+  const tierKeys = async (merchantId: string, gift: Gift | null) => {
+    const club = (await deps.services.settings.get(merchantId)).tiers.levels.map((l) => l.key);
+    return [...club, ...(gift?.tiers ?? []).filter((k) => !club.includes(k))];
+  };
+
+  // Gifts: a new one, or one of the catalog to change (also on or off). Who may see it (tiers,
+  // days) and its place in the catalog are under "more options", open when one of them is set.
+  const giftPage = (v: PanelView, gift: Gift | null, tiers: readonly string[], state: FormState = {}) => {
     const action = gift ? `/panel/rewards/gifts/${gift.id}` : '/panel/rewards/gifts';
     const stored = gift ?? { active: true, costCurrency: 'coins' };
-    const body = inputs(v, 'gift', giftFields(v.t), stored, state);
+    const more = giftMoreFields();
+    // Stored days as the Jalali days typed; the default position (0) as an empty input.
+    const storedMore = {
+      visibleFrom: gift?.visibleFrom ? v.date(gift.visibleFrom) : null,
+      visibleTo: gift?.visibleTo ? v.date(gift.visibleTo) : null,
+      position: gift?.position || null,
+    };
+    const chosen = new Set(state.typed ? (state.tiers ?? []) : (gift?.tiers ?? []));
+    const open =
+      chosen.size > 0 ||
+      [...more.map((f) => f.name), 'tiers'].some((n) => state.errors?.has(n)) ||
+      more.some((f) => shownValue(f, getPath(storedMore, f.name), state.typed, v).trim() !== '');
+    const body = html`${inputs(v, 'gift', giftFields(v.t), stored, state)}
+      <details class="more" ${open ? html`open` : ''}>
+        <summary>${v.t('panel_pages.gifts.more')}</summary>
+        ${tierChoices(v, tiers, chosen, state.errors?.get('tiers'))} ${inputs(v, 'gift', more, storedMore, state)}
+      </details>`;
     const title = gift ? v.t('panel_pages.gifts.edit', { title: gift.title }) : v.t('panel_pages.gifts.new');
     return panelPage(v, title, section('gift-h', title, editor(v, action, state, body, v.t('panel_pages.gifts.save'))));
   };
 
-  /** Creates or changes the gift; on bad input, the form again (400) with what was typed and the errors. */
+  /**
+   * Creates or changes the gift; on bad input, the form again (400) with what was typed and the
+   * errors: the schema's, a day that does not exist, a window that ends before it starts, a tier
+   * the club does not have.
+   */
   const saveGift = async (request: FastifyRequest, reply: FastifyReply, v: PanelView, gift: Gift | null) => {
     const typed = formFields(request.body);
-    const input = giftFromForm(typed);
+    const ticked = formValues(request.body, 'tiers');
+    const tiers = await tierKeys(v.op.merchantId, gift);
+    const { input, days } = giftFromForm(
+      typed,
+      tiers.filter((k) => ticked.includes(k)),
+      gift,
+    );
     const parsed = giftInputSchema.safeParse(input);
-    if (!parsed.success)
-      return sendHtml(reply, giftPage(v, gift, { typed, errors: issuesByField(parsed.error.issues, names(giftFields(v.t)), v) }), 400);
+    const known = names([...giftFields(v.t), ...giftMoreFields()], 'tiers');
+    const errors = parsed.success ? new Map<string, string>() : issuesByField(parsed.error.issues, known, v);
+    if (ticked.some((k) => !tiers.includes(k))) errors.set('tiers', v.t('panel_pages.issue.choose'));
+    for (const f of ['visibleFrom', 'visibleTo'] as const) if (days[f] === 'bad') errors.set(f, v.t('panel_pages.gifts.bad_date'));
+    const { visibleFrom: from, visibleTo: to } = days;
+    if (from instanceof Date && to instanceof Date && to < from) errors.set('visibleTo', v.t('panel_pages.gifts.ends_before_start'));
+    if (errors.size) return sendHtml(reply, giftPage(v, gift, tiers, { typed, tiers: ticked, errors }), 400);
     const saved = gift ? await gifts.update(v.op.merchantId, gift.id, input) : await gifts.create(v.op.merchantId, input);
     await auditChange(deps, v.op, gift ? 'gifts.update' : 'gifts.create', saved.id, { title: saved.title, active: saved.active });
     return reply.redirect('/panel/rewards?saved=gift', 303);
@@ -101,7 +165,7 @@ export async function rewardEditorPages(app: FastifyInstance, deps: PagesDeps) {
 
   app.get('/rewards/gifts/new', async (request, reply) => {
     const v = await configure(request, 'gifts');
-    return sendHtml(reply, giftPage(v, null));
+    return sendHtml(reply, giftPage(v, null, await tierKeys(v.op.merchantId, null)));
   });
 
   app.post('/rewards/gifts', { schema: FORM }, async (request, reply) => {
@@ -113,7 +177,8 @@ export async function rewardEditorPages(app: FastifyInstance, deps: PagesDeps) {
     const params = idParams.safeParse(request.params);
     if (!params.success) return reply.callNotFound();
     const v = await configure(request, params.data.id);
-    return sendHtml(reply, giftPage(v, await gifts.get(v.op.merchantId, params.data.id)));
+    const gift = await gifts.get(v.op.merchantId, params.data.id);
+    return sendHtml(reply, giftPage(v, gift, await tierKeys(v.op.merchantId, gift)));
   });
 
   app.post('/rewards/gifts/:id', { schema: FORM }, async (request, reply) => {
