@@ -191,6 +191,10 @@ describe('who may see a gift: tiers, days, order', () => {
     expect(gift).toMatchObject({ tiers: ['gold'], position: 3, cost: 50 });
     expect(gift.visibleFrom?.toISOString()).toBe(new Date('2026-12-01T00:00:00+03:30').toISOString());
     expect(gift.visibleTo?.toISOString()).toBe(new Date('2026-12-11T23:59:59.999+03:30').toISOString());
+    // The catalog on the Rewards page says the limits at a glance.
+    expect((await get('/panel/rewards', cookie)).body).toMatch(
+      /کارت هدیهٔ طلایی\s*<span class="badge"\s*>فقط طلایی<\/span\s*>\s*<span class="badge"\s*>نمایش ۱۴۰۵\/۰۹\/۱۰ تا ۱۴۰۵\/۰۹\/۲۰<\/span\s*>/,
+    );
 
     const bronze = await memberIn(10);
     const gold = await memberIn(2500);

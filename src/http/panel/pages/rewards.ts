@@ -53,6 +53,14 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
           <td>
             ${g.imageUrl ? html`<img src="${g.imageUrl}" alt="" width="40" height="40" loading="lazy" />` : ''} ${g.title}
             ${g.active ? '' : html`<span class="badge">${t('panel_pages.gifts.inactive')}</span>`}
+            ${g.tiers.length ? html`<span class="badge">${t('panel_pages.gifts.only_tiers', { tiers: g.tiers.map(v.tierName).join('، ') })}</span>` : ''}
+            ${
+              g.visibleFrom || g.visibleTo
+                ? html`<span class="badge"
+                    >${t('panel_pages.gifts.window', { from: g.visibleFrom ? v.date(g.visibleFrom) : '…', to: g.visibleTo ? v.date(g.visibleTo) : '…' })}</span
+                  >`
+                : ''
+            }
           </td>
           <td>${v.num(g.cost)} ${t(`currency.${g.costCurrency}`)}</td>
           <td>${g.stock === null ? t('panel_pages.gifts.unlimited') : v.num(g.stock)}</td>
