@@ -86,14 +86,27 @@ describe('referrals end to end through the bot', () => {
     expect(link).toContain(`start=r_${aMember.referralCode}`);
     expect(invite!.text).toContain('دوستانی که عضو شدند: ۰');
 
+    // B opens the link and shares the phone: the welcome says the join gift before the first
+    // profile question, and the event worker's notice does not say it again afterwards.
     const b = h.user(502, 'Reza');
-    const bMember = await join(b, `/start ${link.split('start=')[1]}`);
-    expect(bMember.referrerId).toBe(aId);
     const aBefore = a.botMessages().at(-1)!.message_id;
-    const bBefore = b.botMessages().at(-1)!.message_id;
+    await b.send(`/start ${link.split('start=')[1]}`);
+    const welcome = await b.shareContact(newPhone(), 502, 3);
+    expect(welcome.map((m) => m.text)).toEqual([
+      expect.stringMatching(/^🎉 عضویت شما با موفقیت انجام شد[\s\S]*\n\n🎁 ۱۰ سکه هدیهٔ عضویت شما با دعوت سارا ا\.!$/),
+      expect.stringContaining('چند سؤال کوتاه داریم'),
+      'نام کوچک شما چیست؟',
+    ]);
+    const bMember = (await h.w.services.members.findByIdentity(h.merchantId, 'telegram', '502'))!;
+    expect(bMember.referrerId).toBe(aId);
+    expect(bMember.balances.coins).toBe(10); // what the welcome said is in the account already
     await events();
+    await b.send('سارا'); // the first name: the next question follows it, nothing in between
     expect(texts(a, aBefore).join('\n')).toContain('با دعوت شما عضو باشگاه شد! ۲۰ سکه جایزه گرفتید.');
-    expect(texts(b, bBefore).join('\n')).toContain('۱۰ سکه هدیهٔ عضویت شما با دعوت سارا ا.!');
+    expect(texts(b, 0).filter((t) => t.includes('هدیهٔ عضویت'))).toHaveLength(1);
+    expect(texts(b, welcome.at(-1)!.message_id)).toEqual(['نام خانوادگی‌تان؟']);
+    for (let i = 0; i < 3; i++) await b.send('⏭ رد شدن');
+    await b.send('⏭ رد شدن', 2);
 
     const aBeforeBuy = a.botMessages().at(-1)!.message_id;
     const bBeforeBuy = b.botMessages().at(-1)!.message_id;
