@@ -157,6 +157,22 @@ describe('referrals end to end through the bot', () => {
     expect(f.keyboardLabels()).toContain('💰 موجودی من');
   });
 
+  it('a phone shared while the code is asked: said to be known, the code question asked again with the tries used so far', async () => {
+    const g = h.user(507, 'Nazanin');
+    const phone = newPhone();
+    await g.join(phone);
+    await g.send('/code');
+    expect((await g.send('ZZZZZZ'))[0]!.text).toContain('کد را دوباره بنویسید');
+    const shared = await g.shareContact(phone, 507, 2);
+    expect(shared[0]!.text).toContain('قبلاً در باشگاه ثبت شده است');
+    expect(shared[1]!.text).toContain('کد معرف دوستتان');
+    expect(g.keyboardLabels()).toEqual(['⏭ رد شدن']);
+    expect((await g.send('YYYYYY'))[0]!.text).toContain('کد را دوباره بنویسید');
+    // The third wrong code is the last try (the phone did not start the count over).
+    expect((await g.send('XXXXXX'))[0]!.text).toContain('بعداً هم می‌توانید با /code دوباره امتحان کنید.');
+    expect(g.keyboardLabels()).toContain('💰 موجودی من');
+  });
+
   it('tampered payloads change nothing: another club’s code, a made-up code, one’s own code', async () => {
     const other = await h.w.newMerchant();
     const stranger = (
