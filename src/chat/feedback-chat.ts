@@ -34,6 +34,10 @@ export interface FeedbackStep {
 
 const INBOX_SIZE = 10;
 
+/** What a stale button or question may point at that is no longer there. */
+const isGone = (err: unknown) =>
+  isDomainError(err) && ['survey_not_found', 'ticket_not_found', 'question_not_found', 'not_a_custom_survey'].includes(err.code);
+
 /** The button actions `act` answers. */
 export const FEEDBACK_ACTIONS = [
   'survey.rate',
@@ -100,15 +104,8 @@ export class FeedbackChat {
         }
         case 'survey.answer':
           return await this.answer(member, c, action.responseId, action.questionId, action.value);
-        case 'ticket.new': {
-          const { items } = await tickets.categories(merchantId);
-          const category = items[action.category];
-          if (category === undefined) return null;
-          return {
-            screen: { text: c.t('support.ask_text', { category: categoryLabel(category, c) }) },
-            awaiting: { kind: 'ticket', category: action.category },
-          };
-        }
+        case 'ticket.new':
+          return await this.askTicket(member, c, action.category);
         case 'ticket.mine':
           return { screen: myTicketsScreen(await tickets.listMine(merchantId, member.id), c), awaiting: null };
         case 'ticket.view': {
@@ -116,26 +113,72 @@ export class FeedbackChat {
           if (ticket.memberId !== member.id) return null;
           return { screen: ticketScreen(ticket, messages, c), awaiting: null };
         }
-        case 'ticket.reply': {
-          const { ticket } = await tickets.get(merchantId, action.ticketId);
-          if (ticket.memberId !== member.id) return null;
-          if (ticket.status === 'closed') return { screen: { text: c.t('support.is_closed') }, awaiting: null };
-          return {
-            screen: { text: c.t('support.ask_reply', { number: formatNumber(ticket.number, c.locale) }) },
-            awaiting: { kind: 'reply', ticketId: ticket.id },
-          };
-        }
+        case 'ticket.reply':
+          return await this.askReply(member, c, action.ticketId);
         case 'ticket.close': {
           const ticket = await tickets.close(merchantId, action.ticketId, 'member', member.id);
           return { screen: { text: c.t('support.closed', { number: formatNumber(ticket.number, c.locale) }) }, awaiting: null };
         }
       }
     } catch (err) {
-      if (isDomainError(err) && ['survey_not_found', 'ticket_not_found', 'question_not_found', 'not_a_custom_survey'].includes(err.code))
-        return null;
+      if (isGone(err)) return null;
       throw err;
     }
     return null;
+  }
+
+  /**
+   * What was awaited, asked once more after something that was not its answer (a shared phone);
+   * null when it is gone (the survey, question or ticket), or closed.
+   */
+  async askAgain(member: Member, locale: Locale, awaiting: Awaiting): Promise<FeedbackStep | null> {
+    const c = await this.context(member, locale);
+    try {
+      switch (awaiting.kind) {
+        case 'comment':
+          return { screen: commentScreen(awaiting.responseId, c), awaiting };
+        case 'answer': {
+          const { survey, question } = await this.deps.surveys.question(
+            member.merchantId,
+            member.id,
+            awaiting.responseId,
+            awaiting.questionId,
+          );
+          return { screen: questionScreen(survey, awaiting.responseId, question, c), awaiting };
+        }
+        case 'ticket':
+          return await this.askTicket(member, c, awaiting.category);
+        case 'reply': {
+          const step = await this.askReply(member, c, awaiting.ticketId);
+          return step?.awaiting ? step : null;
+        }
+      }
+    } catch (err) {
+      if (isGone(err)) return null;
+      throw err;
+    }
+  }
+
+  /** A new ticket's text, in one of the club's categories. */
+  private async askTicket(member: Member, c: ScreenContext, index: number): Promise<FeedbackStep | null> {
+    const { items } = await this.deps.tickets.categories(member.merchantId);
+    const category = items[index];
+    if (category === undefined) return null;
+    return {
+      screen: { text: c.t('support.ask_text', { category: categoryLabel(category, c) }) },
+      awaiting: { kind: 'ticket', category: index },
+    };
+  }
+
+  /** The member's reply to their ticket (not to a closed one). */
+  private async askReply(member: Member, c: ScreenContext, ticketId: string): Promise<FeedbackStep | null> {
+    const { ticket } = await this.deps.tickets.get(member.merchantId, ticketId);
+    if (ticket.memberId !== member.id) return null;
+    if (ticket.status === 'closed') return { screen: { text: c.t('support.is_closed') }, awaiting: null };
+    return {
+      screen: { text: c.t('support.ask_reply', { number: formatNumber(ticket.number, c.locale) }) },
+      awaiting: { kind: 'reply', ticketId: ticket.id },
+    };
   }
 
   /** The member's typed message for what was awaited (a photo only for tickets). */

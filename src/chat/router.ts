@@ -11,8 +11,8 @@ import { campaignOf } from './start-payload.js';
 import { Turn, type ChatPeer, type RouterDeps } from './turn.js';
 import { join } from './flows/join.js';
 import { askProfileAgain, profileAnswer } from './flows/profile.js';
-import { referralCodeAnswer } from './flows/referral-code.js';
-import { feedbackAction, feedbackAnswer } from './features/feedback.js';
+import { askReferralCode, referralCodeAnswer } from './flows/referral-code.js';
+import { askFeedbackAgain, feedbackAction, feedbackAnswer } from './features/feedback.js';
 import { membershipAction, menuItem } from './features/membership.js';
 import { rewardAction } from './features/rewards.js';
 
@@ -84,11 +84,16 @@ export class ChatRouter {
     turn.menu();
   }
 
-  /** A phone shared by a member (the contact button again): it is registered already; a profile question in progress is asked again, else the menu. */
-  private contact(turn: Turn) {
+  /**
+   * A phone shared by a member (the contact button again): it is registered already. A question
+   * waiting for typed text (profile, referral code, survey, ticket) is asked again, else the menu.
+   */
+  private async contact(turn: Turn) {
     turn.note(turn.t('start.phone_known', { phone: formatPhone(turn.member.phone, turn.locale) }));
     const flow = turn.session.flow;
     if (flow?.kind === 'profile') return askProfileAgain(turn, flow);
+    if (flow?.kind === 'code') return askReferralCode(turn, flow.tries);
+    if (flow?.kind === 'feedback' && (await askFeedbackAgain(turn, flow.awaiting))) return;
     turn.menu();
   }
 

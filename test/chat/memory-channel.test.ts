@@ -78,7 +78,11 @@ describe('a messenger is an adapter: the in-memory test channel runs the whole m
     expect((await chat.input({ kind: 'action', action: { kind: 'survey.start', surveyId: survey.id } }))[0]!.text).toContain(
       'از کدام شعبه؟',
     );
-    await chat.press('ونک');
+    const question = texts(await chat.press('ونک'));
+    expect(question[0]).toContain('چه چیزی کم است؟');
+    // A phone shared instead of the typed answer: said to be known, the same question asked again.
+    const shared = texts(await chat.input({ kind: 'contact', phone, own: true }));
+    expect(shared).toEqual([expect.stringContaining('قبلاً در باشگاه ثبت شده است'), question[0]]);
     expect((await chat.text('پارکینگ'))[0]!.text).toBe(t('survey.done', { title: 'شعبهٔ تازه' }));
 
     const support = await chat.text(t('menu.support'));

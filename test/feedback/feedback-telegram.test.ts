@@ -100,6 +100,11 @@ describe('post-purchase survey in Telegram', () => {
     const alert = await waitFor(async () => manager.botMessages().find((m) => m.text?.includes('امتیاز پایین')) ?? undefined, 5_000, 50);
     expect(alert.text).toBe('⚠️ امتیاز پایین (۲ از ۵) — شعبهٔ ونک — تیکت #۱ باز شد.');
 
+    // A phone shared instead of the comment: the member is told it is known, and the comment is asked for again.
+    const shared = await member.shareContact(phone, 401, 2);
+    expect(shared[0]!.text).toContain('قبلاً در باشگاه ثبت شده است');
+    expect(shared[1]!.text).toBe('اگر نکته‌ای دارید همین‌جا بنویسید تا به دست فروشگاه برسد؛ یا «بدون نظر» را بزنید.');
+    expect(shared[1]!.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(['بدون نظر']);
     const [thanks] = await member.send('صف خیلی طولانی بود');
     expect(thanks!.text).toBe('🌷 ممنون از وقتی که گذاشتید! ۵ سکه به حسابتان اضافه شد.');
     const m = (await h.w.services.members.findByPhone(h.merchantId, phone))!;
@@ -155,6 +160,10 @@ describe('support tickets in Telegram', () => {
     ]);
     const [ask] = await member.press(categories!, 'tk:n:1');
     expect(ask!.text).toBe('پیامتان را دربارهٔ «امتیاز و جوایز» بنویسید (می‌توانید عکس هم بفرستید):');
+    // A phone shared instead of the message: said to be known, and the same question asked again.
+    const shared = await member.shareContact(phone, 401, 2);
+    expect(shared[0]!.text).toContain('قبلاً در باشگاه ثبت شده است');
+    expect(shared[1]!.text).toBe(ask!.text);
     const [opened] = await member.send('امتیاز خرید دیروزم نیامده');
     expect(opened!.text).toBe('✅ تیکت شمارهٔ ۲ ثبت شد. پاسخ همکاران ما همین‌جا به شما می‌رسد.');
 

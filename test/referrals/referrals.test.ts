@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translator } from '../../src/chat/i18n.js';
+import { notificationScreen } from '../../src/chat/screens/notification-screens.js';
 import { referralEvents, staffEvents } from '../../src/jobs/handlers.js';
 import { drainEvents } from '../helpers/events.js';
 import { createTestWorld, ledgerSums, newPhone, storedBalances, type TestWorld } from '../helpers/services.js';
@@ -151,6 +153,33 @@ describe('referral rewards', () => {
     } finally {
       w.clock.set(start);
     }
+  });
+
+  it('the friend’s join reward is told once: by the chat’s welcome when its call pays it, else by the notice', async () => {
+    const m = await w.newMerchant(settings);
+    const referrer = await join(m);
+    const friendEvents = async (friendId: string) =>
+      (await drain()).filter((e) => e.type === 'referral.rewarded' && e.payload.member_id === friendId);
+    const c = { t: translator('fa'), locale: 'fa' as const, clubName: 'x', moneyUnit: 'IRT' as const, tierName: (k: string) => k };
+
+    // The chat pays first (the usual case): it says the reward; the worker's own call adds no event, and no notice follows.
+    const first = await join(m, referrer.id);
+    const told = await w.services.referrals.onJoined(m, first.id, referrer.id, true, { toldInChat: true });
+    expect(told).toEqual({ currency: 'coins', amount: 10, otherName: null });
+    const [paid, ...more] = await friendEvents(first.id);
+    expect(more).toEqual([]);
+    expect(paid!.type === 'referral.rewarded' && paid!.payload.told_in_chat).toBe(true);
+    expect(notificationScreen(paid!, c)).toBeNull();
+    expect((await balances(first.id)).coins).toBe(10);
+
+    // The worker paid first (a race): the chat's call says nothing, the worker's notice tells it.
+    const second = await join(m, referrer.id);
+    await w.services.referrals.onJoined(m, second.id, referrer.id, true);
+    expect(await w.services.referrals.onJoined(m, second.id, referrer.id, true, { toldInChat: true })).toBeNull();
+    const [notice, ...again] = await friendEvents(second.id);
+    expect(again).toEqual([]);
+    expect(notificationScreen(notice!, c)?.text).toContain('۱۰ سکه هدیهٔ عضویت شما با دعوت دوستتان!');
+    expect((await balances(second.id)).coins).toBe(10);
   });
 
   it('30 friends joining through one link at once: the referrer’s daily cap holds exactly, every friend is rewarded', async () => {

@@ -86,14 +86,27 @@ describe('referrals end to end through the bot', () => {
     expect(link).toContain(`start=r_${aMember.referralCode}`);
     expect(invite!.text).toContain('دوستانی که عضو شدند: ۰');
 
+    // B opens the link and shares the phone: the welcome says the join gift before the first
+    // profile question, and the event worker's notice does not say it again afterwards.
     const b = h.user(502, 'Reza');
-    const bMember = await join(b, `/start ${link.split('start=')[1]}`);
-    expect(bMember.referrerId).toBe(aId);
     const aBefore = a.botMessages().at(-1)!.message_id;
-    const bBefore = b.botMessages().at(-1)!.message_id;
+    await b.send(`/start ${link.split('start=')[1]}`);
+    const welcome = await b.shareContact(newPhone(), 502, 3);
+    expect(welcome.map((m) => m.text)).toEqual([
+      expect.stringMatching(/^🎉 عضویت شما با موفقیت انجام شد[\s\S]*\n\n🎁 ۱۰ سکه هدیهٔ عضویت شما با دعوت سارا ا\.!$/),
+      expect.stringContaining('چند سؤال کوتاه داریم'),
+      'نام کوچک شما چیست؟',
+    ]);
+    const bMember = (await h.w.services.members.findByIdentity(h.merchantId, 'telegram', '502'))!;
+    expect(bMember.referrerId).toBe(aId);
+    expect(bMember.balances.coins).toBe(10); // what the welcome said is in the account already
     await events();
+    await b.send('سارا'); // the first name: the next question follows it, nothing in between
     expect(texts(a, aBefore).join('\n')).toContain('با دعوت شما عضو باشگاه شد! ۲۰ سکه جایزه گرفتید.');
-    expect(texts(b, bBefore).join('\n')).toContain('۱۰ سکه هدیهٔ عضویت شما با دعوت سارا ا.!');
+    expect(texts(b, 0).filter((t) => t.includes('هدیهٔ عضویت'))).toHaveLength(1);
+    expect(texts(b, welcome.at(-1)!.message_id)).toEqual(['نام خانوادگی‌تان؟']);
+    for (let i = 0; i < 3; i++) await b.send('⏭ رد شدن');
+    await b.send('⏭ رد شدن', 2);
 
     const aBeforeBuy = a.botMessages().at(-1)!.message_id;
     const bBeforeBuy = b.botMessages().at(-1)!.message_id;
@@ -142,6 +155,22 @@ describe('referrals end to end through the bot', () => {
     const [last] = await f.send('XXXXXX');
     expect(last!.text).toBe('این کد معرف در این باشگاه پیدا نشد. لطفاً دوباره بررسی کنید.\nبعداً هم می‌توانید با /code دوباره امتحان کنید.');
     expect(f.keyboardLabels()).toContain('💰 موجودی من');
+  });
+
+  it('a phone shared while the code is asked: said to be known, the code question asked again with the tries used so far', async () => {
+    const g = h.user(507, 'Nazanin');
+    const phone = newPhone();
+    await g.join(phone);
+    await g.send('/code');
+    expect((await g.send('ZZZZZZ'))[0]!.text).toContain('کد را دوباره بنویسید');
+    const shared = await g.shareContact(phone, 507, 2);
+    expect(shared[0]!.text).toContain('قبلاً در باشگاه ثبت شده است');
+    expect(shared[1]!.text).toContain('کد معرف دوستتان');
+    expect(g.keyboardLabels()).toEqual(['⏭ رد شدن']);
+    expect((await g.send('YYYYYY'))[0]!.text).toContain('کد را دوباره بنویسید');
+    // The third wrong code is the last try (the phone did not start the count over).
+    expect((await g.send('XXXXXX'))[0]!.text).toContain('بعداً هم می‌توانید با /code دوباره امتحان کنید.');
+    expect(g.keyboardLabels()).toContain('💰 موجودی من');
   });
 
   it('tampered payloads change nothing: another club’s code, a made-up code, one’s own code', async () => {

@@ -40,6 +40,7 @@ describe('WhatsApp: joining', () => {
     const replies = await sara.send(prefilled);
     expect(replies[0]).toContain('به باشگاه مشتریان HTTP Shop خوش آمدید');
     expect(replies[0]).toContain('۰۹۱۲'); // the phone came from WhatsApp, in Persian digits
+    expect(replies[0]).toContain('🎁 ۱۰ سکه هدیهٔ عضویت شما با دعوت دوستتان!'); // said before the first profile question
     expect(replies.at(-1)).toContain(t('profile_steps.first_name'));
 
     const joined = await h.w.services.members.findByPhone(h.merchantId, phone);
@@ -61,9 +62,17 @@ describe('WhatsApp: joining', () => {
     expect(profile).toMatchObject({ firstName: 'سارا', lastName: null, gender: 'female', city: 'تهران' });
     expect(profile.birthDate?.toISOString().slice(0, 10)).toBe('1991-09-22');
 
-    await h.drain(); // member.joined → the referral reward
+    // member.joined → the referral reward, paid with the welcome already: no notice says it again.
+    const sender = await h.startSender(10);
+    try {
+      await h.drain();
+      expect((await sara.inbox(1500)).map((m) => m.text)).toEqual([]);
+    } finally {
+      await sender.stop();
+    }
     const after = await h.w.services.members.get(h.merchantId, referrer.id);
     expect(after.balances.coins).toBe(20);
+    expect((await h.w.services.members.get(h.merchantId, joined!.id)).balances.coins).toBe(10);
   });
 
   it('"منو" or "menu" during the profile questions leads to the menu; it is not taken as a name', async () => {

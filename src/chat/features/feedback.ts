@@ -28,3 +28,11 @@ export async function feedbackAction(turn: Turn, action: Action): Promise<boolea
 export async function feedbackAnswer(turn: Turn, awaiting: Awaiting, text: string, photo: string | null) {
   step(turn, await turn.deps.feedback.text(turn.member, turn.locale, awaiting, text, photo));
 }
+
+/** The survey or ticket question in progress once more, after something that was not its answer; false when it is gone. */
+export async function askFeedbackAgain(turn: Turn, awaiting: Awaiting): Promise<boolean> {
+  const s = await turn.deps.feedback.askAgain(turn.member, turn.locale, awaiting);
+  if (!s) return false;
+  step(turn, s);
+  return true;
+}

@@ -1,5 +1,6 @@
 import { isDomainError } from '../../domain/errors.js';
-import { formatPhone } from '../format.js';
+import type { Member } from '../../domain/members/types.js';
+import { formatAmount, formatPhone } from '../format.js';
 import type { ChatInput } from '../input.js';
 import { balancesLine } from '../screens/member-screens.js';
 import type { Screen } from '../screens/types.js';
@@ -57,15 +58,41 @@ export async function join(turn: Turn, input: ChatInput) {
   }
   const balances = balancesLine(member.balances, c);
   const code = member.memberCode;
+  const gift = await joinGift(turn, member);
+  const said = (text: string) => (gift ? `${text}\n\n${gift}` : text);
   if (turn.whatsapp) {
     const name = peer.name?.trim() ? ` ${peer.name.trim()}` : '';
     turn.note(
-      outcome.claimed
-        ? t('whatsapp.claimed', { name, club: c.clubName, balances, code })
-        : t('whatsapp.joined', { name, club: c.clubName, phone: formatPhone(member.phone, turn.locale), code }),
+      said(
+        outcome.claimed
+          ? t('whatsapp.claimed', { name, club: c.clubName, balances, code })
+          : t('whatsapp.joined', { name, club: c.clubName, phone: formatPhone(member.phone, turn.locale), code }),
+      ),
     );
-  } else turn.note(outcome.claimed ? t('start.claimed', { balances, code }) : t('start.joined', { code }));
+  } else turn.note(said(outcome.claimed ? t('start.claimed', { balances, code }) : t('start.joined', { code })));
   turn.note(t(turn.whatsapp ? 'whatsapp.profile_intro' : 'start.profile_intro'));
   turn.peer.member = member;
   startProfile(turn);
+}
+
+/**
+ * A friend's link earns the new member a join reward: paid here, before the answer, so the
+ * welcome says it ahead of the profile questions (a notice would come after the first of them).
+ * The event worker pays the same reward idempotently for a join it sees; whichever call pays
+ * it tells it: this one in the welcome (its event carries told_in_chat), else that one's notice.
+ * A failure here leaves the reward to the worker and its notice.
+ */
+async function joinGift(turn: Turn, member: Member): Promise<string | null> {
+  if (!member.referrerId || !member.joinedNew) return null;
+  try {
+    const reward = await turn.deps.referrals.onJoined(turn.merchantId, member.id, member.referrerId, true, { toldInChat: true });
+    if (!reward) return null;
+    const { c } = turn;
+    const amount = formatAmount(reward.currency, reward.amount, c.moneyUnit, c.locale, c.t);
+    const name = reward.otherName;
+    return c.t(`notify.referral_join_friend${name ? '' : '_anon'}`, { name, reward: amount });
+  } catch (err) {
+    turn.deps.logger.warn({ err, memberId: member.id }, 'join reward left to the event worker');
+    return null;
+  }
 }

@@ -13,8 +13,9 @@ const question = (turn: Turn, text: string) => ({
   role: 'note' as const,
 });
 
-export function askReferralCode(turn: Turn) {
-  turn.ask({ kind: 'code', tries: 1 }, turn.whatsapp ? turn.t('whatsapp.ask_code') : question(turn, turn.t('referral.ask_code')));
+/** The code question; asked again (after something that was not its answer) with the tries used so far. */
+export function askReferralCode(turn: Turn, tries = 1) {
+  turn.ask({ kind: 'code', tries }, turn.whatsapp ? turn.t('whatsapp.ask_code') : question(turn, turn.t('referral.ask_code')));
 }
 
 /** A friend's referral code after joining: accepted, asked again, or refused with the reason; then the menu. */

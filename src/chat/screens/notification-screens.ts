@@ -24,7 +24,8 @@ function entryLines(entries: Entry[], c: ScreenContext, refType?: string): strin
 
 /**
  * What a member is told when something happens to their account; null when the event is not
- * news to them (a purchase that earned nothing, a join the bot already answered).
+ * news to them (a purchase that earned nothing, a join the bot already answered, with its
+ * referral reward).
  */
 export function notificationScreen(event: ClubEvent, c: ScreenContext, extras: { inviteLink?: string } = {}): Screen | null {
   switch (event.type) {
@@ -43,7 +44,8 @@ export function notificationScreen(event: ClubEvent, c: ScreenContext, extras: {
     case 'referral.rewarded': {
       const p = event.payload;
       const entry = p.entries[0];
-      if (!entry) return null;
+      // A reward the chat's answer to joining said already (before the first profile question).
+      if (!entry || p.told_in_chat) return null;
       const reward = formatAmount(entry.currency, entry.amount, c.moneyUnit, c.locale, c.t);
       const name = p.other_name;
       const key = `notify.referral_${p.trigger}_${p.beneficiary}${name ? '' : '_anon'}`;

@@ -67,6 +67,8 @@ export const eventSchemas = {
     beneficiary: z.enum(['referrer', 'friend']),
     /** The other member's masked name. */
     other_name: z.string().nullable(),
+    /** The friend read it in the chat's reply to their joining (with the link): no notice repeats it. */
+    told_in_chat: z.boolean().optional(),
   }),
   'wheel.spun': ledgerOperation.extend({ prize_label: z.string(), prize_kind: z.enum(PRIZE_KINDS) }),
   'survey.rewarded': ledgerOperation,

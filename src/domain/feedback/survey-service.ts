@@ -79,6 +79,15 @@ export class SurveyService {
     return r;
   }
 
+  /** A question of the member's response, to ask again (a survey_not_found or question_not_found error when gone). */
+  async question(merchantId: string, memberId: string, responseId: string, questionId: string) {
+    const r = await this.own(merchantId, memberId, responseId);
+    const survey = await this.get(merchantId, r.surveyId);
+    const question = survey.questions.find((x) => x.id === questionId);
+    if (!question) throw notFound('question_not_found', 'No such question');
+    return { survey, question };
+  }
+
   /** 1–5 stars; the first answer counts (a second tap changes nothing). */
   async rate(
     merchantId: string,

@@ -12,6 +12,13 @@ import type { Beneficiary, ReferralStats, ReferralStore, ReferralTrigger } from 
 
 const DAY_MS = 86_400_000;
 
+/** A friend's join reward, paid by the call that tells it; `otherName`: the referrer's masked name. */
+export interface JoinReward {
+  currency: Reward['currency'];
+  amount: number;
+  otherName: string | null;
+}
+
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
 
 /** Why a typed referral code is refused; each has a message for the member (`referral.<code>`). */
@@ -56,10 +63,21 @@ export class ReferralService {
     if (referrer && referrer.status === 'active') await this.deps.store.recordInvite(merchantId, referrer.id, channel, openerId);
   }
 
-  /** A member joined; if a referrer brought them and their phone was new, both sides may earn. */
-  async onJoined(merchantId: string, friendId: string, referrerId: string | null, newPhone: boolean): Promise<void> {
-    if (!referrerId || !newPhone) return;
-    await this.rewardTrigger(merchantId, 'join', referrerId, friendId);
+  /**
+   * A member joined; if a referrer brought them and their phone was new, both sides may earn.
+   * `toldInChat`: the caller tells the friend their reward in its own reply (the chat answering
+   * the shared phone), so the friend's reward this call pays is marked and no notice repeats it.
+   * Returns that reward, or null: none, or paid by another call already (whose notice tells it).
+   */
+  async onJoined(
+    merchantId: string,
+    friendId: string,
+    referrerId: string | null,
+    newPhone: boolean,
+    opts: { toldInChat?: boolean } = {},
+  ): Promise<JoinReward | null> {
+    if (!referrerId || !newPhone) return null;
+    return this.rewardTrigger(merchantId, 'join', referrerId, friendId, undefined, opts.toldInChat);
   }
 
   /**
@@ -110,9 +128,18 @@ export class ReferralService {
     }
   }
 
-  private async rewardTrigger(merchantId: string, trigger: ReferralTrigger, referrerId: string, friendId: string, orderId?: string) {
+  /** Pays the trigger's rewards; returns the friend's when this call paid it and the caller tells it (`toldInChat`). */
+  private async rewardTrigger(
+    merchantId: string,
+    trigger: ReferralTrigger,
+    referrerId: string,
+    friendId: string,
+    orderId?: string,
+    toldInChat = false,
+  ): Promise<JoinReward | null> {
     const { referrals } = await this.deps.settings.get(merchantId);
-    if (!referrals.enabled) return;
+    if (!referrals.enabled) return null;
+    let told: JoinReward | null = null;
     const rule = trigger === 'join' ? referrals.onJoin : referrals.onFirstPurchase;
     const day = tehranDay(this.clock.now());
     for (const beneficiary of ['referrer', 'friend'] as const) {
@@ -135,13 +162,17 @@ export class ReferralService {
       });
       if (outcome.status === 'capped' || (outcome.status === 'existing' && outcome.reversed)) continue;
       const granted = outcome.status === 'existing' ? { ...reward, currency: outcome.currency, amount: outcome.amount } : reward;
-      await this.pay(merchantId, outcome.id, beneficiary === 'referrer' ? referrerId : friendId, granted, {
+      const tell = toldInChat && beneficiary === 'friend';
+      const paid = await this.pay(merchantId, outcome.id, beneficiary === 'referrer' ? referrerId : friendId, granted, {
         trigger,
         beneficiary,
         referrerId,
         friendId,
+        toldInChat: tell,
       });
+      if (tell && paid) told = { currency: granted.currency, amount: granted.amount, otherName: paid.otherName };
     }
+    return told;
   }
 
   private async pay(
@@ -149,15 +180,16 @@ export class ReferralService {
     rewardId: string,
     memberId: string,
     reward: Reward,
-    about: { trigger: ReferralTrigger; beneficiary: Beneficiary; referrerId: string; friendId: string },
-  ) {
+    about: { trigger: ReferralTrigger; beneficiary: Beneficiary; referrerId: string; friendId: string; toldInChat?: boolean },
+  ): Promise<{ otherName: string | null } | null> {
     const other = await this.deps.members.get(merchantId, about.beneficiary === 'referrer' ? about.friendId : about.referrerId);
+    const otherName = maskedName(other);
     const expiresAt = reward.expiresInDays
       ? new Date(this.clock.now().getTime() + reward.expiresInDays * DAY_MS)
       : reward.currency === 'coins'
         ? null
         : undefined;
-    await this.deps.ledger.apply({
+    const { replayed } = await this.deps.ledger.apply({
       merchantId,
       memberId,
       idempotencyKey: `referral:${rewardId}`,
@@ -178,8 +210,15 @@ export class ReferralService {
         },
       ],
       eventType: 'referral.rewarded',
-      event: { trigger: about.trigger, beneficiary: about.beneficiary, other_name: maskedName(other) },
+      event: {
+        trigger: about.trigger,
+        beneficiary: about.beneficiary,
+        other_name: otherName,
+        ...(about.toldInChat ? { told_in_chat: true } : {}),
+      },
     });
+    // A replay wrote nothing: the call that paid it wrote the event (and its notice tells).
+    return replayed ? null : { otherName };
   }
 
   /** A member who joined without a link types a friend's code (within the allowed days). */
