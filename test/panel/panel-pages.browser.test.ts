@@ -280,7 +280,7 @@ describe.skipIf(!hasChromium)('the club pages in Chromium', () => {
     await page.click('button:has-text("ذخیرهٔ هدیه")');
     await page.waitForSelector('text=هدیه ذخیره شد.');
     const catalog = await page.locator('section[aria-labelledby="gifts-h"]').innerText();
-    expect(catalog).toMatch(/جاکلیدی\s+۳۰ سکه\s+۱۲/);
+    expect(catalog).toMatch(/جاکلیدی\s+فقط طلایی\s+نمایش از ۱۴۰۵\/۰۹\/۱۰\s+۳۰ سکه\s+۱۲/);
     const gift = (await h.w.services.gifts.list(h.merchantId)).find((g) => g.title === 'جاکلیدی');
     expect(gift).toMatchObject({ cost: 30, stock: 12, active: true, tiers: ['gold'], visibleTo: null });
     expect(gift?.visibleFrom?.toISOString()).toBe(new Date('2026-12-01T00:00:00+03:30').toISOString());

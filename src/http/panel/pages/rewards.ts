@@ -24,6 +24,12 @@ interface PageOpts {
 }
 
 const idParams = z.object({ id: z.uuid() });
+
+/** When a gift is shown: from a day, until a day, or both. */
+function giftWindow(v: PanelView, from: Date | null, to: Date | null): string {
+  if (from && to) return v.t('panel_pages.gifts.window', { from: v.date(from), to: v.date(to) });
+  return from ? v.t('panel_pages.gifts.window_from', { from: v.date(from) }) : v.t('panel_pages.gifts.window_to', { to: v.date(to!) });
+}
 const stepParams = z.object({ id: z.uuid(), step: z.enum(['approve', 'ship', 'reject']) });
 /** What a redirect after a change says it saved: the wheel, a gift request's step, a gift, a voucher campaign (new, or on/off), a raffle. */
 const SAVED = ['wheel', 'step', 'gift', 'voucher', 'voucher_state', 'raffle', 'raffle_cancelled'] as const;
@@ -54,13 +60,7 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
             ${g.imageUrl ? html`<img src="${g.imageUrl}" alt="" width="40" height="40" loading="lazy" />` : ''} ${g.title}
             ${g.active ? '' : html`<span class="badge">${t('panel_pages.gifts.inactive')}</span>`}
             ${g.tiers.length ? html`<span class="badge">${t('panel_pages.gifts.only_tiers', { tiers: g.tiers.map(v.tierName).join('، ') })}</span>` : ''}
-            ${
-              g.visibleFrom || g.visibleTo
-                ? html`<span class="badge"
-                    >${t('panel_pages.gifts.window', { from: g.visibleFrom ? v.date(g.visibleFrom) : '…', to: g.visibleTo ? v.date(g.visibleTo) : '…' })}</span
-                  >`
-                : ''
-            }
+            ${g.visibleFrom || g.visibleTo ? html`<span class="badge">${giftWindow(v, g.visibleFrom, g.visibleTo)}</span>` : ''}
           </td>
           <td>${v.num(g.cost)} ${t(`currency.${g.costCurrency}`)}</td>
           <td>${g.stock === null ? t('panel_pages.gifts.unlimited') : v.num(g.stock)}</td>
