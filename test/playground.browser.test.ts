@@ -421,6 +421,49 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
     }
   }, 90_000);
 
+  it("a friend's referral link opened as /playground?start=r_<code> joins through it with one press; in the chat, the member's own t.me invite link opens here too", async () => {
+    const { chromium } = await import('playwright-core');
+    const { rows } = await db.pool.query<{ id: string; code: string }>(
+      "SELECT id, referral_code AS code FROM members WHERE status = 'active' ORDER BY created_at LIMIT 1",
+    );
+    const friend = rows[0]!;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: PHONE });
+      await page.goto(`${base}/playground?start=r_${friend.code}`);
+      await page.waitForSelector('#botName:not(:empty)');
+      expect(await page.inputValue('#payload')).toBe(`r_${friend.code}`); // ready in the deep-link field
+      await page.fill('#phone', '09128887700');
+      await page.dispatchEvent('#phone', 'change');
+      await page.click('#openLink');
+      await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
+      await page.waitForSelector('text=عضویت شما با موفقیت انجام شد', { timeout: 10_000 });
+      const joined = await db.pool.query<{ id: string; referrer_id: string; code: string }>(
+        "SELECT id, referrer_id, referral_code AS code FROM members WHERE phone = '+989128887700'",
+      );
+      expect(joined.rows.map((r) => r.referrer_id)).toEqual([friend.id]);
+      const invitee = joined.rows[0]!;
+
+      // The invite screen's t.me link to this bot stays in the playground: it fills the field, and a new user's Start joins through it.
+      await page.fill('#text', '/invite');
+      await page.click('#composer button');
+      const link = page.locator(`.msg.bot a[href*="t.me/"][href$="start=r_${invitee.code}"]`).first();
+      await link.click({ timeout: 10_000 });
+      expect(new URL(page.url()).pathname).toBe('/playground');
+      expect(await page.inputValue('#payload')).toBe(`r_${invitee.code}`);
+      await page.click('#newUser');
+      await page.fill('#phone', '09128887711');
+      await page.dispatchEvent('#phone', 'change');
+      await page.click('#start', { timeout: 10_000 });
+      await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
+      await page.waitForSelector('text=عضویت شما با موفقیت انجام شد', { timeout: 10_000 });
+      const second = await db.pool.query("SELECT referrer_id FROM members WHERE phone = '+989128887711'");
+      expect(second.rows).toEqual([{ referrer_id: invitee.id }]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
   it("the SMS tab: a purchase by a phone that has not joined lands in that phone's inbox with a join link, and the opt-out word can be answered", async () => {
     const { chromium } = await import('playwright-core');
     const creds = JSON.parse(await readFile(join(dataDir, 'demo-merchant.json'), 'utf8'));
@@ -438,6 +481,14 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       const sms = await page.locator('.msg.bot').last().innerText();
       expect(sms).toContain('۲۰۰ امتیاز');
       expect(sms).toMatch(/http:\/\/localhost:\d+\/j\/[A-Za-z0-9_-]{10}/);
+      // Its join link (a link in the inbox) leads to the demo's own bot: the playground, the SMS source ready as the deep link.
+      const href = await page.locator('.msg.bot >> nth=-1 >> a[href*="/j/"]').getAttribute('href');
+      const opened = await browser.newPage({ viewport: PHONE });
+      await opened.goto(href!);
+      await opened.waitForSelector('#botName:not(:empty)', { timeout: 10_000 });
+      expect(new URL(opened.url()).pathname).toBe('/playground');
+      expect(await opened.inputValue('#payload')).toBe('s_sms');
+      await opened.close();
       expect(sms.trim().endsWith('لغو۱۱')).toBe(true);
       await page.fill('#text', 'لغو ۱۱');
       await page.click('#composer button');

@@ -3,19 +3,34 @@ import { pingRedis } from '../redis.js';
 import { MerchantAuthStore } from '../db/repositories/merchant-auth-store.js';
 import { baleWebhookRoute, telegramWebhookRoute } from '../channels/telegram/webhook-route.js';
 import { localBotApiRoutes } from '../channels/telegram/local/routes.js';
-import { playgroundRoutes, playgroundTabs, type PlaygroundOptions } from '../channels/telegram/local/playground.js';
+import { playgroundRoutes, playgroundStartLink, playgroundTabs, type PlaygroundOptions } from '../channels/telegram/local/playground.js';
 import { demoEndpointRoutes } from './demo-endpoint.js';
 import { LOCAL_BALE_API_PREFIX, LOCAL_BOT_API_PREFIX, type Container } from './container.js';
 import { LOCAL_WHATSAPP_PREFIX, localWhatsAppRoutes } from '../channels/whatsapp/local/routes.js';
 import type { RunningRole } from './roles.js';
 import { smsInboundRoute } from '../http/routes/sms-inbound.js';
 import { LOCAL_SMS_PREFIX, localSmsRoutes } from '../channels/sms/local/routes.js';
+import { demoMode } from '../config.js';
+
+/**
+ * Demo mode with the built-in Bot API: a short link to one of its bots (t.me, or ble.ir with the
+ * local Bale) opens the playground with that link ready, since there is no such bot on the
+ * internet. Undefined otherwise: with a real bot token links go to t.me as they are.
+ */
+export function demoShortLinkTargets(
+  c: Pick<Container, 'config' | 'localBotApi' | 'localBaleApi'>,
+): ((url: string) => string | null) | undefined {
+  const telegram = c.localBotApi;
+  if (!demoMode(c.config) || !telegram) return undefined;
+  return (url) => playgroundStartLink(url, { telegram, bale: c.localBaleApi });
+}
 
 export async function startApiRole(c: Container): Promise<RunningRole> {
   const local = c.localBotApi;
   const app = await buildHttpServer({
     logger: c.logger,
     inFlight: c.inFlight,
+    localLinks: demoShortLinkTargets(c),
     checks: {
       postgres: () => c.db.ping(),
       redis: () => pingRedis(c.redis),

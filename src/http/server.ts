@@ -36,6 +36,8 @@ export interface HttpDeps {
   panel?: PanelDeps;
   /** Counts the /v1 requests being served, for background work in the same process. */
   inFlight?: InFlight;
+  /** Demo mode: short links to the local bots lead to the playground (see shortLinkRoutes); absent otherwise. */
+  localLinks?: (url: string) => string | null;
   /** Extra route plugins from other parts of the app (Telegram webhook, playground). */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -103,7 +105,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       settings: deps.api.services.settings,
     });
     await app.register(v1Routes, { prefix: '/v1', ...deps.api, inFlight: deps.inFlight });
-    await app.register(shortLinkRoutes, { links: deps.api.services.shortLinks });
+    await app.register(shortLinkRoutes, { links: deps.api.services.shortLinks, local: deps.localLinks });
   }
   if (deps.panel) await app.register(panelRoutes(deps.panel), { prefix: '/panel' });
   for (const plugin of deps.plugins ?? []) await plugin(app);

@@ -37,6 +37,8 @@ export async function createTestApi(
     plugins?: (w: TestWorld) => ((app: FastifyInstance) => Promise<void>)[];
     /** Mount the web panel (its sessions in the test Redis). */
     panel?: boolean;
+    /** Where short links lead in demo mode (the api role's demoShortLinkTargets). */
+    localLinks?: (url: string) => string | null;
     /** Serve an existing world (a Telegram harness's); its owner closes it. */
     world?: { w: TestWorld; r: TestRedis };
   } = {},
@@ -56,6 +58,7 @@ export async function createTestApi(
       failedAuthPerMinute: opts.failedAuthPerMinute,
     },
     plugins: opts.plugins?.(w),
+    localLinks: opts.localLinks,
     panel: opts.panel
       ? {
           access: testPanelAccess(w, r),

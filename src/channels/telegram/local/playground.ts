@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { isLocale, translator } from '../../../chat/i18n.js';
+import type { LocalBotApi } from './local-bot-api.js';
 
 const require = createRequire(import.meta.url);
 const PAGE = readFileSync(resolve(import.meta.dirname, 'playground.html'), 'utf8');
@@ -14,7 +15,7 @@ const FONT = resolve(require.resolve('vazirmatn/package.json'), '..', 'fonts/web
 /** The playground's first user (both tabs); the sample purchase the server prints uses this phone. */
 export const FIRST_USER_PHONE = '09121234567';
 
-function page(template: string, lang: string | undefined, root: string, extra: { tabs: string }): string {
+function page(template: string, lang: string | undefined, root: string, extra: { tabs: string; startHost?: string }): string {
   const locale = isLocale(lang) ? lang : 'fa';
   const t = translator(locale);
   const strings = t('playground', { returnObjects: true }) as Record<string, string>;
@@ -23,6 +24,7 @@ function page(template: string, lang: string | undefined, root: string, extra: {
     .replaceAll('__DIR__', locale === 'fa' ? 'rtl' : 'ltr')
     .replaceAll('__ROOT__', root)
     .replaceAll('__FIRST_PHONE__', FIRST_USER_PHONE)
+    .replaceAll('__START_HOST__', extra.startHost ?? 't.me')
     .replace('__TABS__', extra.tabs)
     .replace('__STRINGS__', JSON.stringify(strings))
     .replace(/__([A-Z_]+)__/g, (_, key: string) => strings[key.toLowerCase()] ?? key);
@@ -74,7 +76,10 @@ export function playgroundRoutes(apiRoot: string, opts: PlaygroundOptions = {}):
     const serve = (path: string, template: string, root: string, tab: PlaygroundTab) =>
       app.get(path, { schema: { hide: true } }, async (request, reply) => {
         const lang = (request.query as { lang?: string }).lang;
-        return reply.type('text/html; charset=utf-8').send(page(template, lang, root, { tabs: tabs(isLocale(lang) ? lang : 'fa', tab) }));
+        const startHost = tab === 'bale' ? 'ble.ir' : 't.me';
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(page(template, lang, root, { tabs: tabs(isLocale(lang) ? lang : 'fa', tab), startHost }));
       });
     // Demo mode has nothing else at the root: a newcomer opening the server lands in the playground.
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/playground'));
@@ -89,4 +94,30 @@ export function playgroundRoutes(apiRoot: string, opts: PlaygroundOptions = {}):
       reply.type('font/woff2').header('cache-control', 'public, max-age=86400').send(readFileSync(FONT)),
     );
   };
+}
+
+/** A Bot API deep link's payload (Telegram's rule: up to 64 of A-Z, a-z, 0-9, _ and -). */
+const START_PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Demo mode: a start link of one of the local bots (`https://t.me/<bot>?start=<payload>`, or
+ * `https://ble.ir/<bot>?start=…` when there is a local Bale) as the playground tab of that bot
+ * with the link ready (`/playground?bot=<bot>&start=<payload>`); null for any other link (a real
+ * bot's, a shop's page), which is left as it is.
+ */
+export function playgroundStartLink(url: string, local: { telegram?: LocalBotApi; bale?: LocalBotApi }): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const tab = parsed.hostname === 't.me' ? 'telegram' : parsed.hostname === 'ble.ir' ? 'bale' : null;
+  const api = tab && local[tab];
+  const username = /^\/([A-Za-z0-9_]{3,64})$/.exec(parsed.pathname)?.[1];
+  const payload = parsed.searchParams.get('start');
+  if (!tab || !api || !username || !payload || !START_PAYLOAD.test(payload) || parsed.protocol !== 'https:') return null;
+  const bot = api.listBots().find((b) => b.username.toLowerCase() === username.toLowerCase());
+  if (!bot) return null;
+  return `${TAB_PATHS[tab]}?${new URLSearchParams({ bot: bot.username, start: payload })}`;
 }
