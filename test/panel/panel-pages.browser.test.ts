@@ -384,6 +384,13 @@ describe.skipIf(!hasChromium)('the club pages in Chromium', () => {
     expect(cell(rewards, 'raffles-h', 'سند')[0]!.text).toContain('سند');
     const proof = (await page.locator('section[aria-labelledby="raffles-h"] a:has-text("سند")').first().boundingBox())!;
     expect(proof.x + proof.width).toBeLessThanOrEqual(PHONE.width);
+    // A screen reader hears each cell with its column's name there (the header row is gone), and only the header at desktop width.
+    const gifts = page.locator('section[aria-labelledby="gifts-h"]');
+    expect(await gifts.getByRole('cell', { name: 'موجودی ۱۲', exact: true }).count()).toBe(1);
+    expect(await gifts.getByRole('columnheader').count()).toBe(0);
+    await page.setViewportSize(DESKTOP);
+    expect(await gifts.getByRole('cell', { name: '۱۲', exact: true }).count()).toBe(1);
+    expect(await gifts.getByRole('columnheader', { name: 'موجودی' }).isVisible()).toBe(true);
     await page.close();
   }, 60_000);
 });
