@@ -259,7 +259,9 @@ describe('campaigns, tickets, rewards and operators', () => {
     await api.w.services.purchases.record(api.merchant.id, { orderId: 'lift-1', phone: buyer.phone, amount: 300_000 }, 'api');
     api.w.clock.set(before);
     const page = await get(`/panel/campaigns/${campaignId}`, cookie);
-    expect(page.body).toMatch(/<th scope="row">گیرندگان<\/th>\s*<td>[۰-۹]+<\/td>\s*<td>۱<\/td>/);
+    expect(page.body).toMatch(
+      /<th scope="row" data-label="گروه">گیرندگان<\/th>\s*<td data-label="اعضا">[۰-۹]+<\/td>\s*<td data-label="خریداران">۱<\/td>/,
+    );
     expect(page.body).toContain('۳۰۰٬۰۰۰ تومان');
     expect(page.body).toMatch(/اثر کمپین:\s*<strong>[۰-۹٫]+ واحد درصد<\/strong>/);
   });
@@ -271,7 +273,7 @@ describe('campaigns, tickets, rewards and operators', () => {
     const inbox = await get('/panel/tickets', cookie);
     expect(inbox.body).toContain(`/panel/tickets/${ticket.id}`);
     // Tickets carry the database's time: a Jalali date and time in Persian digits.
-    expect(inbox.body).toMatch(/<td>[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}، [۰-۹]{2}:[۰-۹]{2}<\/td>/);
+    expect(inbox.body).toMatch(/<td data-label="باز شده">[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}، [۰-۹]{2}:[۰-۹]{2}<\/td>/);
     const _csrf = await tokenFor(cookie);
     const res = await post(`/panel/tickets/${ticket.id}/reply`, cookie, { _csrf, text: 'فردا می‌رسد' });
     expect(res.statusCode).toBe(303);
@@ -323,7 +325,7 @@ describe('campaigns, tickets, rewards and operators', () => {
     const cookie = await signedIn(manager);
     const page = await get('/panel/rewards', cookie);
     expect(page.body).toContain('<img src="https://cdn.example.com/mug.png"');
-    expect(page.body).toMatch(/ماگ باشگاه[\s\S]*?۱۵ سکه[\s\S]*?<td>۳<\/td>/);
+    expect(page.body).toMatch(/ماگ باشگاه[\s\S]*?۱۵ سکه[\s\S]*?<td data-label="موجودی">۳<\/td>/);
     expect(page.body).toContain(`action="/panel/rewards/gift-requests/${request.id}/reject"`);
     expect(page.body).not.toContain('ذخیرهٔ گردونه'); // the wheel is the owner's
     const proof = /href="(\/v1\/public\/raffles\/[^"]+\/proof)"/.exec(page.body)![1]!;

@@ -97,6 +97,42 @@ async function persianAndFits(page: Page, name: string) {
   await page.setViewportSize(DESKTOP);
 }
 
+/**
+ * The panel's shared tables as a browser lays them out: per table its column headers and, per row,
+ * each cell's text, the column name shown with it (a phone's card) and whether it lies within `width`.
+ */
+async function tablesAt(page: Page, width: number) {
+  return page.evaluate((width) => {
+    type El = {
+      textContent: string | null;
+      getBoundingClientRect(): { left: number; right: number; width: number };
+      querySelectorAll(s: string): ArrayLike<El>;
+      closest(s: string): El | null;
+      getAttribute(n: string): string | null;
+      id: string;
+    };
+    const all = (el: El, s: string) => Array.from(el.querySelectorAll(s));
+    const g = globalThis as unknown as { document: El; getComputedStyle(el: El, pseudo: string): { content: string } };
+    return all(g.document, 'main table:not(.prizes)').map((table) => ({
+      // The section it lists: its heading's id, or its own.
+      section: table.closest('section')?.getAttribute('aria-labelledby') ?? table.closest('section')?.id ?? '',
+      headers: all(table, 'thead th').map((th) => (th.textContent ?? '').trim()),
+      rows: all(table, 'tbody tr').map((tr) =>
+        all(tr, 'td, th').map((cell) => {
+          const r = cell.getBoundingClientRect();
+          const name = g.getComputedStyle(cell, '::before').content;
+          return {
+            text: (cell.textContent ?? '').replace(/\s+/g, ' ').trim(),
+            label: name === 'none' || name === 'normal' ? '' : (JSON.parse(name) as string),
+            shown: r.width > 0,
+            inside: r.left >= -0.5 && r.right <= width + 0.5,
+          };
+        }),
+      ),
+    }));
+  }, width);
+}
+
 describe.skipIf(!hasChromium)('the club pages in Chromium', () => {
   it('a broadcast is composed with a live count and previews, sent, and its progress moves to done; the members get it', async () => {
     const page = await browser.newPage({ viewport: DESKTOP });
@@ -285,6 +321,76 @@ describe.skipIf(!hasChromium)('the club pages in Chromium', () => {
     expect(gift).toMatchObject({ cost: 30, stock: 12, active: true, tiers: ['gold'], visibleTo: null });
     expect(gift?.visibleFrom?.toISOString()).toBe(new Date('2026-12-01T00:00:00+03:30').toISOString());
     await persianAndFits(page, 'rewards-gift-saved');
+    await page.close();
+  }, 60_000);
+
+  it('the rewards and members tables on a phone: each row is a card of named cells, nothing off-screen; a table on a desktop', async () => {
+    // A voucher campaign without a shared code: its row holds the form that makes codes.
+    await h.w.services.vouchers.createCampaign(h.merchantId, { name: 'تخفیف ده درصد', kind: 'percent', value: 10 });
+    const page = await browser.newPage({ viewport: PHONE });
+    await signIn(page, owner);
+    for (const [name, path, sections] of [
+      ['rewards', '/panel/rewards', ['gifts-h', 'vouchers-h', 'raffles-h']],
+      ['members', `/panel/members?q=${encodeURIComponent('۰۹۱۲')}`, ['results']],
+    ] as const) {
+      await page.goto(`${base}${path}`);
+      await page.setViewportSize(DESKTOP);
+      await page.screenshot({ path: join(SHOTS, `panel-${name}-cards-desktop.png`), fullPage: true });
+      await page.setViewportSize(PHONE);
+      await page.screenshot({ path: join(SHOTS, `panel-${name}-cards-phone.png`), fullPage: true });
+      const tables = await tablesAt(page, PHONE.width);
+      expect(tables.map((t) => t.section).sort(), name).toEqual([...sections].sort());
+      for (const t of tables) {
+        const where = `${name} ${t.section}`;
+        expect(t.rows.length, where).toBeGreaterThan(0);
+        for (const row of t.rows) {
+          // Every cell of the card is on the screen, named after its column; only a blank cell is left out.
+          expect(
+            row.filter((c) => c.shown && !c.inside).map((c) => c.text),
+            where,
+          ).toEqual([]);
+          expect(
+            row.filter((c) => c.shown).map((c) => c.label),
+            where,
+          ).toEqual(t.headers.filter((_, i) => row[i]!.shown));
+          expect(
+            row.filter((c) => !c.shown).map((c) => c.text),
+            where,
+          ).toEqual(row.filter((c) => !c.shown).map(() => ''));
+        }
+      }
+      expect(await page.locator('main table:not(.prizes) thead').first().isVisible(), name).toBe(false);
+      // At desktop width each is the table it was: the header row shows, a cell carries no name of its own.
+      await page.setViewportSize(DESKTOP);
+      for (const t of await tablesAt(page, DESKTOP.width)) {
+        expect(
+          t.rows
+            .flat()
+            .map((c) => c.label)
+            .join(''),
+          name,
+        ).toBe('');
+        expect(t.rows.flat().every((c) => c.shown)).toBe(true);
+      }
+      expect(await page.locator('main table:not(.prizes) thead th').first().isVisible(), name).toBe(true);
+    }
+    // What one had to swipe for on a phone: a gift's stock and a raffle's proof link, on the screen under their names.
+    await page.setViewportSize(PHONE);
+    await page.goto(`${base}/panel/rewards`);
+    const cell = (tables: Awaited<ReturnType<typeof tablesAt>>, section: string, label: string) =>
+      tables.find((t) => t.section === section)!.rows.map((r) => r.find((c) => c.label === label)!);
+    const rewards = await tablesAt(page, PHONE.width);
+    expect(cell(rewards, 'gifts-h', 'موجودی').map((c) => c.text)).toContain('۱۲');
+    expect(cell(rewards, 'raffles-h', 'سند')[0]!.text).toContain('سند');
+    const proof = (await page.locator('section[aria-labelledby="raffles-h"] a:has-text("سند")').first().boundingBox())!;
+    expect(proof.x + proof.width).toBeLessThanOrEqual(PHONE.width);
+    // A screen reader hears each cell with its column's name there (the header row is gone), and only the header at desktop width.
+    const gifts = page.locator('section[aria-labelledby="gifts-h"]');
+    expect(await gifts.getByRole('cell', { name: 'موجودی ۱۲', exact: true }).count()).toBe(1);
+    expect(await gifts.getByRole('columnheader').count()).toBe(0);
+    await page.setViewportSize(DESKTOP);
+    expect(await gifts.getByRole('cell', { name: '۱۲', exact: true }).count()).toBe(1);
+    expect(await gifts.getByRole('columnheader', { name: 'موجودی' }).isVisible()).toBe(true);
     await page.close();
   }, 60_000);
 });

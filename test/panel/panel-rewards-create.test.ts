@@ -427,7 +427,7 @@ describe('voucher campaigns from the panel', () => {
 
     const page = await get('/panel/rewards?saved=voucher', cookie);
     expect(page.body).toContain('کمپین کد تخفیف ساخته شد');
-    expect(page.body).toMatch(/نوروز ۱۴۰۶[\s\S]*?<td>۱۴۰۵\/۱۲\/۲۹<\/td>/);
+    expect(page.body).toMatch(/نوروز ۱۴۰۶[\s\S]*?<td data-label="اعتبار تا">۱۴۰۵\/۱۲\/۲۹<\/td>/);
     const csv = await post(`/panel/rewards/vouchers/${campaign.id}/codes.csv`, cookie, { _csrf: csrfOf(page.body), count: '۳' });
     expect(csv.statusCode).toBe(200);
     const codes = csv.body.trim().split('\r\n').slice(1);
@@ -529,7 +529,7 @@ describe('raffles from the panel', () => {
     expect(await audited('raffles.create')).toContainEqual({ operator_id: owner.id, allowed: true, target: raffle.id });
     const page = await get('/panel/rewards?saved=raffle', cookie);
     expect(page.body).toContain('قرعه‌کشی ساخته شد');
-    expect(page.body).toMatch(/قرعه‌کشی شب یلدا<\/td>[\s\S]*?<td>۱۴۰۵\/۰۹\/۳۰، ۲۰:۳۰<\/td>/);
+    expect(page.body).toMatch(/قرعه‌کشی شب یلدا<\/td>[\s\S]*?<td data-label="پایان">۱۴۰۵\/۰۹\/۳۰، ۲۰:۳۰<\/td>/);
 
     // Without a time, the raffle closes at the end of that day.
     const endOfDay = await post('/panel/rewards/raffles', cookie, {
@@ -606,7 +606,7 @@ describe('raffles from the panel', () => {
     expect(await api.w.services.raffles.get(m(), raffle.id)).toMatchObject({ status: 'cancelled' });
     const page = await get('/panel/rewards?saved=raffle_cancelled', cookie);
     expect(page.body).toContain('قرعه‌کشی لغو شد');
-    expect(page.body).toMatch(/قرعهٔ اشتباهی<\/td>\s*<td>لغوشده<\/td>/);
+    expect(page.body).toMatch(/قرعهٔ اشتباهی<\/td>\s*<td data-label="وضعیت">لغوشده<\/td>/);
     expect(page.body).not.toContain(`href="${url}"`);
     expect(await audited('raffles.cancel')).toContainEqual({ operator_id: manager.id, allowed: true, target: raffle.id });
 

@@ -1,4 +1,4 @@
-import { html, type Html, type HtmlValue } from './html.js';
+import { Html, html, raw, type HtmlValue } from './html.js';
 
 /** A titled card; its heading names the region for screen readers. */
 export function section(id: string, title: string, body: HtmlValue): Html {
@@ -8,17 +8,43 @@ export function section(id: string, title: string, body: HtmlValue): Html {
   </section>`;
 }
 
-/** A table that scrolls sideways on a phone instead of widening the page. */
-export function table(headers: readonly string[], rows: readonly HtmlValue[]): Html {
+/** A table cell with more than its content: a class (`actions`, `pos`), a direction, or as its row's header. */
+export interface Cell {
+  content: HtmlValue;
+  className?: string;
+  dir?: 'ltr' | 'rtl';
+  rowHeader?: boolean;
+}
+export type TableRow = readonly (HtmlValue | Cell)[];
+
+const isCell = (c: HtmlValue | Cell): c is Cell => typeof c === 'object' && c !== null && !(c instanceof Html) && !Array.isArray(c);
+
+/**
+ * A table of rows of cells, one per header. On a wide screen it is a table (scrolling sideways if it
+ * must); on a phone each row is a card and each cell shows its column's name, from `data-label` (see
+ * panel.css). A cell with nothing in it is left empty, so the card leaves it out.
+ */
+export function table(headers: readonly string[], rows: readonly TableRow[]): Html {
+  const cell = (c: HtmlValue | Cell, i: number) => {
+    const { content, className, dir, rowHeader } = isCell(c) ? c : ({ content: c } as Cell);
+    const inner = html`${content}`.value.trim();
+    const attrs = html`data-label="${headers[i]}"${className ? html` class="${className}"` : ''}${dir ? html` dir="${dir}"` : ''}`;
+    return rowHeader ? html`<th scope="row" ${attrs}>${raw(inner)}</th>` : html`<td ${attrs}>${raw(inner)}</td>`;
+  };
   return html`<div class="table-wrap">
-    <table>
+    <table class="cards">
       <thead>
         <tr>
           ${headers.map((h) => html`<th scope="col">${h}</th>`)}
         </tr>
       </thead>
       <tbody>
-        ${rows}
+        ${rows.map((row) => {
+          if (row.length !== headers.length) throw new Error(`table row of ${row.length} cells under ${headers.length} headers`);
+          return html`<tr>
+            ${row.map(cell)}
+          </tr>`;
+        })}
       </tbody>
     </table>
   </div>`;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CampaignKpis, CampaignOutcome } from '../../../domain/campaigns/campaign-service.js';
 import { FORM } from '../deps.js';
 import { html, type Html } from '../html.js';
-import { section, table } from '../components.js';
+import { section, table, type TableRow } from '../components.js';
 import { csrfField, panelPage } from '../layout.js';
 import { allowedView, facts, sendHtml, type PagesDeps } from '../page-kit.js';
 import type { PanelView } from '../view.js';
@@ -58,14 +58,14 @@ function progress(v: PanelView, campaignId: string, s: Status): Html {
   </div>`;
 }
 
-function outcomeRow(v: PanelView, label: string, o: CampaignOutcome): Html {
-  return html`<tr>
-    <th scope="row">${label}</th>
-    <td>${v.num(o.members)}</td>
-    <td>${v.num(o.buyers)}</td>
-    <td>${v.dec(Math.round(o.conversion * 1000) / 10)}٪</td>
-    <td>${v.money(o.revenue)}</td>
-  </tr>`;
+function outcomeRow(v: PanelView, label: string, o: CampaignOutcome): TableRow {
+  return [
+    { content: label, rowHeader: true },
+    v.num(o.members),
+    v.num(o.buyers),
+    `${v.dec(Math.round(o.conversion * 1000) / 10)}٪`,
+    v.money(o.revenue),
+  ];
 }
 
 function kpis(v: PanelView, k: CampaignKpis): Html {

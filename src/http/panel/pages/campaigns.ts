@@ -167,12 +167,12 @@ export async function campaignPages(app: FastifyInstance, deps: PagesDeps) {
     const rows = await Promise.all(
       list.map(async (c) => {
         const b = c.kind === 'multiplier' ? null : await broadcasts.forCampaign(v.op.merchantId, c.id);
-        return html`<tr>
-          <td><a href="/panel/campaigns/${c.id}">${c.name}</a></td>
-          <td>${t(`panel_pages.campaigns.kind.${c.kind}`)}</td>
-          <td>${b ? t(`panel_pages.broadcast.status.${b.status}`) : '—'}</td>
-          <td>${v.dateTime(c.createdAt)}</td>
-        </tr>`;
+        return [
+          html`<a href="/panel/campaigns/${c.id}">${c.name}</a>`,
+          t(`panel_pages.campaigns.kind.${c.kind}`),
+          b ? t(`panel_pages.broadcast.status.${b.status}`) : '—',
+          v.dateTime(c.createdAt),
+        ];
       }),
     );
     const page = html`<p><a class="button primary" href="/panel/campaigns/new">${t('panel_pages.campaigns.new')}</a></p>

@@ -119,16 +119,13 @@ function cardBody(v: PanelView, card: Card, opts: { adjusted?: boolean; error?: 
     h.entries.length
       ? html`${table(
             ['when', 'currency', 'amount', 'balance_after', 'reason'].map((k) => t(`panel.member.${k}`)),
-            h.entries.map(
-              (e) =>
-                html`<tr>
-                  <td>${v.dateTime(e.createdAt)}</td>
-                  <td>${t(`currency.${e.currency}`)}</td>
-                  <td class="${e.amount < 0 ? 'neg' : 'pos'}">${e.amount < 0 ? '−' : '+'}${v.num(Math.abs(e.amount))}</td>
-                  <td>${v.num(e.balanceAfter)}</td>
-                  <td>${reasonText(e, v)}</td>
-                </tr>`,
-            ),
+            h.entries.map((e) => [
+              v.dateTime(e.createdAt),
+              t(`currency.${e.currency}`),
+              { content: `${e.amount < 0 ? '−' : '+'}${v.num(Math.abs(e.amount))}`, className: e.amount < 0 ? 'neg' : 'pos' },
+              v.num(e.balanceAfter),
+              reasonText(e, v),
+            ]),
           )}
           <nav class="pager" aria-label="${t('panel.member.ledger')}">
             ${h.prevAfter !== undefined ? html`<a href="/panel/members/${m.id}">${t('panel.member.newest')}</a>` : ''}

@@ -24,20 +24,15 @@ function results(v: PanelView, q: string, found: Member[]) {
         t('currency.points'),
         t('panel.members.joined'),
       ],
-      found.map(
-        (m) =>
-          html`<tr>
-            <td>
-              <a href="/panel/members/${m.id}">${memberName(m, v)}</a>
-              ${m.status !== 'active' ? html`<span class="badge">${t(`panel.members.status.${m.status}`)}</span>` : ''}
-            </td>
-            <td>${v.phone(m.phone)}</td>
-            <td dir="ltr">${m.memberCode}</td>
-            <td>${v.tierName(m.tier)}</td>
-            <td>${v.num(m.balances.points)}</td>
-            <td>${m.joinedAt ? v.date(m.joinedAt) : '—'}</td>
-          </tr>`,
-      ),
+      found.map((m) => [
+        html`<a href="/panel/members/${m.id}">${memberName(m, v)}</a>
+          ${m.status !== 'active' ? html`<span class="badge">${t(`panel.members.status.${m.status}`)}</span>` : ''}`,
+        v.phone(m.phone),
+        { content: m.memberCode, dir: 'ltr' },
+        v.tierName(m.tier),
+        v.num(m.balances.points),
+        m.joinedAt ? v.date(m.joinedAt) : '—',
+      ]),
     )}`;
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { OPERATOR_ROLES, type Operator } from '../../../domain/admin/permissions.js';
 import { FORM } from '../deps.js';
 import { html, type Html } from '../html.js';
-import { section, table } from '../components.js';
+import { section, table, type TableRow } from '../components.js';
 import { csrfField, panelPage } from '../layout.js';
 import { allowedView, auditChange, formFields, sendHtml, type PagesDeps } from '../page-kit.js';
 import type { PanelView } from '../view.js';
@@ -25,7 +25,7 @@ function roleSelect(v: PanelView, id: string, selected: string): Html {
   </select>`;
 }
 
-function operatorRow(v: PanelView, o: Operator): Html {
+function operatorRow(v: PanelView, o: Operator): TableRow {
   const t = v.t;
   const self = o.id === v.op.id;
   const controls =
@@ -47,15 +47,13 @@ function operatorRow(v: PanelView, o: Operator): Html {
           <form method="post" action="/panel/operators/${o.id}/remove" class="inline">
             ${csrfField(v)}<button type="submit" class="danger">${t('panel_pages.operators.remove')}</button>
           </form>`;
-  return html`<tr>
-    <td>${o.displayName ?? '—'} ${self ? html`<span class="badge">${t('panel_pages.operators.you')}</span>` : ''}</td>
-    <td>${t(`admin.role.${o.role}`)}</td>
-    <td>${o.branch ?? '—'}</td>
-    <td>
-      ${o.disabledAt ? html`<span class="badge warn">${t('panel_pages.operators.removed')}</span>` : t('panel_pages.operators.active')}
-    </td>
-    <td class="actions">${controls}</td>
-  </tr>`;
+  return [
+    html`${o.displayName ?? '—'} ${self ? html`<span class="badge">${t('panel_pages.operators.you')}</span>` : ''}`,
+    t(`admin.role.${o.role}`),
+    o.branch ?? '—',
+    o.disabledAt ? html`<span class="badge warn">${t('panel_pages.operators.removed')}</span>` : t('panel_pages.operators.active'),
+    { content: controls, className: 'actions' },
+  ];
 }
 
 /** Operators (owners only, as in chat): who works in the club, invite codes for /admin, roles, removal. */

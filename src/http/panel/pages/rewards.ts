@@ -7,7 +7,7 @@ import { isDomainError } from '../../../domain/errors.js';
 import { BOM, csvLine } from '../csv.js';
 import { FORM } from '../deps.js';
 import { html, type Html } from '../html.js';
-import { section, table } from '../components.js';
+import { section, table, type TableRow } from '../components.js';
 import { csrfField, panelPage } from '../layout.js';
 import { allowedView, auditChange, formFields, parseWhole, sendHtml, type PagesDeps } from '../page-kit.js';
 import type { PanelView } from '../view.js';
@@ -53,30 +53,26 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
       vouchers.campaigns(m),
       raffles.list(m, 20),
     ]);
-    const giftRows = catalog.map(
-      (g) =>
-        html`<tr>
-          <td>
-            ${g.imageUrl ? html`<img src="${g.imageUrl}" alt="" width="40" height="40" loading="lazy" />` : ''} ${g.title}
-            ${g.active ? '' : html`<span class="badge">${t('panel_pages.gifts.inactive')}</span>`}
-            ${g.tiers.length ? html`<span class="badge">${t('panel_pages.gifts.only_tiers', { tiers: g.tiers.map(v.tierName).join('، ') })}</span>` : ''}
-            ${g.visibleFrom || g.visibleTo ? html`<span class="badge">${giftWindow(v, g.visibleFrom, g.visibleTo)}</span>` : ''}
-          </td>
-          <td>${v.num(g.cost)} ${t(`currency.${g.costCurrency}`)}</td>
-          <td>${g.stock === null ? t('panel_pages.gifts.unlimited') : v.num(g.stock)}</td>
-          ${
-            configures
-              ? html`<td class="actions">
-                  <a href="/panel/rewards/gifts/${g.id}">${t('panel_pages.gifts.edit_link')}</a>
-                  <form method="post" action="/panel/rewards/gifts/${g.id}/active" class="inline">
-                    ${csrfField(v)}<input type="hidden" name="active" value="${g.active ? '' : 'on'}" />
-                    <button type="submit">${t(g.active ? 'panel_pages.gifts.deactivate' : 'panel_pages.gifts.activate')}</button>
-                  </form>
-                </td>`
-              : ''
-          }
-        </tr>`,
-    );
+    const giftRows = catalog.map((g): TableRow => [
+      html`${g.imageUrl ? html`<img src="${g.imageUrl}" alt="" width="40" height="40" loading="lazy" />` : ''} ${g.title}
+      ${g.active ? '' : html`<span class="badge">${t('panel_pages.gifts.inactive')}</span>`}
+      ${g.tiers.length ? html`<span class="badge">${t('panel_pages.gifts.only_tiers', { tiers: g.tiers.map(v.tierName).join('، ') })}</span>` : ''}
+      ${g.visibleFrom || g.visibleTo ? html`<span class="badge">${giftWindow(v, g.visibleFrom, g.visibleTo)}</span>` : ''}`,
+      `${v.num(g.cost)} ${t(`currency.${g.costCurrency}`)}`,
+      g.stock === null ? t('panel_pages.gifts.unlimited') : v.num(g.stock),
+      ...(configures
+        ? [
+            {
+              className: 'actions',
+              content: html`<a href="/panel/rewards/gifts/${g.id}">${t('panel_pages.gifts.edit_link')}</a>
+                <form method="post" action="/panel/rewards/gifts/${g.id}/active" class="inline">
+                  ${csrfField(v)}<input type="hidden" name="active" value="${g.active ? '' : 'on'}" />
+                  <button type="submit">${t(g.active ? 'panel_pages.gifts.deactivate' : 'panel_pages.gifts.activate')}</button>
+                </form>`,
+            },
+          ]
+        : []),
+    ]);
     const queueRows = await Promise.all(
       queue.map(async (r) => {
         const member = await members.get(m, r.memberId);
@@ -84,65 +80,54 @@ export async function rewardPages(app: FastifyInstance, deps: PagesDeps) {
           html`<form method="post" action="/panel/rewards/gift-requests/${r.id}/${s}" class="inline">
             ${csrfField(v)}<button type="submit">${t(`panel_pages.gifts.${s}`)}</button>
           </form>`;
-        return html`<tr>
-          <td>${r.giftTitle}</td>
-          <td><a href="/panel/members/${member.id}">${memberName(member, v)}</a></td>
-          <td>${t(`panel_pages.gifts.status.${r.status}`)}</td>
-          <td>${v.dateTime(r.createdAt)}</td>
-          <td class="actions">${r.status === 'requested' ? step('approve') : ''} ${step('ship')} ${step('reject')}</td>
-        </tr>`;
+        return [
+          r.giftTitle,
+          html`<a href="/panel/members/${member.id}">${memberName(member, v)}</a>`,
+          t(`panel_pages.gifts.status.${r.status}`),
+          v.dateTime(r.createdAt),
+          { className: 'actions', content: html`${r.status === 'requested' ? step('approve') : ''} ${step('ship')} ${step('reject')}` },
+        ];
       }),
     );
     const runsCampaigns = v.can('campaigns');
-    const voucherRows = voucherList.map(
-      (c) =>
-        html`<tr>
-          <td>
-            ${c.name} ${c.active ? '' : html`<span class="badge">${t('panel_pages.vouchers.paused')}</span>`}
-            ${
-              runsCampaigns
-                ? html`<form method="post" action="/panel/rewards/vouchers/${c.id}/active" class="inline">
-                    ${csrfField(v)}<input type="hidden" name="active" value="${c.active ? '' : 'on'}" />
-                    <button type="submit">${t(c.active ? 'panel_pages.vouchers.pause' : 'panel_pages.vouchers.resume')}</button>
-                  </form>`
-                : ''
-            }
-          </td>
-          <td>${v.num(c.issued)} / ${v.num(c.redeemed)}</td>
-          <td>${c.validTo ? v.date(c.validTo) : '—'}</td>
-          <td>
-            ${
-              c.sharedCode
-                ? html`<span dir="ltr">${c.sharedCode}</span>`
-                : runsCampaigns
-                  ? html`<form method="post" action="/panel/rewards/vouchers/${c.id}/codes.csv" class="inline">
-                      ${csrfField(v)}
-                      <label for="count-${c.id}">${t('panel_pages.vouchers.count')}</label>
-                      <input id="count-${c.id}" name="count" inputmode="numeric" size="6" value="${v.num(100)}" />
-                      <button type="submit">${t('panel_pages.vouchers.generate')}</button>
-                    </form>`
-                  : ''
-            }
-          </td>
-        </tr>`,
-    );
-    const raffleRows = raffleList.map(
-      (r) =>
-        html`<tr>
-          <td>${r.title}</td>
-          <td>${t(`panel_pages.raffles.status.${r.status}`)}</td>
-          <td>${v.dateTime(r.closesAt)}</td>
-          <td>${v.num(r.ticketCount)}</td>
-          <td>
-            <a href="/v1/public/raffles/${r.id}/proof" rel="noopener">${t('panel_pages.raffles.proof')}</a>
-            ${
-              r.status === 'open' && runsCampaigns
-                ? html` · <a href="/panel/rewards/raffles/${r.id}/cancel">${t('panel_pages.raffles.cancel')}</a>`
-                : ''
-            }
-          </td>
-        </tr>`,
-    );
+    const voucherRows = voucherList.map((c) => [
+      html`${c.name} ${c.active ? '' : html`<span class="badge">${t('panel_pages.vouchers.paused')}</span>`}
+      ${
+        runsCampaigns
+          ? html`<form method="post" action="/panel/rewards/vouchers/${c.id}/active" class="inline">
+              ${csrfField(v)}<input type="hidden" name="active" value="${c.active ? '' : 'on'}" />
+              <button type="submit">${t(c.active ? 'panel_pages.vouchers.pause' : 'panel_pages.vouchers.resume')}</button>
+            </form>`
+          : ''
+      }`,
+      `${v.num(c.issued)} / ${v.num(c.redeemed)}`,
+      c.validTo ? v.date(c.validTo) : '—',
+      c.sharedCode
+        ? html`<span dir="ltr">${c.sharedCode}</span>`
+        : runsCampaigns
+          ? html`<form method="post" action="/panel/rewards/vouchers/${c.id}/codes.csv" class="inline">
+              ${csrfField(v)}
+              <label for="count-${c.id}">${t('panel_pages.vouchers.count')}</label>
+              <input id="count-${c.id}" name="count" inputmode="numeric" size="6" value="${v.num(100)}" />
+              <button type="submit">${t('panel_pages.vouchers.generate')}</button>
+            </form>`
+          : '',
+    ]);
+    const raffleRows = raffleList.map((r): TableRow => [
+      r.title,
+      t(`panel_pages.raffles.status.${r.status}`),
+      v.dateTime(r.closesAt),
+      v.num(r.ticketCount),
+      {
+        // Two links: a line of the card to themselves.
+        className: 'wide',
+        content: html`<a href="/v1/public/raffles/${r.id}/proof" rel="noopener">${t('panel_pages.raffles.proof')}</a> ${
+            r.status === 'open' && runsCampaigns
+              ? html` · <a href="/panel/rewards/raffles/${r.id}/cancel">${t('panel_pages.raffles.cancel')}</a>`
+              : ''
+          }`,
+      },
+    ]);
     const none = (key: string) => html`<p class="muted">${t(key)}</p>`;
     return panelPage(
       v,

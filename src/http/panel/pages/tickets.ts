@@ -50,14 +50,14 @@ export async function ticketPages(app: FastifyInstance, deps: PagesDeps) {
     const rows = await Promise.all(
       open.map(async (k) => {
         const m = await members.get(v.op.merchantId, k.memberId);
-        return html`<tr>
-          <td><a href="/panel/tickets/${k.id}">#${v.num(k.number)}</a></td>
-          <td>${memberName(m, v)}</td>
-          <td>${t(`support.category.${k.category}`, { defaultValue: k.category })}</td>
-          <td>${t(`support.status.${k.status}`)}</td>
-          <td>${v.dateTime(k.createdAt)}</td>
-          <td>${k.firstResponseAt ? waited(v, k, now) : html`<span class="badge warn">${waited(v, k, now)}</span>`}</td>
-        </tr>`;
+        return [
+          html`<a href="/panel/tickets/${k.id}">#${v.num(k.number)}</a>`,
+          memberName(m, v),
+          t(`support.category.${k.category}`, { defaultValue: k.category }),
+          t(`support.status.${k.status}`),
+          v.dateTime(k.createdAt),
+          k.firstResponseAt ? waited(v, k, now) : html`<span class="badge warn">${waited(v, k, now)}</span>`,
+        ];
       }),
     );
     const body = html`${section('sla-h', t('panel_pages.tickets.sla_title'), slaLine(v, sla))}
