@@ -72,6 +72,15 @@ type Locator = import('playwright-core').Locator;
 type Doc = { documentElement: { scrollHeight: number }; querySelectorAll(s: string): { length: number } };
 
 const PHONE = { width: 390, height: 844 };
+
+/** The visitor's phone set, then `press` (Start or the link's open button) and the contact button: joined. */
+async function joinAs(page: import('playwright-core').Page, phone: string, press: string) {
+  await page.fill('#phone', phone);
+  await page.dispatchEvent('#phone', 'change');
+  await page.click(press, { timeout: 10_000 });
+  await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
+  await page.waitForSelector('text=عضویت شما با موفقیت انجام شد', { timeout: 10_000 });
+}
 const DESKTOP = { width: 1280, height: 900 };
 
 /** The composer (or Start) is on screen, the message list scrolls inside the page, bubbles fit their text. */
@@ -407,12 +416,8 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
         expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
         expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height);
       }
-      await page.fill('#phone', '09128889900');
-      await page.dispatchEvent('#phone', 'change');
       await page.fill('#payload', `r_${friend.code}`);
-      await page.click('#openLink', { timeout: 10_000 });
-      await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
-      await page.waitForSelector('text=عضویت شما با موفقیت انجام شد', { timeout: 10_000 });
+      await joinAs(page, '09128889900', '#openLink');
       await page.screenshot({ path: join(tmpdir(), 'bashgah-playground-phone-referral.png') });
       const joined = await db.pool.query("SELECT referrer_id FROM members WHERE phone = '+989128889900'");
       expect(joined.rows).toEqual([{ referrer_id: friend.id }]);
@@ -433,11 +438,7 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       await page.goto(`${base}/playground?start=r_${friend.code}`);
       await page.waitForSelector('#botName:not(:empty)');
       expect(await page.inputValue('#payload')).toBe(`r_${friend.code}`); // ready in the deep-link field
-      await page.fill('#phone', '09128887700');
-      await page.dispatchEvent('#phone', 'change');
-      await page.click('#openLink');
-      await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
-      await page.waitForSelector('text=عضویت شما با موفقیت انجام شد', { timeout: 10_000 });
+      await joinAs(page, '09128887700', '#openLink');
       const joined = await db.pool.query<{ id: string; referrer_id: string; code: string }>(
         "SELECT id, referrer_id, referral_code AS code FROM members WHERE phone = '+989128887700'",
       );
@@ -452,11 +453,7 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
       expect(new URL(page.url()).pathname).toBe('/playground');
       expect(await page.inputValue('#payload')).toBe(`r_${invitee.code}`);
       await page.click('#newUser');
-      await page.fill('#phone', '09128887711');
-      await page.dispatchEvent('#phone', 'change');
-      await page.click('#start', { timeout: 10_000 });
-      await page.click('#keyboard button[data-contact="1"]', { timeout: 10_000 });
-      await page.waitForSelector('text=عضویت شما با موفقیت انجام شد', { timeout: 10_000 });
+      await joinAs(page, '09128887711', '#start');
       const second = await db.pool.query("SELECT referrer_id FROM members WHERE phone = '+989128887711'");
       expect(second.rows).toEqual([{ referrer_id: invitee.id }]);
     } finally {
