@@ -170,6 +170,8 @@ export function createServices(db: Database, secretBox: SecretBox, clock: Clock 
     gifts,
     campaigns,
     broadcasts,
+    vouchers,
+    raffles,
     reports: reportStore,
     settings,
     clock,

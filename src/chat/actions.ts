@@ -92,6 +92,10 @@ const SPECS = {
   'staffTicket.close': { tag: 'at:c', fields: { ticketId: uuid } },
   'giftQueue.step': { tag: 'gq', fields: { step: oneOf(['approve', 'ship', 'reject'] as const), requestId: uuid } },
   'broadcast.control': { tag: 'bc', fields: { op: oneOf(['pause', 'resume', 'cancel'] as const), broadcastId: uuid } },
+  /** Admin mode: a voucher campaign paused or resumed from its list. */
+  'voucherAdmin.set': { tag: 'vc', fields: { op: oneOf(['pause', 'resume'] as const), campaignId: uuid } },
+  /** Admin mode: calling a raffle off; `ask` shows the confirmation, `yes` cancels, `no` goes back to the list. */
+  'raffleAdmin.cancel': { tag: 'rc', fields: { step: oneOf(['ask', 'yes', 'no'] as const), raffleId: uuid } },
 } as const satisfies Record<string, { tag: string; fields: Record<string, Field<unknown>> }>;
 
 type Specs = typeof SPECS;

@@ -9,6 +9,8 @@ export const ADMIN_MENU = [
   { action: 'gifts', label: 'admin.menu.gifts', needs: 'gifts.queue' },
   { action: 'tickets', label: 'admin_support.tickets', needs: 'tickets' },
   { action: 'broadcast', label: 'admin.menu.broadcast', needs: 'campaigns' },
+  { action: 'vouchers', label: 'admin.menu.vouchers', needs: 'campaigns' },
+  { action: 'raffles', label: 'admin.menu.raffles', needs: 'campaigns' },
   { action: 'figures', label: 'admin.menu.figures', needs: 'reports' },
   { action: 'report', label: 'admin_support.report', needs: 'reports' },
   { action: 'invite', label: 'admin.menu.invite', needs: 'operators' },

@@ -5,8 +5,9 @@ import { broadcastProgressScreen } from '../../src/chat/screens/broadcast-screen
 import { createLogger } from '../../src/logger.js';
 import { drainEvents } from '../helpers/events.js';
 import { createTelegramHarness, harnessNotifier, type TelegramHarness, type TgUser } from '../helpers/telegram.js';
-import { newPhone, storedBalances } from '../helpers/services.js';
+import { joinedMember, newPhone, storedBalances } from '../helpers/services.js';
 import { createPanelAccess } from '../../src/app/container.js';
+import { formatDateTime } from '../../src/chat/format.js';
 
 let h: TelegramHarness;
 let member: TgUser;
@@ -44,6 +45,8 @@ describe('admin mode in the bot', () => {
       '🎁 صف هدایا',
       '🎫 تیکت‌ها',
       '📣 پیام همگانی',
+      '🏷 کمپین‌های تخفیف',
+      '🎟 قرعه‌کشی‌ها',
       '📊 آمار',
       '📈 گزارش ماه',
       '➕ دعوت همکار',
@@ -334,6 +337,115 @@ describe('admin mode in the bot', () => {
     await member.send(`/start s_c${campaign.id}`);
     const status = await h.w.services.broadcasts.forCampaign(h.merchantId, campaign.id);
     expect((await h.w.services.campaigns.kpis(h.merchantId, campaign.id, status, null)).clicks).toBe(1);
+  });
+
+  describe('voucher campaigns and raffles from the chat', () => {
+    let manager: TgUser;
+    const labels = (m: { reply_markup?: { inline_keyboard: { text: string }[][] } }) =>
+      (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.text);
+    const audited = async (action: string) =>
+      (await h.w.db.pool.query('SELECT allowed, details FROM audit_log WHERE merchant_id = $1 AND action = $2', [h.merchantId, action]))
+        .rows;
+
+    it('a manager sees the new buttons; a cashier neither sees them nor may use them', async () => {
+      manager = h.user(910, 'Manager');
+      await manager.send(`/admin ${await invite('manager')}`, 2);
+      expect(manager.keyboardLabels()).toContain('🏷 کمپین‌های تخفیف');
+      expect(manager.keyboardLabels()).toContain('🎟 قرعه‌کشی‌ها');
+      expect(cashier.keyboardLabels()).not.toContain('🏷 کمپین‌های تخفیف');
+      expect(cashier.keyboardLabels()).not.toContain('🎟 قرعه‌کشی‌ها');
+      const refusal = '⛔ این کار در دسترسی نقش شما (صندوق‌دار) نیست.';
+      expect((await cashier.send('🏷 کمپین‌های تخفیف'))[0]!.text).toBe(refusal);
+      expect((await cashier.send('🎟 قرعه‌کشی‌ها'))[0]!.text).toBe(refusal);
+    });
+
+    it('a manager pauses a voucher campaign (its code is then refused) and resumes it', async () => {
+      const campaign = await h.w.services.vouchers.createCampaign(h.merchantId, {
+        name: 'یلدا',
+        kind: 'percent',
+        value: 10,
+        sharedCode: 'YALDA1405',
+      });
+      const check = () => h.w.services.vouchers.validate(h.merchantId, { code: 'YALDA1405', amount: 100_000 });
+      expect((await check()).ok).toBe(true);
+      const [list] = await manager.send('🏷 کمپین‌های تخفیف');
+      expect(list!.text).toContain('🏷 کمپین‌های تخفیف باشگاه:');
+      expect(list!.text).toContain('۱. یلدا — 🟢 فعال\nصادرشده: ۰ · استفاده‌شده: ۰');
+      expect(labels(list!)).toEqual(['⏸ توقف «یلدا»']);
+
+      const pause = manager.button('vc:pause:');
+      const paused = await manager.pressAndWaitForEdit(pause.message, pause.data);
+      expect(paused.text).toContain('۱. یلدا — ⏸ متوقف');
+      expect(labels(paused)).toEqual(['▶️ ادامهٔ «یلدا»']);
+      expect(await check()).toMatchObject({ ok: false, reason: 'inactive' });
+
+      // A cashier pressing the same button (an old message, a forged press) is refused by the server.
+      const before = (await audited('campaigns')).filter((r) => !r.allowed).length;
+      const [refused] = await cashier.press(last(cashier), `vc:resume:${campaign.id}`);
+      expect(refused!.text).toBe('⛔ این کار در دسترسی نقش شما (صندوق‌دار) نیست.');
+      expect((await audited('campaigns')).filter((r) => !r.allowed).length).toBe(before + 1);
+      expect((await check()).ok).toBe(false);
+
+      const resume = manager.button('vc:resume:');
+      const resumed = await manager.pressAndWaitForEdit(resume.message, resume.data);
+      expect(resumed.text).toContain('۱. یلدا — 🟢 فعال');
+      expect(labels(resumed)).toEqual(['⏸ توقف «یلدا»']);
+      expect((await check()).ok).toBe(true);
+      expect((await audited('vouchers.update')).map((r) => [r.allowed, r.details])).toEqual([
+        [true, { active: false }],
+        [true, { active: true }],
+      ]);
+    });
+
+    it('a manager cancels a raffle after confirming; the coins paid for tickets go back', async () => {
+      const closesAt = new Date(h.w.clock.now().getTime() + 48 * 3600_000);
+      const raffle = await h.w.services.raffles.create(h.merchantId, {
+        title: 'آیفون',
+        prizes: [{ title: 'آیفون', count: 1 }],
+        entryRule: { kind: 'coins', price: 20 },
+        closesAt: closesAt.toISOString(),
+      });
+      const buyer = await joinedMember(h.w, h.merchantId, { coins: 100 });
+      await h.w.services.raffles.buyTickets(h.merchantId, buyer.id, raffle.id, 3, 'admin-e2e');
+      expect((await storedBalances(h.w.db, buyer.id)).balances.coins).toBe(40);
+
+      const [list] = await manager.send('🎟 قرعه‌کشی‌ها');
+      expect(list!.text).toContain(`۱. آیفون\nپایان: ${formatDateTime(closesAt, 'fa')} · بلیت‌ها: ۳`);
+      expect(labels(list!)).toEqual(['✖️ لغو «آیفون»']);
+
+      // Asked first; "no" goes back to the list and changes nothing.
+      const ask = manager.button('rc:ask:');
+      const confirm = await manager.pressAndWaitForEdit(ask.message, ask.data);
+      expect(confirm.text).toContain('قرعه‌کشی «آیفون» با ۳ بلیت لغو شود؟');
+      expect(labels(confirm)).toEqual(['بله، لغو شود', 'نه']);
+      const no = manager.button('rc:no:');
+      expect((await manager.pressAndWaitForEdit(no.message, no.data)).text).toContain('۱. آیفون');
+      expect((await h.w.services.raffles.get(h.merchantId, raffle.id)).status).toBe('open');
+
+      const again = manager.button('rc:ask:');
+      await manager.pressAndWaitForEdit(again.message, again.data);
+      const yes = manager.button('rc:yes:');
+      const done = await manager.pressAndWaitForEdit(yes.message, yes.data);
+      expect(done.text).toBe('✖️ قرعه‌کشی «آیفون» لغو شد؛ سکهٔ ۳ بلیت به خریدارانش برگشت و به آن‌ها خبر داده می‌شود.');
+      expect(labels(done)).toEqual([]);
+      expect((await h.w.services.raffles.get(h.merchantId, raffle.id)).status).toBe('cancelled');
+      expect((await storedBalances(h.w.db, buyer.id)).balances.coins).toBe(100);
+      expect((await audited('raffles.cancel')).map((r) => [r.allowed, r.details])).toEqual([
+        [true, { title: 'آیفون', tickets: 3, refunded: 3 }],
+      ]);
+      expect((await manager.send('🎟 قرعه‌کشی‌ها'))[0]!.text).toBe('قرعه‌کشی بازی ندارید.');
+
+      // A cashier cannot call a raffle off, even with the button's data.
+      const other = await h.w.services.raffles.create(h.merchantId, {
+        title: 'دوچرخه',
+        prizes: [{ title: 'دوچرخه', count: 1 }],
+        entryRule: { kind: 'purchase' },
+        closesAt: closesAt.toISOString(),
+      });
+      const [refused] = await cashier.press(last(cashier), `rc:yes:${other.id}`);
+      expect(refused!.text).toBe('⛔ این کار در دسترسی نقش شما (صندوق‌دار) نیست.');
+      expect((await h.w.services.raffles.get(h.merchantId, other.id)).status).toBe('open');
+    });
   });
 });
 

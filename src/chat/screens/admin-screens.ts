@@ -1,9 +1,10 @@
-import type { Figures } from '../../domain/admin/admin-service.js';
+import type { Figures, RaffleCancelOutcome } from '../../domain/admin/admin-service.js';
 import type { Operator } from '../../domain/admin/permissions.js';
 import type { GiftRequest } from '../../domain/rewards/gift-service.js';
+import type { Raffle } from '../../domain/rewards/raffle-service.js';
 import type { MemberProfile } from '../../domain/members/member-queries.js';
 import type { PurchaseOutcome, RefundOutcome } from '../../domain/purchases/types.js';
-import { formatAmount, formatDate, formatMoney, formatNumber, formatPhone } from '../format.js';
+import { formatAmount, formatDate, formatDateTime, formatMoney, formatNumber, formatPhone } from '../format.js';
 import type { Screen, ScreenButton, ScreenContext } from './types.js';
 
 const money = (n: number, c: ScreenContext) => formatMoney(n, c.moneyUnit, c.locale, c.t);
@@ -114,4 +115,76 @@ export function figuresText(f: { today: Figures; month: Figures }, monthLabel: s
     month: monthLabel,
     monthFigures: figureLines(f.month, c),
   });
+}
+
+/** The club's voucher campaigns as staff see them, each with its pause or resume button. */
+export function voucherCampaignsScreen(
+  list: { id: string; name: string; active: boolean; issued: number; redeemed: number }[],
+  c: ScreenContext,
+): Screen {
+  if (!list.length) return { text: c.t('admin.vouchers_empty') };
+  const n = (x: number) => formatNumber(x, c.locale);
+  const lines = list.map((v, i) =>
+    c.t('admin.voucher_line', {
+      n: n(i + 1),
+      name: v.name,
+      state: c.t(v.active ? 'admin.voucher_active' : 'admin.voucher_paused'),
+      issued: n(v.issued),
+      redeemed: n(v.redeemed),
+    }),
+  );
+  return {
+    text: [c.t('admin.vouchers_title'), ...lines].join('\n\n'),
+    buttons: list.map((v) => [
+      {
+        label: c.t(v.active ? 'admin.voucher_pause' : 'admin.voucher_resume', { name: v.name }),
+        action: { kind: 'voucherAdmin.set', op: v.active ? 'pause' : 'resume', campaignId: v.id },
+      },
+    ]),
+  };
+}
+
+/** Open raffles (closing Jalali date-time, tickets so far), each with its cancel button. */
+export function openRafflesScreen(list: Raffle[], c: ScreenContext): Screen {
+  if (!list.length) return { text: c.t('admin.raffles_empty') };
+  const lines = list.map((r, i) =>
+    c.t('admin.raffle_line', {
+      n: formatNumber(i + 1, c.locale),
+      title: r.title,
+      closes: formatDateTime(r.closesAt, c.locale),
+      tickets: formatNumber(r.ticketCount, c.locale),
+    }),
+  );
+  return {
+    text: [c.t('admin.raffles_title'), ...lines].join('\n\n'),
+    buttons: list.map((r) => [
+      { label: c.t('admin.raffle_cancel', { title: r.title }), action: { kind: 'raffleAdmin.cancel', step: 'ask', raffleId: r.id } },
+    ]),
+  };
+}
+
+/** "Call this raffle off?" with yes and no. */
+export function raffleCancelConfirmScreen(r: Raffle, c: ScreenContext): Screen {
+  return {
+    text: c.t(r.entryRule.kind === 'coins' ? 'admin.raffle_confirm_coins' : 'admin.raffle_confirm', {
+      title: r.title,
+      tickets: formatNumber(r.ticketCount, c.locale),
+    }),
+    buttons: [
+      [
+        { label: c.t('admin.raffle_yes'), action: { kind: 'raffleAdmin.cancel', step: 'yes', raffleId: r.id } },
+        { label: c.t('admin.raffle_no'), action: { kind: 'raffleAdmin.cancel', step: 'no', raffleId: r.id } },
+      ],
+    ],
+  };
+}
+
+/** What came of a cancellation: tickets refunded (or voided), or the raffle was drawn or cancelled before. */
+export function raffleCancelledText(out: RaffleCancelOutcome, c: ScreenContext): string {
+  const title = out.raffle.title;
+  if (out.outcome !== 'cancelled')
+    return c.t(out.outcome === 'drawn' ? 'admin.raffle_already_drawn' : 'admin.raffle_already_cancelled', { title });
+  return out.raffle.entryRule.kind === 'coins'
+    ? c.t('admin.raffle_cancelled_refund', { title, n: formatNumber(out.refunded, c.locale) })
+    : c.t('admin.raffle_cancelled', { title, n: formatNumber(out.raffle.ticketCount, c.locale) });
 }

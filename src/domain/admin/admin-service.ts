@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../clock.js';
-import { forbidden, invalid, notFound } from '../errors.js';
+import { forbidden, invalid, isDomainError, notFound } from '../errors.js';
 import type { CodeOf } from '../error-codes.js';
 import type { BroadcastService } from '../campaigns/broadcast-service.js';
 import type { CampaignService } from '../campaigns/campaign-service.js';
@@ -7,6 +7,8 @@ import type { MemberQueries } from '../members/member-queries.js';
 import type { MemberService } from '../members/member-service.js';
 import type { PurchaseService } from '../purchases/purchase-service.js';
 import type { GiftService } from '../rewards/gift-service.js';
+import type { Raffle, RaffleService } from '../rewards/raffle-service.js';
+import type { VoucherService } from '../rewards/voucher-service.js';
 import { tehranDaysOf, tehranStartOfDay } from '../../lib/tehran-calendar.js';
 import type { OperatorService, OperatorStore } from './operator-service.js';
 import type { SettingsProvider } from '../merchants/settings.js';
@@ -21,6 +23,10 @@ export interface Figures {
   pointsSpent: number;
   refunds: number;
 }
+
+/** What came of calling a raffle off from the bot. */
+export type RaffleCancelOutcome =
+  { outcome: 'cancelled'; raffle: Raffle; refunded: number } | { outcome: 'drawn' | 'already_cancelled'; raffle: Raffle };
 
 export interface FiguresSource {
   figures(merchantId: string, from: Date, to: Date, branch?: string | null): Promise<Figures>;
@@ -41,6 +47,8 @@ export class AdminService {
       gifts: GiftService;
       campaigns: CampaignService;
       broadcasts: BroadcastService;
+      vouchers: Pick<VoucherService, 'campaigns' | 'updateCampaign'>;
+      raffles: Pick<RaffleService, 'list' | 'get' | 'cancel'>;
       reports: FiguresSource;
       settings: SettingsProvider;
       clock?: Clock;
@@ -228,6 +236,53 @@ export class AdminService {
             : await b.cancel(op.merchantId, id);
     if (action !== 'status') await this.audit(op, `broadcasts.${action}`, id);
     return out;
+  }
+
+  /** The club's voucher campaigns with their issued and redeemed counts. */
+  async voucherCampaigns(op: Operator) {
+    await this.guard(op, 'campaigns');
+    return this.deps.vouchers.campaigns(op.merchantId);
+  }
+
+  /** Pauses or resumes a voucher campaign: a paused campaign's codes are refused until it is resumed. */
+  async setVoucherCampaign(op: Operator, id: string, active: boolean) {
+    await this.guard(op, 'campaigns', id, { active });
+    const out = await this.deps.vouchers.updateCampaign(op.merchantId, id, { active });
+    await this.audit(op, 'vouchers.update', out.id, { active });
+    return out;
+  }
+
+  /** Raffles not yet drawn nor cancelled, soonest closing first. */
+  async openRaffles(op: Operator): Promise<Raffle[]> {
+    await this.guard(op, 'campaigns');
+    const list = await this.deps.raffles.list(op.merchantId);
+    return list.filter((r) => r.status === 'open').sort((a, b) => a.closesAt.getTime() - b.closesAt.getTime());
+  }
+
+  async raffle(op: Operator, id: string): Promise<Raffle> {
+    await this.guard(op, 'campaigns', id);
+    return this.deps.raffles.get(op.merchantId, id);
+  }
+
+  /**
+   * Calls a raffle off: coins paid for tickets go back and holders are told. `refunded` is the
+   * number of coin-bought tickets paid back; a raffle drawn (or cancelled) before says so instead.
+   */
+  async cancelRaffle(op: Operator, id: string): Promise<RaffleCancelOutcome> {
+    await this.guard(op, 'campaigns', id);
+    const before = await this.deps.raffles.get(op.merchantId, id);
+    if (before.status === 'drawn') return { outcome: 'drawn', raffle: before };
+    if (before.status === 'cancelled') return { outcome: 'already_cancelled', raffle: before };
+    let raffle: Raffle;
+    try {
+      raffle = await this.deps.raffles.cancel(op.merchantId, id, `operator:${op.id}`);
+    } catch (err) {
+      if (isDomainError(err, 'raffle_drawn')) return { outcome: 'drawn', raffle: await this.deps.raffles.get(op.merchantId, id) };
+      throw err;
+    }
+    const refunded = raffle.entryRule.kind === 'coins' ? raffle.ticketCount : 0;
+    await this.audit(op, 'raffles.cancel', raffle.id, { title: raffle.title, tickets: raffle.ticketCount, refunded });
+    return { outcome: 'cancelled', raffle, refunded };
   }
 
   /** Today (Tehran) and this Jalali month so far. */

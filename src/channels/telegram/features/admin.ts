@@ -1,6 +1,15 @@
 import { Composer } from 'grammy';
 import { adminActionForLabel, type AdminMenuAction } from '../../../chat/admin-menu.js';
-import { adminHomeScreen, figuresText, giftRequestScreen, staffMemberLabel } from '../../../chat/screens/admin-screens.js';
+import {
+  adminHomeScreen,
+  figuresText,
+  giftRequestScreen,
+  openRafflesScreen,
+  raffleCancelConfirmScreen,
+  raffleCancelledText,
+  staffMemberLabel,
+  voucherCampaignsScreen,
+} from '../../../chat/screens/admin-screens.js';
 import { broadcastProgressScreen } from '../../../chat/screens/broadcast-screens.js';
 import { mainMenuScreen } from '../../../chat/screens/member-screens.js';
 import { formatNumber } from '../../../chat/format.js';
@@ -89,6 +98,10 @@ async function run(ctx: BotContext, action: AdminMenuAction) {
       case 'broadcast':
         await admin.require(op, 'campaigns');
         return await ctx.conversation.enter('adminBroadcast');
+      case 'vouchers':
+        return void (await replyScreen(ctx, voucherCampaignsScreen(await admin.voucherCampaigns(op), c), ctx.t));
+      case 'raffles':
+        return void (await replyScreen(ctx, openRafflesScreen(await admin.openRaffles(op), c), ctx.t));
       case 'invite':
         await admin.require(op, 'operators');
         return await ctx.conversation.enter('adminInvite');
@@ -154,6 +167,36 @@ onAction(chats, 'broadcast.control', async (ctx, { op: control, broadcastId }) =
     await ctx.editMessageText(screen.text, { reply_markup: screen.buttons ? inlineKeyboard(screen.buttons) : undefined }).catch(() => {});
   } catch (err) {
     if (isDomainError(err) && ['not_running', 'not_paused', 'already_finished'].includes(err.code)) return;
+    await refused(ctx, op, err);
+  }
+});
+
+onAction(chats, 'voucherAdmin.set', async (ctx, { op: change, campaignId }) => {
+  const op = await staff(ctx);
+  if (!op) return;
+  await ctx.answerCallbackQuery();
+  try {
+    await ctx.deps.admin.setVoucherCampaign(op, campaignId, change === 'resume');
+    // The whole list again, so the pressed campaign shows its new state and button.
+    await editScreen(ctx, voucherCampaignsScreen(await ctx.deps.admin.voucherCampaigns(op), await ctx.screen()));
+  } catch (err) {
+    if (isDomainError(err, 'campaign_not_found')) return void (await ctx.reply(ctx.t('admin.voucher_gone')));
+    await refused(ctx, op, err);
+  }
+});
+
+onAction(chats, 'raffleAdmin.cancel', async (ctx, { step, raffleId }) => {
+  const op = await staff(ctx);
+  if (!op) return;
+  await ctx.answerCallbackQuery();
+  const { admin } = ctx.deps;
+  try {
+    const c = await ctx.screen();
+    if (step === 'ask') return await editScreen(ctx, raffleCancelConfirmScreen(await admin.raffle(op, raffleId), c));
+    if (step === 'no') return await editScreen(ctx, openRafflesScreen(await admin.openRaffles(op), c));
+    await editScreen(ctx, { text: raffleCancelledText(await admin.cancelRaffle(op, raffleId), c) });
+  } catch (err) {
+    if (isDomainError(err, 'raffle_not_found')) return void (await ctx.reply(ctx.t('admin.raffle_gone')));
     await refused(ctx, op, err);
   }
 });
