@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toLatinDigits } from '../../lib/digits.js';
+import { numberText } from '../../lib/digits.js';
 import { operatorAudit } from '../../domain/admin/operator-service.js';
 import type { AdminAction, Operator } from '../../domain/admin/permissions.js';
 import type { PanelDeps } from './deps.js';
@@ -27,7 +27,7 @@ export function auditChange(deps: PagesDeps, op: Operator, action: string, targe
 /** A whole number typed in any digits with any separators (۱۲٬۵۰۰, 12,500); null when empty or not one. */
 export function parseWhole(text: unknown): number | null {
   if (typeof text !== 'string') return null;
-  const clean = toLatinDigits(text).replace(/[\s,٬،_]/g, '');
+  const clean = numberText(text);
   if (!/^-?\d+$/.test(clean)) return null;
   const n = Number(clean);
   return Number.isSafeInteger(n) ? n : null;
@@ -36,9 +36,7 @@ export function parseWhole(text: unknown): number | null {
 /** A decimal typed in any digits (۱٫۵, 1.5); null when not one. */
 export function parseDecimal(text: unknown): number | null {
   if (typeof text !== 'string') return null;
-  const clean = toLatinDigits(text)
-    .replace(/[\s,٬،_]/g, '')
-    .replace('٫', '.');
+  const clean = numberText(text).replace('٫', '.');
   if (!/^-?\d+(\.\d+)?$/.test(clean)) return null;
   return Number(clean);
 }

@@ -16,7 +16,7 @@ import { campaignMessageScreen } from '../../../chat/screens/campaign-screens.js
 import { isDomainError } from '../../../domain/errors.js';
 import { normalizeCode, MEMBER_CODE_LENGTH } from '../../../domain/members/codes.js';
 import { normalizePhone } from '../../../domain/members/phone.js';
-import { toLatinDigits } from '../../../lib/digits.js';
+import { numberText } from '../../../lib/digits.js';
 import { parseJalaliDateTime } from '../../../lib/jalali.js';
 import type { BotContext, BotDeps, ConversationContext } from '../context.js';
 import { inlineKeyboard, replyKeyboard } from '../render.js';
@@ -28,7 +28,7 @@ const CANCELLED = Symbol('cancelled');
 const AMOUNT_MAX = 1e15;
 
 function parseAmount(text: string): Parsed<number> {
-  const n = Number(toLatinDigits(text).replace(/[\s,٬،_]/g, ''));
+  const n = Number(numberText(text));
   if (n > AMOUNT_MAX) return { error: 'admin.amount_too_big' };
   return Number.isSafeInteger(n) && n > 0 ? { ok: n } : { error: 'admin.bad_amount' };
 }

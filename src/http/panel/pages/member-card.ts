@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { toLatinDigits } from '../../../lib/digits.js';
+import { numberText } from '../../../lib/digits.js';
 import { ADJUST_REASON_MAX, newFormNonce, type PanelService } from '../../../domain/admin/panel-service.js';
 import { isDomainError } from '../../../domain/errors.js';
 import { CURRENCIES } from '../../../domain/ledger/types.js';
@@ -180,7 +180,7 @@ const adjustBody = z.object({
 
 /** 12,500 / ۱۲٬۵۰۰ / 12500 → 12500; anything else null. */
 function parseAmount(text: string): number | null {
-  const n = Number(toLatinDigits(text).replace(/[\s,٬،_]/g, ''));
+  const n = Number(numberText(text));
   return Number.isSafeInteger(n) && n > 0 && n <= 1e15 ? n : null;
 }
 
