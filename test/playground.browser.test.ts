@@ -73,6 +73,14 @@ type Doc = { documentElement: { scrollHeight: number }; querySelectorAll(s: stri
 
 const PHONE = { width: 390, height: 844 };
 
+/** The club's first active member: the friend whose referral link a visitor opens. */
+async function firstMember() {
+  const { rows } = await db.pool.query<{ id: string; code: string }>(
+    "SELECT id, referral_code AS code FROM members WHERE status = 'active' ORDER BY created_at LIMIT 1",
+  );
+  return rows[0]!;
+}
+
 /** The visitor's phone set, then `press` (Start or the link's open button) and the contact button: joined. */
 async function joinAs(page: import('playwright-core').Page, phone: string, press: string) {
   await page.fill('#phone', phone);
@@ -398,10 +406,7 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
 
   it("on a phone a visitor opens a friend's referral link from the bar and joins as that friend's invitee", async () => {
     const { chromium } = await import('playwright-core');
-    const { rows } = await db.pool.query<{ id: string; code: string }>(
-      "SELECT id, referral_code AS code FROM members WHERE status = 'active' ORDER BY created_at LIMIT 1",
-    );
-    const friend = rows[0]!;
+    const friend = await firstMember();
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
     try {
       const page = await browser.newPage({ viewport: PHONE });
@@ -428,10 +433,7 @@ describe.skipIf(!hasChromium)('the playground in a real browser', () => {
 
   it("a friend's referral link opened as /playground?start=r_<code> joins through it with one press; in the chat, the member's own t.me invite link opens here too", async () => {
     const { chromium } = await import('playwright-core');
-    const { rows } = await db.pool.query<{ id: string; code: string }>(
-      "SELECT id, referral_code AS code FROM members WHERE status = 'active' ORDER BY created_at LIMIT 1",
-    );
-    const friend = rows[0]!;
+    const friend = await firstMember();
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
     try {
       const page = await browser.newPage({ viewport: PHONE });
