@@ -163,17 +163,18 @@ export class PgRaffleStore implements RaffleStore {
 
   cancel(merchantId: string, raffleId: string, refund: Parameters<RaffleStore['cancel']>[2]) {
     return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query('SELECT status, title FROM raffles WHERE id = $1 AND merchant_id = $2 FOR UPDATE', [
+      const { rows } = await client.query(`SELECT ${COLUMNS} FROM raffles WHERE id = $1 AND merchant_id = $2 FOR UPDATE`, [
         raffleId,
         merchantId,
       ]);
       if (!rows[0]) return null;
       if (rows[0].status === 'drawn') return 'drawn' as const;
+      // Cancelled before: as it is, nothing written again.
+      if (rows[0].status === 'cancelled') return toRaffle(rows[0]);
       const cancelled = await client.query(
-        `UPDATE raffles SET status = 'cancelled', cancelled_at = coalesce(cancelled_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
+        `UPDATE raffles SET status = 'cancelled', cancelled_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
         [raffleId],
       );
-      if (rows[0].status === 'cancelled') return toRaffle(cancelled.rows[0]);
       const held = await client.query<{ member_id: string; source: string; count: number }>(
         'SELECT member_id, source, count(*)::int AS count FROM raffle_tickets WHERE raffle_id = $1 GROUP BY member_id, source ORDER BY member_id, source',
         [raffleId],
